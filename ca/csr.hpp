@@ -1,0 +1,28 @@
+#pragma once
+// CSR validation. A CSR is untrusted input: we take from it only the subject and the public key,
+// and only after the signature verified and the key and signature algorithm passed the policy
+// of the target authority. Requested extensions are ignored.
+#include "ca/authority_kind.hpp"
+#include "ca/errc.hpp"
+#include "ca/subject_key.hpp"
+
+#include <botan/x509cert.h>
+
+#include <string_view>
+
+namespace localca::ca {
+
+// Accepts PEM ("BEGIN CERTIFICATE REQUEST" or "BEGIN NEW CERTIFICATE REQUEST", LF or CRLF) or
+// raw DER. Errors: csr_malformed, csr_signature_invalid, key_not_allowed,
+// signature_algorithm_not_allowed; each with a useful detail.
+// Policy: rsa -> RSA 2048-bit key, sha256WithRSAEncryption; ecc -> P-256 key, ecdsa-with-SHA256.
+result<subject_key> check_csr(std::string_view pem_or_der, authority_kind kind);
+
+// Same key/algorithm policy for a key taken from an existing certificate (renewal without CSR).
+status check_key(const Botan::Public_Key& key, authority_kind kind);
+
+// The subject (byte for byte) and public key of an existing certificate, for renewal without a
+// CSR; the key must pass check_key() for the authority (key_not_allowed otherwise).
+result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authority_kind kind);
+
+} // namespace localca::ca

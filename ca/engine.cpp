@@ -1,0 +1,455 @@
+#include "ca/engine.hpp"
+
+#include "ca/crl.hpp"
+#include "ca/csr.hpp"
+#include "ca/key_store.hpp"
+#include "ca/profile.hpp"
+#include "storage/authority_repository.hpp"
+
+#include <botan/pem.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <stdexcept>
+#include <sys/stat.h>
+
+namespace localca::ca {
+
+namespace {
+
+constexpr authority_kind k_kinds[] = {authority_kind::rsa, authority_kind::ecc};
+
+// File stem of an authority's files under <data>/ca: "rsa" / "ecc".
+std::string stem_of(authority_kind kind) {
+    return kind == authority_kind::rsa ? "rsa" : "ecc";
+}
+
+const authority_options& options_of(const options& opts, authority_kind kind) {
+    return kind == authority_kind::rsa ? opts.rsa : opts.ecc;
+}
+
+std::chrono::system_clock::time_point now_seconds() {
+    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+error internal_error(const std::exception& e) {
+    return make_error(errc::internal, "internal error", e.what());
+}
+
+error internal_error(const std::exception_ptr& p) {
+    try {
+        std::rethrow_exception(p);
+    } catch (const std::exception& e) {
+        return internal_error(e);
+    } catch (...) {
+        return make_error(errc::internal, "internal error", "unknown failure");
+    }
+}
+
+error duplicate_subject(const std::string& cn, std::int64_t sn) {
+    return make_error(errc::duplicate_subject, "duplicate subject",
+                      "CN \"" + cn + "\" is in live certificate " + std::to_string(sn) +
+                          " bound elsewhere");
+}
+
+error key_in_use(std::int64_t sn) {
+    return make_error(errc::key_in_use, "key in use",
+                      "the public key is in live certificate " + std::to_string(sn) +
+                          " bound elsewhere");
+}
+
+bool accepted_reason(int reason) {
+    // unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation,
+    // certificateHold, privilegeWithdrawn. Not cACompromise (2): devices are not CAs; not
+    // removeFromCRL (8): unrevoking is not supported; not aACompromise (10).
+    switch (reason) {
+    case 0: case 1: case 3: case 4: case 5: case 6: case 9:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void write_cert_file(const std::filesystem::path& path, const std::string& pem) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << pem;
+    out.close();
+    if (!out) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
+}
+
+// Creates <data_dir>/ca with mode 0700 (never wider, whatever the umask). Returns true if created.
+bool make_ca_dir(const std::filesystem::path& ca_dir) {
+    std::filesystem::create_directories(ca_dir.parent_path());
+    if (::mkdir(ca_dir.c_str(), 0700) == 0) {
+        return true;
+    }
+    const int err = errno;
+    if (err != EEXIST) {
+        throw std::runtime_error("cannot create " + ca_dir.string() + ": " + std::strerror(err));
+    }
+    if (!std::filesystem::is_directory(ca_dir)) {
+        throw std::runtime_error(ca_dir.string() + " exists and is not a directory");
+    }
+    return false;
+}
+
+} // namespace
+
+bool engine::initialize(const std::filesystem::path& data_dir, storage::store& store,
+                        const options& opts) {
+    const auto ca_dir = data_dir / "ca";
+    bool created = make_ca_dir(ca_dir);
+    const key_store keys(ca_dir);
+
+    // First pass: what exists, and refuse half-present authorities rather than replace a key or
+    // a root that certificates may already chain to.
+    std::vector<authority_kind> missing;
+    bool any_key = false;
+    for (const auto kind : k_kinds) {
+        const bool has_key = keys.exists(stem_of(kind));
+        const bool has_row = storage::find_authority(store.reader(), to_string(kind)).has_value();
+        any_key = any_key || has_key;
+        if (has_key && !has_row) {
+            throw std::runtime_error(std::string("the ") + to_string(kind) + " authority's key " +
+                                     keys.key_path(stem_of(kind)).string() +
+                                     " exists but the database has no " + to_string(kind) +
+                                     " root; refusing to replace it (restore the database, or move "
+                                     "the key away to create a new authority)");
+        }
+        if (!has_key && has_row) {
+            throw std::runtime_error(std::string("the database has a ") + to_string(kind) +
+                                     " root but its key " + keys.key_path(stem_of(kind)).string() +
+                                     " is missing; refusing to replace the authority (restore "
+                                     "the key file)");
+        }
+        if (!has_key) {
+            missing.push_back(kind);
+        }
+    }
+
+    if (!missing.empty()) {
+        // A new passphrase file only for a fresh data dir: keys already made are encrypted under
+        // the existing passphrase, which must then be available.
+        const char* env = std::getenv("LOCALCA_CA_PASSPHRASE");
+        const bool env_set = env != nullptr && *env != '\0';
+        const bool had_file = std::filesystem::exists(ca_dir / "passphrase");
+        const std::string pass = keys.passphrase(!any_key);
+        created = created || (!env_set && !had_file);
+
+        for (const auto kind : missing) {
+            const auto a = authority::create(kind, options_of(opts, kind), thread_rng());
+            // Key first: should we die before the row is committed, the next init reports the
+            // orphan key instead of silently creating a second root.
+            keys.save(stem_of(kind), a.key(), pass);
+            const auto now = now_seconds();
+            storage::authority_row row;
+            row.name = to_string(kind);
+            row.cert_der = a.cert().BER_encode();
+            row.crl_number = 1;
+            row.crl_der = build_crl(a, {}, 1, now, opts.crl_next_update);
+            row.crl_this_update = unix_seconds(now);
+            try {
+                store.writer().run([&row](SQLite::Database& db) {
+                    // insert_authority ignores an existing name: another process may have won.
+                    if (storage::find_authority(db, row.name)) {
+                        throw std::runtime_error("the " + row.name +
+                                                 " authority was created concurrently");
+                    }
+                    storage::insert_authority(db, row);
+                });
+            } catch (...) {
+                std::error_code ec;
+                std::filesystem::remove(keys.key_path(stem_of(kind)), ec);
+                throw;
+            }
+            write_cert_file(ca_dir / (stem_of(kind) + ".crt.pem"), a.cert_pem());
+            created = true;
+        }
+    }
+
+    // The convenience copies of the roots, restored if deleted.
+    for (const auto kind : k_kinds) {
+        const auto path = ca_dir / (stem_of(kind) + ".crt.pem");
+        if (!std::filesystem::exists(path)) {
+            const auto row = storage::find_authority(store.reader(), to_string(kind));
+            write_cert_file(path, Botan::X509_Certificate(row->cert_der).PEM_encode());
+            created = true;
+        }
+    }
+    return created;
+}
+
+engine::engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts)
+    : m_options(opts), m_store(store), m_serials(store, store.opts().serial_block) {
+    const key_store keys(data_dir / "ca");
+    const std::string pass = keys.passphrase(false);
+    for (const auto kind : k_kinds) {
+        const auto row = storage::find_authority(m_store.reader(), to_string(kind));
+        if (!row) {
+            throw std::runtime_error(std::string("the database has no ") + to_string(kind) +
+                                     " authority: run init first");
+        }
+        Botan::X509_Certificate cert(row->cert_der);
+        auto a = std::make_unique<authority>(kind, std::move(cert), keys.load(stem_of(kind), pass));
+        (kind == authority_kind::rsa ? m_rsa : m_ecc) = std::move(a);
+    }
+}
+
+engine::~engine() {
+    // Queued revoke/CRL jobs use this object: let the writer finish them before it goes away
+    // (the queue is FIFO, so an empty job completes after every earlier one).
+    try {
+        m_store.writer().run([](SQLite::Database&) {});
+    } catch (...) {
+        // Writer already stopped (nothing can be pending) or we are on its thread.
+    }
+}
+
+const authority& engine::get(authority_kind kind) const {
+    return kind == authority_kind::rsa ? *m_rsa : *m_ecc;
+}
+
+void engine::issue(issue_request req, issue_callback done) {
+    if (!req.subject.key) {
+        throw std::invalid_argument("issue_request without a public key");
+    }
+    if (req.profile != "device") {
+        throw std::invalid_argument("unknown certificate profile \"" + req.profile + "\"");
+    }
+    if (req.valid_days <= 0) {
+        return done(make_error(errc::validity_invalid, "invalid validity",
+                               "validity must be a positive number of days, not " +
+                                   std::to_string(req.valid_days)));
+    }
+    if (req.max_valid_days && req.valid_days > *req.max_valid_days) {
+        return done(make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
+                               std::to_string(req.valid_days) + " days requested, at most " +
+                                   std::to_string(*req.max_valid_days) + " allowed"));
+    }
+    if (auto st = check_key(*req.subject.key, req.authority); !st) {
+        return done(st.err());
+    }
+    if (req.unique_subject && !req.subject.cn) {
+        return done(make_error(errc::subject_missing_cn, "subject has no CN",
+                               "the subject must contain a commonName"));
+    }
+
+    const auto not_before = now_seconds();
+    const std::int64_t now = unix_seconds(not_before);
+
+    auto issued = std::make_shared<issued_certificate>();
+    storage::certificate_row row;
+    try {
+        // Early refusal without signing or queueing; the writer job checks again atomically.
+        auto& db = m_store.reader();
+        if (req.unique_subject) {
+            if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
+                                                     req.renewing_sn)) {
+                return done(duplicate_subject(*req.subject.cn, *sn));
+            }
+        }
+        if (req.unique_key) {
+            if (auto sn = storage::live_key_elsewhere(db, req.subject.spki_sha256, req.device, now,
+                                                      req.renewing_sn)) {
+                return done(key_in_use(*sn));
+            }
+        }
+
+        const authority& ca = get(req.authority);
+        certificate_spec spec;
+        spec.serial = m_serials.next();
+        spec.not_before = not_before;
+        spec.not_after = device_not_after(ca, not_before, req.valid_days);
+        if (spec.not_after <= spec.not_before) {
+            return done(make_error(errc::internal, "internal error",
+                                   std::string("the ") + ca.name() + " root has expired"));
+        }
+        spec.extensions = device_extensions(ca, req.subject, m_options.public_base_url);
+
+        issued->sn = spec.serial;
+        issued->authority = req.authority;
+        issued->der = sign_certificate(ca, req.subject, spec);
+        issued->pem = Botan::PEM_Code::encode(issued->der, "CERTIFICATE");
+        issued->not_before = spec.not_before;
+        issued->not_after = spec.not_after;
+
+        row.sn = spec.serial;
+        row.authority = ca.name();
+        row.profile = req.profile;
+        row.subject_der = req.subject.subject_der;
+        row.subject_cn = req.subject.cn;
+        row.spki_sha256 = req.subject.spki_sha256;
+        row.device = req.device;
+        row.status = storage::certificate_status::valid;
+        row.not_before = unix_seconds(spec.not_before);
+        row.not_after = unix_seconds(spec.not_after);
+        row.der = issued->der;
+    } catch (const std::exception& e) {
+        return done(internal_error(e));
+    }
+
+    // Refusals found inside the transaction: the job writes nothing and reports here.
+    auto refusal = std::make_shared<std::optional<error>>();
+    auto job = [row = std::move(row), refusal, req, now](SQLite::Database& db) {
+        if (req.unique_subject) {
+            if (auto sn =
+                    storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now, req.renewing_sn)) {
+                *refusal = duplicate_subject(*req.subject.cn, *sn);
+                return;
+            }
+        }
+        if (req.unique_key) {
+            if (auto sn = storage::live_key_elsewhere(db, req.subject.spki_sha256, req.device, now,
+                                                      req.renewing_sn)) {
+                *refusal = key_in_use(*sn);
+                return;
+            }
+        }
+        storage::insert_certificate(db, row);
+    };
+    auto completion = [done, refusal, issued](std::exception_ptr failure) {
+        if (failure) {
+            done(internal_error(failure));
+        } else if (*refusal) {
+            done(std::move(**refusal));
+        } else {
+            done(std::move(*issued));
+        }
+    };
+    try {
+        m_store.writer().submit(std::move(job), std::move(completion));
+    } catch (const std::exception& e) {
+        done(internal_error(e));
+    }
+}
+
+result<issued_certificate> engine::issue_sync(issue_request req) {
+    auto promise = std::make_shared<std::promise<result<issued_certificate>>>();
+    auto future = promise->get_future();
+    issue(std::move(req), [promise](result<issued_certificate> r) {
+        promise->set_value(std::move(r));
+    });
+    return future.get();
+}
+
+void engine::revoke(revoke_request req, revoke_callback done) {
+    if (!accepted_reason(req.reason)) {
+        return done(make_error(errc::invalid_reason, "invalid revocation reason",
+                               "reason " + std::to_string(req.reason) +
+                                   " is not one of 0, 1, 3, 4, 5, 6, 9"));
+    }
+    const auto now = now_seconds();
+    auto refusal = std::make_shared<std::optional<error>>();
+    auto job = [this, req, now, refusal](SQLite::Database& db) {
+        const auto row = storage::find_certificate(db, req.sn);
+        if (!row) {
+            *refusal = make_error(errc::certificate_not_found, "certificate not found",
+                                  "no certificate with serial " + std::to_string(req.sn));
+            return;
+        }
+        if (req.device && row->device != req.device) {
+            *refusal = make_error(errc::certificate_not_bound, "certificate not bound",
+                                  "certificate " + std::to_string(req.sn) +
+                                      " is not bound to this device");
+            return;
+        }
+        if (row->status == storage::certificate_status::revoked ||
+            !storage::revoke_certificate(db, req.sn, unix_seconds(now), req.reason)) {
+            *refusal = make_error(errc::already_revoked, "already revoked",
+                                  "certificate " + std::to_string(req.sn) + " is already revoked");
+            return;
+        }
+        const auto kind = parse_authority(row->authority);
+        if (!kind) {
+            throw std::runtime_error("certificate " + std::to_string(req.sn) +
+                                     " has an unknown authority");
+        }
+        // The CRL and the revocation commit together: a revoked certificate is never missing
+        // from the published CRL.
+        build_crl_in(db, *kind, now);
+    };
+    auto completion = [done, refusal](std::exception_ptr failure) {
+        if (failure) {
+            done(internal_error(failure));
+        } else if (*refusal) {
+            done(std::move(**refusal));
+        } else {
+            done(success());
+        }
+    };
+    try {
+        m_store.writer().submit(std::move(job), std::move(completion));
+    } catch (const std::exception& e) {
+        done(internal_error(e));
+    }
+}
+
+status engine::revoke_sync(revoke_request req) {
+    auto promise = std::make_shared<std::promise<status>>();
+    auto future = promise->get_future();
+    revoke(req, [promise](status s) { promise->set_value(std::move(s)); });
+    return future.get();
+}
+
+std::vector<std::uint8_t> engine::build_crl_in(SQLite::Database& db, authority_kind kind,
+                                               std::chrono::system_clock::time_point now) {
+    const std::string name = to_string(kind);
+    const auto current = storage::find_authority(db, name);
+    if (!current) {
+        throw std::runtime_error("the database has no " + name + " authority");
+    }
+    std::vector<crl_entry> entries;
+    for (const auto& r : storage::revoked_of_authority(db, name)) {
+        entries.push_back(crl_entry{
+            r.sn, std::chrono::system_clock::time_point(std::chrono::seconds(r.revoked_at)),
+            r.reason});
+    }
+    const std::int64_t number = current->crl_number + 1;
+    auto der = build_crl(get(kind), entries, number, now, m_options.crl_next_update);
+    storage::update_crl(db, name, number, der, unix_seconds(now));
+    return der;
+}
+
+std::vector<std::uint8_t> engine::crl_der(authority_kind kind) {
+    const std::string name = to_string(kind);
+    // Re-signed once more than half of its validity has passed, so what we serve always has at
+    // least half of crl_next_update before its nextUpdate.
+    const auto stale = [this](const storage::authority_row& row, std::int64_t now) {
+        return row.crl_der.empty() ||
+               (now - row.crl_this_update) * 2 > m_options.crl_next_update.count();
+    };
+    const auto row = storage::find_authority(m_store.reader(), name);
+    if (!row) {
+        throw std::runtime_error("the database has no " + name + " authority");
+    }
+    const auto now = now_seconds();
+    if (!stale(*row, unix_seconds(now))) {
+        return row->crl_der;
+    }
+    std::vector<std::uint8_t> der;
+    m_store.writer().run([&](SQLite::Database& db) {
+        // Another request may have re-signed it while we queued.
+        const auto fresh = storage::find_authority(db, name);
+        if (fresh && !stale(*fresh, unix_seconds(now))) {
+            der = fresh->crl_der;
+            return;
+        }
+        der = build_crl_in(db, kind, now);
+    });
+    return der;
+}
+
+std::optional<storage::certificate_row> engine::find_certificate(std::int64_t sn) {
+    return storage::find_certificate(m_store.reader(), sn);
+}
+
+} // namespace localca::ca

@@ -1,0 +1,104 @@
+#pragma once
+// The CA engine: both authorities, issuance policy, revocation and CRLs over the store.
+// Protocol-neutral: requests in, results or ca::error out. Knows no HTTP, JSON or vendor.
+//
+// Threading: every call may block on crypto or SQL; call it from a worker thread, never from a
+// network thread. issue()/revoke() complete on the storage writer thread after the COMMIT
+// that made the change durable.
+#include "ca/authority.hpp"
+#include "ca/errc.hpp"
+#include "ca/options.hpp"
+#include "ca/subject_key.hpp"
+#include "storage/certificate_repository.hpp"
+#include "storage/serial_sequence.hpp"
+#include "storage/store.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace localca::ca {
+
+struct issue_request {
+    authority_kind authority = authority_kind::rsa;
+    subject_key subject;               // from check_csr() or from the certificate being renewed
+    std::int64_t valid_days = 730;     // must be > 0
+    std::optional<std::int64_t> max_valid_days; // validity_exceeds_maximum above it
+    std::optional<std::int64_t> device;         // bind the certificate to this device
+    std::string profile = "device";
+    // Refuse when the CN / the key is in a live certificate bound to another device (or to none),
+    // checked again inside the committing transaction so concurrent requests cannot both pass.
+    bool unique_subject = false;
+    bool unique_key = false;
+    // A certificate whose CN and key do not count as duplicates (the one being renewed).
+    std::optional<std::int64_t> renewing_sn;
+};
+
+struct issued_certificate {
+    std::int64_t sn = 0;
+    authority_kind authority = authority_kind::rsa;
+    std::vector<std::uint8_t> der;
+    std::string pem; // "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n"
+    std::chrono::system_clock::time_point not_before;
+    std::chrono::system_clock::time_point not_after;
+};
+
+struct revoke_request {
+    std::int64_t sn = 0;
+    int reason = 0;                     // RFC 5280 code: 0,1,3,4,5,6,9 accepted
+    std::optional<std::int64_t> device; // when set, the certificate must be bound to it
+};
+
+class engine {
+public:
+    // Creates <data_dir>/ca/ (0700), the passphrase file if needed, both authorities (keys as
+    // encrypted PKCS#8 files, roots and an initial empty CRL in the database). Creates only what is
+    // missing. Returns true if anything was created.
+    static bool initialize(const std::filesystem::path& data_dir, storage::store& store,
+                           const options& opts);
+
+    // Loads both authorities (initialize() must have run). Throws std::runtime_error if a key or
+    // root is missing or the passphrase is wrong.
+    engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts);
+    ~engine();
+
+    const authority& get(authority_kind kind) const;
+    const options& opts() const { return m_options; }
+    storage::store& store() { return m_store; }
+
+    using issue_callback = std::function<void(result<issued_certificate>)>;
+    // Validates the request, signs (on the calling thread), then commits the row through the
+    // writer; `done` runs after the COMMIT (or with the error). Never throws for expected failures.
+    void issue(issue_request req, issue_callback done);
+    // Blocking form of issue(), for the CLI and tests.
+    result<issued_certificate> issue_sync(issue_request req);
+
+    using revoke_callback = std::function<void(status)>;
+    // Marks the certificate revoked and stores the authority's next CRL in the same transaction.
+    void revoke(revoke_request req, revoke_callback done);
+    status revoke_sync(revoke_request req);
+
+    // The current CRL (DER) of the authority. Re-signs it first (through the writer) when more
+    // than half of its validity has passed.
+    std::vector<std::uint8_t> crl_der(authority_kind kind);
+
+    // Certificate as stored, or nullopt.
+    std::optional<storage::certificate_row> find_certificate(std::int64_t sn);
+
+private:
+    std::vector<std::uint8_t> build_crl_in(SQLite::Database& db, authority_kind kind,
+                                           std::chrono::system_clock::time_point now);
+
+    options m_options;
+    storage::store& m_store;
+    std::unique_ptr<authority> m_rsa;
+    std::unique_ptr<authority> m_ecc;
+    storage::serial_sequence m_serials;
+};
+
+} // namespace localca::ca

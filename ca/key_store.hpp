@@ -1,0 +1,37 @@
+#pragma once
+// CA private keys on disk: encrypted PKCS#8 (PBES2) PEM files, mode 0600, under <data>/ca/.
+// The passphrase comes from $LOCALCA_CA_PASSPHRASE or, when unset, from <data>/ca/passphrase,
+// a random file created at init with mode 0600 (developer mode).
+#include <botan/pk_keys.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace localca::ca {
+
+class key_store {
+public:
+    explicit key_store(std::filesystem::path ca_dir);
+
+    // The passphrase as described above. When neither source exists and create is true,
+    // writes a fresh random passphrase file (0600); otherwise throws std::runtime_error.
+    std::string passphrase(bool create) const;
+
+    // Writes <ca_dir>/<name>.key.pem, encrypted under the passphrase, mode 0600.
+    // Refuses to overwrite an existing file.
+    void save(const std::string& name, const Botan::Private_Key& key,
+              const std::string& passphrase) const;
+
+    // Throws std::runtime_error with a clear message (never the passphrase) on failure.
+    std::unique_ptr<Botan::Private_Key> load(const std::string& name,
+                                             const std::string& passphrase) const;
+
+    bool exists(const std::string& name) const;
+    std::filesystem::path key_path(const std::string& name) const;
+
+private:
+    std::filesystem::path m_dir;
+};
+
+} // namespace localca::ca

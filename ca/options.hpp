@@ -1,0 +1,31 @@
+#pragma once
+// CA engine options. Every field documents its default.
+#include <chrono>
+#include <string>
+
+namespace localca::ca {
+
+struct authority_options {
+    // Subject of the self-signed root, in RFC 4514-like "CN=...,O=..." form (first RDN is the
+    // first in the DER). Used only when the authority is created (init).
+    std::string subject;
+    // Validity of the root in days, from creation. Default 3650.
+    int validity_days = 3650;
+};
+
+struct options {
+    // Default "CN=LocalCA RSA Root CA,O=LocalCA" / "CN=LocalCA ECC Root CA,O=LocalCA".
+    authority_options rsa{"CN=LocalCA RSA Root CA,O=LocalCA", 3650};
+    authority_options ecc{"CN=LocalCA ECC Root CA,O=LocalCA", 3650};
+
+    // Base URL clients reach this server at, without trailing slash. Certificates carry
+    // <public_base_url>/enos/CA/crl/<RSA|ECC> as CRL distribution point. Default
+    // "http://127.0.0.1:8080".
+    std::string public_base_url = "http://127.0.0.1:8080";
+
+    // nextUpdate - thisUpdate of every CRL. Default 7 days. A CRL older than half of this is
+    // re-signed when fetched, so a served CRL is never stale.
+    std::chrono::seconds crl_next_update{7 * 24 * 3600};
+};
+
+} // namespace localca::ca

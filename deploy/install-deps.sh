@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs (apt) whatever LocalCA needs to build, run and test that is not installed yet.
+set -euo pipefail
+packages=(
+  g++ cmake ninja-build pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
+  libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
+  openssl sqlite3 python3 python3-cryptography
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

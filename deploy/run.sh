@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Quickstart "run": install what is missing, build, initialise ./data if empty, load
+# deploy/seed.example.json and serve on http://127.0.0.1:8080 until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+deploy/install-deps.sh
+deploy/build.sh
+build/bin/localca seed deploy/seed.example.json --data-dir data
+exec build/bin/localca serve --data-dir data --listen 127.0.0.1:8080 "$@"

@@ -1,0 +1,46 @@
+#pragma once
+// The Beast HTTP/1.1 server: listener + sessions on an io_context run by options.io_threads
+// threads; every handler is posted to a separate worker pool so that crypto and SQL never run on
+// a network thread. Limits per options.limit; one JSON access-log line per request.
+#include "server/core/options.hpp"
+#include "server/core/router.hpp"
+
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace localca::server {
+
+class http_server {
+public:
+    // Does not bind yet.
+    http_server(const options& opts, const router& routes);
+    ~http_server();
+
+    // Binds and starts accepting. Throws std::runtime_error naming the address if bind fails.
+    void start();
+    // The bound port (useful with port 0).
+    unsigned short port() const;
+    // Blocks until stop() completes.
+    void wait();
+    // Graceful: stop accepting, let in-flight requests finish (up to `grace`), close idle
+    // connections, stop the threads. Safe to call from a signal-handling thread. Idempotent.
+    // Called from a handler or network thread it only initiates the shutdown (joining there
+    // would wait for itself); wait() or the destructor then completes it.
+    void stop(std::chrono::seconds grace = std::chrono::seconds(30));
+
+    // True on the threads running network I/O (never where handlers run). For assertions and
+    // tests; cheap (a thread_local flag).
+    static bool on_network_thread();
+
+    struct impl;
+
+private:
+    std::unique_ptr<impl> m_impl;
+};
+
+} // namespace localca::server

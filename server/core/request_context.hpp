@@ -1,0 +1,42 @@
+#pragma once
+// What a handler sees of one request, and how it answers.
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace localca::server {
+
+namespace http = boost::beast::http;
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+struct request_context {
+    request req;
+    std::string path;                               // decoded path, without the query
+    std::multimap<std::string, std::string> query;  // decoded, sorted by key
+    std::map<std::string, std::string> path_params; // "{name}" segments of the matched route
+    std::string request_id;                         // UUID v4, also sent as X-Request-Id
+    std::string remote_address;
+    std::chrono::steady_clock::time_point received;
+
+    // First value of a query parameter.
+    std::optional<std::string> query_param(const std::string& key) const;
+};
+
+// Sends the response. Thread-safe; call exactly once, from any thread.
+using responder = std::function<void(response)>;
+
+// Runs on a worker thread. May answer synchronously or later from another thread.
+using handler = std::function<void(std::shared_ptr<request_context>, responder)>;
+
+// Helpers for building responses (keep-alive and version follow the request).
+response make_response(const request& req, http::status status, std::string body,
+                       std::string content_type);
+response json_response(const request& req, http::status status, std::string body);
+
+} // namespace localca::server

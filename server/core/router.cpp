@@ -1,0 +1,131 @@
+#include "server/core/router.hpp"
+
+#include <stdexcept>
+#include <string_view>
+
+namespace localca::server {
+
+namespace {
+
+// "/a/b/" -> {"a", "b"}; "/" -> {}; "/a//b" -> {"a", "", "b"} (the empty segment then matches
+// nothing, since "{name}" needs a non-empty segment). One trailing slash is ignored so that
+// "/a/b/" and "/a/b" are the same resource.
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> out;
+    if (!path.empty() && path.front() == '/') {
+        path.remove_prefix(1);
+    }
+    if (!path.empty() && path.back() == '/') {
+        path.remove_suffix(1);
+    }
+    if (path.empty()) {
+        return out;
+    }
+    for (;;) {
+        const auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) {
+            break;
+        }
+        path.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+bool is_param(std::string_view segment) {
+    return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Matches `segments` against a route's; on success fills `params`.
+bool segments_match(const std::vector<std::string>& pattern,
+                    const std::vector<std::string_view>& segments,
+                    std::map<std::string, std::string>* params) {
+    if (pattern.size() != segments.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (is_param(pattern[i])) {
+            if (segments[i].empty()) {
+                return false;
+            }
+        } else if (pattern[i] != segments[i]) {
+            return false;
+        }
+    }
+    if (params) {
+        params->clear();
+        for (std::size_t i = 0; i < pattern.size(); ++i) {
+            if (is_param(pattern[i])) {
+                (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = std::string(segments[i]);
+            }
+        }
+    }
+    return true;
+}
+
+// Both patterns have the same length (they matched the same path).
+bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const bool a_literal = !is_param(a[i]);
+        const bool b_literal = !is_param(b[i]);
+        if (a_literal != b_literal) {
+            return a_literal;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+void router::add(http::verb method, std::string pattern, handler h) {
+    if (pattern.empty() || pattern.front() != '/') {
+        throw std::invalid_argument("route pattern must start with '/': " + pattern);
+    }
+    if (!h) {
+        throw std::invalid_argument("route without a handler: " + pattern);
+    }
+    route r{method, {}, std::move(h)};
+    for (const auto segment : split_path(pattern)) {
+        if (segment.empty()) {
+            throw std::invalid_argument("empty segment in route pattern: " + pattern);
+        }
+        const bool opens = segment.front() == '{';
+        const bool closes = segment.back() == '}';
+        if (opens != closes || (opens && segment.size() == 2)) {
+            throw std::invalid_argument("bad parameter segment in route pattern: " + pattern);
+        }
+        r.segments.emplace_back(segment);
+    }
+    m_routes.push_back(std::move(r));
+}
+
+const handler* router::match(request_context& ctx, http::status* status) const {
+    const auto segments = split_path(ctx.path);
+    const route* best = nullptr;
+    bool path_known = false;
+    for (const auto& r : m_routes) {
+        if (!segments_match(r.segments, segments, nullptr)) {
+            continue;
+        }
+        path_known = true;
+        if (r.method != ctx.req.method()) {
+            continue;
+        }
+        // The most specific route wins whatever the order of registration: a literal segment
+        // beats "{name}" at the first position where the two differ ("/certs/expired" before
+        // "/certs/{serial}"). Equally specific: the first registered.
+        if (!best || more_specific(r.segments, best->segments)) {
+            best = &r;
+        }
+    }
+    if (best) {
+        segments_match(best->segments, segments, &ctx.path_params);
+        return &best->h;
+    }
+    if (status) {
+        *status = path_known ? http::status::method_not_allowed : http::status::not_found;
+    }
+    return nullptr;
+}
+
+} // namespace localca::server

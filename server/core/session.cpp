@@ -1,0 +1,351 @@
+#include "server/core/session.hpp"
+#include "server/core/log.hpp"
+#include "server/core/url.hpp"
+#include "server/core/uuid.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+
+namespace localca::server {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr const char* k_bad_request = R"({"message":"Bad Request"})";
+constexpr const char* k_not_found = R"({"message":"Not Found"})";
+constexpr const char* k_method_not_allowed = R"({"message":"Method Not Allowed"})";
+constexpr const char* k_too_large = R"({"message":"Request size limit exceeded"})";
+constexpr const char* k_header_too_large = R"({"message":"Request Header Fields Too Large"})";
+constexpr const char* k_unexpected = R"({"message":"An unexpected error occurred"})";
+
+// After an error reply we keep reading (and discarding) what the client is still sending for a
+// little while before closing: closing a socket with unread input makes the kernel send RST,
+// and the client may then lose our 413/431/400 before reading it.
+constexpr auto k_linger_time = std::chrono::seconds(2);
+constexpr std::size_t k_linger_bytes = 1024 * 1024;
+
+const beast::error_category& http_category() {
+    static const beast::error_code sample = http::error::bad_target;
+    return sample.category();
+}
+
+std::string describe(const request_context& ctx) {
+    return "request " + ctx.request_id + " " + std::string(ctx.req.method_string()) + " " +
+           log_safe_path(ctx.req.target());
+}
+
+// Shared by every copy of one request's responder: enforces "exactly once", and answers 500 if
+// the handler lets the last copy go without answering (otherwise the client would wait for the
+// read timeout of... nothing: the connection would just close).
+class reply_slot {
+public:
+    reply_slot(std::shared_ptr<session> s, std::shared_ptr<request_context> ctx)
+        : m_session(std::move(s)), m_ctx(std::move(ctx)) {}
+    reply_slot(const reply_slot&) = delete;
+    reply_slot& operator=(const reply_slot&) = delete;
+
+    ~reply_slot() {
+        if (m_answered.load()) {
+            return;
+        }
+        try {
+            log::error(describe(*m_ctx) + ": handler dropped its responder without answering");
+            m_session->post_response(
+                json_response(m_ctx->req, http::status::internal_server_error, k_unexpected));
+        } catch (...) {
+            // Nothing sensible left to do in a destructor; the connection closes with the session.
+        }
+    }
+
+    void answer(response res) {
+        if (m_answered.exchange(true)) {
+            log::warn(describe(*m_ctx) + ": responder called more than once; extra answer dropped");
+            return;
+        }
+        m_session->post_response(std::move(res));
+    }
+
+private:
+    std::shared_ptr<session> m_session;
+    std::shared_ptr<request_context> m_ctx;
+    std::atomic<bool> m_answered{false};
+};
+
+// Runs on a worker thread.
+void run_handler(const handler& h, std::shared_ptr<request_context> ctx, responder respond) {
+    mark_worker_thread();
+    try {
+        h(ctx, respond);
+    } catch (const std::exception& e) {
+        log::error(describe(*ctx) + ": handler failed: " + e.what());
+        respond(json_response(ctx->req, http::status::internal_server_error, k_unexpected));
+    } catch (...) {
+        log::error(describe(*ctx) + ": handler failed with a non-standard exception");
+        respond(json_response(ctx->req, http::status::internal_server_error, k_unexpected));
+    }
+}
+
+} // namespace
+
+session::session(tcp::socket socket, std::shared_ptr<server_state> state)
+    : m_stream(std::move(socket)), m_state(std::move(state)) {
+    ++m_state->live;
+    beast::error_code ec;
+    const auto remote = m_stream.socket().remote_endpoint(ec);
+    if (!ec) {
+        m_remote = remote.address().to_string();
+    }
+}
+
+session::~session() {
+    m_state->remove_session(this);
+    --m_state->live;
+    if (m_state->on_session_closed) {
+        m_state->on_session_closed();
+    }
+}
+
+void session::run() {
+    net::dispatch(m_stream.get_executor(),
+                  beast::bind_front_handler(&session::do_read, shared_from_this()));
+}
+
+void session::close_when_idle() {
+    net::post(m_stream.get_executor(), [self = shared_from_this()] {
+        if (self->m_in_flight) {
+            self->m_close_after = true;
+        } else {
+            self->close();
+        }
+    });
+}
+
+void session::force_close() {
+    net::post(m_stream.get_executor(), [self = shared_from_this()] { self->close(); });
+}
+
+void session::post_response(response res) {
+    if (m_state->io_finished) {
+        return;
+    }
+    net::post(m_stream.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
+        self->write_response(std::move(res));
+    });
+}
+
+void session::do_read() {
+    if (m_closed) {
+        return;
+    }
+    if (m_state->stopping) {
+        return close();
+    }
+    const auto& limit = m_state->opts.limit;
+    // A fresh parser per request: Beast parsers are single-use.
+    m_parser.emplace();
+    m_parser->body_limit(limit.body_bytes);
+    m_parser->header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(limit.header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    // One deadline for the whole request, header and body, so a slow-loris client cannot keep
+    // the connection by trickling bytes. It also bounds how long an idle keep-alive lasts.
+    m_stream.expires_after(limit.read_timeout);
+    http::async_read_header(m_stream, m_buffer, *m_parser,
+                            beast::bind_front_handler(&session::on_header, shared_from_this()));
+}
+
+void session::on_header(beast::error_code ec, std::size_t) {
+    if (ec) {
+        return on_read_error(ec);
+    }
+    const auto& req = m_parser->get();
+    // curl and others wait (1 s for curl) for "100 Continue" before sending a body larger
+    // than ~1 KiB; CSRs often are. Body limits were already checked against Content-Length.
+    if (!m_parser->is_done() && beast::iequals(req[http::field::expect], "100-continue")) {
+        auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                          req.version());
+        http::async_write(m_stream, *interim,
+                          [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+                              if (ec) {
+                                  return self->on_read_error(ec);
+                              }
+                              self->read_body();
+                          });
+        return;
+    }
+    read_body();
+}
+
+void session::read_body() {
+    if (m_parser->is_done()) {
+        return on_read({}, 0);
+    }
+    http::async_read(m_stream, m_buffer, *m_parser,
+                     beast::bind_front_handler(&session::on_read, shared_from_this()));
+}
+
+void session::on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+        return on_read_error(ec);
+    }
+    auto ctx = std::make_shared<request_context>();
+    ctx->req = m_parser->release();
+    ctx->request_id = make_request_id();
+    ctx->remote_address = m_remote;
+    ctx->received = std::chrono::steady_clock::now();
+    m_in_flight = true;
+    m_ctx = ctx;
+    dispatch(std::move(ctx));
+}
+
+void session::on_read_error(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+        return reject(http::status::payload_too_large, k_too_large);
+    }
+    if (ec == http::error::header_limit) {
+        return reject(http::status::request_header_fields_too_large, k_header_too_large);
+    }
+    if (m_closed || ec == net::error::operation_aborted) {
+        return; // we closed it (stop, grace period over)
+    }
+    if (ec == http::error::end_of_stream || ec == http::error::partial_message ||
+        ec == beast::error::timeout) {
+        log::debug("connection from " + m_remote + " closed: " + ec.message());
+        return close();
+    }
+    if (ec.category() == http_category()) {
+        // Not HTTP we understand. Answer once, then close: after a framing error we cannot know
+        // where the next request would start.
+        return reject(http::status::bad_request, k_bad_request);
+    }
+    log::debug("connection from " + m_remote + " failed: " + ec.message());
+    close();
+}
+
+void session::dispatch(std::shared_ptr<request_context> ctx) {
+    if (!parse_target(ctx->req.target(), ctx->path, ctx->query)) {
+        return write_response(json_response(ctx->req, http::status::bad_request, k_bad_request));
+    }
+    http::status status = http::status::not_found;
+    const handler* h = m_state->routes.match(*ctx, &status);
+    if (!h) {
+        // Cheap enough to answer right here on the network thread.
+        return write_response(json_response(
+            ctx->req, status,
+            status == http::status::method_not_allowed ? k_method_not_allowed : k_not_found));
+    }
+    auto slot = std::make_shared<reply_slot>(shared_from_this(), ctx);
+    responder respond = [slot](response res) { slot->answer(std::move(res)); };
+    // Handlers do crypto and SQL: never on a network thread.
+    net::post(m_state->workers, [h, ctx = std::move(ctx), respond = std::move(respond)]() mutable {
+        run_handler(*h, std::move(ctx), std::move(respond));
+    });
+}
+
+void session::reject(http::status status, const char* message) {
+    auto ctx = std::make_shared<request_context>();
+    if (m_parser && m_parser->is_header_done()) {
+        // Keep method and target for the access log; the (partial) body is of no use.
+        ctx->req = m_parser->release();
+        ctx->req.body().clear();
+    }
+    ctx->request_id = make_request_id();
+    ctx->remote_address = m_remote;
+    ctx->received = std::chrono::steady_clock::now();
+    m_in_flight = true;
+    m_close_after = true;
+    m_linger = true;
+    m_ctx = ctx;
+    write_response(json_response(ctx->req, status, message));
+}
+
+void session::write_response(response res) {
+    if (m_closed || !m_ctx) {
+        return;
+    }
+    const auto& req = m_ctx->req;
+    // Answer in the client's HTTP version; keep the connection only if both sides want it and
+    // we are not shutting down.
+    const bool keep =
+        res.keep_alive() && req.keep_alive() && !m_close_after && !m_state->stopping.load();
+    res.version(req.version());
+    res.keep_alive(keep);
+    res.set("X-Request-Id", m_ctx->request_id);
+    try {
+        res.prepare_payload();
+    } catch (const std::exception& e) {
+        log::error(describe(*m_ctx) + ": invalid response: " + e.what());
+        res = json_response(req, http::status::internal_server_error, k_unexpected);
+        res.keep_alive(keep);
+        res.set("X-Request-Id", m_ctx->request_id);
+    }
+    m_close_after = !keep;
+    m_res = std::move(res);
+    // A client that does not read its response must not pin the connection either.
+    m_stream.expires_after(m_state->opts.limit.read_timeout);
+    http::async_write(m_stream, m_res,
+                      beast::bind_front_handler(&session::on_write, shared_from_this()));
+}
+
+void session::on_write(beast::error_code ec, std::size_t) {
+    const auto& ctx = *m_ctx;
+    const std::chrono::duration<double, std::milli> latency =
+        std::chrono::steady_clock::now() - ctx.received;
+    log::access(ctx.request_id, ctx.req.method_string(), log_safe_path(ctx.req.target()),
+                m_res.result_int(), latency.count());
+    m_in_flight = false;
+    m_ctx.reset();
+    m_res = {};
+    if (ec) {
+        if (ec != net::error::operation_aborted) {
+            log::debug("write to " + m_remote + " failed: " + ec.message());
+        }
+        return close();
+    }
+    if (m_close_after || m_state->stopping) {
+        return m_linger ? lingering_close() : close();
+    }
+    do_read();
+}
+
+void session::lingering_close() {
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) {
+        return close();
+    }
+    m_stream.expires_after(k_linger_time);
+    m_stream.async_read_some(net::buffer(m_drain_buffer),
+                             beast::bind_front_handler(&session::on_drain, shared_from_this()));
+}
+
+void session::on_drain(beast::error_code ec, std::size_t n) {
+    m_drained += n;
+    if (ec || m_closed || m_drained > k_linger_bytes) {
+        return close();
+    }
+    m_stream.async_read_some(net::buffer(m_drain_buffer),
+                             beast::bind_front_handler(&session::on_drain, shared_from_this()));
+}
+
+void session::close() {
+    if (m_closed) {
+        return;
+    }
+    m_closed = true;
+    beast::error_code ec;
+    m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+    m_stream.close();
+}
+
+} // namespace localca::server

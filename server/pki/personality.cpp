@@ -1,0 +1,243 @@
+#include "server/pki/personality.hpp"
+
+#include "ca/csr.hpp"
+#include "server/pki/errors.hpp"
+
+#include <botan/pem.h>
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <chrono>
+
+namespace localca::server::pki {
+
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+// Constant-time comparison: the token is a secret.
+bool same_secret(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+    }
+    return diff == 0;
+}
+
+std::optional<ca::authority_kind> authority_param(const request_context& ctx) {
+    auto it = ctx.path_params.find("authority");
+    if (it == ctx.path_params.end()) {
+        return ca::authority_kind::rsa; // the suffix-less paths serve the RSA authority
+    }
+    return ca::parse_authority(it->second);
+}
+
+response bad_request(const request& req, std::string detail) {
+    return error_response(req, ca::make_error(ca::errc::csr_malformed, "invalid request",
+                                              std::move(detail)));
+}
+
+std::optional<std::int64_t> parse_sn(const std::string& s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size() || v <= 0) {
+        return std::nullopt;
+    }
+    return v;
+}
+
+json::object certificate_json(const storage::certificate_row& row) {
+    json::object o;
+    o["certSN"] = std::to_string(row.sn);
+    o["authority"] = row.authority;
+    o["status"] = row.status == storage::certificate_status::revoked ? "revoked" : "valid";
+    o["notBefore"] = row.not_before;
+    o["notAfter"] = row.not_after;
+    o["cert"] = Botan::PEM_Code::encode(row.der, "CERTIFICATE");
+    if (row.revoked_at) {
+        o["revokedAt"] = *row.revoked_at;
+        o["revocationReason"] = row.revocation_reason.value_or(0);
+    }
+    return o;
+}
+
+} // namespace
+
+personality::personality(ca::engine& engine, options opts)
+    : m_engine(engine), m_options(std::move(opts)) {}
+
+void personality::add_routes(router& r) {
+    r.add(http::verb::get, "/healthz", [this](auto ctx, responder done) {
+        // Loaded means: the engine exists (it loaded both keys) and the database answers.
+        m_engine.store().reader().execAndGet("SELECT count(*) FROM authorities");
+        done(json_response(ctx->req, http::status::ok, R"({"status":"ok"})"));
+    });
+    auto cacert = [this](auto ctx, responder done) { get_cacert(ctx, std::move(done)); };
+    r.add(http::verb::get, "/enos/CA/cacert", cacert);
+    r.add(http::verb::get, "/enos/CA/cacert/{authority}", cacert);
+    auto crl = [this](auto ctx, responder done) { get_crl(ctx, std::move(done)); };
+    r.add(http::verb::get, "/enos/CA/crl", crl);
+    r.add(http::verb::get, "/enos/CA/crl/{authority}", crl);
+    if (m_options.token.empty()) {
+        return;
+    }
+    r.add(http::verb::post, "/pki/v1/certificates",
+          [this](auto ctx, responder done) { post_certificate(ctx, std::move(done)); });
+    r.add(http::verb::get, "/pki/v1/certificates/{sn}",
+          [this](auto ctx, responder done) { get_certificate(ctx, std::move(done)); });
+    r.add(http::verb::post, "/pki/v1/certificates/{sn}/revoke",
+          [this](auto ctx, responder done) { post_revoke(ctx, std::move(done)); });
+}
+
+void personality::get_cacert(std::shared_ptr<request_context> ctx, responder done) {
+    const auto kind = authority_param(*ctx);
+    if (!kind) {
+        done(json_response(ctx->req, http::status::not_found, R"({"message":"Not Found"})"));
+        return;
+    }
+    done(make_response(ctx->req, http::status::ok, m_engine.get(*kind).cert_pem(),
+                       "application/x-pem-file"));
+}
+
+void personality::get_crl(std::shared_ptr<request_context> ctx, responder done) {
+    const auto kind = authority_param(*ctx);
+    if (!kind) {
+        done(json_response(ctx->req, http::status::not_found, R"({"message":"Not Found"})"));
+        return;
+    }
+    const auto der = m_engine.crl_der(*kind);
+    if (ctx->query_param("format").value_or("der") == "pem") {
+        done(make_response(ctx->req, http::status::ok, Botan::PEM_Code::encode(der, "X509 CRL"),
+                           "application/x-pem-file"));
+        return;
+    }
+    done(make_response(ctx->req, http::status::ok, std::string(der.begin(), der.end()),
+                       "application/pkix-crl"));
+}
+
+bool personality::authorized(const request_context& ctx) const {
+    const auto it = ctx.req.find(http::field::authorization);
+    if (it == ctx.req.end()) {
+        return false;
+    }
+    const std::string_view value = it->value();
+    constexpr std::string_view prefix = "Bearer ";
+    return value.substr(0, prefix.size()) == prefix &&
+           same_secret(value.substr(prefix.size()), m_options.token);
+}
+
+void personality::post_certificate(std::shared_ptr<request_context> ctx, responder done) {
+    if (!authorized(*ctx)) {
+        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+        return;
+    }
+    boost::system::error_code ec;
+    const auto body = json::parse(ctx->req.body(), ec);
+    if (ec || !body.is_object()) {
+        done(bad_request(ctx->req, "body must be a JSON object"));
+        return;
+    }
+    const auto& o = body.as_object();
+    const auto* csr = o.if_contains("csr");
+    if (!csr || !csr->is_string()) {
+        done(bad_request(ctx->req, "csr is required (PEM string)"));
+        return;
+    }
+    ca::issue_request req;
+    if (const auto* a = o.if_contains("authority")) {
+        const auto kind = a->is_string() ? ca::parse_authority(a->as_string()) : std::nullopt;
+        if (!kind) {
+            done(error_response(ctx->req, ca::make_error(ca::errc::unknown_authority,
+                                                         "authority must be RSA or ECC")));
+            return;
+        }
+        req.authority = *kind;
+    }
+    if (const auto* d = o.if_contains("validDays")) {
+        if (!d->is_int64()) {
+            done(error_response(ctx->req, ca::make_error(ca::errc::validity_invalid,
+                                                         "validDays must be an integer")));
+            return;
+        }
+        req.valid_days = d->as_int64();
+    }
+    auto checked = ca::check_csr(std::string(csr->as_string()), req.authority);
+    if (!checked) {
+        done(error_response(ctx->req, checked.err()));
+        return;
+    }
+    req.subject = std::move(checked.value());
+    m_engine.issue(std::move(req), [ctx, done](ca::result<ca::issued_certificate> r) {
+        if (!r) {
+            done(error_response(ctx->req, r.err()));
+            return;
+        }
+        json::object out;
+        out["certSN"] = std::to_string(r->sn);
+        out["authority"] = ca::to_string(r->authority);
+        out["cert"] = r->pem;
+        out["notBefore"] = unix_seconds(r->not_before);
+        out["notAfter"] = unix_seconds(r->not_after);
+        done(json_response(ctx->req, http::status::created, json::serialize(out)));
+    });
+}
+
+void personality::get_certificate(std::shared_ptr<request_context> ctx, responder done) {
+    if (!authorized(*ctx)) {
+        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+        return;
+    }
+    const auto sn = parse_sn(ctx->path_params["sn"]);
+    const auto row = sn ? m_engine.find_certificate(*sn) : std::nullopt;
+    if (!row) {
+        done(error_response(ctx->req, ca::make_error(ca::errc::certificate_not_found,
+                                                     "certificate not found")));
+        return;
+    }
+    done(json_response(ctx->req, http::status::ok, json::serialize(certificate_json(*row))));
+}
+
+void personality::post_revoke(std::shared_ptr<request_context> ctx, responder done) {
+    if (!authorized(*ctx)) {
+        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+        return;
+    }
+    const auto sn = parse_sn(ctx->path_params["sn"]);
+    if (!sn) {
+        done(error_response(ctx->req, ca::make_error(ca::errc::certificate_not_found,
+                                                     "certificate not found")));
+        return;
+    }
+    ca::revoke_request req;
+    req.sn = *sn;
+    if (!ctx->req.body().empty()) {
+        boost::system::error_code ec;
+        const auto body = json::parse(ctx->req.body(), ec);
+        if (ec || !body.is_object()) {
+            done(bad_request(ctx->req, "body must be a JSON object"));
+            return;
+        }
+        if (const auto* r = body.as_object().if_contains("reason")) {
+            if (!r->is_int64()) {
+                done(error_response(ctx->req, ca::make_error(ca::errc::invalid_reason,
+                                                             "reason must be an integer")));
+                return;
+            }
+            req.reason = static_cast<int>(r->as_int64());
+        }
+    }
+    m_engine.revoke(req, [ctx, done](ca::status s) {
+        if (!s) {
+            done(error_response(ctx->req, s.err()));
+            return;
+        }
+        done(json_response(ctx->req, http::status::ok, R"({"revoked":true})"));
+    });
+}
+
+} // namespace localca::server::pki

@@ -1,0 +1,41 @@
+#pragma once
+// The "pki" personality: what LocalCA serves as a plain CA, independent of any vendor API.
+//  - GET /healthz                                   {"status":"ok"}
+//  - GET /enos/CA/cacert, /enos/CA/cacert/{RSA|ECC}  root certificate, PEM (no auth)
+//  - GET /enos/CA/crl, /enos/CA/crl/{RSA|ECC}        CRL, DER; ?format=pem for PEM (no auth)
+//    (the paths EnOS devices already use, so certificates' CRL URLs resolve here)
+//  - with a configured token, the plain issuance API (Authorization: Bearer <token>):
+//      POST /pki/v1/certificates              {"csr": PEM, "authority": "RSA", "validDays": 30}
+//      GET  /pki/v1/certificates/{sn}
+//      POST /pki/v1/certificates/{sn}/revoke  {"reason": 1}
+//    Errors: {"code": "<ca errc name>", "message": "...", "detail": "..."} with 400/401/404/409/500.
+#include "ca/engine.hpp"
+#include "server/core/router.hpp"
+
+#include <string>
+
+namespace localca::server::pki {
+
+struct options {
+    std::string token; // empty: /pki/v1 is not routed
+};
+
+class personality final : public server::personality {
+public:
+    personality(ca::engine& engine, options opts);
+    const char* name() const override { return "pki"; }
+    void add_routes(router& r) override;
+
+private:
+    void get_cacert(std::shared_ptr<request_context> ctx, responder done);
+    void get_crl(std::shared_ptr<request_context> ctx, responder done);
+    void post_certificate(std::shared_ptr<request_context> ctx, responder done);
+    void get_certificate(std::shared_ptr<request_context> ctx, responder done);
+    void post_revoke(std::shared_ptr<request_context> ctx, responder done);
+    bool authorized(const request_context& ctx) const;
+
+    ca::engine& m_engine;
+    options m_options;
+};
+
+} // namespace localca::server::pki

@@ -1,0 +1,27 @@
+#pragma once
+// Table authorities: the root certificate and the current CRL of each authority.
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace localca::storage {
+
+struct authority_row {
+    std::string name; // "RSA" | "ECC"
+    std::vector<std::uint8_t> cert_der;
+    std::int64_t crl_number = 0; // number of the current CRL, 0 before the first one
+    std::vector<std::uint8_t> crl_der;
+    std::int64_t crl_this_update = 0;
+};
+
+// Inserts, or does nothing if the name exists (init is idempotent).
+void insert_authority(SQLite::Database& db, const authority_row& row);
+std::optional<authority_row> find_authority(SQLite::Database& db, const std::string& name);
+// Stores a new CRL for the authority.
+void update_crl(SQLite::Database& db, const std::string& name, std::int64_t crl_number,
+                const std::vector<std::uint8_t>& crl_der, std::int64_t this_update);
+
+} // namespace localca::storage

@@ -1,0 +1,180 @@
+#include "storage/certificate_repository.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+namespace localca::storage {
+
+namespace {
+
+// sqlite3_bind_blob with a null pointer binds NULL, and an empty vector's data() may be null:
+// bind a zero-length blob from a valid address instead, so that "empty" stays "empty".
+void bind_blob(SQLite::Statement& q, int index, const std::vector<std::uint8_t>& bytes) {
+    static const std::uint8_t empty = 0;
+    q.bind(index, bytes.empty() ? static_cast<const void*>(&empty) : bytes.data(),
+           static_cast<int>(bytes.size()));
+}
+
+template <typename T>
+void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& v) {
+    if (v) {
+        q.bind(index, static_cast<std::int64_t>(*v));
+    } else {
+        q.bind(index);
+    }
+}
+
+void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& v) {
+    if (v) {
+        q.bind(index, *v);
+    } else {
+        q.bind(index);
+    }
+}
+
+std::vector<std::uint8_t> get_blob(const SQLite::Column& c) {
+    const auto* p = static_cast<const std::uint8_t*>(c.getBlob());
+    return p ? std::vector<std::uint8_t>(p, p + c.getBytes()) : std::vector<std::uint8_t>{};
+}
+
+std::optional<std::int64_t> get_optional_int64(const SQLite::Column& c) {
+    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
+}
+
+constexpr const char* k_columns =
+    "sn, authority, profile, subject_der, subject_cn, spki_sha256, device, status, not_before, "
+    "not_after, der, revoked_at, revocation_reason";
+
+// In the order of k_columns.
+certificate_row read_row(SQLite::Statement& q) {
+    certificate_row r;
+    r.sn = q.getColumn(0).getInt64();
+    r.authority = q.getColumn(1).getString();
+    r.profile = q.getColumn(2).getString();
+    r.subject_der = get_blob(q.getColumn(3));
+    if (!q.getColumn(4).isNull()) {
+        r.subject_cn = q.getColumn(4).getString();
+    }
+    r.spki_sha256 = get_blob(q.getColumn(5));
+    r.device = get_optional_int64(q.getColumn(6));
+    r.status = static_cast<certificate_status>(q.getColumn(7).getInt());
+    r.not_before = q.getColumn(8).getInt64();
+    r.not_after = q.getColumn(9).getInt64();
+    r.der = get_blob(q.getColumn(10));
+    r.revoked_at = get_optional_int64(q.getColumn(11));
+    if (!q.getColumn(12).isNull()) {
+        r.revocation_reason = q.getColumn(12).getInt();
+    }
+    return r;
+}
+
+// The live-duplicate conditions shared by the CN and key lookups; ?1 is the indexed value.
+// "?2 IS NULL OR ..." keeps one statement for both device cases; the planner still drives the
+// search from the equality on the indexed column (checked by EXPLAIN QUERY PLAN in the tests).
+constexpr const char* k_live_elsewhere = " = ?1 AND status = 0 AND not_after > ?3"
+                                         " AND (?2 IS NULL OR device IS NULL OR device != ?2)"
+                                         " AND (?4 IS NULL OR sn != ?4) LIMIT 1";
+
+std::optional<std::int64_t> first_sn(SQLite::Statement& q) {
+    if (q.executeStep()) {
+        return q.getColumn(0).getInt64();
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+void insert_certificate(SQLite::Database& db, const certificate_row& row) {
+    SQLite::Statement q(db, std::string("INSERT INTO certificates (") + k_columns +
+                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, row.sn);
+    q.bind(2, row.authority);
+    q.bind(3, row.profile);
+    bind_blob(q, 4, row.subject_der);
+    bind_optional(q, 5, row.subject_cn);
+    bind_blob(q, 6, row.spki_sha256);
+    bind_optional(q, 7, row.device);
+    q.bind(8, static_cast<int>(row.status));
+    q.bind(9, row.not_before);
+    q.bind(10, row.not_after);
+    bind_blob(q, 11, row.der);
+    bind_optional(q, 12, row.revoked_at);
+    bind_optional(q, 13, row.revocation_reason);
+    q.exec();
+}
+
+std::optional<certificate_row> find_certificate(SQLite::Database& db, std::int64_t sn) {
+    SQLite::Statement q(db, std::string("SELECT ") + k_columns + " FROM certificates WHERE sn = ?");
+    q.bind(1, sn);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_row(q);
+}
+
+std::vector<certificate_row> certificates_of_device(SQLite::Database& db, std::int64_t device) {
+    SQLite::Statement q(db, std::string("SELECT ") + k_columns +
+                                " FROM certificates WHERE device = ? ORDER BY sn");
+    q.bind(1, device);
+    std::vector<certificate_row> rows;
+    while (q.executeStep()) {
+        rows.push_back(read_row(q));
+    }
+    return rows;
+}
+
+std::optional<std::int64_t> live_cn_elsewhere(SQLite::Database& db, const std::string& cn,
+                                              std::optional<std::int64_t> device, std::int64_t now,
+                                              std::optional<std::int64_t> except_sn) {
+    SQLite::Statement q(db, std::string("SELECT sn FROM certificates WHERE subject_cn") +
+                                k_live_elsewhere);
+    q.bind(1, cn);
+    bind_optional(q, 2, device);
+    q.bind(3, now);
+    bind_optional(q, 4, except_sn);
+    return first_sn(q);
+}
+
+std::optional<std::int64_t> live_key_elsewhere(SQLite::Database& db,
+                                               const std::vector<std::uint8_t>& spki_sha256,
+                                               std::optional<std::int64_t> device, std::int64_t now,
+                                               std::optional<std::int64_t> except_sn) {
+    SQLite::Statement q(db, std::string("SELECT sn FROM certificates WHERE spki_sha256") +
+                                k_live_elsewhere);
+    bind_blob(q, 1, spki_sha256);
+    bind_optional(q, 2, device);
+    q.bind(3, now);
+    bind_optional(q, 4, except_sn);
+    return first_sn(q);
+}
+
+bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revoked_at,
+                        int reason) {
+    // The status condition makes "already revoked" a no-op: the first revocation's time and
+    // reason are the ones the CRL keeps.
+    SQLite::Statement q(db, "UPDATE certificates SET status = 1, revoked_at = ?, "
+                            "revocation_reason = ? WHERE sn = ? AND status = 0");
+    q.bind(1, revoked_at);
+    q.bind(2, reason);
+    q.bind(3, sn);
+    return q.exec() == 1;
+}
+
+std::vector<revoked_entry> revoked_of_authority(SQLite::Database& db,
+                                                const std::string& authority) {
+    SQLite::Statement q(db, "SELECT sn, coalesce(revoked_at, 0), coalesce(revocation_reason, 0) "
+                            "FROM certificates WHERE authority = ? AND status = 1 ORDER BY sn");
+    q.bind(1, authority);
+    std::vector<revoked_entry> entries;
+    while (q.executeStep()) {
+        entries.push_back(revoked_entry{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                                        q.getColumn(2).getInt()});
+    }
+    return entries;
+}
+
+std::int64_t max_certificate_sn(SQLite::Database& db) {
+    // max() of the rowid is one b-tree descent, not a scan.
+    return db.execAndGet("SELECT coalesce(max(sn), 0) FROM certificates").getInt64();
+}
+
+} // namespace localca::storage

@@ -1,0 +1,41 @@
+#pragma once
+// The storage facade the CA engine holds: per-thread read connections and the single writer.
+#include "storage/options.hpp"
+#include "storage/writer.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace localca::storage {
+
+class store {
+public:
+    // Opens (creating if needed) and migrates the database, then starts the writer.
+    explicit store(const options& opts);
+    ~store();
+
+    store(const store&) = delete;
+    store& operator=(const store&) = delete;
+
+    // A read connection owned by the calling thread (opened on first use, closed with the store).
+    // Never use it to write: writes go through writer(). It is query_only, so a write throws.
+    SQLite::Database& reader();
+
+    storage::writer& writer() { return *m_writer; }
+    // For a ":memory:" store, path is the URI of its shared in-memory database, so that
+    // open_connection(opts()) joins it.
+    const options& opts() const { return m_options; }
+
+private:
+    options m_options;
+    std::unique_ptr<SQLite::Database> m_keepalive; // keeps a ":memory:" database alive
+    std::unique_ptr<storage::writer> m_writer;
+    std::mutex m_readers_mutex;
+    std::vector<std::unique_ptr<SQLite::Database>> m_readers; // owned here, indexed per thread
+    const std::uint64_t m_id;                                 // key of this store in thread caches
+};
+
+} // namespace localca::storage

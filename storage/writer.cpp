@@ -1,0 +1,163 @@
+#include "storage/writer.hpp"
+
+#include "storage/database.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <iostream>
+#include <stdexcept>
+#include <vector>
+
+namespace localca::storage {
+
+namespace {
+
+// The writer whose thread this is, so that run() and stop() can refuse to wait for themselves
+// (a job calling run() on its own writer would otherwise deadlock silently).
+thread_local const writer* t_writer_thread_of = nullptr;
+
+bool in_transaction(SQLite::Database& db) {
+    return sqlite3_get_autocommit(db.getHandle()) == 0;
+}
+
+void report_completion_failure(const char* what) {
+    // A completion belongs to the caller and must not throw; if it does, losing the writer thread
+    // would stop every later write, so we only say it on stderr.
+    std::cerr << "localca storage: a writer completion threw: " << what << std::endl;
+}
+
+} // namespace
+
+writer::writer(const options& opts) : m_options(opts), m_db(open_connection(opts)) {
+    m_thread = std::thread([this] { loop(); });
+}
+
+writer::~writer() {
+    stop();
+}
+
+void writer::submit(job j, completion done) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            throw std::logic_error("storage::writer::submit after stop()");
+        }
+        m_queue.push_back(item{std::move(j), std::move(done)});
+    }
+    m_cv.notify_one();
+}
+
+void writer::run(job j) {
+    if (t_writer_thread_of == this) {
+        throw std::logic_error("storage::writer::run called on the writer thread (from a job or a "
+                               "completion): it would wait for itself");
+    }
+    // Shared with the completion: the caller may return (destroying its locals) the moment the
+    // value is set, while set_value() is still finishing on the writer thread.
+    auto done = std::make_shared<std::promise<void>>();
+    auto result = done->get_future();
+    submit(std::move(j), [done](std::exception_ptr e) {
+        if (e) {
+            done->set_exception(e);
+        } else {
+            done->set_value();
+        }
+    });
+    result.get();
+}
+
+void writer::stop() {
+    if (t_writer_thread_of == this) {
+        throw std::logic_error("storage::writer::stop called on the writer thread");
+    }
+    std::thread thread;
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+        // Taken out under the lock so that two concurrent stop() calls never join the same thread.
+        thread = std::move(m_thread);
+    }
+    m_cv.notify_all();
+    if (thread.joinable()) {
+        thread.join();
+    }
+}
+
+void writer::loop() {
+    t_writer_thread_of = this;
+    const std::size_t limit =
+        m_options.group_commit ? std::max<std::size_t>(1, m_options.max_batch) : 1;
+    for (;;) {
+        std::deque<item> group;
+        {
+            std::unique_lock lock(m_mutex);
+            m_cv.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty()) {
+                return; // stopping, and every queued job is done
+            }
+            // Every job that queued up while the previous group was being fsynced goes into this
+            // one: that is the group commit, one fsync for all of them.
+            while (!m_queue.empty() && group.size() < limit) {
+                group.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+        }
+        commit_group(group);
+    }
+}
+
+void writer::commit_group(std::deque<item>& group) {
+    SQLite::Database& db = *m_db;
+    std::vector<std::exception_ptr> failures(group.size());
+    try {
+        // IMMEDIATE takes the write lock now: if another process (the CLI) holds it, we wait here
+        // (busy timeout) rather than failing halfway through a job.
+        db.exec("BEGIN IMMEDIATE");
+        bool any_succeeded = false;
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            // A savepoint per job, so that a failing job takes back its own writes only.
+            db.exec("SAVEPOINT job");
+            try {
+                group[i].work(db);
+            } catch (...) {
+                failures[i] = std::current_exception();
+            }
+            if (!failures[i]) {
+                db.exec("RELEASE job");
+                any_succeeded = true;
+                continue;
+            }
+            if (!in_transaction(db)) {
+                // SQLite rolled the whole transaction back (an I/O error, a full disk...): the
+                // earlier jobs' writes are gone too, so the whole group fails with this error.
+                std::rethrow_exception(failures[i]);
+            }
+            db.exec("ROLLBACK TO job");
+            db.exec("RELEASE job");
+        }
+        // Nothing to make durable when every job failed: spare the fsync.
+        db.exec(any_succeeded ? "COMMIT" : "ROLLBACK");
+    } catch (...) {
+        const auto error = std::current_exception();
+        if (in_transaction(db)) {
+            db.tryExec("ROLLBACK");
+        }
+        std::fill(failures.begin(), failures.end(), error);
+    }
+
+    for (std::size_t i = 0; i < group.size(); ++i) {
+        if (!group[i].done) {
+            continue;
+        }
+        try {
+            group[i].done(failures[i]);
+        } catch (const std::exception& e) {
+            report_completion_failure(e.what());
+        } catch (...) {
+            report_completion_failure("a non-standard exception");
+        }
+    }
+}
+
+} // namespace localca::storage

@@ -1,0 +1,66 @@
+#pragma once
+// The single SQLite writer. Every write of the server goes through it, so that waiting writes are
+// committed together: one fsync for a group of issuances (group commit), and the policy checks a
+// job makes inside its transaction cannot race with another job.
+#include "storage/options.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace localca::storage {
+
+class writer {
+public:
+    // A job runs on the writer thread inside a transaction (inside its own SAVEPOINT when grouped).
+    // It may read and write. An expected refusal (policy) is reported through the job's own
+    // captured state and must write nothing; a thrown exception rolls back that job's writes
+    // only and is passed to its completion.
+    using job = std::function<void(SQLite::Database&)>;
+
+    // Called on the writer thread after the COMMIT that made the job durable (nullptr), or with the
+    // exception that failed the job or the commit. Must be quick: post further work elsewhere.
+    using completion = std::function<void(std::exception_ptr)>;
+
+    // Opens its own connection to opts.path (which must already be migrated) and starts the thread.
+    explicit writer(const options& opts);
+    ~writer(); // stop()
+
+    writer(const writer&) = delete;
+    writer& operator=(const writer&) = delete;
+
+    // Queues a job. Throws std::logic_error after stop().
+    void submit(job j, completion done);
+
+    // Convenience: queue and wait. Rethrows the job's exception. Throws std::logic_error when
+    // called on the writer thread (from a job or a completion), where waiting would deadlock.
+    void run(job j);
+
+    // Finishes every queued job, then joins the thread. Idempotent. Not from the writer thread.
+    void stop();
+
+private:
+    struct item {
+        job work;
+        completion done;
+    };
+    void loop();
+    void commit_group(std::deque<item>& group);
+
+    options m_options;
+    std::unique_ptr<SQLite::Database> m_db;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<item> m_queue;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+} // namespace localca::storage

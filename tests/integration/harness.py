@@ -1,0 +1,180 @@
+"""Test harness for LocalCA integration tests: runs the real `localca` binary on a free loopback
+port, talks HTTP to it, and makes keys and CSRs with the openssl CLI (never with LocalCA code).
+
+Environment: LOCALCA_BIN (path of build/bin/localca), LOCALCA_SOURCE_DIR (repository root).
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+BIN = os.environ.get("LOCALCA_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "bin", "localca")
+SOURCE_DIR = os.environ.get("LOCALCA_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(args, check=True, **kw):
+    """Runs a command, returns CompletedProcess with text output."""
+    kw.setdefault("text", True)
+    p = subprocess.run(args, capture_output=True, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{args} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def localca(*args, check=True, env=None):
+    return run([BIN, *args], check=check, env=env)
+
+
+class openssl_tools:
+    """Keys and CSRs from the openssl CLI, in a directory."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.n = 0
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def key(self, alg="rsa2048"):
+        self.n += 1
+        key = self.path(f"k{self.n}.key")
+        if alg.startswith("rsa"):
+            run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", f"rsa_keygen_bits:{alg[3:]}", "-out", key])
+        elif alg == "p256":
+            run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key])
+        elif alg == "p384":
+            run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", key])
+        else:
+            raise ValueError(alg)
+        return key
+
+    def csr(self, subj, alg="rsa2048", key=None, digest="sha256", extra=()):
+        """Returns (csr_pem, key_path)."""
+        key = key or self.key(alg)
+        self.n += 1
+        out = self.path(f"r{self.n}.csr")
+        run(["openssl", "req", "-new", "-key", key, "-subj", subj, f"-{digest}", *extra, "-out", out])
+        with open(out) as f:
+            return f.read(), key
+
+    def write(self, name, data):
+        p = self.path(name)
+        with open(p, "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data)
+        return p
+
+    def x509_text(self, pem):
+        return run(["openssl", "x509", "-noout", "-text"], input=pem).stdout
+
+    def verify(self, ca_pem, cert_pem):
+        ca = self.write("verify-ca.pem", ca_pem)
+        cert = self.write("verify-cert.pem", cert_pem)
+        return run(["openssl", "verify", "-CAfile", ca, cert], check=False)
+
+    def crl_text(self, ca_pem, crl_der):
+        """`openssl crl -text`, verified against the CA: (returncode, stdout+stderr)."""
+        ca = self.write("crl-ca.pem", ca_pem)
+        crl = self.write("crl.der", crl_der)
+        p = run(["openssl", "crl", "-inform", "DER", "-in", crl, "-CAfile", ca, "-noout", "-text"], check=False)
+        return p.returncode, p.stdout + p.stderr
+
+
+class server:
+    """A running `localca serve` on a free port."""
+
+    def __init__(self, data_dir, extra_args=(), env=None, config=None):
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        args = [BIN, "serve", "--data-dir", data_dir, "--listen", f"127.0.0.1:{self.port}", *extra_args]
+        if config:
+            args += ["--config", config]
+        self.log = open(os.path.join(os.path.dirname(data_dir.rstrip("/")), f"server-{self.port}.log"), "w+")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"server exited early ({self.proc.returncode}):\n{self.output()}")
+            try:
+                status, _, _ = self.request("GET", "/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("server did not become healthy:\n" + self.output())
+
+    def output(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def request(self, method, path, body=None, headers=None, timeout=30):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            if isinstance(body, (dict, list)):
+                body = json.dumps(body)
+                headers = {"Content-Type": "application/json", **(headers or {})}
+            conn.request(method, path, body=body, headers=headers or {})
+            r = conn.getresponse()
+            return r.status, dict(r.getheaders()), r.read()
+        finally:
+            conn.close()
+
+    def json(self, method, path, body=None, headers=None):
+        status, hdrs, data = self.request(method, path, body, headers)
+        return status, json.loads(data) if data else None
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def kill9(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+class localca_test(unittest.TestCase):
+    """Base: a temp dir per test with openssl tools; servers stopped at tear-down."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="localca-it-")
+        self.data = os.path.join(self.tmp, "data")
+        self.ossl = openssl_tools(self.tmp)
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.stop(signal.SIGKILL)
+            s.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def start(self, *extra_args, data_dir=None, env=None, config=None):
+        s = server(data_dir or self.data, extra_args, env=env, config=config)
+        self.servers.append(s)
+        return s
+
+    def write_json(self, name, obj):
+        p = os.path.join(self.tmp, name)
+        with open(p, "w") as f:
+            f.write(obj if isinstance(obj, str) else json.dumps(obj))
+        return p

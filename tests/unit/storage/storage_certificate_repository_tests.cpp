@@ -1,0 +1,297 @@
+// Table certificates: round trips, revocation, and the live-duplicate lookups of the issuance
+// policy, including that they search through their index.
+#include "storage/certificate_repository.hpp"
+
+#include "storage/database.hpp"
+#include "storage/tenant_repository.hpp"
+
+#include "test_support.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace localca;
+using namespace localca::storage;
+
+namespace {
+
+constexpr std::int64_t now = 1'700'000'000;
+
+std::vector<std::uint8_t> bytes(std::uint8_t fill, std::size_t n) {
+    return std::vector<std::uint8_t>(n, fill);
+}
+
+struct certificate_fixture {
+    test::temp_dir dir;
+    std::unique_ptr<SQLite::Database> db;
+    std::int64_t device1 = 0;
+    std::int64_t device2 = 0;
+
+    certificate_fixture() {
+        options o;
+        o.path = dir / "ca.db";
+        db = open_connection(o);
+        migrate(*db);
+        // Certificates reference devices (foreign key on), so make two real ones.
+        const auto org = upsert_org(*db, "org");
+        const auto product = upsert_product(*db, org, "prod", true, 365);
+        device1 = upsert_device(*db, org, product, "dev1", "asset1");
+        device2 = upsert_device(*db, org, product, "dev2", "asset2");
+    }
+
+    certificate_row live(std::int64_t sn, const std::string& cn, std::optional<std::int64_t> device,
+                         std::uint8_t key = 0x11) const {
+        certificate_row r;
+        r.sn = sn;
+        r.authority = "RSA";
+        r.profile = "device";
+        r.subject_der = {0x30, 0x0b, 0x31, 0x09};
+        r.subject_cn = cn;
+        r.spki_sha256 = bytes(key, 32);
+        r.device = device;
+        r.not_before = now - 100;
+        r.not_after = now + 1000;
+        r.der = bytes(0x42, 300);
+        return r;
+    }
+};
+
+void check_equal(const certificate_row& a, const certificate_row& b) {
+    BOOST_TEST(a.sn == b.sn);
+    BOOST_TEST(a.authority == b.authority);
+    BOOST_TEST(a.profile == b.profile);
+    BOOST_TEST(a.subject_der == b.subject_der, boost::test_tools::per_element());
+    BOOST_TEST((a.subject_cn == b.subject_cn));
+    BOOST_TEST(a.spki_sha256 == b.spki_sha256, boost::test_tools::per_element());
+    BOOST_TEST((a.device == b.device));
+    BOOST_TEST((a.status == b.status));
+    BOOST_TEST(a.not_before == b.not_before);
+    BOOST_TEST(a.not_after == b.not_after);
+    BOOST_TEST(a.der == b.der, boost::test_tools::per_element());
+    BOOST_TEST((a.revoked_at == b.revoked_at));
+    BOOST_TEST((a.revocation_reason == b.revocation_reason));
+}
+
+// Captures the SQL text of every statement the connection runs, to EXPLAIN the very queries a
+// repository function prepared rather than a copy of them.
+class statement_recorder {
+public:
+    explicit statement_recorder(SQLite::Database& db) : m_db(db) {
+        sqlite3_trace_v2(m_db.getHandle(), SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
+    }
+    ~statement_recorder() { sqlite3_trace_v2(m_db.getHandle(), 0, nullptr, nullptr); }
+    const std::vector<std::string>& statements() const { return m_statements; }
+
+private:
+    static int on_trace(unsigned, void* self, void* stmt, void*) {
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        static_cast<statement_recorder*>(self)->m_statements.emplace_back(sql ? sql : "");
+        return 0;
+    }
+    SQLite::Database& m_db;
+    std::vector<std::string> m_statements;
+};
+
+std::string query_plan(SQLite::Database& db, const std::string& sql) {
+    SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
+    std::string plan;
+    while (q.executeStep()) {
+        plan += q.getColumn(3).getString() + "\n";
+    }
+    return plan;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(storage_certificate_repository)
+
+BOOST_FIXTURE_TEST_CASE(round_trip_with_every_field_set, certificate_fixture) {
+    auto row = live(7, "dev1", device1);
+    row.status = certificate_status::revoked;
+    row.revoked_at = now;
+    row.revocation_reason = 1;
+    insert_certificate(*db, row);
+    const auto found = find_certificate(*db, 7);
+    BOOST_REQUIRE(found.has_value());
+    check_equal(*found, row);
+}
+
+BOOST_FIXTURE_TEST_CASE(round_trip_with_optional_fields_absent, certificate_fixture) {
+    auto row = live(8, "", std::nullopt);
+    row.subject_cn.reset();
+    row.subject_der.clear(); // an empty subject stays empty, not NULL (the column is NOT NULL)
+    insert_certificate(*db, row);
+    const auto found = find_certificate(*db, 8);
+    BOOST_REQUIRE(found.has_value());
+    check_equal(*found, row);
+    BOOST_TEST(!find_certificate(*db, 9).has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(duplicate_sn_throws, certificate_fixture) {
+    insert_certificate(*db, live(10, "a", device1));
+    BOOST_CHECK_THROW(insert_certificate(*db, live(10, "b", device2)), SQLite::Exception);
+    BOOST_TEST(*find_certificate(*db, 10)->subject_cn == "a");
+}
+
+BOOST_FIXTURE_TEST_CASE(certificates_of_device_in_ascending_sn, certificate_fixture) {
+    insert_certificate(*db, live(30, "x", device1));
+    insert_certificate(*db, live(10, "x", device1));
+    insert_certificate(*db, live(20, "y", device2));
+    insert_certificate(*db, live(25, "z", std::nullopt));
+    std::vector<std::int64_t> sns;
+    for (const auto& r : certificates_of_device(*db, device1)) {
+        sns.push_back(r.sn);
+        BOOST_TEST((r.device == device1));
+    }
+    const std::vector<std::int64_t> expected{10, 30};
+    BOOST_TEST(sns == expected, boost::test_tools::per_element());
+    BOOST_TEST(certificates_of_device(*db, 9999).empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(revoking_twice_keeps_the_first_revocation, certificate_fixture) {
+    insert_certificate(*db, live(5, "dev1", device1));
+    BOOST_TEST(revoke_certificate(*db, 5, now, 1));
+    BOOST_TEST(!revoke_certificate(*db, 5, now + 50, 4));
+    BOOST_TEST(!revoke_certificate(*db, 6, now, 1)); // unknown
+    const auto found = find_certificate(*db, 5);
+    BOOST_TEST((found->status == certificate_status::revoked));
+    BOOST_TEST((found->revoked_at == std::optional<std::int64_t>(now)));
+    BOOST_TEST((found->revocation_reason == std::optional<int>(1)));
+}
+
+BOOST_FIXTURE_TEST_CASE(revoked_of_authority_lists_only_that_authority, certificate_fixture) {
+    for (std::int64_t sn : {4, 1, 3, 2}) {
+        auto r = live(sn, "c" + std::to_string(sn), device1);
+        r.authority = sn % 2 ? "RSA" : "ECC";
+        insert_certificate(*db, r);
+    }
+    revoke_certificate(*db, 3, now + 3, 5);
+    revoke_certificate(*db, 1, now + 1, 0);
+    revoke_certificate(*db, 2, now + 2, 1); // ECC
+    const auto rsa = revoked_of_authority(*db, "RSA");
+    BOOST_REQUIRE(rsa.size() == 2u);
+    BOOST_TEST(rsa[0].sn == 1);
+    BOOST_TEST(rsa[0].revoked_at == now + 1);
+    BOOST_TEST(rsa[0].reason == 0);
+    BOOST_TEST(rsa[1].sn == 3);
+    BOOST_TEST(rsa[1].revoked_at == now + 3);
+    BOOST_TEST(rsa[1].reason == 5);
+    const auto ecc = revoked_of_authority(*db, "ECC");
+    BOOST_REQUIRE(ecc.size() == 1u);
+    BOOST_TEST(ecc[0].sn == 2);
+    BOOST_TEST(revoked_of_authority(*db, "NONE").empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(max_certificate_sn_of_empty_and_filled_table, certificate_fixture) {
+    BOOST_TEST(max_certificate_sn(*db) == 0);
+    insert_certificate(*db, live(12, "a", device1));
+    insert_certificate(*db, live(99, "b", device1));
+    insert_certificate(*db, live(50, "c", device1));
+    BOOST_TEST(max_certificate_sn(*db) == 99);
+}
+
+BOOST_FIXTURE_TEST_CASE(live_cn_elsewhere_semantics, certificate_fixture) {
+    insert_certificate(*db, live(1, "shared", device1));
+    // Same device asks: its own certificate is not "elsewhere".
+    BOOST_TEST(!live_cn_elsewhere(*db, "shared", device1, now).has_value());
+    // Another device, or no device, asks: it is.
+    BOOST_TEST((live_cn_elsewhere(*db, "shared", device2, now) == std::optional<std::int64_t>(1)));
+    BOOST_TEST(
+        (live_cn_elsewhere(*db, "shared", std::nullopt, now) == std::optional<std::int64_t>(1)));
+    // Unrelated CN, and the CN compared exactly.
+    BOOST_TEST(!live_cn_elsewhere(*db, "other", device2, now).has_value());
+    BOOST_TEST(!live_cn_elsewhere(*db, "Shared", device2, now).has_value());
+    // Skipping the certificate being renewed.
+    BOOST_TEST(!live_cn_elsewhere(*db, "shared", device2, now, 1).has_value());
+    BOOST_TEST(
+        (live_cn_elsewhere(*db, "shared", device2, now, 2) == std::optional<std::int64_t>(1)));
+}
+
+BOOST_FIXTURE_TEST_CASE(live_cn_elsewhere_counts_unbound_certificates, certificate_fixture) {
+    insert_certificate(*db, live(2, "loose", std::nullopt));
+    BOOST_TEST((live_cn_elsewhere(*db, "loose", device1, now) == std::optional<std::int64_t>(2)));
+    BOOST_TEST(
+        (live_cn_elsewhere(*db, "loose", std::nullopt, now) == std::optional<std::int64_t>(2)));
+}
+
+BOOST_FIXTURE_TEST_CASE(expired_and_revoked_certificates_are_not_live, certificate_fixture) {
+    auto expired = live(3, "old", device1);
+    expired.not_after = now; // not_after must be strictly after now
+    insert_certificate(*db, expired);
+    BOOST_TEST(!live_cn_elsewhere(*db, "old", device2, now).has_value());
+    BOOST_TEST((live_cn_elsewhere(*db, "old", device2, now - 1) == std::optional<std::int64_t>(3)));
+
+    insert_certificate(*db, live(4, "gone", device1, 0x44));
+    BOOST_TEST(live_cn_elsewhere(*db, "gone", device2, now).has_value());
+    BOOST_TEST(live_key_elsewhere(*db, bytes(0x44, 32), device2, now).has_value());
+    revoke_certificate(*db, 4, now, 0);
+    BOOST_TEST(!live_cn_elsewhere(*db, "gone", device2, now).has_value());
+    BOOST_TEST(!live_key_elsewhere(*db, bytes(0x44, 32), device2, now).has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(live_key_elsewhere_semantics, certificate_fixture) {
+    insert_certificate(*db, live(1, "a", device1, 0xaa));
+    insert_certificate(*db, live(2, "b", std::nullopt, 0xbb));
+    const auto key_a = bytes(0xaa, 32);
+    BOOST_TEST(!live_key_elsewhere(*db, key_a, device1, now).has_value());
+    BOOST_TEST((live_key_elsewhere(*db, key_a, device2, now) == std::optional<std::int64_t>(1)));
+    BOOST_TEST(
+        (live_key_elsewhere(*db, key_a, std::nullopt, now) == std::optional<std::int64_t>(1)));
+    BOOST_TEST(!live_key_elsewhere(*db, key_a, device2, now, 1).has_value());
+    BOOST_TEST(
+        (live_key_elsewhere(*db, bytes(0xbb, 32), device1, now) == std::optional<std::int64_t>(2)));
+    BOOST_TEST(!live_key_elsewhere(*db, bytes(0xcc, 32), device1, now).has_value());
+    BOOST_TEST(!live_key_elsewhere(*db, bytes(0xaa, 31), device2, now).has_value());
+    auto expired = live(3, "c", device1, 0xdd);
+    expired.not_after = now - 1;
+    insert_certificate(*db, expired);
+    BOOST_TEST(!live_key_elsewhere(*db, bytes(0xdd, 32), device2, now).has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
+    // Enough rows, on both devices and with some expired, that a scan would be a real choice.
+    for (std::int64_t sn = 1; sn <= 500; ++sn) {
+        auto r = live(sn, "cn" + std::to_string(sn % 50), sn % 3 ? device1 : device2,
+                      static_cast<std::uint8_t>(sn % 200));
+        if (sn % 7 == 0) {
+            r.not_after = now - 1;
+        }
+        insert_certificate(*db, r);
+    }
+    db->exec("ANALYZE");
+
+    struct lookup {
+        const char* index;
+        std::function<void()> call;
+    };
+    const std::vector<lookup> lookups{
+        {"certificates_cn", [&] { live_cn_elsewhere(*db, "cn7", device1, now); }},
+        {"certificates_cn", [&] { live_cn_elsewhere(*db, "cn7", std::nullopt, now, 7); }},
+        {"certificates_spki", [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now); }},
+        {"certificates_spki", [&] { live_key_elsewhere(*db, bytes(7, 32), std::nullopt, now); }},
+        {"certificates_revoked", [&] { revoked_of_authority(*db, "RSA"); }},
+        {"certificates_device", [&] { certificates_of_device(*db, device1); }},
+    };
+    for (const auto& l : lookups) {
+        std::vector<std::string> statements;
+        {
+            statement_recorder recorder(*db);
+            l.call();
+            statements = recorder.statements();
+        }
+        BOOST_REQUIRE(statements.size() == 1u);
+        const auto plan = query_plan(*db, statements[0]);
+        BOOST_TEST(plan.find(std::string("USING INDEX ") + l.index) != std::string::npos,
+                   statements[0] << "\nplan:\n"
+                                 << plan);
+        BOOST_TEST(plan.find("SCAN certificates") == std::string::npos, plan);
+        BOOST_TEST(plan.find("TEMP B-TREE") == std::string::npos, plan);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,355 @@
+// The single writer: group commit across threads, per-job rollback inside a group, completions
+// after the commit, draining on stop, and waiting out another process's write lock.
+#include "storage/database.hpp"
+#include "storage/writer.hpp"
+
+#include "test_support.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <future>
+#include <latch>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace localca;
+using namespace localca::storage;
+
+namespace {
+
+// A migrated database file; the writer requires one.
+struct writer_fixture {
+    test::temp_dir dir;
+    options opts;
+
+    writer_fixture() {
+        opts.path = dir / "ca.db";
+        auto db = open_connection(opts);
+        migrate(*db);
+    }
+
+    // A fresh connection: sees only what is committed.
+    int count_orgs(const std::string& where = "1") const {
+        auto db = open_connection(opts);
+        return db->execAndGet("SELECT count(*) FROM orgs WHERE " + where).getInt();
+    }
+};
+
+void insert_org(SQLite::Database& db, const std::string& org_id) {
+    SQLite::Statement q(db, "INSERT INTO orgs (org_id) VALUES (?)");
+    q.bind(1, org_id);
+    q.exec();
+}
+
+// Holds the writer thread inside a job until open() is called, so that the jobs submitted
+// meanwhile queue up and form the next group.
+class gate {
+public:
+    writer::job job() {
+        return [this](SQLite::Database&) {
+            m_entered.set_value();
+            m_open.get_future().wait();
+        };
+    }
+    void wait_entered() { m_entered.get_future().wait(); }
+    void open() { m_open.set_value(); }
+
+private:
+    std::promise<void> m_entered;
+    std::promise<void> m_open;
+};
+
+// Records, in order, when each job ran and when its completion was called.
+class event_log {
+public:
+    void add(std::string e) {
+        std::lock_guard lock(m_mutex);
+        m_events.push_back(std::move(e));
+    }
+    std::vector<std::string> events() {
+        std::lock_guard lock(m_mutex);
+        return m_events;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<std::string> m_events;
+};
+
+std::string message_of(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        return ex.what();
+    } catch (...) {
+        return "?";
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(storage_writer)
+
+BOOST_FIXTURE_TEST_CASE(many_threads_jobs_all_commit_durably, writer_fixture) {
+    constexpr int threads = 8;
+    constexpr int per_thread = 250;
+    std::atomic<int> succeeded{0};
+    std::atomic<int> failed{0};
+    {
+        writer w(opts);
+        std::vector<std::thread> pool;
+        for (int t = 0; t < threads; ++t) {
+            pool.emplace_back([&, t] {
+                for (int i = 0; i < per_thread; ++i) {
+                    const auto id = "org-" + std::to_string(t) + "-" + std::to_string(i);
+                    // Half waits for each job (like a request thread), half only queues.
+                    if (i % 2 == 0) {
+                        w.run([id](SQLite::Database& db) { insert_org(db, id); });
+                        ++succeeded;
+                    } else {
+                        w.submit([id](SQLite::Database& db) { insert_org(db, id); },
+                                 [&](std::exception_ptr e) { ++(e ? failed : succeeded); });
+                    }
+                }
+            });
+        }
+        for (auto& t : pool) {
+            t.join();
+        }
+    } // ~writer drains the queue
+    BOOST_TEST(failed.load() == 0);
+    BOOST_TEST(succeeded.load() == threads * per_thread);
+    BOOST_TEST(count_orgs() == threads * per_thread);
+}
+
+BOOST_FIXTURE_TEST_CASE(waiting_jobs_share_one_transaction, writer_fixture) {
+    writer w(opts);
+    gate g;
+    event_log log;
+    w.submit(g.job(), nullptr);
+    g.wait_entered();
+    constexpr int jobs = 5;
+    for (int i = 0; i < jobs; ++i) {
+        w.submit(
+            [&, i](SQLite::Database& db) {
+                insert_org(db, "g" + std::to_string(i));
+                log.add("run");
+            },
+            [&](std::exception_ptr) { log.add("done"); });
+    }
+    g.open();
+    w.stop();
+    // Grouped: every job ran before the one commit, and only then came the completions.
+    std::vector<std::string> expected(jobs, "run");
+    expected.insert(expected.end(), jobs, "done");
+    BOOST_TEST(log.events() == expected, boost::test_tools::per_element());
+    BOOST_TEST(count_orgs("org_id LIKE 'g%'") == jobs);
+}
+
+BOOST_FIXTURE_TEST_CASE(max_batch_bounds_a_group, writer_fixture) {
+    opts.max_batch = 2;
+    writer w(opts);
+    gate g;
+    event_log log;
+    w.submit(g.job(), nullptr);
+    g.wait_entered();
+    for (int i = 0; i < 4; ++i) {
+        w.submit([&](SQLite::Database&) { log.add("run"); },
+                 [&](std::exception_ptr) { log.add("done"); });
+    }
+    g.open();
+    w.stop();
+    const std::vector<std::string> expected{"run", "run", "done", "done",
+                                            "run", "run", "done", "done"};
+    BOOST_TEST(log.events() == expected, boost::test_tools::per_element());
+}
+
+BOOST_FIXTURE_TEST_CASE(without_group_commit_each_job_commits_alone, writer_fixture) {
+    opts.group_commit = false;
+    writer w(opts);
+    gate g;
+    event_log log;
+    w.submit(g.job(), nullptr);
+    g.wait_entered();
+    for (int i = 0; i < 3; ++i) {
+        w.submit(
+            [&, i](SQLite::Database& db) {
+                insert_org(db, "s" + std::to_string(i));
+                log.add("run");
+            },
+            [&](std::exception_ptr) { log.add("done"); });
+    }
+    g.open();
+    w.stop();
+    const std::vector<std::string> expected{"run", "done", "run", "done", "run", "done"};
+    BOOST_TEST(log.events() == expected, boost::test_tools::per_element());
+    BOOST_TEST(count_orgs("org_id LIKE 's%'") == 3);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_throwing_job_rolls_back_only_its_own_writes, writer_fixture) {
+    writer w(opts);
+    w.run([](SQLite::Database& db) { insert_org(db, "existing"); });
+
+    gate g;
+    std::vector<std::exception_ptr> results(4);
+    std::atomic<int> completions{0};
+    auto record = [&](int i) {
+        return [&, i](std::exception_ptr e) {
+            results[i] = e;
+            ++completions;
+        };
+    };
+    w.submit(g.job(), nullptr);
+    g.wait_entered();
+    w.submit([](SQLite::Database& db) { insert_org(db, "a"); }, record(0));
+    w.submit(
+        [](SQLite::Database& db) {
+            insert_org(db, "b1");
+            insert_org(db, "b2");
+            throw std::runtime_error("policy bug in job b");
+        },
+        record(1));
+    // A failing SQL statement (UNIQUE) after a successful one: the first must go too.
+    w.submit(
+        [](SQLite::Database& db) {
+            insert_org(db, "c1");
+            insert_org(db, "existing");
+        },
+        record(2));
+    w.submit([](SQLite::Database& db) { insert_org(db, "d"); }, record(3));
+    g.open();
+    w.stop();
+
+    BOOST_TEST(completions.load() == 4);
+    BOOST_TEST(!results[0]);
+    BOOST_REQUIRE(results[1]);
+    BOOST_TEST(message_of(results[1]) == "policy bug in job b");
+    BOOST_REQUIRE(results[2]);
+    BOOST_CHECK_THROW(std::rethrow_exception(results[2]), SQLite::Exception);
+    BOOST_TEST(!results[3]);
+
+    BOOST_TEST(count_orgs("org_id IN ('a', 'd')") == 2);
+    BOOST_TEST(count_orgs("org_id IN ('b1', 'b2', 'c1')") == 0);
+    BOOST_TEST(count_orgs("org_id = 'existing'") == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(completion_sees_its_job_committed, writer_fixture) {
+    writer w(opts);
+    std::promise<int> seen;
+    w.submit([](SQLite::Database& db) { insert_org(db, "visible"); },
+             [&](std::exception_ptr e) {
+                 // Another connection only sees committed data.
+                 seen.set_value(e ? -1 : count_orgs("org_id = 'visible'"));
+             });
+    BOOST_TEST(seen.get_future().get() == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(run_rethrows_the_job_exception, writer_fixture) {
+    writer w(opts);
+    BOOST_CHECK_THROW(w.run([](SQLite::Database&) { throw std::out_of_range("nope"); }),
+                      std::out_of_range);
+    // The writer is still usable.
+    w.run([](SQLite::Database& db) { insert_org(db, "after"); });
+    BOOST_TEST(count_orgs("org_id = 'after'") == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(run_from_a_job_fails_instead_of_deadlocking, writer_fixture) {
+    writer w(opts);
+    BOOST_CHECK_THROW(w.run([&](SQLite::Database&) { w.run([](SQLite::Database&) {}); }),
+                      std::logic_error);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_throwing_completion_does_not_kill_the_writer, writer_fixture) {
+    writer w(opts);
+    w.submit([](SQLite::Database& db) { insert_org(db, "first"); },
+             [](std::exception_ptr) { throw std::runtime_error("careless completion"); });
+    w.submit([](SQLite::Database& db) { insert_org(db, "second"); },
+             [](std::exception_ptr) { throw 42; });
+    w.run([](SQLite::Database& db) { insert_org(db, "third"); });
+    BOOST_TEST(count_orgs() == 3);
+}
+
+BOOST_FIXTURE_TEST_CASE(stop_drains_the_queue_then_refuses_jobs, writer_fixture) {
+    writer w(opts);
+    gate g;
+    std::atomic<int> completions{0};
+    w.submit(g.job(), nullptr);
+    g.wait_entered();
+    constexpr int queued = 100;
+    for (int i = 0; i < queued; ++i) {
+        w.submit([i](SQLite::Database& db) { insert_org(db, "q" + std::to_string(i)); },
+                 [&](std::exception_ptr e) {
+                     if (!e) {
+                         ++completions;
+                     }
+                 });
+    }
+    std::thread opener([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        g.open();
+    });
+    w.stop(); // returns only once every queued job is committed
+    opener.join();
+    BOOST_TEST(completions.load() == queued);
+    BOOST_TEST(count_orgs("org_id LIKE 'q%'") == queued);
+
+    BOOST_CHECK_THROW(w.submit([](SQLite::Database&) {}, nullptr), std::logic_error);
+    BOOST_CHECK_THROW(w.run([](SQLite::Database&) {}), std::logic_error);
+    w.stop(); // idempotent
+}
+
+BOOST_FIXTURE_TEST_CASE(waits_for_a_write_lock_held_by_another_process, writer_fixture) {
+    writer w(opts);
+    auto other = open_connection(opts); // plays the CLI
+    other->exec("BEGIN IMMEDIATE");
+    insert_org(*other, "cli");
+    std::thread release([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        other->exec("COMMIT");
+    });
+    const auto started = std::chrono::steady_clock::now();
+    int seen_by_job = -1;
+    // Reads, then writes: the job must run after the CLI's commit and see it (a deferred
+    // transaction would read a stale snapshot, then fail to upgrade it to a write).
+    std::string failure;
+    try {
+        w.run([&](SQLite::Database& db) {
+            seen_by_job = db.execAndGet("SELECT count(*) FROM orgs WHERE org_id = 'cli'").getInt();
+            insert_org(db, "server");
+        });
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    const auto waited = std::chrono::steady_clock::now() - started;
+    release.join();
+    BOOST_TEST(failure.empty(), failure);
+    BOOST_TEST(waited >= std::chrono::milliseconds(250));
+    BOOST_TEST(seen_by_job == 1);
+    BOOST_TEST(count_orgs("org_id IN ('cli', 'server')") == 2);
+}
+
+BOOST_FIXTURE_TEST_CASE(lock_held_past_the_busy_timeout_fails_the_group_only, writer_fixture) {
+    opts.busy_timeout = std::chrono::milliseconds(50);
+    writer w(opts);
+    auto other = open_connection(opts);
+    other->exec("BEGIN IMMEDIATE");
+    try {
+        w.run([](SQLite::Database& db) { insert_org(db, "blocked"); });
+        BOOST_FAIL("the job committed while another connection held the write lock");
+    } catch (const SQLite::Exception& e) {
+        BOOST_TEST(e.getErrorCode() == SQLITE_BUSY, e.what());
+    }
+    other->exec("ROLLBACK");
+    // Nothing of the failed group is left, and the writer goes on.
+    w.run([](SQLite::Database& db) { insert_org(db, "later"); });
+    BOOST_TEST(count_orgs("org_id = 'blocked'") == 0);
+    BOOST_TEST(count_orgs("org_id = 'later'") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,112 @@
+#pragma once
+// Shared fixtures of the unit suites: a throw-away directory, running a shell command, and CSRs
+// made by the openssl CLI (never by our own code under test).
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace localca::test {
+
+// A fresh directory under $TMPDIR, removed with everything in it at scope exit.
+class temp_dir {
+public:
+    temp_dir() {
+        std::random_device rd;
+        const auto base = std::filesystem::temp_directory_path();
+        for (int i = 0; i < 100; ++i) {
+            auto p = base / ("localca-test-" + std::to_string(rd()));
+            if (std::filesystem::create_directory(p)) {
+                m_path = p;
+                return;
+            }
+        }
+        throw std::runtime_error("cannot create a temp dir");
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        std::filesystem::remove_all(m_path, ec);
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct command_result {
+    int status = -1;
+    std::string output; // stdout and stderr
+};
+
+// Runs `cmd` with /bin/sh, capturing stdout+stderr.
+inline command_result run(const std::string& cmd) {
+    command_result r;
+    FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+    if (!p) {
+        throw std::runtime_error("popen failed: " + cmd);
+    }
+    std::array<char, 4096> buf{};
+    size_t n;
+    while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) {
+        r.output.append(buf.data(), n);
+    }
+    const int st = ::pclose(p);
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return r;
+}
+
+// Runs and requires exit 0; returns the output.
+inline std::string must_run(const std::string& cmd) {
+    auto r = run(cmd);
+    if (r.status != 0) {
+        throw std::runtime_error("command failed (" + std::to_string(r.status) + "): " + cmd +
+                                 "\n" + r.output);
+    }
+    return r.output;
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Key algorithms the openssl CLI makes for us.
+//   "rsa2048", "rsa1024", "rsa3072", "p256", "p384"
+// Returns the CSR PEM; the key is written to dir/<stem>.key.
+// `subj` is openssl's -subj form, e.g. "/C=CN/O=Acme/CN=dev1". `digest` e.g. "sha256", "sha1".
+inline std::string openssl_csr(const std::filesystem::path& dir, const std::string& stem,
+                               const std::string& keyalg, const std::string& subj,
+                               const std::string& digest = "sha256",
+                               const std::string& extra_args = "") {
+    const auto key = (dir / (stem + ".key")).string();
+    const auto csr = (dir / (stem + ".csr")).string();
+    std::string genkey;
+    if (keyalg.rfind("rsa", 0) == 0) {
+        genkey = "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:" + keyalg.substr(3) +
+                 " -out " + key;
+    } else if (keyalg == "p256") {
+        genkey = "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + key;
+    } else if (keyalg == "p384") {
+        genkey = "openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out " + key;
+    } else {
+        throw std::invalid_argument("unknown key algorithm " + keyalg);
+    }
+    must_run(genkey);
+    must_run("openssl req -new -key " + key + " -subj '" + subj + "' -" + digest + " " +
+             extra_args + " -out " + csr);
+    return read_file(csr);
+}
+
+} // namespace localca::test

@@ -1,0 +1,158 @@
+#include "tools/localca/cli.hpp"
+
+#include <cstring>
+#include <iostream>
+#include <set>
+#include <stdexcept>
+
+namespace localca::tools {
+
+namespace {
+
+constexpr const char* k_usage = R"(usage: localca <command> [options]
+
+LocalCA: a self-contained local certificate authority server.
+
+commands:
+  init    create the database and both CA authorities in a data dir
+  serve   serve the HTTP APIs (initialises an empty data dir first)
+  seed    upsert fixtures (orgs, apps, products, devices) from a JSON file
+
+  localca <command> --help   shows the options of a command
+  localca --version          prints the version
+)";
+
+constexpr const char* k_init_help = R"(usage: localca init --data-dir DIR [--config FILE]
+
+Creates DIR (if needed), the SQLite database and both authorities (RSA-2048 and P-256 roots,
+keys as encrypted PKCS#8 files). The key passphrase is $LOCALCA_CA_PASSPHRASE, or when unset a
+random DIR/ca/passphrase file (developer mode). On an initialised dir it changes nothing.
+
+options:
+  --data-dir DIR     data directory (required)
+  --config FILE      JSON config (CA subjects and validity are read from it)
+)";
+
+constexpr const char* k_serve_help = R"(usage: localca serve --data-dir DIR [--listen HOST:PORT] [--config FILE]
+
+Initialises DIR if it is empty, then serves until SIGINT or SIGTERM: it then stops accepting,
+finishes in-flight requests and exits 0. Only one server may run on a data dir.
+
+options:
+  --data-dir DIR            data directory (required)
+  --config FILE             JSON config (see README, "Configuration")
+  --listen HOST:PORT        overrides "listen" (default 127.0.0.1:8080)
+  --public-base-url URL     overrides "publicBaseUrl" (default http://<listen>)
+  --log-level LEVEL         overrides "logLevel": debug, info, warn, error
+  --worker-threads N        overrides "workerThreads" (0 = one per core)
+)";
+
+constexpr const char* k_seed_help = R"(usage: localca seed FILE --data-dir DIR
+
+Upserts the fixtures of FILE in one transaction: running it twice changes nothing. An invalid
+file exits non-zero, names the JSON path of the first problem and writes nothing.
+
+options:
+  --data-dir DIR     data directory (required; initialised if empty)
+  --config FILE      JSON config (used when the dir must be initialised)
+)";
+
+struct command {
+    const char* name;
+    const char* help;
+    std::set<std::string> value_options; // options that take a value
+    std::size_t max_positional;
+    int (*run)(const arguments&);
+};
+
+const command k_commands[] = {
+    {"init", k_init_help, {"--data-dir", "--config"}, 0, cmd_init},
+    {"serve",
+     k_serve_help,
+     {"--data-dir", "--config", "--listen", "--public-base-url", "--log-level",
+      "--worker-threads"},
+     0,
+     cmd_serve},
+    {"seed", k_seed_help, {"--data-dir", "--config"}, 1, cmd_seed},
+};
+
+// Parses "--name value", "--name=value"; anything unknown is a usage error.
+arguments parse(const command& cmd, int argc, char** argv) {
+    arguments args;
+    for (int i = 0; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a.rfind("--", 0) == 0) {
+            std::string value;
+            bool inline_value = false;
+            if (auto eq = a.find('='); eq != std::string::npos) {
+                value = a.substr(eq + 1);
+                a = a.substr(0, eq);
+                inline_value = true;
+            }
+            if (!cmd.value_options.count(a)) {
+                throw std::invalid_argument("unknown option " + a);
+            }
+            if (!inline_value) {
+                if (i + 1 >= argc) {
+                    throw std::invalid_argument("option " + a + " needs a value");
+                }
+                value = argv[++i];
+            }
+            args.options[a] = value;
+        } else {
+            args.positional.push_back(a);
+        }
+    }
+    if (args.positional.size() > cmd.max_positional) {
+        throw std::invalid_argument("unexpected argument '" +
+                                    args.positional[cmd.max_positional] + "'");
+    }
+    return args;
+}
+
+} // namespace
+
+const std::string* arguments::get(const std::string& name) const {
+    auto it = options.find(name);
+    return it == options.end() ? nullptr : &it->second;
+}
+
+int run_cli(int argc, char** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+        !std::strcmp(argv[1], "help")) {
+        std::cout << k_usage;
+        return argc < 2 ? 2 : 0;
+    }
+    if (!std::strcmp(argv[1], "--version")) {
+        std::cout << "localca " << LOCALCA_VERSION << "\n";
+        return 0;
+    }
+    for (const auto& cmd : k_commands) {
+        if (std::strcmp(argv[1], cmd.name) != 0) {
+            continue;
+        }
+        for (int i = 2; i < argc; ++i) {
+            if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+                std::cout << cmd.help;
+                return 0;
+            }
+        }
+        arguments args;
+        try {
+            args = parse(cmd, argc - 2, argv + 2);
+        } catch (const std::invalid_argument& e) {
+            std::cerr << "localca " << cmd.name << ": " << e.what() << "\n\n" << cmd.help;
+            return 2;
+        }
+        try {
+            return cmd.run(args);
+        } catch (const std::exception& e) {
+            std::cerr << "localca " << cmd.name << ": " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "localca: unknown command '" << argv[1] << "'\n\n" << k_usage;
+    return 2;
+}
+
+} // namespace localca::tools

@@ -1,0 +1,25 @@
+#pragma once
+// The `localca` command line: subcommands init, serve, seed; --help on each; --version.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace localca::tools {
+
+// Parsed "--name value" / "--flag" options and positional arguments of one subcommand.
+struct arguments {
+    std::map<std::string, std::string> options; // "--data-dir" -> "DIR"; flags -> ""
+    std::vector<std::string> positional;
+
+    bool has(const std::string& name) const { return options.count(name) != 0; }
+    const std::string* get(const std::string& name) const;
+};
+
+// Entry point: returns the process exit code (0 ok, 1 failure, 2 usage error).
+int run_cli(int argc, char** argv);
+
+int cmd_init(const arguments& args);
+int cmd_serve(const arguments& args);
+int cmd_seed(const arguments& args);
+
+} // namespace localca::tools

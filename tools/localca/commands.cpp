@@ -1,0 +1,158 @@
+// The init, seed and serve subcommands: composition root of LocalCA.
+#include "ca/engine.hpp"
+#include "server/core/http_server.hpp"
+#include "server/core/log.hpp"
+#include "server/pki/personality.hpp"
+#include "storage/store.hpp"
+#include "tools/localca/cli.hpp"
+#include "tools/localca/config.hpp"
+#include "tools/localca/data_dir.hpp"
+#include "tools/localca/seed.hpp"
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <pthread.h>
+#include <sstream>
+#include <stdexcept>
+
+namespace localca::tools {
+
+namespace {
+
+std::filesystem::path data_dir_of(const arguments& args) {
+    const auto* dir = args.get("--data-dir");
+    if (!dir || dir->empty()) {
+        throw std::invalid_argument("--data-dir DIR is required");
+    }
+    return *dir;
+}
+
+// File -> defaults -> command-line overrides -> validate().
+config effective_config(const arguments& args) {
+    config c;
+    if (const auto* file = args.get("--config")) {
+        c = load_config(*file);
+    }
+    if (const auto* v = args.get("--listen")) {
+        c.server.listen = *v;
+    }
+    if (const auto* v = args.get("--public-base-url")) {
+        c.ca.public_base_url = *v;
+        c.public_base_url_set = true;
+    }
+    if (const auto* v = args.get("--log-level")) {
+        c.log_level = *v;
+    }
+    if (const auto* v = args.get("--worker-threads")) {
+        try {
+            c.server.worker_threads = static_cast<unsigned>(std::stoul(*v));
+        } catch (const std::exception&) {
+            throw std::invalid_argument("--worker-threads: must be a number");
+        }
+    }
+    c.validate();
+    server::log::level level;
+    server::log::parse_level(c.log_level, &level);
+    server::log::set_level(level);
+    return c;
+}
+
+// Creates the dir, opens (migrates) the database and creates missing authorities.
+// Returns true if anything was created.
+bool ensure_initialised(const std::filesystem::path& dir, storage::store& store,
+                        const config& c) {
+    return ca::engine::initialize(dir, store, c.ca);
+}
+
+std::unique_ptr<storage::store> open_store(const std::filesystem::path& dir, const config& c) {
+    std::filesystem::create_directories(dir);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace);
+    return std::make_unique<storage::store>(storage_options(dir, c.storage));
+}
+
+} // namespace
+
+int cmd_init(const arguments& args) {
+    const auto dir = data_dir_of(args);
+    const auto c = effective_config(args);
+    auto store = open_store(dir, c);
+    if (ensure_initialised(dir, *store, c)) {
+        std::cout << "initialised " << dir.string() << " (database, RSA and ECC authorities)\n";
+    } else {
+        std::cout << "data dir " << dir.string()
+                  << " is already initialised; nothing changed\n";
+    }
+    return 0;
+}
+
+int cmd_seed(const arguments& args) {
+    if (args.positional.size() != 1) {
+        throw std::invalid_argument("seed needs the FILE argument (localca seed FILE --data-dir DIR)");
+    }
+    const auto dir = data_dir_of(args);
+    const auto c = effective_config(args);
+    std::ifstream in(args.positional[0], std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot read seed file " + args.positional[0]);
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto data = parse_seed(ss.str()); // validates everything before touching the dir
+    auto store = open_store(dir, c);
+    ensure_initialised(dir, *store, c);
+    const auto report = apply_seed(*store, data);
+    if (report.inserted_or_changed == 0) {
+        std::cout << "seed " << args.positional[0] << ": nothing changed (" << report.unchanged
+                  << " rows already up to date)\n";
+    } else {
+        std::cout << "seed " << args.positional[0] << ": " << report.inserted_or_changed
+                  << " rows written, " << report.unchanged << " unchanged\n";
+    }
+    return 0;
+}
+
+int cmd_serve(const arguments& args) {
+    const auto dir = data_dir_of(args);
+    const auto c = effective_config(args);
+
+    // Signals are taken synchronously by this thread (sigwait), so they are blocked before any
+    // other thread exists and every thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    std::filesystem::create_directories(dir);
+    data_dir_lock lock(dir);
+    auto store = open_store(dir, c);
+    if (ensure_initialised(dir, *store, c)) {
+        server::log::info("initialised data dir " + dir.string());
+    }
+    ca::engine engine(dir, *store, c.ca);
+
+    server::router routes;
+    server::pki::personality pki(engine, server::pki::options{c.pki.token});
+    pki.add_routes(routes);
+
+    server::http_server http(c.server, routes);
+    http.start();
+    server::log::info(std::string("localca ") + LOCALCA_VERSION + " listening on " +
+                      c.server.listen.substr(0, c.server.listen.rfind(':')) + ":" +
+                      std::to_string(http.port()) + " (data dir " + dir.string() + ")");
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    server::log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                      ", finishing in-flight requests");
+    http.stop();
+    http.wait();
+    store->writer().stop(); // every queued write is committed before we exit
+    server::log::info("stopped");
+    return 0;
+}
+
+} // namespace localca::tools

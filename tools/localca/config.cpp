@@ -1,0 +1,138 @@
+#include "tools/localca/config.hpp"
+
+#include "server/core/log.hpp"
+#include "tools/localca/json_reader.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace localca::tools {
+
+namespace {
+
+void read_authority(const json_node& n, ca::authority_options& out) {
+    n.require_object({"subject", "validityDays"});
+    if (auto v = n.find("subject")) {
+        out.subject = v->as_nonempty_string();
+    }
+    if (auto v = n.find("validityDays")) {
+        out.validity_days = static_cast<int>(v->as_integer_in(1, 36500));
+    }
+}
+
+} // namespace
+
+config load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        throw std::runtime_error("cannot read config file " + file.string());
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const auto doc = parse_json_text(ss.str(), file.string());
+    const json_node root(doc, "");
+    root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
+                         "limits", "ca", "storage", "pki"});
+    config c;
+    if (auto v = root.find("listen")) {
+        c.server.listen = v->as_nonempty_string();
+    }
+    if (auto v = root.find("ioThreads")) {
+        c.server.io_threads = static_cast<unsigned>(v->as_integer_in(1, 64));
+    }
+    if (auto v = root.find("workerThreads")) {
+        c.server.worker_threads = static_cast<unsigned>(v->as_integer_in(0, 256));
+    }
+    if (auto v = root.find("logLevel")) {
+        c.log_level = v->as_string();
+        server::log::level l;
+        if (!server::log::parse_level(c.log_level, &l)) {
+            v->fail("must be one of debug, info, warn, error");
+        }
+    }
+    if (auto v = root.find("publicBaseUrl")) {
+        c.ca.public_base_url = v->as_string();
+        c.public_base_url_set = !c.ca.public_base_url.empty();
+    }
+    if (auto lim = root.find("limits")) {
+        lim->require_object({"bodyBytes", "headerBytes", "readTimeoutSeconds", "maxConnections"});
+        if (auto v = lim->find("bodyBytes")) {
+            c.server.limit.body_bytes = static_cast<std::size_t>(v->as_integer_in(1, 1LL << 30));
+        }
+        if (auto v = lim->find("headerBytes")) {
+            c.server.limit.header_bytes =
+                static_cast<std::size_t>(v->as_integer_in(1024, 1LL << 20));
+        }
+        if (auto v = lim->find("readTimeoutSeconds")) {
+            c.server.limit.read_timeout = std::chrono::seconds(v->as_integer_in(1, 3600));
+        }
+        if (auto v = lim->find("maxConnections")) {
+            c.server.limit.max_connections =
+                static_cast<std::size_t>(v->as_integer_in(1, 1000000));
+        }
+    }
+    if (auto cav = root.find("ca")) {
+        cav->require_object({"rsa", "ecc", "crlNextUpdateSeconds"});
+        if (auto v = cav->find("rsa")) {
+            read_authority(*v, c.ca.rsa);
+        }
+        if (auto v = cav->find("ecc")) {
+            read_authority(*v, c.ca.ecc);
+        }
+        if (auto v = cav->find("crlNextUpdateSeconds")) {
+            c.ca.crl_next_update = std::chrono::seconds(v->as_integer_in(60, 366LL * 86400));
+        }
+    }
+    if (auto st = root.find("storage")) {
+        st->require_object({"durable", "groupCommit", "maxBatch"});
+        if (auto v = st->find("durable")) {
+            c.storage.durable = v->as_bool();
+        }
+        if (auto v = st->find("groupCommit")) {
+            c.storage.group_commit = v->as_bool();
+        }
+        if (auto v = st->find("maxBatch")) {
+            c.storage.max_batch = static_cast<std::size_t>(v->as_integer_in(1, 100000));
+        }
+    }
+    if (auto p = root.find("pki")) {
+        p->require_object({"token"});
+        if (auto v = p->find("token")) {
+            c.pki.token = v->as_string();
+        }
+    }
+    return c;
+}
+
+void config::validate() {
+    const auto colon = server.listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == server.listen.size()) {
+        throw std::invalid_argument("listen: must be HOST:PORT, got '" + server.listen + "'");
+    }
+    const auto port = server.listen.substr(colon + 1);
+    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+        std::stoi(port) > 65535) {
+        throw std::invalid_argument("listen: port must be a number from 0 to 65535, got '" +
+                                    port + "'");
+    }
+    server::log::level l;
+    if (!server::log::parse_level(log_level, &l)) {
+        throw std::invalid_argument("logLevel: must be one of debug, info, warn, error");
+    }
+    if (!public_base_url_set) {
+        ca.public_base_url = "http://" + server.listen;
+    }
+    if (ca.public_base_url.rfind("http://", 0) != 0 &&
+        ca.public_base_url.rfind("https://", 0) != 0) {
+        throw std::invalid_argument("publicBaseUrl: must start with http:// or https://");
+    }
+    while (!ca.public_base_url.empty() && ca.public_base_url.back() == '/') {
+        ca.public_base_url.pop_back();
+    }
+    if (ca.rsa.subject.empty() || ca.ecc.subject.empty()) {
+        throw std::invalid_argument("ca.rsa.subject / ca.ecc.subject: must not be empty");
+    }
+}
+
+} // namespace localca::tools

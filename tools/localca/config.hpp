@@ -1,0 +1,49 @@
+#pragma once
+// The localca configuration: JSON file -> typed structs with documented defaults -> validate()
+// -> command-line overrides. Unknown keys and bad values are errors that name the key.
+//
+// File format (every key optional; defaults shown):
+//   {
+//     "listen": "127.0.0.1:8080",
+//     "ioThreads": 1,
+//     "workerThreads": 0,                  // 0 = one per core
+//     "logLevel": "info",                  // debug | info | warn | error
+//     "publicBaseUrl": "",                 // "" = "http://" + listen
+//     "limits": {"bodyBytes": 1048576, "headerBytes": 16384,
+//                "readTimeoutSeconds": 30, "maxConnections": 1024},
+//     "ca": {"rsa": {"subject": "CN=LocalCA RSA Root CA,O=LocalCA", "validityDays": 3650},
+//            "ecc": {"subject": "CN=LocalCA ECC Root CA,O=LocalCA", "validityDays": 3650},
+//            "crlNextUpdateSeconds": 604800},
+//     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256},
+//     "pki": {"token": ""}                 // "" = the /pki/v1 issuance API is off
+//   }
+#include "ca/options.hpp"
+#include "server/core/options.hpp"
+#include "storage/options.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace localca::tools {
+
+struct pki_options {
+    // Bearer token of the plain /pki/v1 issuance API. Empty (default): the API is not routed.
+    std::string token;
+};
+
+struct config {
+    server::options server;
+    ca::options ca;
+    storage::options storage; // storage.path is set from the data dir, not from the file
+    std::string log_level = "info";
+    bool public_base_url_set = false; // false: derived from server.listen in validate()
+    pki_options pki;
+
+    // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
+    void validate();
+};
+
+// Reads the file (throws tools::json_error / std::runtime_error naming the key or the file).
+config load_config(const std::filesystem::path& file);
+
+} // namespace localca::tools

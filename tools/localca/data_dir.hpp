@@ -1,0 +1,37 @@
+#pragma once
+// The data directory:
+//   <dir>/localca.db          SQLite database (WAL: also localca.db-wal, localca.db-shm)
+//   <dir>/ca/rsa.key.pem      encrypted PKCS#8 private keys (0600)
+//   <dir>/ca/ecc.key.pem
+//   <dir>/ca/rsa.crt.pem      root certificates (copies of the database rows, for convenience)
+//   <dir>/ca/ecc.crt.pem
+//   <dir>/ca/passphrase       developer mode only: random key passphrase (0600), absent when
+//                             $LOCALCA_CA_PASSPHRASE is used
+//   <dir>/localca.lock        held (flock) by the running server
+#include "storage/options.hpp"
+
+#include <filesystem>
+
+namespace localca::tools {
+
+std::filesystem::path database_path(const std::filesystem::path& dir);
+
+// Storage options for the data dir, on top of `base` (durability, batching from the config).
+storage::options storage_options(const std::filesystem::path& dir, storage::options base = {});
+
+// An exclusive lock on <dir>/localca.lock, held for the object's life. The kernel drops it when
+// the process dies, so a crashed server never blocks the next start.
+class data_dir_lock {
+public:
+    // Throws std::runtime_error("another localca server is already running on data dir ...")
+    // when the lock is held.
+    explicit data_dir_lock(const std::filesystem::path& dir);
+    ~data_dir_lock();
+    data_dir_lock(const data_dir_lock&) = delete;
+    data_dir_lock& operator=(const data_dir_lock&) = delete;
+
+private:
+    int m_fd = -1;
+};
+
+} // namespace localca::tools

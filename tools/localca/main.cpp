@@ -1,0 +1,5 @@
+#include "tools/localca/cli.hpp"
+
+int main(int argc, char** argv) {
+    return localca::tools::run_cli(argc, argv);
+}

@@ -1,0 +1,134 @@
+#include "tools/localca/seed.hpp"
+
+#include "storage/tenant_repository.hpp"
+#include "tools/localca/json_reader.hpp"
+
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace localca::tools {
+
+namespace {
+
+seed_org parse_org(const json_node& n, std::set<std::string>& app_keys) {
+    n.require_object({"orgId", "apps", "products"});
+    seed_org org;
+    org.org_id = n.at("orgId").as_nonempty_string();
+    if (auto apps = n.find("apps")) {
+        for (std::size_t i = 0; i < apps->array_size(); ++i) {
+            const auto a = (*apps)[i];
+            a.require_object({"appKey", "appSecret"});
+            seed_app app{a.at("appKey").as_nonempty_string(),
+                         a.at("appSecret").as_nonempty_string()};
+            if (!app_keys.insert(app.app_key).second) {
+                a.at("appKey").fail("duplicate appKey '" + app.app_key + "'");
+            }
+            org.apps.push_back(std::move(app));
+        }
+    }
+    std::set<std::string> product_keys;
+    std::set<std::string> asset_ids;
+    if (auto products = n.find("products")) {
+        for (std::size_t i = 0; i < products->array_size(); ++i) {
+            const auto p = (*products)[i];
+            p.require_object({"productKey", "biDirectionalAuth", "maxValidDay", "devices"});
+            seed_product prod;
+            prod.product_key = p.at("productKey").as_nonempty_string();
+            if (!product_keys.insert(prod.product_key).second) {
+                p.at("productKey").fail("duplicate productKey '" + prod.product_key + "' in org");
+            }
+            prod.bi_directional_auth = p.at("biDirectionalAuth").as_bool();
+            prod.max_valid_day = p.at("maxValidDay").as_positive_integer();
+            std::set<std::string> device_keys;
+            if (auto devices = p.find("devices")) {
+                for (std::size_t j = 0; j < devices->array_size(); ++j) {
+                    const auto d = (*devices)[j];
+                    d.require_object({"deviceKey", "assetId"});
+                    seed_device dev{d.at("deviceKey").as_nonempty_string(),
+                                    d.at("assetId").as_nonempty_string()};
+                    if (!device_keys.insert(dev.device_key).second) {
+                        d.at("deviceKey").fail("duplicate deviceKey '" + dev.device_key +
+                                               "' in product '" + prod.product_key + "'");
+                    }
+                    if (!asset_ids.insert(dev.asset_id).second) {
+                        d.at("assetId").fail("duplicate assetId '" + dev.asset_id +
+                                             "' in org '" + org.org_id + "'");
+                    }
+                    prod.devices.push_back(std::move(dev));
+                }
+            }
+            org.products.push_back(std::move(prod));
+        }
+    }
+    return org;
+}
+
+} // namespace
+
+seed_data parse_seed(std::string_view text) {
+    const auto doc = parse_json_text(text, "seed file");
+    const json_node root(doc, "");
+    root.require_object({"enos"});
+    seed_data data;
+    std::set<std::string> org_ids;
+    std::set<std::string> app_keys;
+    if (auto enos = root.find("enos")) {
+        enos->require_object({"orgs"});
+        if (auto orgs = enos->find("orgs")) {
+            for (std::size_t i = 0; i < orgs->array_size(); ++i) {
+                auto org = parse_org((*orgs)[i], app_keys);
+                if (!org_ids.insert(org.org_id).second) {
+                    (*orgs)[i].at("orgId").fail("duplicate orgId '" + org.org_id + "'");
+                }
+                data.orgs.push_back(std::move(org));
+            }
+        }
+    }
+    return data;
+}
+
+seed_report apply_seed(storage::store& store, const seed_data& data) {
+    seed_report report;
+    store.writer().run([&](SQLite::Database& db) {
+        report = {};
+        auto count = [&](bool changed) {
+            changed ? ++report.inserted_or_changed : ++report.unchanged;
+        };
+        for (const auto& org : data.orgs) {
+            bool changed = false;
+            const auto org_id = storage::upsert_org(db, org.org_id, &changed);
+            count(changed);
+            for (const auto& app : org.apps) {
+                if (auto existing = storage::find_app(db, app.app_key);
+                    existing && existing->org != org_id) {
+                    throw std::runtime_error("appKey '" + app.app_key +
+                                             "' already belongs to another org");
+                }
+                storage::upsert_app(db, org_id, app.app_key, app.app_secret, &changed);
+                count(changed);
+            }
+            for (const auto& prod : org.products) {
+                const auto product_id = storage::upsert_product(
+                    db, org_id, prod.product_key, prod.bi_directional_auth, prod.max_valid_day,
+                    &changed);
+                count(changed);
+                for (const auto& dev : prod.devices) {
+                    if (auto other = storage::find_device_by_asset(db, org_id, dev.asset_id);
+                        other &&
+                        (other->product != product_id || other->device_key != dev.device_key)) {
+                        throw std::runtime_error("assetId '" + dev.asset_id + "' of org '" +
+                                                 org.org_id +
+                                                 "' already belongs to another device");
+                    }
+                    storage::upsert_device(db, org_id, product_id, dev.device_key, dev.asset_id,
+                                           &changed);
+                    count(changed);
+                }
+            }
+        }
+    });
+    return report;
+}
+
+} // namespace localca::tools
