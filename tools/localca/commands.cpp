@@ -2,6 +2,7 @@
 #include "ca/engine.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
+#include "server/enos/personality.hpp"
 #include "server/pki/personality.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/cli.hpp"
@@ -134,9 +135,19 @@ int cmd_serve(const arguments& args) {
     }
     ca::engine engine(dir, *store, c.ca);
 
+    ca::registry registry(*store);
+
     server::router routes;
     server::pki::personality pki(engine, server::pki::options{c.pki.token});
     pki.add_routes(routes);
+    auto enos_options = c.enos;
+    enos_options.token_key = load_or_create_secret(dir / "enos-token.key", 32);
+    server::enos::personality enos(engine, registry, std::move(enos_options));
+    enos.add_routes(routes);
+    if (c.enos.auth == server::enos::auth_mode::off) {
+        server::log::warn("EnOS auth is OFF: anyone who reaches this port can issue and revoke "
+                          "certificates for every org. Use only for a developer test CA.");
+    }
 
     server::http_server http(c.server, routes);
     http.start();

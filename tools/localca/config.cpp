@@ -33,7 +33,7 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki"});
+                         "limits", "ca", "storage", "pki", "enos"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_nonempty_string();
@@ -102,6 +102,17 @@ config load_config(const std::filesystem::path& file) {
             c.pki.token = v->as_string();
         }
     }
+    if (auto e = root.find("enos")) {
+        e->require_object({"auth", "tokenTtlSeconds"});
+        if (auto v = e->find("auth")) {
+            if (!server::enos::parse_auth_mode(v->as_string(), &c.enos.auth)) {
+                v->fail("must be one of strict, token, off");
+            }
+        }
+        if (auto v = e->find("tokenTtlSeconds")) {
+            c.enos.token_ttl = std::chrono::seconds(v->as_integer_in(60, 30LL * 86400));
+        }
+    }
     return c;
 }
 
@@ -130,6 +141,7 @@ void config::validate() {
     while (!ca.public_base_url.empty() && ca.public_base_url.back() == '/') {
         ca.public_base_url.pop_back();
     }
+    enos.public_base_url = ca.public_base_url;
     if (ca.rsa.subject.empty() || ca.ecc.subject.empty()) {
         throw std::invalid_argument("ca.rsa.subject / ca.ecc.subject: must not be empty");
     }

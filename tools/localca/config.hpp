@@ -15,10 +15,13 @@
 //            "ecc": {"subject": "CN=LocalCA ECC Root CA,O=LocalCA", "validityDays": 3650},
 //            "crlNextUpdateSeconds": 604800},
 //     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256},
-//     "pki": {"token": ""}                 // "" = the /pki/v1 issuance API is off
+//     "pki": {"token": ""},                // "" = the /pki/v1 issuance API is off
+//     "enos": {"auth": "strict",           // strict | token | off (see docs/enos.md)
+//              "tokenTtlSeconds": 7200}
 //   }
 #include "ca/options.hpp"
 #include "server/core/options.hpp"
+#include "server/enos/options.hpp"
 #include "storage/options.hpp"
 
 #include <filesystem>
@@ -38,6 +41,8 @@ struct config {
     std::string log_level = "info";
     bool public_base_url_set = false; // false: derived from server.listen in validate()
     pki_options pki;
+    // EnOS personality; token_key and public_base_url are filled in by serve.
+    server::enos::options enos;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();

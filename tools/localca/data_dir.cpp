@@ -19,6 +19,44 @@ storage::options storage_options(const std::filesystem::path& dir, storage::opti
     return base;
 }
 
+std::vector<unsigned char> load_or_create_secret(const std::filesystem::path& file,
+                                                 std::size_t size) {
+    std::vector<unsigned char> key(size);
+    int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT) {
+        int urandom = ::open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+        if (urandom < 0 || ::read(urandom, key.data(), size) != static_cast<ssize_t>(size)) {
+            throw std::runtime_error("cannot read /dev/urandom");
+        }
+        ::close(urandom);
+        int out = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (out >= 0) {
+            const bool ok = ::write(out, key.data(), size) == static_cast<ssize_t>(size) &&
+                            ::fsync(out) == 0;
+            ::close(out);
+            if (!ok) {
+                throw std::runtime_error("cannot write " + file.string());
+            }
+            return key;
+        }
+        if (errno != EEXIST) {
+            throw std::runtime_error("cannot create " + file.string() + ": " +
+                                     std::strerror(errno));
+        }
+        fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC); // created concurrently: use theirs
+    }
+    if (fd < 0) {
+        throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
+    }
+    const auto n = ::read(fd, key.data(), size);
+    ::close(fd);
+    if (n != static_cast<ssize_t>(size)) {
+        throw std::runtime_error(file.string() + " is damaged (expected " + std::to_string(size) +
+                                 " bytes); delete it to start with a new one");
+    }
+    return key;
+}
+
 data_dir_lock::data_dir_lock(const std::filesystem::path& dir) {
     const auto path = dir / "localca.lock";
     m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

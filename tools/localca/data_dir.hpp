@@ -8,9 +8,12 @@
 //   <dir>/ca/passphrase       developer mode only: random key passphrase (0600), absent when
 //                             $LOCALCA_CA_PASSPHRASE is used
 //   <dir>/localca.lock        held (flock) by the running server
+//   <dir>/enos-token.key      random HMAC key of EnOS access tokens (0600), so tokens survive
+//                             a restart
 #include "storage/options.hpp"
 
 #include <filesystem>
+#include <vector>
 
 namespace localca::tools {
 
@@ -18,6 +21,10 @@ std::filesystem::path database_path(const std::filesystem::path& dir);
 
 // Storage options for the data dir, on top of `base` (durability, batching from the config).
 storage::options storage_options(const std::filesystem::path& dir, storage::options base = {});
+
+// The contents of a secret file of `size` random bytes, created (mode 0600, O_EXCL) if missing.
+std::vector<unsigned char> load_or_create_secret(const std::filesystem::path& file,
+                                                 std::size_t size);
 
 // An exclusive lock on <dir>/localca.lock, held for the object's life. The kernel drops it when
 // the process dies, so a crashed server never blocks the next start.

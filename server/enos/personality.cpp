@@ -1,0 +1,389 @@
+#include "server/enos/personality.hpp"
+
+#include "server/core/log.hpp"
+#include "server/enos/codec.hpp"
+#include "server/enos/crypto.hpp"
+
+#include <boost/json.hpp>
+
+#include <cstdlib>
+
+namespace localca::server::enos {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* k_unauthorized = R"({"message":"Invalid authentication credentials"})";
+
+std::string header(const request& req, std::string_view name) {
+    const auto it = req.find(name);
+    return it == req.end() ? std::string() : std::string(it->value());
+}
+
+// A query parameter, else a string field of the body.
+std::optional<std::string> param(const request_context& ctx, const json::object& body,
+                                 const std::string& key) {
+    if (auto q = ctx.query_param(key)) {
+        return q;
+    }
+    if (const auto* v = body.if_contains(key); v && v->is_string()) {
+        return std::string(v->as_string());
+    }
+    return std::nullopt;
+}
+
+std::string to_lower(std::string s) {
+    for (auto& c : s) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return s;
+}
+
+} // namespace
+
+struct personality::call {
+    std::shared_ptr<request_context> ctx;
+    json::object body;
+    ca::device_ref device;
+};
+
+personality::personality(ca::engine& engine, ca::registry& registry, options opts)
+    : m_engine(engine), m_registry(registry), m_devices(engine, registry),
+      m_options(std::move(opts)), m_tokens(registry, m_options) {
+    if (m_options.token_key.empty()) {
+        throw std::invalid_argument("enos: token key must not be empty");
+    }
+}
+
+void personality::add_routes(router& r) {
+    r.add(http::verb::post, "/apim-token-service/v2.0/token/get",
+          [this](auto ctx, responder done) { token_call(ctx, std::move(done), false); });
+    r.add(http::verb::post, "/apim-token-service/v2.0/token/refresh",
+          [this](auto ctx, responder done) { token_call(ctx, std::move(done), true); });
+    for (const char* version : {"v2.0", "v2.1"}) {
+        const std::string path = std::string("/connect-service/") + version + "/certificates";
+        for (auto method : {http::verb::get, http::verb::post}) {
+            r.add(method, path,
+                  [this](auto ctx, responder done) { certificates(ctx, std::move(done)); });
+        }
+    }
+}
+
+void personality::token_call(std::shared_ptr<request_context> ctx, responder done,
+                             bool refresh) {
+    auto answer = [&](const token_grant& g) {
+        json::object o;
+        o["status"] = static_cast<int>(g.status);
+        o["msg"] = g.message;
+        o["business"] = "apim-token-service";
+        if (g.status == token_status::success) {
+            o["data"] = json::object{{"accessToken", g.access_token}, {"expire", g.expire}};
+        } else {
+            o["data"] = nullptr;
+            log::info("enos token " + std::string(refresh ? "refresh" : "get") + " refused: " +
+                      g.message);
+        }
+        done(json_response(ctx->req, http::status::ok, json::serialize(o)));
+    };
+    boost::system::error_code ec;
+    const auto v = json::parse(ctx->req.body(), ec);
+    if (ec || !v.is_object()) {
+        return answer({token_status::parameter_invalid, "request body is not a JSON object"});
+    }
+    const auto& body = v.as_object();
+    auto text = [&](std::string_view key) -> std::string {
+        const auto* f = body.if_contains(key);
+        if (!f) {
+            return "";
+        }
+        if (f->is_string()) {
+            return std::string(f->as_string());
+        }
+        if (f->is_int64() || f->is_uint64()) {
+            return json::serialize(*f);
+        }
+        return "\x01"; // present but of no usable type: fails as invalid, not as missing
+    };
+    const auto app_key = text("appKey");
+    const auto encryption = text("encryption");
+    const auto timestamp = text("timestamp");
+    if (!refresh) {
+        return answer(m_tokens.get(app_key, encryption, timestamp));
+    }
+    return answer(m_tokens.refresh(app_key, encryption, timestamp, text("accessToken")));
+}
+
+bool personality::authenticate(const request_context& ctx,
+                               std::optional<ca::app_credentials>* app) {
+    if (m_options.auth == auth_mode::off) {
+        return true;
+    }
+    const auto token = header(ctx.req, "apim-accesstoken");
+    if (token.empty()) {
+        return false;
+    }
+    *app = m_tokens.verify(token);
+    if (!*app) {
+        return false;
+    }
+    const auto signature = header(ctx.req, "apim-signature");
+    if (signature.empty() && m_options.auth == auth_mode::token) {
+        return true;
+    }
+    const auto timestamp = header(ctx.req, "apim-timestamp");
+    const auto ts = read_int_text(timestamp);
+    const auto skew = m_options.max_clock_skew.count() * 1000;
+    if (signature.empty() || !ts.valid || std::llabs(ts.value - now_ms()) > skew) {
+        return false;
+    }
+    // accessToken + (key + value of every query parameter, sorted by key) + raw body +
+    // timestamp + appSecret. The query map is sorted by key, values decoded.
+    std::string content = token;
+    for (const auto& [k, v] : ctx.query) {
+        content += k;
+        content += v;
+    }
+    content += ctx.req.body();
+    content += timestamp;
+    content += (*app)->app_secret;
+    return constant_time_equal(to_lower(signature), sha256_hex(content));
+}
+
+void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
+    auto fail = [&](const enos_error& e) {
+        done(json_response(ctx->req, http::status::ok, envelope_error(ctx->request_id, e)));
+    };
+    const auto action = ctx->query_param("action");
+    if (!action || action->empty()) {
+        return fail(invalid_argument("action", "missing"));
+    }
+    const bool is_get = ctx->req.method() == http::verb::get;
+    const bool known_post = *action == "apply" || *action == "renew" || *action == "revoke";
+    if (!(known_post && !is_get) && !(*action == "list" && is_get)) {
+        return fail(invalid_argument("action", "invalid"));
+    }
+
+    std::optional<ca::app_credentials> app;
+    if (!authenticate(*ctx, &app)) {
+        log::info("enos: authentication failed for " + ctx->remote_address);
+        done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
+        return;
+    }
+
+    call c{ctx, {}, {}};
+    if (!is_get && !ctx->req.body().empty()) {
+        boost::system::error_code ec;
+        auto v = json::parse(ctx->req.body(), ec);
+        if (ec || !v.is_object()) {
+            return fail(invalid_argument("body", "invalid"));
+        }
+        c.body = std::move(v.as_object());
+    }
+    const auto org = param(*ctx, c.body, "orgId");
+    if (!org || org->empty()) {
+        return fail(invalid_argument("orgId", "missing"));
+    }
+    if (app && app->org_id != *org) {
+        return fail(org_denied(*org));
+    }
+    if (!app && !m_registry.org_exists(*org)) {
+        return fail(org_not_found());
+    }
+    c.device.org_id = *org;
+    c.device.asset_id = param(*ctx, c.body, "assetId");
+    c.device.product_key = param(*ctx, c.body, "productKey");
+    c.device.device_key = param(*ctx, c.body, "deviceKey");
+    if (c.device.asset_id && c.device.asset_id->empty()) {
+        c.device.asset_id.reset();
+    }
+    if (!c.device.complete()) {
+        return fail(device_identifier_invalid());
+    }
+    if (*action == "apply") {
+        return apply(c, std::move(done));
+    }
+    if (*action == "renew") {
+        return renew(c, std::move(done));
+    }
+    if (*action == "revoke") {
+        return revoke(c, std::move(done));
+    }
+    return list(c, std::move(done));
+}
+
+namespace {
+
+// validDay: absent -> 730 (EnOS's default); otherwise a positive integer.
+std::optional<enos_error> read_valid_day(const json::object& body, std::int64_t* out) {
+    const auto v = read_int(body, "validDay");
+    if (!v.present) {
+        *out = 730;
+        return std::nullopt;
+    }
+    if (!v.valid || v.value <= 0) {
+        return invalid_call_parameter("validDay is invalid", "validDay must be a positive integer");
+    }
+    *out = v.value;
+    return std::nullopt;
+}
+
+std::optional<enos_error> read_authority(const json::object& body,
+                                         std::optional<ca::authority_kind>* out) {
+    const auto* v = body.if_contains("issueAuthority");
+    if (!v || v->is_null()) {
+        return std::nullopt;
+    }
+    const auto kind = v->is_string() ? ca::parse_authority(v->as_string()) : std::nullopt;
+    if (!kind) {
+        return invalid_call_parameter("issueAuthority is invalid",
+                                      "issueAuthority must be RSA or ECC");
+    }
+    *out = kind;
+    return std::nullopt;
+}
+
+// certSn from the body or the query: required, an integer, not negative.
+std::optional<enos_error> read_cert_sn(const request_context& ctx, const json::object& body,
+                                       std::int64_t* out) {
+    auto v = read_int(body, "certSn");
+    if (!v.present) {
+        if (auto q = ctx.query_param("certSn")) {
+            v = read_int_text(*q);
+        }
+    }
+    if (!v.present) {
+        return invalid_argument("certSn", "missing");
+    }
+    if (!v.valid) {
+        return invalid_argument("certSn", "invalid");
+    }
+    if (v.value < 0) {
+        return certsn_negative();
+    }
+    *out = v.value;
+    return std::nullopt;
+}
+
+} // namespace
+
+ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_context> ctx,
+                                                     responder done) {
+    return [this, ctx, done](ca::result<ca::issued_certificate> r) {
+        if (!r) {
+            if (r.err().code == ca::errc::internal) {
+                log::error("enos: issuance failed: " + r.err().detail);
+            }
+            done(json_response(ctx->req, http::status::ok,
+                               envelope_error(ctx->request_id, from_errc(r.err()))));
+            return;
+        }
+        const char* name = ca::to_string(r->authority);
+        json::object data;
+        data["certChainURL"] = m_options.public_base_url + "/enos/CA/cacert/" + name;
+        data["caCert"] = m_engine.get(r->authority).cert_pem();
+        data["cert"] = r->pem;
+        data["certSN"] = std::to_string(r->sn);
+        data["issueAuthority"] = name;
+        done(json_response(ctx->req, http::status::ok,
+                           envelope_ok(ctx->request_id, std::move(data))));
+    };
+}
+
+void personality::apply(call& c, responder done) {
+    auto fail = [&](const enos_error& e) {
+        done(json_response(c.ctx->req, http::status::ok, envelope_error(c.ctx->request_id, e)));
+    };
+    const auto* csr = c.body.if_contains("csr");
+    if (!csr || !csr->is_string() || csr->as_string().empty()) {
+        return fail(invalid_argument("csr", "missing"));
+    }
+    ca::device_apply_request req;
+    req.device = c.device;
+    req.csr = std::string(csr->as_string());
+    if (auto e = read_valid_day(c.body, &req.valid_days)) {
+        return fail(*e);
+    }
+    std::optional<ca::authority_kind> authority;
+    if (auto e = read_authority(c.body, &authority)) {
+        return fail(*e);
+    }
+    req.authority = authority.value_or(ca::authority_kind::rsa);
+    m_devices.apply(std::move(req), issue_answer(c.ctx, std::move(done)));
+}
+
+void personality::renew(call& c, responder done) {
+    auto fail = [&](const enos_error& e) {
+        done(json_response(c.ctx->req, http::status::ok, envelope_error(c.ctx->request_id, e)));
+    };
+    ca::device_renew_request req;
+    req.device = c.device;
+    if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
+        return fail(*e);
+    }
+    if (const auto* csr = c.body.if_contains("csr"); csr && !csr->is_null()) {
+        if (!csr->is_string() || csr->as_string().empty()) {
+            return fail(invalid_argument("csr", "invalid"));
+        }
+        req.csr = std::string(csr->as_string());
+    }
+    if (auto e = read_valid_day(c.body, &req.valid_days)) {
+        return fail(*e);
+    }
+    if (auto e = read_authority(c.body, &req.authority)) {
+        return fail(*e);
+    }
+    m_devices.renew(std::move(req), issue_answer(c.ctx, std::move(done)));
+}
+
+void personality::revoke(call& c, responder done) {
+    auto fail = [&](const enos_error& e) {
+        done(json_response(c.ctx->req, http::status::ok, envelope_error(c.ctx->request_id, e)));
+    };
+    ca::device_revoke_request req;
+    req.device = c.device;
+    if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
+        return fail(*e);
+    }
+    std::optional<json::value> reason;
+    if (const auto* r = c.body.if_contains("reason"); r && !r->is_null()) {
+        reason = *r;
+    } else if (auto q = c.ctx->query_param("reason")) {
+        reason = json::value(*q);
+    }
+    if (reason) {
+        const auto code = parse_reason(*reason);
+        if (!code) {
+            return fail(invalid_call_parameter(
+                "reason is invalid", "reason must be an RFC 5280 code (0, 1, 3, 4, 5, 6, 9) or its "
+                                     "name, e.g. KEY_COMPROMISE"));
+        }
+        req.reason = *code;
+    }
+    auto ctx = c.ctx;
+    m_devices.revoke(req, [ctx, done](ca::status s) {
+        const auto body = s ? envelope_ok(ctx->request_id, nullptr)
+                            : envelope_error(ctx->request_id, from_errc(s.err()));
+        done(json_response(ctx->req, http::status::ok, body));
+    });
+}
+
+void personality::list(call& c, responder done) {
+    const auto rows = m_devices.list(c.device);
+    if (!rows) {
+        done(json_response(c.ctx->req, http::status::ok,
+                           envelope_error(c.ctx->request_id, from_errc(rows.err()))));
+        return;
+    }
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    json::array data;
+    for (const auto& row : rows.value()) {
+        data.push_back(list_entry(row, now));
+    }
+    done(json_response(c.ctx->req, http::status::ok,
+                       envelope_ok(c.ctx->request_id, std::move(data))));
+}
+
+} // namespace localca::server::enos

@@ -1,0 +1,44 @@
+#pragma once
+// The EnOS personality: the connect-service certificate API (apply, renew, revoke, list) behind
+// the EnOS API gateway's token + signature auth, and the gateway's token service.
+//   POST /apim-token-service/v2.0/token/get | /token/refresh
+//   POST /connect-service/v2.{0,1}/certificates?action=apply|renew|revoke
+//   GET  /connect-service/v2.{0,1}/certificates?action=list
+// Wire format, codes and every choice where EnOS's documents are silent: docs/enos.md.
+#include "ca/device_service.hpp"
+#include "ca/engine.hpp"
+#include "ca/registry.hpp"
+#include "server/core/router.hpp"
+#include "server/enos/options.hpp"
+#include "server/enos/token_service.hpp"
+
+#include <boost/json/object.hpp>
+
+namespace localca::server::enos {
+
+class personality final : public server::personality {
+public:
+    personality(ca::engine& engine, ca::registry& registry, options opts);
+    const char* name() const override { return "enos"; }
+    void add_routes(router& r) override;
+
+private:
+    struct call; // one parsed certificate call
+    void token_call(std::shared_ptr<request_context> ctx, responder done, bool refresh);
+    void certificates(std::shared_ptr<request_context> ctx, responder done);
+    // False when the call must be answered 401. Sets *app to the calling app (none when off).
+    bool authenticate(const request_context& ctx, std::optional<ca::app_credentials>* app);
+    void apply(call& c, responder done);
+    void renew(call& c, responder done);
+    void revoke(call& c, responder done);
+    void list(call& c, responder done);
+    ca::engine::issue_callback issue_answer(std::shared_ptr<request_context> ctx, responder done);
+
+    ca::engine& m_engine;
+    ca::registry& m_registry;
+    ca::device_service m_devices;
+    options m_options;
+    token_service m_tokens;
+};
+
+} // namespace localca::server::enos

@@ -1,0 +1,116 @@
+// The token service: EnOS's encryption check, one token per app while valid, stateless
+// verification that survives a new service object (a restart) but not a key or secret change.
+#include "server/enos/crypto.hpp"
+#include "server/enos/token_service.hpp"
+#include "storage/tenant_repository.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include "test_support.hpp"
+
+#include <thread>
+
+namespace enos = localca::server::enos;
+namespace storage = localca::storage;
+
+namespace {
+
+struct token_fixture {
+    localca::test::temp_dir dir;
+    std::unique_ptr<storage::store> store;
+    std::unique_ptr<localca::ca::registry> registry;
+    enos::options opts;
+
+    token_fixture() {
+        storage::options o;
+        o.path = dir / "t.db";
+        store = std::make_unique<storage::store>(o);
+        set_secret("sk-1");
+        registry = std::make_unique<localca::ca::registry>(*store);
+        opts.token_key = std::vector<unsigned char>(32, 7);
+    }
+    void set_secret(const std::string& secret) {
+        store->writer().run([&](SQLite::Database& db) {
+            const auto org = storage::upsert_org(db, "o1");
+            storage::upsert_app(db, org, "ak-1", secret);
+        });
+    }
+    static std::string ts(std::int64_t offset_ms = 0) {
+        return std::to_string(enos::now_ms() + offset_ms);
+    }
+    static std::string encryption(const std::string& t, const std::string& secret = "sk-1") {
+        return enos::sha256_hex("ak-1" + t + secret);
+    }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(enos_token, token_fixture)
+
+BOOST_AUTO_TEST_CASE(get_returns_the_same_token_while_valid) {
+    enos::token_service tokens(*registry, opts);
+    const auto t = ts();
+    const auto first = tokens.get("ak-1", encryption(t), t);
+    BOOST_TEST(static_cast<int>(first.status) == 0);
+    BOOST_TEST(first.expire == 7200);
+    const auto t2 = ts();
+    const auto second = tokens.get("ak-1", encryption(t2), t2);
+    BOOST_TEST(second.access_token == first.access_token);
+    const auto app = tokens.verify(first.access_token);
+    BOOST_REQUIRE(app.has_value());
+    BOOST_TEST(app->org_id == "o1");
+}
+
+BOOST_AUTO_TEST_CASE(refusals) {
+    enos::token_service tokens(*registry, opts);
+    const auto t = ts();
+    BOOST_TEST(static_cast<int>(tokens.get("nope", encryption(t), t).status) == 1002);
+    BOOST_TEST(static_cast<int>(tokens.get("ak-1", encryption(t, "wrong"), t).status) == 1003);
+    const auto old = ts(-6 * 60 * 1000);
+    BOOST_TEST(static_cast<int>(tokens.get("ak-1", encryption(old), old).status) == 1004);
+    BOOST_TEST(static_cast<int>(tokens.get("ak-1", encryption(t), "12ab").status) == 1004);
+    BOOST_TEST(static_cast<int>(tokens.get("ak-1", "", t).status) == 1202);
+    BOOST_TEST(static_cast<int>(tokens.refresh("ak-1", encryption(t), t, "x.y.z").status) == 1203);
+    BOOST_TEST(!tokens.verify("garbage").has_value());
+    BOOST_TEST(!tokens.verify("").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(tokens_survive_a_restart_but_not_a_new_key_or_secret) {
+    std::string token;
+    {
+        enos::token_service tokens(*registry, opts);
+        const auto t = ts();
+        token = tokens.get("ak-1", encryption(t), t).access_token;
+    }
+    enos::token_service restarted(*registry, opts);
+    BOOST_TEST(restarted.verify(token).has_value());
+    // Tampering with any part breaks it.
+    auto tampered = token;
+    tampered[0] = tampered[0] == 'f' ? 'e' : 'f';
+    BOOST_TEST(!restarted.verify(tampered).has_value());
+    auto other_opts = opts;
+    other_opts.token_key = std::vector<unsigned char>(32, 8);
+    enos::token_service rekeyed(*registry, other_opts);
+    BOOST_TEST(!rekeyed.verify(token).has_value());
+    set_secret("sk-2");
+    BOOST_TEST(!restarted.verify(token).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(refresh_mints_a_new_token_and_tokens_expire) {
+    opts.token_ttl = std::chrono::seconds(2);
+    enos::token_service tokens(*registry, opts);
+    const auto t = ts();
+    const auto first = tokens.get("ak-1", encryption(t), t).access_token;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const auto t2 = ts();
+    const auto refreshed = tokens.refresh("ak-1", encryption(t2), t2, first);
+    BOOST_TEST(static_cast<int>(refreshed.status) == 0);
+    BOOST_TEST(refreshed.access_token != first);
+    BOOST_TEST(tokens.verify(refreshed.access_token).has_value());
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    BOOST_TEST(!tokens.verify(refreshed.access_token).has_value());
+    const auto t3 = ts();
+    BOOST_TEST(static_cast<int>(tokens.refresh("ak-1", encryption(t3), t3, first).status) == 1203);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
