@@ -71,7 +71,8 @@ class apply_error_tests(enos_test):
 
     def invalid_csr(self, csr, authority, what):
         with self.subTest(what):
-            m = self.err(self.c1.apply(dev("asset1"), csr, issueAuthority=authority), 99400, prefix=PFX_INVALID_CSR,
+            fields = {} if authority is None else {"issueAuthority": authority}
+            m = self.err(self.c1.apply(dev("asset1"), csr, **fields), 99400, prefix=PFX_INVALID_CSR,
                          contains=", detail message: ")
             self.assertGreater(len(m), len(PFX_INVALID_CSR) + len(", detail message: "))
 
