@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <stdexcept>
 #include <sys/stat.h>
 
@@ -222,8 +223,9 @@ void engine::issue(issue_request req, issue_callback done) {
     if (!req.subject.key) {
         throw std::invalid_argument("issue_request without a public key");
     }
-    if (req.profile != "device") {
-        throw std::invalid_argument("unknown certificate profile \"" + req.profile + "\"");
+    if (req.profile.until_root_expiry) {
+        req.valid_days = std::numeric_limits<std::int32_t>::max(); // clamped to the root below
+        req.max_valid_days.reset();
     }
     if (req.valid_days <= 0) {
         return done(make_error(errc::validity_invalid, "invalid validity",
@@ -273,7 +275,8 @@ void engine::issue(issue_request req, issue_callback done) {
             return done(make_error(errc::internal, "internal error",
                                    std::string("the ") + ca.name() + " root has expired"));
         }
-        spec.extensions = device_extensions(ca, req.subject, m_options.public_base_url);
+        spec.extensions =
+            profile_extensions(ca, req.subject, m_options.public_base_url, req.profile);
 
         issued->sn = spec.serial;
         issued->authority = req.authority;
@@ -284,7 +287,7 @@ void engine::issue(issue_request req, issue_callback done) {
 
         row.sn = spec.serial;
         row.authority = ca.name();
-        row.profile = req.profile;
+        row.profile = req.profile.name;
         row.subject_der = req.subject.subject_der;
         row.subject_cn = req.subject.cn;
         row.spki_sha256 = req.subject.spki_sha256;

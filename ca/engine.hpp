@@ -8,6 +8,7 @@
 #include "ca/authority.hpp"
 #include "ca/errc.hpp"
 #include "ca/options.hpp"
+#include "ca/profile.hpp"
 #include "ca/subject_key.hpp"
 #include "storage/certificate_repository.hpp"
 #include "storage/serial_sequence.hpp"
@@ -30,7 +31,7 @@ struct issue_request {
     std::int64_t valid_days = 730;     // must be > 0
     std::optional<std::int64_t> max_valid_days; // validity_exceeds_maximum above it
     std::optional<std::int64_t> device;         // bind the certificate to this device
-    std::string profile = "device";
+    certificate_profile profile = device_profile();
     // Refuse when the CN / the key is in a live certificate bound to another device (or to none),
     // checked again inside the committing transaction so concurrent requests cannot both pass.
     bool unique_subject = false;

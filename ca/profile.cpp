@@ -64,10 +64,28 @@ std::string crl_url(const std::string& public_base_url, authority_kind kind) {
     return base + "/enos/CA/crl/" + to_string(kind);
 }
 
+certificate_profile device_profile() {
+    return certificate_profile{};
+}
+
 Botan::Extensions device_extensions(const authority& ca, const subject_key& sk,
                                     const std::string& public_base_url) {
+    return profile_extensions(ca, sk, public_base_url, device_profile());
+}
+
+Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
+                                     const std::string& public_base_url,
+                                     const certificate_profile& profile) {
     Botan::Extensions known;
-    known.add(new Botan::Cert_Extension::Basic_Constraints(false), false);
+    known.add(new Botan::Cert_Extension::Basic_Constraints(false),
+              profile.basic_constraints_critical);
+    if (profile.key_usage) {
+        known.add(new Botan::Cert_Extension::Key_Usage(*profile.key_usage), true);
+    }
+    if (!profile.extended_key_usage.empty()) {
+        known.add(new Botan::Cert_Extension::Extended_Key_Usage(profile.extended_key_usage),
+                  false);
+    }
     known.add(new Botan::Cert_Extension::Subject_Key_ID(key_identifier(sk.spki_der)), false);
     known.add(new Botan::Cert_Extension::Authority_Key_ID(ca.cert().subject_key_id()), false);
 

@@ -6,12 +6,33 @@
 
 #include <botan/x509_ext.h>
 
+#include <botan/key_constraint.h>
+
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace localca::ca {
+
+// What a class of issued certificates looks like. Personalities pick or build one; the CSR never
+// contributes anything but its subject and public key.
+struct certificate_profile {
+    std::string name = "device"; // stored with each certificate
+    // basicConstraints CA:FALSE is always present; critical or not.
+    bool basic_constraints_critical = false;
+    // keyUsage (critical) when set; Botan::Key_Constraints bits, e.g. DIGITAL_SIGNATURE.
+    std::optional<Botan::Key_Constraints> key_usage;
+    // extendedKeyUsage (not critical) when non-empty, e.g. Botan::OID("1.3.6.1.5.5.7.3.2").
+    std::vector<Botan::OID> extended_key_usage;
+    // true: notAfter = the root's notAfter whatever validity was asked for (AWS IoT style).
+    bool until_root_expiry = false;
+};
+
+// The device profile (matches EnOS-issued certificates): CA:FALSE not critical, SKI, AKI,
+// CRL distribution point; validity from the request.
+certificate_profile device_profile();
 
 struct certificate_spec {
     std::int64_t serial = 0;
@@ -24,6 +45,12 @@ struct certificate_spec {
 // SKI, AKI (keyid), CRL distribution point <public_base_url>/enos/CA/crl/<RSA|ECC>.
 Botan::Extensions device_extensions(const authority& ca, const subject_key& sk,
                                     const std::string& public_base_url);
+
+// The extensions of `profile`: basicConstraints CA:FALSE, keyUsage / extendedKeyUsage as the
+// profile says, SKI, AKI and the CRL distribution point of the authority.
+Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
+                                     const std::string& public_base_url,
+                                     const certificate_profile& profile);
 
 // notAfter = not_before + days x 86400 s exactly, clamped to the root's notAfter.
 std::chrono::system_clock::time_point device_not_after(const authority& ca,

@@ -14,7 +14,6 @@ with two orgs (apps, products, devices) and starts the real server.
 import calendar
 import hashlib
 import json
-import os
 import re
 import time
 import urllib.parse
