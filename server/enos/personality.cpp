@@ -89,7 +89,7 @@ void personality::token_call(std::shared_ptr<request_context> ctx, responder don
     boost::system::error_code ec;
     const auto v = json::parse(ctx->req.body(), ec);
     if (ec || !v.is_object()) {
-        return answer({token_status::parameter_invalid, "request body is not a JSON object"});
+        return answer({token_status::parameter_invalid, "request body is not a JSON object", "", 0});
     }
     const auto& body = v.as_object();
     auto text = [&](std::string_view key) -> std::string {
@@ -154,6 +154,13 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
     auto fail = [&](const enos_error& e) {
         done(json_response(ctx->req, http::status::ok, envelope_error(ctx->request_id, e)));
     };
+    // The gateway authenticates before the service sees the request, whatever its action.
+    std::optional<ca::app_credentials> app;
+    if (!authenticate(*ctx, &app)) {
+        log::info("enos: authentication failed for " + ctx->remote_address);
+        done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
+        return;
+    }
     const auto action = ctx->query_param("action");
     if (!action || action->empty()) {
         return fail(invalid_argument("action", "missing"));
@@ -162,13 +169,6 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
     const bool known_post = *action == "apply" || *action == "renew" || *action == "revoke";
     if (!(known_post && !is_get) && !(*action == "list" && is_get)) {
         return fail(invalid_argument("action", "invalid"));
-    }
-
-    std::optional<ca::app_credentials> app;
-    if (!authenticate(*ctx, &app)) {
-        log::info("enos: authentication failed for " + ctx->remote_address);
-        done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
-        return;
     }
 
     call c{ctx, {}, {}};

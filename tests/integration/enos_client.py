@@ -164,7 +164,7 @@ class client:
 
     # ---- signed API calls ----------------------------------------------------------------------
     def call(self, method, path, query=None, body=None, auth=None, token=None, timestamp=None,
-             sig=None, secret=None, sign_query=None, sign_body=None, headers=None):
+             sig=None, secret=None, sign_query=None, sign_body=None, headers=None, header_case=None):
         """Sends one request. query: dict (decoded values, sent URL-encoded in the given order);
         body: dict (serialised here), bytes or None; auth: "sign" (token, timestamp, signature),
         "token" (token only), "none". sign_query/sign_body override what the signature covers."""
@@ -190,6 +190,10 @@ class client:
                     tok, query if sign_query is None else sign_query,
                     raw if sign_body is None else sign_body, ts,
                     self.app_secret if secret is None else secret)
+        if header_case == "title":
+            hdrs = {"-".join(w.capitalize() for w in k.split("-")): v for k, v in hdrs.items()}
+        elif header_case == "upper":
+            hdrs = {k.upper(): v for k, v in hdrs.items()}
         hdrs.update(headers or {})
         status, rh, data = self.srv.request(method, target, raw, hdrs)
         return response(status, rh, data)
@@ -293,6 +297,7 @@ class enos_test(localca_test):
         self.assertIsInstance(r.json, dict, r)
         self.assertEqual((r.json.get("code"), r.json.get("msg")), (0, "OK"), r)
         self.assertRegex(str(r.json.get("requestId")), UUID_RE)
+        self.assertIn("application/json", {k.lower(): v for k, v in r.headers.items()}.get("content-type", ""))
         self.assertIn("data", r.json)
         return r.json["data"]
 

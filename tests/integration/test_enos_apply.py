@@ -63,6 +63,15 @@ class apply_tests(enos_test):
         self.check_issued(data3, cert3, csr3, "RSA", 8)
         self.assertEqual(set(self.listed(devpk("pk1", "dk2"))), {data["certSN"], data2["certSN"], data3["certSN"]})
 
+    def test_public_base_url_in_chain_url(self):
+        self.s.stop()
+        self.s = self.start("--public-base-url", "https://ca.example.test:8443", config=self.config)
+        self.c1.srv = self.s
+        for authority, alg in (("RSA", "rsa2048"), ("ECC", "p256")):
+            data, _ = self.applied(dev("asset1"), py_csr(f"pub-{authority}", alg=alg)[0], issueAuthority=authority)
+            self.assertEqual(data["certChainURL"], f"https://ca.example.test:8443/enos/CA/cacert/{authority}")
+            self.assertEqual(data["caCert"].strip(), self.root_pem(authority).strip())
+
     def test_device_identifier_in_body(self):
         csr, _ = py_csr("body-asset")
         data = self.ok(self.c1.certificates("POST", "apply", {"orgId": O1},
@@ -143,6 +152,51 @@ class apply_tests(enos_test):
         self.assertEqual(len(set(serials)), CONCURRENT, serials)
         for i in range(CONCURRENT):
             self.assertEqual(list(self.listed(dev(f"asset-c{i:02d}"))), [serials[i]])
+
+    def race(self, csrs, first=0):
+        """Applies csrs[i] for device c<first+i> all at once; returns the responses."""
+        n = len(csrs)
+        results = [None] * n
+        barrier = threading.Barrier(n)
+
+        def work(i):
+            barrier.wait()
+            try:
+                results[i] = self.c1.apply(devpk("pk-many", f"c{first + i:02d}"), csrs[i], issueAuthority="ECC")
+            except Exception as e:
+                results[i] = e
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(n)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        for i, r in enumerate(results):
+            self.assertNotIsInstance(r, Exception, f"device c{first + i:02d}: {r!r}")
+            self.assertEqual(r.status, 200, r)
+        return results
+
+    def test_concurrent_same_cn_or_same_key_only_one_wins(self):
+        # The duplicate-subject and key-reuse rules hold under concurrency: of ten devices applying
+        # for one CN at the same instant exactly one gets it.
+        n = 10
+        results = self.race([py_csr("contested-cn")[0] for _ in range(n)])
+        codes = sorted(r.json["code"] for r in results)
+        self.assertEqual(codes, [0] + [99400] * (n - 1), [r.json for r in results])
+        winners = [i for i, r in enumerate(results) if r.json["code"] == 0]
+        for r in results:
+            if r.json["code"] != 0:
+                self.assertTrue(r.json["msg"].startswith("Duplicate subject by certificate request!message: "), r)
+        self.assertEqual(len(self.listed(dev(f"asset-c{winners[0]:02d}"))), 1)
+        # Same key, different CNs, ten other devices.
+        _, key = py_csr("x")
+        csrs = [py_csr(f"contested-key-{i}", key=key)[0] for i in range(n)]
+        results = self.race(csrs, first=n)
+        codes = sorted(r.json["code"] for r in results)
+        self.assertEqual(codes, [0] + [11833] * (n - 1), [r.json for r in results])
+        for r in results:
+            if r.json["code"] != 0:
+                self.assertEqual(r.json["msg"], "Certificate is already bound to another device.")
 
 
 if __name__ == "__main__":

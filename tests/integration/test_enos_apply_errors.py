@@ -56,6 +56,7 @@ class apply_error_tests(enos_test):
         c, d, csr = self.c1, dev("asset1"), self.good_csr
         self.err(c.apply(d), 99400, MSG_CSR_MISSING)
         self.err(c.apply(d, None, validDay=10, issueAuthority="ECC"), 99400, MSG_CSR_MISSING)
+        self.err(c.certificates("POST", "apply", d, {"csr": None, "issueAuthority": "ECC"}), 99400, MSG_CSR_MISSING)
         self.err(c.apply(dev("asset-nb1"), csr, issueAuthority="ECC"), 99400, MSG_NO_BIDI)
         self.err(c.apply(devpk("pk-nobidi", "nb1"), csr, issueAuthority="ECC", validDay=10), 99400, MSG_NO_BIDI)
         self.err(c.apply(d, csr, issueAuthority="ECC", validDay=3651), 99400, MSG_VALIDDAY_MAX)

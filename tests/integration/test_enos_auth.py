@@ -1,6 +1,7 @@
 """EnOS gateway auth as an existing EnOS client sees it: the token service (get, refresh, error
 statuses), signed calls in the default strict mode, the `token` and `off` modes, org isolation, and
 tokens surviving a restart. The client (enos_client.py) implements the documented scheme itself."""
+import json
 import time
 import unittest
 
@@ -119,10 +120,20 @@ class strict_mode_tests(enos_test):
         self.assertEqual(self.ok(self.c1.list(dev(ODD_ASSET))), [])
         # Signed POST with a body (non-ASCII bytes, unknown fields, pretty-printed): raw bytes signed.
         csr, _ = py_csr("auth-body-dev")
-        raw = ('{\n  "csr": ' + __import__("json").dumps(csr) + ',\n  "note": "héllo wörld",'
+        raw = ('{\n  "csr": ' + json.dumps(csr) + ',\n  "note": "héllo wörld", "issueAuthority": "ECC",'
                ' "timestamp": "' + str(now_ms()) + '"\n}').encode("utf-8")
         r = self.c1.certificates("POST", "apply", dev("asset2"), raw)
         self.ok(r)
+        # Every query parameter is signed, also ones the server does not use.
+        self.ok(self.c1.list({**dev("asset1"), "requestTimestamp": str(now_ms()), "zz": "last"}))
+        self.unauthorized(self.c1.certificates("GET", "list", {**dev("asset1"), "zz": "last"},
+                                               sign_query={"action": "list", **dev("asset1")}))
+        # Header names are case-insensitive.
+        self.ok(self.c1.certificates("GET", "list", dev("asset1"), header_case="title"))
+        self.ok(self.c1.certificates("GET", "list", dev("asset1"), header_case="upper"))
+        # Every response has its own requestId.
+        ids = {self.c1.list(dev("asset1")).json["requestId"] for _ in range(3)}
+        self.assertEqual(len(ids), 3)
         # Timestamp a little in the past or the future is fine.
         self.ok(self.c1.certificates("GET", "list", dev("asset1"), timestamp=now_ms() - FIVE_MIN_MS + 20000))
         self.ok(self.c1.certificates("GET", "list", dev("asset1"), timestamp=now_ms() + FIVE_MIN_MS - 20000))
@@ -148,6 +159,16 @@ class strict_mode_tests(enos_test):
         for name, kw in cases.items():
             with self.subTest(name):
                 self.unauthorized(c.certificates("POST", "apply", d, body, **kw))
+        # Timestamp that is not a number.
+        self.unauthorized(c.certificates("GET", "list", d, headers={"apim-timestamp": "soon"}))
+        self.unauthorized(c.certificates("GET", "list", d, timestamp="soon"))
+        # Authentication comes first, as at the EnOS API gateway: an unauthenticated request learns
+        # nothing, not even that its action is missing, unknown or sent with the wrong method.
+        for method, action in (("POST", None), ("POST", "frobnicate"), ("GET", "apply"), ("POST", "list")):
+            for how in ("none", "bad signature"):
+                with self.subTest(method=method, action=action, auth=how):
+                    kw = dict(auth="none") if how == "none" else dict(sig="0" * 64)
+                    self.unauthorized(c.certificates(method, action, d, body if method == "POST" else None, **kw))
         # Signature header present but no timestamp header.
         r = c.certificates("GET", "list", d, headers={"apim-timestamp": ""})
         self.unauthorized(r)
@@ -174,8 +195,8 @@ class strict_mode_tests(enos_test):
         self.err(self.c2.list(dev("asset1", O1)), 99403, f"Denied resource:  orgId {O1}")
         self.err(self.c2.list(dev("asset1", O2)), 11404, MSG_DEVICE_NOT_FOUND)
         # pk1/dk1 exists in both orgs: each app sees its own.
-        d1, _ = self.applied(devpk("pk1", "dk1"), py_csr("iso-o1")[0])
-        d2, _ = self.applied(devpk("pk1", "dk1", O2), py_csr("iso-o2")[0], c=self.c2)
+        d1, _ = self.applied(devpk("pk1", "dk1"), py_csr("iso-o1")[0], issueAuthority="ECC")
+        d2, _ = self.applied(devpk("pk1", "dk1", O2), py_csr("iso-o2")[0], c=self.c2, issueAuthority="ECC")
         self.assertEqual(list(self.listed(dev("asset1"))), [d1["certSN"]])
         self.assertEqual(list(self.listed(dev("o2-asset1", O2), c=self.c2)), [d2["certSN"]])
         # Revoking o2's certificate through o1's device: not bound.
@@ -192,12 +213,14 @@ class token_mode_tests(enos_test):
     def test_signature_optional_but_checked_when_sent(self):
         self.ok(self.c1.list(dev("asset1"), ))
         # No signature (and no timestamp): accepted.
-        data = self.ok(self.c1.certificates("POST", "apply", dev("asset1"), {"csr": py_csr("tok-1")[0]}, auth="token"))
+        data = self.ok(self.c1.certificates("POST", "apply", dev("asset1"), {"csr": py_csr("tok-1")[0], "issueAuthority": "ECC"}, auth="token"))
         self.assertTrue(data["certSN"])
         self.ok(self.c1.certificates("GET", "list", dev("asset1"), auth="token"))
         # Signature sent but wrong: 401.
         self.unauthorized(self.c1.certificates("GET", "list", dev("asset1"), sig="0" * 64))
         self.unauthorized(self.c1.certificates("GET", "list", dev("asset1"), secret="wrong"))
+        # A signature that is sent is checked fully, timestamp window included.
+        self.unauthorized(self.c1.certificates("GET", "list", dev("asset1"), timestamp=now_ms() - 10 * 60 * 1000))
         # A token is still required and must be known.
         self.unauthorized(self.c1.certificates("GET", "list", dev("asset1"), auth="none"))
         self.unauthorized(self.c1.certificates("GET", "list", dev("asset1"), auth="token", token="bogus"))
@@ -212,10 +235,10 @@ class off_mode_tests(enos_test):
     def test_no_auth_at_all(self):
         c = client(self.s)
         c.default_auth = "none"
-        data = self.ok(c.certificates("POST", "apply", dev("asset1"), {"csr": py_csr("off-1")[0]}, auth="none"))
+        data = self.ok(c.certificates("POST", "apply", dev("asset1"), {"csr": py_csr("off-1")[0], "issueAuthority": "ECC"}, auth="none"))
         self.assertIn(data["certSN"], self.listed(dev("asset1"), c=c))
         # Every org is usable without any credentials.
-        self.ok(c.certificates("POST", "apply", dev("o2-asset1", O2), {"csr": py_csr("off-2")[0]}, auth="none"))
+        self.ok(c.certificates("POST", "apply", dev("o2-asset1", O2), {"csr": py_csr("off-2")[0], "issueAuthority": "ECC"}, auth="none"))
         # A Poseidon-style opaque token is simply ignored.
         self.ok(c.certificates("GET", "list", dev("asset1"), auth="none",
                                headers={"apim-accesstoken": "T3BhcXVlUG9zZWlkb25Ub2tlbg=="}))

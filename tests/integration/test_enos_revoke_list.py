@@ -79,6 +79,15 @@ class revoke_list_tests(enos_test):
         kept = self.listed(dev("asset1"))[keep["certSN"]]
         self.assertEqual((kept["certStatus"], kept["revoker"], kept["revokerReason"]), (0, "", ""))
 
+    def test_revoke_with_certsn_in_query_and_no_body(self):
+        data, _ = self.applied(dev("asset5"), py_csr("no-body-revoke")[0], issueAuthority="ECC")
+        r = self.c1.certificates("POST", "revoke", {**dev("asset5"), "certSn": data["certSN"]}, None)
+        self.assertIsNone(self.ok(r))
+        got, _ = self.crl_entries("ECC")
+        self.assertEqual(got, {int(data["certSN"]): 0})
+        entry = self.listed(dev("asset5"))[data["certSN"]]
+        self.assertEqual((entry["certStatus"], entry["revokerReason"]), (1, "UNSPECIFIED"))
+
     def test_revoke_v21_and_product_device_key(self):
         data, _ = self.applied(devpk("pk1", "dk4"), py_csr("v21-revoke")[0], issueAuthority="ECC")
         r = self.c1.certificates("POST", "revoke", devpk("pk1", "dk4"), {"certSn": int(data["certSN"]),
@@ -182,7 +191,7 @@ class revoke_list_tests(enos_test):
         got, _ = self.crl_entries("ECC")
         self.assertEqual(got, {int(b["certSN"]): 5})
         # Bindings survive: renew the old certificate, revoke it, duplicate rules still apply.
-        r, _ = self.applied(dev("asset2"), py_csr("persist-c")[0])
+        r, _ = self.applied(dev("asset2"), py_csr("persist-c", alg="rsa2048")[0])
         self.assertGreater(int(r["certSN"]), int(b["certSN"]))
         self.err(self.c1.apply(dev("asset2"), self.ossl.csr("/CN=persist-a")[0]), 99400)
         d = self.ok(self.c1.renew(dev("asset1"), a["certSN"]))
