@@ -3,6 +3,7 @@
 #include "ca/csr.hpp"
 
 #include <chrono>
+#include <optional>
 
 namespace localca::ca {
 
@@ -11,6 +12,27 @@ namespace {
 error device_not_found() {
     return make_error(errc::device_not_found, "device not found",
                       "no such device in this organization");
+}
+
+// The product rules every issuance for a device passes: certificate auth enabled, validity a
+// positive number of days within the product's maximum.
+std::optional<error> check_device_rules(const device_info& dev, std::int64_t valid_days) {
+    if (!dev.bi_directional_auth) {
+        return make_error(errc::device_not_eligible, "product without certificate auth",
+                          "product " + dev.product_key +
+                              " does not have bi-directional authentication");
+    }
+    if (valid_days <= 0) {
+        return make_error(errc::validity_invalid, "invalid validity",
+                          "validDay must be a positive integer");
+    }
+    if (valid_days > dev.max_valid_day) {
+        return make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
+                          std::to_string(valid_days) + " days requested, product " +
+                              dev.product_key + " allows at most " +
+                              std::to_string(dev.max_valid_day));
+    }
+    return std::nullopt;
 }
 
 std::int64_t now_unix() {
@@ -53,21 +75,9 @@ void device_service::apply(device_apply_request req, engine::issue_callback done
     if (!dev) {
         return done(dev.err());
     }
-    if (!dev->bi_directional_auth) {
-        return done(make_error(errc::device_not_eligible, "product without certificate auth",
-                               "product " + dev->product_key +
-                                   " does not have bi-directional authentication"));
-    }
     // Validity before the CSR: a bad validDay is reported even for a good CSR.
-    if (req.valid_days <= 0) {
-        return done(make_error(errc::validity_invalid, "invalid validity",
-                               "validDay must be a positive integer"));
-    }
-    if (req.valid_days > dev->max_valid_day) {
-        return done(make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
-                               std::to_string(req.valid_days) + " days requested, product " +
-                                   dev->product_key + " allows at most " +
-                                   std::to_string(dev->max_valid_day)));
+    if (auto e = check_device_rules(dev.value(), req.valid_days)) {
+        return done(std::move(*e));
     }
     auto sk = check_csr(req.csr, req.authority);
     if (!sk) {
@@ -82,10 +92,8 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
     if (!dev) {
         return done(dev.err());
     }
-    if (!dev->bi_directional_auth) {
-        return done(make_error(errc::device_not_eligible, "product without certificate auth",
-                               "product " + dev->product_key +
-                                   " does not have bi-directional authentication"));
+    if (auto e = check_device_rules(dev.value(), req.valid_days)) {
+        return done(std::move(*e));
     }
     std::optional<storage::certificate_row> old;
     try {
@@ -112,16 +120,6 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
     }
     const auto old_authority = parse_authority(old->authority);
     const authority_kind authority = req.authority.value_or(old_authority.value_or(authority_kind::rsa));
-    if (req.valid_days <= 0) {
-        return done(make_error(errc::validity_invalid, "invalid validity",
-                               "validDay must be a positive integer"));
-    }
-    if (req.valid_days > dev->max_valid_day) {
-        return done(make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
-                               std::to_string(req.valid_days) + " days requested, product " +
-                                   dev->product_key + " allows at most " +
-                                   std::to_string(dev->max_valid_day)));
-    }
     result<subject_key> sk = [&]() -> result<subject_key> {
         if (req.csr) {
             return check_csr(*req.csr, authority);

@@ -33,6 +33,11 @@ std::optional<std::string> param(const request_context& ctx, const json::object&
     return std::nullopt;
 }
 
+// Business errors ride on HTTP 200 with the code in the envelope (EnOS clients read the body).
+void reply_error(const request_context& ctx, const responder& done, const enos_error& e) {
+    done(json_response(ctx.req, http::status::ok, envelope_error(ctx.request_id, e)));
+}
+
 std::string to_lower(std::string s) {
     for (auto& c : s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -151,9 +156,7 @@ bool personality::authenticate(const request_context& ctx,
 }
 
 void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
-    auto fail = [&](const enos_error& e) {
-        done(json_response(ctx->req, http::status::ok, envelope_error(ctx->request_id, e)));
-    };
+    auto fail = [&](const enos_error& e) { reply_error(*ctx, done, e); };
     // The gateway authenticates before the service sees the request, whatever its action.
     std::optional<ca::app_credentials> app;
     if (!authenticate(*ctx, &app)) {
@@ -274,9 +277,7 @@ ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_con
             if (r.err().code == ca::errc::internal) {
                 log::error("enos: issuance failed: " + r.err().detail);
             }
-            done(json_response(ctx->req, http::status::ok,
-                               envelope_error(ctx->request_id, from_errc(r.err()))));
-            return;
+            return reply_error(*ctx, done, from_errc(r.err()));
         }
         const char* name = ca::to_string(r->authority);
         json::object data;
@@ -291,9 +292,7 @@ ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_con
 }
 
 void personality::apply(call& c, responder done) {
-    auto fail = [&](const enos_error& e) {
-        done(json_response(c.ctx->req, http::status::ok, envelope_error(c.ctx->request_id, e)));
-    };
+    auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
     const auto* csr = c.body.if_contains("csr");
     if (!csr || !csr->is_string() || csr->as_string().empty()) {
         return fail(invalid_argument("csr", "missing"));
@@ -313,9 +312,7 @@ void personality::apply(call& c, responder done) {
 }
 
 void personality::renew(call& c, responder done) {
-    auto fail = [&](const enos_error& e) {
-        done(json_response(c.ctx->req, http::status::ok, envelope_error(c.ctx->request_id, e)));
-    };
+    auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
     ca::device_renew_request req;
     req.device = c.device;
     if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
@@ -337,9 +334,7 @@ void personality::renew(call& c, responder done) {
 }
 
 void personality::revoke(call& c, responder done) {
-    auto fail = [&](const enos_error& e) {
-        done(json_response(c.ctx->req, http::status::ok, envelope_error(c.ctx->request_id, e)));
-    };
+    auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
     ca::device_revoke_request req;
     req.device = c.device;
     if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
@@ -371,9 +366,7 @@ void personality::revoke(call& c, responder done) {
 void personality::list(call& c, responder done) {
     const auto rows = m_devices.list(c.device);
     if (!rows) {
-        done(json_response(c.ctx->req, http::status::ok,
-                           envelope_error(c.ctx->request_id, from_errc(rows.err()))));
-        return;
+        return reply_error(*c.ctx, done, from_errc(rows.err()));
     }
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
