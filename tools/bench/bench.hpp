@@ -1,0 +1,89 @@
+#pragma once
+// localca-bench: the load client of LocalCA's performance work (docs/performance.md).
+// It makes its own data dir, seed and CSRs, starts `localca serve` (and `cfssl serve` for the
+// side-by-side comparison), drives issuance over keep-alive HTTP connections, checks every
+// answer, and prints certificates/s, latency percentiles, errors, the server's peak RSS and the
+// in-process Botan limit of this machine.
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace localca::bench {
+
+struct options {
+    std::string mode = "localca"; // localca | cfssl | compare | limit
+    std::string authority = "RSA"; // RSA | ECC
+    unsigned connections = 16;
+    double duration = 10;          // seconds per round
+    unsigned rounds = 3;           // compare mode: rounds per target
+    unsigned csrs = 256;           // distinct CSRs (and devices) made beforehand
+    std::int64_t preload = 0;      // certificate rows put in the database before the run
+    bool group_commit = true;
+    std::string auth = "strict";   // EnOS auth mode of the server under test
+    std::filesystem::path localca_bin;
+    std::string cfssl_bin = "cfssl";
+    std::filesystem::path work_dir; // default: a fresh temp dir, removed at exit
+    bool keep = false;             // keep work_dir
+};
+
+struct csr_item {
+    std::string pem;
+    std::string cn;
+};
+
+// Distinct keys and CSRs (CN bench-<i>), made with Botan before any timing.
+std::vector<csr_item> make_csrs(const std::string& authority, unsigned count);
+
+// One request/response exchange on a keep-alive connection; returns the HTTP status and body.
+struct http_result {
+    int status = 0;
+    std::string body;
+};
+
+// A target the load loop drives: builds the request for CSR i and judges the answer.
+class target {
+public:
+    virtual ~target() = default;
+    virtual std::string name() const = 0;
+    virtual std::uint16_t port() const = 0;
+    // Method, target (path+query), headers and body of the request for csr index i.
+    struct request {
+        std::string target;
+        std::vector<std::pair<std::string, std::string>> headers;
+        std::string body;
+    };
+    virtual request make_request(std::size_t i) = 0;
+    // Returns an empty string when the answer is right (and records what it issued), else why.
+    virtual std::string check(std::size_t i, const http_result& r) = 0;
+};
+
+struct round_result {
+    std::string target;
+    std::uint64_t ok = 0;
+    std::uint64_t errors = 0;
+    std::string first_error;
+    double seconds = 0;
+    std::vector<double> latencies_ms;
+    double per_second() const { return seconds > 0 ? ok / seconds : 0; }
+    double percentile(double p) const;
+};
+
+// Drives `connections` keep-alive connections for `duration` seconds.
+round_result run_load(target& t, std::size_t items, unsigned connections, double duration);
+
+void print_round(const round_result& r);
+
+// Per-certificate in-process cost of CSR parse + verify + sign (ms), single thread.
+double botan_cost_ms(const std::vector<csr_item>& csrs, const std::string& authority);
+
+// Peak resident set of a process in MiB (VmHWM), 0 if unknown.
+double peak_rss_mib(int pid);
+
+// Runs a command line, throws on a non-zero exit.
+void must_run(const std::string& cmd);
+
+} // namespace localca::bench

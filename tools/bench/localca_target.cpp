@@ -1,0 +1,237 @@
+#include "tools/bench/localca_target.hpp"
+
+#include "storage/certificate_repository.hpp"
+#include "storage/serial_sequence.hpp"
+#include "storage/store.hpp"
+
+#include <botan/auto_rng.h>
+#include <botan/bigint.h>
+#include <botan/data_src.h>
+#include <botan/der_enc.h>
+#include <botan/hash.h>
+#include <botan/hex.h>
+#include <botan/pkix_types.h>
+#include <botan/x509cert.h>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <iostream>
+
+namespace localca::bench {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* k_org = "o-bench";
+constexpr const char* k_app_key = "ak-bench";
+constexpr const char* k_app_secret = "sk-bench-secret";
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void write_file(const std::filesystem::path& p, const std::string& text) {
+    std::ofstream(p) << text;
+}
+
+} // namespace
+
+std::string sha256_hex(const std::string& data) {
+    auto h = Botan::HashFunction::create_or_throw("SHA-256");
+    h->update(data);
+    return Botan::hex_encode(h->final(), false);
+}
+
+localca_target::localca_target(const options& opts, const std::vector<csr_item>& csrs)
+    : m_opts(opts), m_csrs(csrs), m_dir(opts.work_dir / "localca") {
+    std::filesystem::create_directories(m_dir);
+    m_port = free_port();
+    const auto bin = opts.localca_bin.string();
+    const auto data = (m_dir / "data").string();
+
+    json::array devices;
+    for (std::size_t i = 0; i < csrs.size(); ++i) {
+        devices.push_back(json::object{{"deviceKey", "dev-" + std::to_string(i)},
+                                       {"assetId", "asset-" + std::to_string(i)}});
+    }
+    json::object product{{"productKey", "pk-bench"},
+                         {"biDirectionalAuth", true},
+                         {"maxValidDay", 3650},
+                         {"devices", devices}};
+    json::object app{{"appKey", k_app_key}, {"appSecret", k_app_secret}};
+    json::object org{{"orgId", k_org},
+                     {"apps", json::array{app}},
+                     {"products", json::array{product}}};
+    json::object seed{{"enos", json::object{{"orgs", json::array{org}}}}};
+    write_file(m_dir / "seed.json", json::serialize(seed));
+    json::object config{{"logLevel", "warn"},
+                        {"enos", json::object{{"auth", opts.auth}}},
+                        {"storage", json::object{{"groupCommit", opts.group_commit}}}};
+    write_file(m_dir / "config.json", json::serialize(config));
+
+    must_run(bin + " init --data-dir " + data + " > /dev/null");
+    if (opts.preload > 0) {
+        preload(opts.preload);
+    }
+    must_run(bin + " seed " + (m_dir / "seed.json").string() + " --data-dir " + data +
+             " > /dev/null");
+
+    const auto t0 = std::chrono::steady_clock::now();
+    m_server = std::make_unique<child>(
+        std::vector<std::string>{bin, "serve", "--data-dir", data, "--config",
+                                 (m_dir / "config.json").string(), "--listen",
+                                 "127.0.0.1:" + std::to_string(m_port)},
+        m_dir / "server.log");
+    wait_until_listening(m_port, "/healthz", 30);
+    m_startup_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    m_ca_pem = http_call(m_port, "GET", "/enos/CA/cacert/" + opts.authority, "").second;
+    const auto ts = std::to_string(now_ms());
+    json::object token_req{{"appKey", k_app_key},
+                           {"encryption", sha256_hex(k_app_key + ts + k_app_secret)},
+                           {"timestamp", ts}};
+    const auto [status, body] =
+        http_call(m_port, "POST", "/apim-token-service/v2.0/token/get", json::serialize(token_req));
+    const auto answer = json::parse(body).as_object();
+    if (status != 200 || answer.at("status").as_int64() != 0) {
+        throw std::runtime_error("token/get failed: " + body);
+    }
+    m_token = std::string(answer.at("data").at("accessToken").as_string());
+}
+
+localca_target::~localca_target() = default;
+
+void localca_target::preload(std::int64_t rows) {
+    storage::options so;
+    so.path = m_dir / "data" / "localca.db";
+    storage::store store(so);
+    Botan::AutoSeeded_RNG rng;
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::int64_t now = now_ms() / 1000;
+    std::int64_t first = 0;
+    store.writer().run([&](SQLite::Database& db) { first = storage::reserve_serials(db, rows); });
+    const std::int64_t batch = 20000;
+    for (std::int64_t done = 0; done < rows; done += batch) {
+        store.writer().run([&](SQLite::Database& db) {
+            for (std::int64_t i = done; i < std::min(rows, done + batch); ++i) {
+                storage::certificate_row row;
+                row.sn = first + i;
+                row.authority = i % 2 ? "ECC" : "RSA";
+                row.profile = "device";
+                const auto cn = "preload-" + std::to_string(i);
+                Botan::X509_DN dn;
+                dn.add_attribute("X520.CommonName", cn);
+                dn.add_attribute("X520.Organization", "LocalCA preload");
+                Botan::DER_Encoder(row.subject_der).encode(dn);
+                row.subject_cn = cn;
+                const auto spki = rng.random_vec(32);
+                row.spki_sha256.assign(spki.begin(), spki.end());
+                // A certificate-sized blob: the load only needs realistic row sizes and index
+                // shapes, not 1M signatures.
+                const auto der = rng.random_vec(i % 2 ? 520 : 880);
+                row.der.assign(der.begin(), der.end());
+                row.not_before = now - 86400 * (i % 700);
+                row.not_after = row.not_before + 86400 * (i % 5 == 0 ? 30 : 730); // some expired
+                if (i % 10 == 0) {
+                    row.status = storage::certificate_status::revoked;
+                    row.revoked_at = now - 3600;
+                    row.revocation_reason = 4;
+                }
+                storage::insert_certificate(db, row);
+            }
+        });
+    }
+    std::printf("preloaded %lld certificate rows in %.1f s\n", static_cast<long long>(rows),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+target::request localca_target::make_request(std::size_t i) {
+    const auto asset = "asset-" + std::to_string(i);
+    json::object body{{"csr", m_csrs[i].pem}, {"validDay", 365}, {"issueAuthority", m_opts.authority}};
+    request r;
+    r.body = json::serialize(body);
+    r.target = "/connect-service/v2.0/certificates?action=apply&assetId=" + asset + "&orgId=" + k_org;
+    const auto ts = std::to_string(now_ms());
+    // accessToken + sorted(key + value) + body + timestamp + appSecret (EnOS gateway scheme).
+    const auto content = m_token + "action" + "apply" + "assetId" + asset + "orgId" + k_org +
+                         r.body + ts + k_app_secret;
+    r.headers = {{"Content-Type", "application/json;charset=UTF-8"},
+                 {"apim-accesstoken", m_token},
+                 {"apim-timestamp", ts},
+                 {"apim-signature", sha256_hex(content)}};
+    return r;
+}
+
+std::string localca_target::check(std::size_t i, const http_result& r) {
+    if (r.status != 200) {
+        return "HTTP " + std::to_string(r.status) + ": " + r.body;
+    }
+    boost::system::error_code ec;
+    const auto v = json::parse(r.body, ec);
+    if (ec || !v.is_object() || !v.as_object().contains("code")) {
+        return "not an EnOS envelope: " + r.body;
+    }
+    const auto& o = v.as_object();
+    if (o.at("code").as_int64() != 0) {
+        return std::string(o.at("msg").as_string());
+    }
+    const auto& data = o.at("data").as_object();
+    const auto sn = std::stoll(std::string(data.at("certSN").as_string()));
+    const std::string pem(data.at("cert").as_string());
+    std::uint64_t n;
+    {
+        std::lock_guard lock(m_mutex);
+        auto [it, inserted] = m_issued.emplace(sn, pem);
+        if (!inserted) {
+            m_duplicates.push_back("certSN " + std::to_string(sn) + " answered twice");
+        }
+        n = m_checked++;
+    }
+    if (n % 64 == 0) { // a sample: full chain check against the CA
+        Botan::DataSource_Memory ca_src(m_ca_pem);
+        Botan::X509_Certificate ca(ca_src);
+        Botan::DataSource_Memory src(pem);
+        Botan::X509_Certificate cert(src);
+        auto key = ca.subject_public_key();
+        if (!cert.check_signature(*key) || Botan::BigInt::decode(cert.serial_number()) != Botan::BigInt(static_cast<std::uint64_t>(sn)) ||
+            cert.subject_dn().get_first_attribute("CN") != m_csrs[i].cn) {
+            return "certificate " + std::to_string(sn) + " does not verify against the CA";
+        }
+    }
+    return {};
+}
+
+std::vector<std::string> localca_target::stop_and_verify() {
+    std::vector<std::string> problems = m_duplicates;
+    if (m_server) {
+        m_server->stop();
+        m_server.reset();
+    }
+    storage::options so;
+    so.path = m_dir / "data" / "localca.db";
+    storage::store store(so);
+    auto& db = store.reader();
+    for (const auto& [sn, pem] : m_issued) {
+        const auto row = storage::find_certificate(db, sn);
+        Botan::DataSource_Memory src(pem);
+        const auto der = Botan::X509_Certificate(src).BER_encode();
+        if (!row) {
+            problems.push_back("certSN " + std::to_string(sn) + " answered but not in the database");
+        } else if (row->der != der) {
+            problems.push_back("certSN " + std::to_string(sn) + " stored with another DER");
+        }
+        if (problems.size() > 20) {
+            break;
+        }
+    }
+    std::printf("verified %zu answered certificates against the database: %s\n", m_issued.size(),
+                problems.empty() ? "all present, no duplicates" : "PROBLEMS");
+    return problems;
+}
+
+} // namespace localca::bench

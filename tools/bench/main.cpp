@@ -1,0 +1,188 @@
+// localca-bench: see bench.hpp and docs/performance.md.
+#include "tools/bench/bench.hpp"
+#include "tools/bench/cfssl_target.hpp"
+#include "tools/bench/localca_target.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+namespace bench = localca::bench;
+
+namespace {
+
+constexpr const char* k_usage = R"(usage: localca-bench [options]
+
+  --mode localca|cfssl|compare|limit   what to run (default localca)
+  --authority RSA|ECC                  key type of the CA and the CSRs (default RSA)
+  --connections N                      keep-alive connections (default 16)
+  --duration SECONDS                   length of one round (default 10)
+  --rounds N                           compare: rounds per target (default 3)
+  --csrs N                             distinct CSRs/devices made beforehand (default 256)
+  --preload N                          certificate rows in the database before the run
+  --no-group-commit                    one transaction (one fsync) per certificate
+  --auth strict|token|off              EnOS auth mode of the server (default strict)
+  --localca PATH                       localca binary (default: next to this one)
+  --cfssl PATH                         cfssl binary (default: cfssl on PATH)
+  --work-dir DIR                       where data dirs go (default: a temp dir)
+  --keep                               keep the work dir
+)";
+
+bench::options parse(int argc, char** argv) {
+    bench::options o;
+    auto value = [&](int& i) -> std::string {
+        if (i + 1 >= argc) {
+            throw std::invalid_argument(std::string(argv[i]) + " needs a value");
+        }
+        return argv[++i];
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--mode") o.mode = value(i);
+        else if (a == "--authority") o.authority = value(i);
+        else if (a == "--connections") o.connections = std::stoul(value(i));
+        else if (a == "--duration") o.duration = std::stod(value(i));
+        else if (a == "--rounds") o.rounds = std::stoul(value(i));
+        else if (a == "--csrs") o.csrs = std::stoul(value(i));
+        else if (a == "--preload") o.preload = std::stoll(value(i));
+        else if (a == "--no-group-commit") o.group_commit = false;
+        else if (a == "--auth") o.auth = value(i);
+        else if (a == "--localca") o.localca_bin = value(i);
+        else if (a == "--cfssl") o.cfssl_bin = value(i);
+        else if (a == "--work-dir") o.work_dir = value(i);
+        else if (a == "--keep") o.keep = true;
+        else if (a == "--help" || a == "-h") {
+            std::cout << k_usage;
+            std::exit(0);
+        } else {
+            throw std::invalid_argument("unknown option " + a);
+        }
+    }
+    if (o.authority != "RSA" && o.authority != "ECC") {
+        throw std::invalid_argument("--authority must be RSA or ECC");
+    }
+    if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit") {
+        throw std::invalid_argument("--mode must be localca, cfssl, compare or limit");
+    }
+    if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
+        throw std::invalid_argument("--connections, --csrs and --duration must be positive");
+    }
+    if (o.localca_bin.empty()) {
+        char self[4096] = {};
+        const auto n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+        o.localca_bin = std::filesystem::path(std::string(self, n > 0 ? n : 0)).parent_path() / "localca";
+    }
+    return o;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+}
+
+int run(bench::options o) {
+    const bool own_dir = o.work_dir.empty();
+    if (own_dir) {
+        o.work_dir = std::filesystem::temp_directory_path() /
+                     ("localca-bench-" + std::to_string(std::random_device{}()));
+    }
+    std::filesystem::create_directories(o.work_dir);
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    std::printf("localca-bench: mode %s, %s, %u connections, %.0f s rounds, %u CSRs, %u cores, "
+                "group commit %s, auth %s\n",
+                o.mode.c_str(), o.authority.c_str(), o.connections, o.duration, o.csrs, cores,
+                o.group_commit ? "on" : "off", o.auth.c_str());
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto csrs = bench::make_csrs(o.authority, o.csrs);
+    std::printf("made %u %s CSRs in %.1f s\n", o.csrs, o.authority.c_str(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+
+    const double cost = bench::botan_cost_ms(csrs, o.authority);
+    const double limit = cores * 1000.0 / cost;
+    std::printf("Botan limit: parse+verify+sign %.3f ms per certificate x %u cores = %.0f "
+                "certificates/s\n", cost, cores, limit);
+    int status = 0;
+    if (o.mode == "limit") {
+        return 0;
+    }
+
+    std::unique_ptr<bench::localca_target> localca;
+    std::unique_ptr<bench::cfssl_target> cfssl;
+    if (o.mode != "cfssl") {
+        localca = std::make_unique<bench::localca_target>(o, csrs);
+        std::printf("localca started in %.3f s (pid %d)\n", localca->startup_seconds(),
+                    localca->server_pid());
+    }
+    if (o.mode != "localca") {
+        cfssl = std::make_unique<bench::cfssl_target>(o, csrs);
+    }
+    std::vector<double> ratios;
+    std::uint64_t errors = 0;
+    const unsigned rounds = o.mode == "compare" ? o.rounds : 1;
+    for (unsigned r = 0; r < rounds; ++r) {
+        double ours = 0;
+        double theirs = 0;
+        if (localca) {
+            const auto res = bench::run_load(*localca, csrs.size(), o.connections, o.duration);
+            bench::print_round(res);
+            ours = res.per_second();
+            errors += res.errors;
+            if (o.mode == "localca") {
+                std::printf("efficiency: %.0f%% of the Botan limit\n", 100.0 * ours / limit);
+            }
+        }
+        if (cfssl) {
+            const auto res = bench::run_load(*cfssl, csrs.size(), o.connections, o.duration);
+            bench::print_round(res);
+            theirs = res.per_second();
+        }
+        if (localca && cfssl && theirs > 0) {
+            ratios.push_back(ours / theirs);
+            std::printf("round %u: localca/cfssl = %.2f, localca at %.0f%% of the Botan limit\n",
+                        r + 1, ours / theirs, 100.0 * ours / limit);
+        }
+    }
+    if (!ratios.empty()) {
+        std::printf("median localca/cfssl ratio over %zu rounds: %.2f\n", ratios.size(),
+                    median(ratios));
+    }
+    if (localca) {
+        std::printf("localca peak RSS: %.1f MiB\n", bench::peak_rss_mib(localca->server_pid()));
+    }
+    if (cfssl) {
+        std::printf("cfssl peak RSS: %.1f MiB\n", bench::peak_rss_mib(cfssl->server_pid()));
+    }
+    if (localca) {
+        const auto problems = localca->stop_and_verify();
+        for (const auto& p : problems) {
+            std::printf("  %s\n", p.c_str());
+        }
+        status = problems.empty() ? 0 : 1;
+    }
+    if (errors) {
+        std::printf("%llu localca errors\n", static_cast<unsigned long long>(errors));
+        status = 1;
+    }
+    localca.reset();
+    cfssl.reset();
+    if (own_dir && !o.keep) {
+        std::error_code ec;
+        std::filesystem::remove_all(o.work_dir, ec);
+    }
+    return status;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(parse(argc, argv));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "localca-bench: %s\n", e.what());
+        return 2;
+    }
+}
