@@ -1,6 +1,7 @@
 #include "ca/device_service.hpp"
 
 #include "ca/csr.hpp"
+#include "ca/unix_time.hpp"
 
 #include <chrono>
 #include <optional>
@@ -33,12 +34,6 @@ std::optional<error> check_device_rules(const device_info& dev, std::int64_t val
                               std::to_string(dev.max_valid_day));
     }
     return std::nullopt;
-}
-
-std::int64_t now_unix() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
 }
 
 } // namespace

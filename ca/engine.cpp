@@ -219,72 +219,97 @@ const authority& engine::get(authority_kind kind) const {
     return kind == authority_kind::rsa ? *m_rsa : *m_ecc;
 }
 
-void engine::issue(issue_request req, issue_callback done) {
+struct engine::prepared {
+    issued_certificate issued;
+    storage::certificate_row row;
+};
+
+result<engine::prepared> engine::prepare(issue_request& req) {
     if (!req.subject.key) {
         throw std::invalid_argument("issue_request without a public key");
     }
     if (req.profile.until_root_expiry) {
         req.valid_days = std::numeric_limits<std::int32_t>::max(); // clamped to the root below
         req.max_valid_days.reset();
+        req.validity.reset();
     }
-    if (req.valid_days <= 0) {
-        return done(make_error(errc::validity_invalid, "invalid validity",
-                               "validity must be a positive number of days, not " +
-                                   std::to_string(req.valid_days)));
+    if (req.validity && req.validity->count() <= 0) {
+        return make_error(errc::validity_invalid, "invalid validity",
+                          "validity must be a positive number of seconds");
+    }
+    if (!req.validity && req.valid_days <= 0) {
+        return make_error(errc::validity_invalid, "invalid validity",
+                          "validity must be a positive number of days, not " +
+                              std::to_string(req.valid_days));
     }
     if (req.max_valid_days && req.valid_days > *req.max_valid_days) {
-        return done(make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
-                               std::to_string(req.valid_days) + " days requested, at most " +
-                                   std::to_string(*req.max_valid_days) + " allowed"));
+        return make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
+                          std::to_string(req.valid_days) + " days requested, at most " +
+                              std::to_string(*req.max_valid_days) + " allowed");
     }
     if (auto st = check_key(*req.subject.key, req.authority); !st) {
-        return done(st.err());
+        return st.err();
     }
     if (req.unique_subject && !req.subject.cn) {
-        return done(make_error(errc::subject_missing_cn, "subject has no CN",
-                               "the subject must contain a commonName"));
+        return make_error(errc::subject_missing_cn, "subject has no CN",
+                          "the subject must contain a commonName");
     }
 
-    const auto not_before = now_seconds();
-    const std::int64_t now = unix_seconds(not_before);
+    const auto now_point = now_seconds();
+    const std::int64_t now = unix_seconds(now_point);
+    const auto not_before =
+        req.not_before ? std::chrono::floor<std::chrono::seconds>(*req.not_before) : now_point;
 
-    auto issued = std::make_shared<issued_certificate>();
-    storage::certificate_row row;
+    prepared p;
     try {
         // Early refusal without signing or queueing; the writer job checks again atomically.
         auto& db = m_store.reader();
         if (req.unique_subject) {
             if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
                                                      req.renewing_sn)) {
-                return done(duplicate_subject(*req.subject.cn, *sn));
+                return duplicate_subject(*req.subject.cn, *sn);
             }
         }
         if (req.unique_key) {
             if (auto sn = storage::live_key_elsewhere(db, req.subject.spki_sha256, req.device, now,
                                                       req.renewing_sn)) {
-                return done(key_in_use(*sn));
+                return key_in_use(*sn);
             }
         }
 
         const authority& ca = get(req.authority);
         certificate_spec spec;
-        spec.serial = m_serials.next();
         spec.not_before = not_before;
-        spec.not_after = device_not_after(ca, not_before, req.valid_days);
-        if (spec.not_after <= spec.not_before) {
-            return done(make_error(errc::internal, "internal error",
-                                   std::string("the ") + ca.name() + " root has expired"));
+        if (req.validity) {
+            // Clamped to the root like device_not_after (no overflow: validity is bounded by
+            // the caller, the root's end by 2^63 s).
+            spec.not_after = std::min(device_not_after(ca, not_before, 1LL << 40),
+                                      not_before + *req.validity);
+        } else {
+            spec.not_after = device_not_after(ca, not_before, req.valid_days);
         }
+        if (spec.not_after <= spec.not_before) {
+            if (req.not_before) {
+                return make_error(errc::not_before_invalid, "invalid notBefore",
+                                  std::string("notBefore is not before the end of the ") +
+                                      ca.name() + " root");
+            }
+            return make_error(errc::internal, "internal error",
+                              std::string("the ") + ca.name() + " root has expired");
+        }
+        spec.serial = m_serials.next();
         spec.extensions =
             profile_extensions(ca, req.subject, m_options.public_base_url, req.profile);
 
-        issued->sn = spec.serial;
-        issued->authority = req.authority;
-        issued->der = sign_certificate(ca, req.subject, spec);
-        issued->pem = Botan::PEM_Code::encode(issued->der, "CERTIFICATE");
-        issued->not_before = spec.not_before;
-        issued->not_after = spec.not_after;
+        auto& issued = p.issued;
+        issued.sn = spec.serial;
+        issued.authority = req.authority;
+        issued.der = sign_certificate(ca, req.subject, spec);
+        issued.pem = Botan::PEM_Code::encode(issued.der, "CERTIFICATE");
+        issued.not_before = spec.not_before;
+        issued.not_after = spec.not_after;
 
+        auto& row = p.row;
         row.sn = spec.serial;
         row.authority = ca.name();
         row.profile = req.profile.name;
@@ -295,10 +320,21 @@ void engine::issue(issue_request req, issue_callback done) {
         row.status = storage::certificate_status::valid;
         row.not_before = unix_seconds(spec.not_before);
         row.not_after = unix_seconds(spec.not_after);
-        row.der = issued->der;
+        row.der = issued.der;
     } catch (const std::exception& e) {
-        return done(internal_error(e));
+        return internal_error(e);
     }
+    return p;
+}
+
+void engine::issue(issue_request req, issue_callback done) {
+    auto p = prepare(req);
+    if (!p) {
+        return done(p.err());
+    }
+    const std::int64_t now = unix_seconds(now_seconds());
+    auto issued = std::make_shared<issued_certificate>(std::move(p->issued));
+    auto row = std::move(p->row);
 
     // Refusals found inside the transaction: the job writes nothing and reports here.
     auto refusal = std::make_shared<std::optional<error>>();
@@ -344,7 +380,7 @@ result<issued_certificate> engine::issue_sync(issue_request req) {
     return future.get();
 }
 
-void engine::revoke(revoke_request req, revoke_callback done) {
+void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_transaction) {
     if (!accepted_reason(req.reason)) {
         return done(make_error(errc::invalid_reason, "invalid revocation reason",
                                "reason " + std::to_string(req.reason) +
@@ -352,7 +388,7 @@ void engine::revoke(revoke_request req, revoke_callback done) {
     }
     const auto now = now_seconds();
     auto refusal = std::make_shared<std::optional<error>>();
-    auto job = [this, req, now, refusal](SQLite::Database& db) {
+    auto job = [this, req, now, refusal, in_transaction](SQLite::Database& db) {
         const auto row = storage::find_certificate(db, req.sn);
         if (!row) {
             *refusal = make_error(errc::certificate_not_found, "certificate not found",
@@ -365,11 +401,21 @@ void engine::revoke(revoke_request req, revoke_callback done) {
                                       " is not bound to this device");
             return;
         }
-        if (row->status == storage::certificate_status::revoked ||
-            !storage::revoke_certificate(db, req.sn, unix_seconds(now), req.reason)) {
+        if (row->status == storage::certificate_status::revoked) {
             *refusal = make_error(errc::already_revoked, "already revoked",
                                   "certificate " + std::to_string(req.sn) + " is already revoked");
             return;
+        }
+        if (in_transaction) {
+            if (auto st = in_transaction(db); !st) {
+                *refusal = st.err();
+                return;
+            }
+        }
+        if (!storage::revoke_certificate(db, req.sn, unix_seconds(now), req.reason)) {
+            // Unreachable: the row was valid a moment ago in this same transaction.
+            throw std::logic_error("certificate " + std::to_string(req.sn) +
+                                   " could not be marked revoked");
         }
         const auto kind = parse_authority(row->authority);
         if (!kind) {
@@ -396,10 +442,48 @@ void engine::revoke(revoke_request req, revoke_callback done) {
     }
 }
 
-status engine::revoke_sync(revoke_request req) {
+void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
+                         batch_callback done) {
+    auto issued = std::make_shared<std::vector<issued_certificate>>();
+    std::vector<storage::certificate_row> rows;
+    for (auto& req : reqs) {
+        if (req.unique_subject || req.unique_key) {
+            throw std::invalid_argument("issue_batch does not check unique subjects or keys");
+        }
+        auto p = prepare(req);
+        if (!p) {
+            return done(p.err());
+        }
+        issued->push_back(std::move(p->issued));
+        rows.push_back(std::move(p->row));
+    }
+    auto job = [rows = std::move(rows), issued, also](SQLite::Database& db) {
+        for (const auto& row : rows) {
+            storage::insert_certificate(db, row);
+        }
+        if (also) {
+            also(db, *issued);
+        }
+    };
+    auto completion = [done, issued](std::exception_ptr failure) {
+        if (failure) {
+            done(internal_error(failure));
+        } else {
+            done(std::move(*issued));
+        }
+    };
+    try {
+        m_store.writer().submit(std::move(job), std::move(completion));
+    } catch (const std::exception& e) {
+        done(internal_error(e));
+    }
+}
+
+status engine::revoke_sync(revoke_request req, revoke_hook in_transaction) {
     auto promise = std::make_shared<std::promise<status>>();
     auto future = promise->get_future();
-    revoke(req, [promise](status s) { promise->set_value(std::move(s)); });
+    revoke(
+        req, [promise](status s) { promise->set_value(std::move(s)); }, std::move(in_transaction));
     return future.get();
 }
 

@@ -29,6 +29,11 @@ struct issue_request {
     authority_kind authority = authority_kind::rsa;
     subject_key subject;               // from check_csr() or from the certificate being renewed
     std::int64_t valid_days = 730;     // must be > 0
+    // Exact validity in seconds; when set it replaces valid_days (max_valid_days still applies,
+    // rounded up to whole days by the caller if it wants one).
+    std::optional<std::chrono::seconds> validity;
+    // notBefore; none = now. Must be before the root's notAfter (not_before_invalid).
+    std::optional<std::chrono::system_clock::time_point> not_before;
     std::optional<std::int64_t> max_valid_days; // validity_exceeds_maximum above it
     std::optional<std::int64_t> device;         // bind the certificate to this device
     certificate_profile profile = device_profile();
@@ -79,10 +84,25 @@ public:
     // Blocking form of issue(), for the CLI and tests.
     result<issued_certificate> issue_sync(issue_request req);
 
+    // Several certificates at once, all or nothing: every request is validated and signed first
+    // (the first refusal fails the batch and nothing is written), then every row and the
+    // caller's `also` writes commit in one transaction. `also` runs on the writer thread inside
+    // that transaction with the certificates in request order; what it throws rolls it all back.
+    // unique_subject / unique_key are not supported here.
+    using batch_writes =
+        std::function<void(SQLite::Database&, const std::vector<issued_certificate>&)>;
+    using batch_callback = std::function<void(result<std::vector<issued_certificate>>)>;
+    void issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done);
+
     using revoke_callback = std::function<void(status)>;
+    // A caller's own checks and writes, run inside the revoking transaction once the engine's
+    // checks passed (found, bound, not yet revoked) and before the certificate is marked revoked,
+    // so that a service's state changes commit together with the revocation. An error refuses
+    // the revocation; the hook must then have written nothing.
+    using revoke_hook = std::function<status(SQLite::Database&)>;
     // Marks the certificate revoked and stores the authority's next CRL in the same transaction.
-    void revoke(revoke_request req, revoke_callback done);
-    status revoke_sync(revoke_request req);
+    void revoke(revoke_request req, revoke_callback done, revoke_hook in_transaction = {});
+    status revoke_sync(revoke_request req, revoke_hook in_transaction = {});
 
     // The current CRL (DER) of the authority. Re-signs it first (through the writer) when more
     // than half of its validity has passed.
@@ -92,6 +112,8 @@ public:
     std::optional<storage::certificate_row> find_certificate(std::int64_t sn);
 
 private:
+    struct prepared; // a signed certificate and its row, not yet committed
+    result<prepared> prepare(issue_request& req);
     std::vector<std::uint8_t> build_crl_in(SQLite::Database& db, authority_kind kind,
                                            std::chrono::system_clock::time_point now);
 

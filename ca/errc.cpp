@@ -22,6 +22,17 @@ const char* to_string(errc code) {
     case errc::certificate_expired: return "certificate_expired";
     case errc::already_revoked: return "already_revoked";
     case errc::invalid_reason: return "invalid_reason";
+    case errc::authentication_failed: return "authentication_failed";
+    case errc::decryption_failed: return "decryption_failed";
+    case errc::signed_data_malformed: return "signed_data_malformed";
+    case errc::signature_invalid: return "signature_invalid";
+    case errc::profile_not_found: return "profile_not_found";
+    case errc::subject_attribute_missing: return "subject_attribute_missing";
+    case errc::not_before_invalid: return "not_before_invalid";
+    case errc::request_not_found: return "request_not_found";
+    case errc::request_rejected: return "request_rejected";
+    case errc::invalid_topic_filter: return "invalid_topic_filter";
+    case errc::certificate_bound_elsewhere: return "certificate_bound_elsewhere";
     case errc::internal: return "internal";
     }
     // Only reachable with a value cast from an out-of-range integer.

@@ -6,6 +6,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
   libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
   openssl sqlite3 python3 python3-cryptography
+  mosquitto mosquitto-clients
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,44 +1,17 @@
 #include "storage/certificate_repository.hpp"
 
+#include "storage/sql_helpers.hpp"
+
 #include <SQLiteCpp/Statement.h>
 
 namespace localca::storage {
 
+using sql::bind_blob;
+using sql::bind_optional;
+using sql::get_blob;
+using sql::get_optional_int64;
+
 namespace {
-
-// sqlite3_bind_blob with a null pointer binds NULL, and an empty vector's data() may be null:
-// bind a zero-length blob from a valid address instead, so that "empty" stays "empty".
-void bind_blob(SQLite::Statement& q, int index, const std::vector<std::uint8_t>& bytes) {
-    static const std::uint8_t empty = 0;
-    q.bind(index, bytes.empty() ? static_cast<const void*>(&empty) : bytes.data(),
-           static_cast<int>(bytes.size()));
-}
-
-template <typename T>
-void bind_optional(SQLite::Statement& q, int index, const std::optional<T>& v) {
-    if (v) {
-        q.bind(index, static_cast<std::int64_t>(*v));
-    } else {
-        q.bind(index);
-    }
-}
-
-void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& v) {
-    if (v) {
-        q.bind(index, *v);
-    } else {
-        q.bind(index);
-    }
-}
-
-std::vector<std::uint8_t> get_blob(const SQLite::Column& c) {
-    const auto* p = static_cast<const std::uint8_t*>(c.getBlob());
-    return p ? std::vector<std::uint8_t>(p, p + c.getBytes()) : std::vector<std::uint8_t>{};
-}
-
-std::optional<std::int64_t> get_optional_int64(const SQLite::Column& c) {
-    return c.isNull() ? std::nullopt : std::optional<std::int64_t>(c.getInt64());
-}
 
 constexpr const char* k_columns =
     "sn, authority, profile, subject_der, subject_cn, spki_sha256, device, status, not_before, "

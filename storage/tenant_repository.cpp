@@ -1,47 +1,14 @@
 #include "storage/tenant_repository.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/sql_helpers.hpp"
 
-#include <stdexcept>
+#include <SQLiteCpp/Statement.h>
 
 namespace localca::storage {
 
-namespace {
+using sql::upsert;
 
-// Runs an upsert written as INSERT ... ON CONFLICT (natural key) DO NOTHING, or DO UPDATE ...
-// WHERE <some column differs>, RETURNING id. SQLite returns a row only when the statement inserted
-// or really modified one, which is exactly "changed"; otherwise the existing id is looked up by
-// find_sql (the row exists: the insert conflicted). One statement, so it is race-free even when a
-// caller (the CLI) runs it outside an explicit transaction.
-template <typename BindAll, typename BindKey>
-std::int64_t upsert(SQLite::Database& db, const char* upsert_sql, BindAll bind_all,
-                    const char* find_sql, BindKey bind_key, bool* changed) {
-    std::int64_t id = 0;
-    bool wrote = false;
-    {
-        SQLite::Statement q(db, upsert_sql);
-        bind_all(q);
-        if (q.executeStep()) {
-            id = q.getColumn(0).getInt64();
-            wrote = true;
-            while (q.executeStep()) {
-            }
-        }
-    }
-    if (!wrote) {
-        SQLite::Statement q(db, find_sql);
-        bind_key(q);
-        if (!q.executeStep()) {
-            throw std::logic_error(std::string("upsert found no row after a conflict: ") +
-                                   find_sql);
-        }
-        id = q.getColumn(0).getInt64();
-    }
-    if (changed) {
-        *changed = wrote;
-    }
-    return id;
-}
+namespace {
 
 std::optional<org_row> read_org(SQLite::Statement& q) {
     if (!q.executeStep()) {

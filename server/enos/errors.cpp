@@ -47,6 +47,21 @@ enos_error from_errc(const ca::error& e) {
         return {99400, "The original certificate has expired and cannot be updated."};
     case errc::already_revoked:
         return {99400, with_details("Revoke cert is failed!", e)};
+    case errc::subject_attribute_missing:
+        return {99400, with_details("Invalid cert request!", e)};
+    // Not produced by the EnOS paths (registered API users and issuance requests).
+    case errc::authentication_failed:
+    case errc::decryption_failed:
+    case errc::signed_data_malformed:
+    case errc::signature_invalid:
+    case errc::profile_not_found:
+    case errc::not_before_invalid:
+    case errc::request_not_found:
+    case errc::request_rejected:
+    // Not produced by the EnOS paths (managed certificates of the Foundry API).
+    case errc::invalid_topic_filter:
+    case errc::certificate_bound_elsewhere:
+        return invalid_call_parameter(e.message, e.detail);
     case errc::internal:
         return {99500, "Internal error of certificate service."};
     }

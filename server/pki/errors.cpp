@@ -16,7 +16,20 @@ http::status status_of(ca::errc code) {
     case errc::validity_invalid:
     case errc::validity_exceeds_maximum:
     case errc::invalid_reason:
+    case errc::decryption_failed:
+    case errc::signed_data_malformed:
+    case errc::signature_invalid:
+    case errc::subject_attribute_missing:
+    case errc::not_before_invalid:
+    case errc::invalid_topic_filter:
         return http::status::bad_request;
+    case errc::authentication_failed:
+        return http::status::unauthorized;
+    case errc::profile_not_found:
+    case errc::request_not_found:
+        return http::status::not_found;
+    case errc::request_rejected:
+        return http::status::conflict;
     case errc::device_not_found:
     case errc::certificate_not_found:
         return http::status::not_found;
@@ -27,6 +40,7 @@ http::status status_of(ca::errc code) {
     case errc::certificate_revoked:
     case errc::certificate_expired:
     case errc::already_revoked:
+    case errc::certificate_bound_elsewhere:
         return http::status::conflict;
     case errc::internal:
         return http::status::internal_server_error;

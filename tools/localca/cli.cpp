@@ -17,6 +17,7 @@ commands:
   init    create the database and both CA authorities in a data dir
   serve   serve the HTTP APIs (initialises an empty data dir first)
   seed    upsert fixtures (orgs, apps, products, devices) from a JSON file
+  emca    officer actions on emCA requests held for manual authorization
 
   localca <command> --help   shows the options of a command
   localca --version          prints the version
@@ -57,6 +58,19 @@ options:
   --config FILE      JSON config (used when the dir must be initialised)
 )";
 
+constexpr const char* k_emca_help = R"(usage: localca emca pending --data-dir DIR
+       localca emca approve REQUESTID --data-dir DIR
+       localca emca reject REQUESTID --data-dir DIR
+
+Officer actions on emCA certificate requests whose profile has manual authorization. `pending`
+lists them (requestId, user, CSR id, profile, subject); `approve` issues the certificate with the
+request's profile, validity and validFrom; `reject` refuses it. Works while the server runs.
+
+options:
+  --data-dir DIR     data directory (required)
+  --config FILE      JSON config (publicBaseUrl for the certificate's CRL URL)
+)";
+
 struct command {
     const char* name;
     const char* help;
@@ -74,6 +88,7 @@ const command k_commands[] = {
      0,
      cmd_serve},
     {"seed", k_seed_help, {"--data-dir", "--config"}, 1, cmd_seed},
+    {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
 };
 
 // Parses "--name value", "--name=value"; anything unknown is a usage error.

@@ -1,8 +1,13 @@
 // The init, seed and serve subcommands: composition root of LocalCA.
+#include "ca/account_registry.hpp"
 #include "ca/engine.hpp"
+#include "ca/issuance_service.hpp"
+#include "ca/key_pool.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
+#include "server/emca/personality.hpp"
 #include "server/enos/personality.hpp"
+#include "server/foundry/personality.hpp"
 #include "server/pki/personality.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/cli.hpp"
@@ -149,6 +154,14 @@ int cmd_serve(const arguments& args) {
                           "certificates for every org. Use only for a developer test CA.");
     }
 
+    server::emca::personality emca(engine);
+    emca.add_routes(routes);
+
+    ca::account_registry accounts(*store);
+    ca::key_pool foundry_keys(c.foundry.key_pool_size);
+    server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
+    foundry.add_routes(routes);
+
     server::http_server http(c.server, routes);
     http.start();
     server::log::info(std::string("localca ") + LOCALCA_VERSION + " listening on " +
@@ -163,6 +176,61 @@ int cmd_serve(const arguments& args) {
     http.wait();
     store->writer().stop(); // every queued write is committed before we exit
     server::log::info("stopped");
+    return 0;
+}
+
+int cmd_emca(const arguments& args) {
+    const auto& pos = args.positional;
+    const bool listing = pos.size() == 1 && pos[0] == "pending";
+    const bool deciding = pos.size() == 2 && (pos[0] == "approve" || pos[0] == "reject");
+    if (!listing && !deciding) {
+        throw std::invalid_argument("usage: localca emca pending|approve|reject REQUESTID "
+                                    "--data-dir DIR");
+    }
+    const auto dir = data_dir_of(args);
+    const auto c = effective_config(args);
+    if (!std::filesystem::exists(dir / "localca.db")) {
+        throw std::runtime_error(dir.string() + " is not an initialised data dir");
+    }
+    // No data-dir lock: the server may be running. SQLite (WAL, busy timeout) serialises our
+    // writes with its writer, and serials come from the shared durable sequence.
+    auto store = open_store(dir, c);
+    ca::engine engine(dir, *store, c.ca);
+    ca::issuance_service service(engine);
+    if (listing) {
+        const auto list = service.pending();
+        std::cout << "requestId\tuser\tid\tprofile\tsubject\n";
+        for (const auto& p : list) {
+            std::cout << p.request << '\t' << p.user_name << '\t' << p.item_id << '\t'
+                      << p.profile_id << '\t' << p.subject << '\n';
+        }
+        return 0;
+    }
+    std::int64_t request = 0;
+    try {
+        std::size_t used = 0;
+        request = std::stoll(pos[1], &used);
+        if (used != pos[1].size() || request <= 0) {
+            throw std::invalid_argument(pos[1]);
+        }
+    } catch (const std::exception&) {
+        throw std::invalid_argument("REQUESTID must be a positive integer, not '" + pos[1] + "'");
+    }
+    if (pos[0] == "approve") {
+        const auto r = service.approve(request);
+        if (!r) {
+            throw std::runtime_error(r.err().message + ": " + r.err().detail);
+        }
+        std::cout << "approved request " << request << ": certificate " << r->sn << " ("
+                  << ca::to_string(r->authority) << ")\n";
+    } else {
+        const auto r = service.reject(request);
+        if (!r) {
+            throw std::runtime_error(r.err().message + ": " + r.err().detail);
+        }
+        std::cout << "rejected request " << request << "\n";
+    }
+    store->writer().stop();
     return 0;
 }
 

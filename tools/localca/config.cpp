@@ -3,6 +3,7 @@
 #include "server/core/log.hpp"
 #include "tools/localca/json_reader.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +22,36 @@ void read_authority(const json_node& n, ca::authority_options& out) {
     }
 }
 
+void read_foundry(const json_node& n, server::foundry::options& out) {
+    n.require_object({"region", "keyPoolSize", "subjectMode", "mosquitto"});
+    if (auto v = n.find("region")) {
+        out.region = v->as_string();
+        if (!server::foundry::valid_region(out.region)) {
+            v->fail("must be an AWS region name such as us-east-1");
+        }
+    }
+    if (auto v = n.find("keyPoolSize")) {
+        out.key_pool_size = static_cast<std::size_t>(v->as_integer_in(0, 1024));
+    }
+    if (auto v = n.find("subjectMode")) {
+        if (!server::foundry::parse_subject_mode(v->as_string(), &out.subject)) {
+            v->fail("must be one of uuid, aws");
+        }
+    }
+    if (auto m = n.find("mosquitto")) {
+        m->require_object({"aclFile", "crlFile", "reloadCommand"});
+        if (auto v = m->find("aclFile")) {
+            out.mosquitto.acl_file = v->as_string();
+        }
+        if (auto v = m->find("crlFile")) {
+            out.mosquitto.crl_file = v->as_string();
+        }
+        if (auto v = m->find("reloadCommand")) {
+            out.mosquitto.reload_command = v->as_string();
+        }
+    }
+}
+
 } // namespace
 
 config load_config(const std::filesystem::path& file) {
@@ -33,7 +64,7 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki", "enos"});
+                         "limits", "ca", "storage", "pki", "enos", "foundry"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_nonempty_string();
@@ -113,6 +144,9 @@ config load_config(const std::filesystem::path& file) {
             c.enos.token_ttl = std::chrono::seconds(v->as_integer_in(60, 30LL * 86400));
         }
     }
+    if (auto f = root.find("foundry")) {
+        read_foundry(*f, c.foundry);
+    }
     return c;
 }
 
@@ -142,6 +176,10 @@ void config::validate() {
         ca.public_base_url.pop_back();
     }
     enos.public_base_url = ca.public_base_url;
+    // The broker's CRL file must be re-signed well before its nextUpdate: check four times per
+    // CRL lifetime, and at least hourly so that revocations made elsewhere reach the broker.
+    foundry.refresh_interval = std::min(std::chrono::seconds(3600),
+                                        std::max(std::chrono::seconds(1), ca.crl_next_update / 4));
     if (ca.rsa.subject.empty() || ca.ecc.subject.empty()) {
         throw std::invalid_argument("ca.rsa.subject / ca.ecc.subject: must not be empty");
     }

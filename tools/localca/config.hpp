@@ -17,11 +17,15 @@
 //     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256},
 //     "pki": {"token": ""},                // "" = the /pki/v1 issuance API is off
 //     "enos": {"auth": "strict",           // strict | token | off (see docs/enos.md)
-//              "tokenTtlSeconds": 7200}
+//              "tokenTtlSeconds": 7200},
+//     "foundry": {"region": "us-east-1", "keyPoolSize": 8,
+//                 "subjectMode": "uuid",   // uuid | aws (see docs/foundry.md)
+//                 "mosquitto": {"aclFile": "", "crlFile": "", "reloadCommand": ""}}
 //   }
 #include "ca/options.hpp"
 #include "server/core/options.hpp"
 #include "server/enos/options.hpp"
+#include "server/foundry/options.hpp"
 #include "storage/options.hpp"
 
 #include <filesystem>
@@ -43,6 +47,8 @@ struct config {
     pki_options pki;
     // EnOS personality; token_key and public_base_url are filled in by serve.
     server::enos::options enos;
+    // Foundry personality; refresh_interval is derived from ca.crl_next_update in validate().
+    server::foundry::options foundry;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();

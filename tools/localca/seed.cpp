@@ -69,7 +69,7 @@ seed_org parse_org(const json_node& n, std::set<std::string>& app_keys) {
 seed_data parse_seed(std::string_view text) {
     const auto doc = parse_json_text(text, "seed file");
     const json_node root(doc, "");
-    root.require_object({"enos"});
+    root.require_object({"enos", "emca", "foundry"});
     seed_data data;
     std::set<std::string> org_ids;
     std::set<std::string> app_keys;
@@ -84,6 +84,12 @@ seed_data parse_seed(std::string_view text) {
                 data.orgs.push_back(std::move(org));
             }
         }
+    }
+    if (auto emca = root.find("emca")) {
+        data.emca = parse_seed_emca(*emca);
+    }
+    if (auto foundry = root.find("foundry")) {
+        data.foundry = parse_seed_foundry(*foundry);
     }
     return data;
 }
@@ -127,6 +133,8 @@ seed_report apply_seed(storage::store& store, const seed_data& data) {
                 }
             }
         }
+        apply_seed_emca(db, data.emca, count);
+        apply_seed_foundry(db, data.foundry, count);
     });
     return report;
 }

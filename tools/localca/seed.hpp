@@ -9,7 +9,11 @@
 //         "devices": [{"deviceKey": "dk1", "assetId": "asset1"}]}]}]}}
 //
 // assetId is unique per org, (productKey, deviceKey) unique per org, appKey unique overall.
+// An "emca" section (API users and certificate profiles) is described in seed_emca.hpp.
+// The "foundry" section (Foundry accounts): tools/localca/seed_foundry.hpp.
 #include "storage/store.hpp"
+#include "tools/localca/seed_emca.hpp"
+#include "tools/localca/seed_foundry.hpp"
 
 #include <cstdint>
 #include <string>
@@ -39,6 +43,8 @@ struct seed_org {
 };
 struct seed_data {
     std::vector<seed_org> orgs;
+    seed_emca emca; // tools/localca/seed_emca.hpp
+    seed_foundry foundry; // tools/localca/seed_foundry.hpp
 };
 
 // Parses and validates; throws tools::json_error naming the JSON path of the first problem.

@@ -59,8 +59,6 @@ unsigned mode_of(const std::filesystem::path& p) {
     return st.st_mode & 07777;
 }
 
-std::string as_string(const std::vector<std::uint8_t>& v) { return {v.begin(), v.end()}; }
-
 void write_bytes(const std::filesystem::path& p, const std::vector<std::uint8_t>& v) {
     std::ofstream(p, std::ios::binary)
         .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));

@@ -115,7 +115,7 @@ BOOST_AUTO_TEST_CASE(first_problem_is_named_by_path) {
     BOOST_TEST(err(R"({"enos":{"orgs":[{"orgId":"o","apps":[{"appKey":"k","appSecret":"s"}]},
         {"orgId":"p","apps":[{"appKey":"k","appSecret":"s"}]}]}})")
                    .find("enos.orgs[1].apps[0].appKey: duplicate appKey") == 0u);
-    BOOST_TEST(err(R"({"emca":{}})") == "emca: unknown key");
+    BOOST_TEST(err(R"({"nosuch":{}})") == "nosuch: unknown key");
 }
 
 BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {

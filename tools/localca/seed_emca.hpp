@@ -1,0 +1,45 @@
+#pragma once
+// The "emca" section of a seed file: registered API users and certificate profiles.
+//
+//   "emca": {
+//     "users": [{"userName": "app1", "password": "secret", "emKey": "47b5...",
+//                "aesKey": "<Base64 of 32 bytes>", "aesMode": "ECB",   // ECB | CBC | GCM
+//                "allowedIps": ["127.0.0.1"], "signerCert": "-----BEGIN CERTIFICATE-----..."}],
+//     "profiles": [{"profileId": "3", "authority": "RSA", "keyTypes": ["RSA-2048"],
+//                   "defaultValidity": "365:0:0:0", "maxValidity": "730:0:0:0",
+//                   "requiredSubject": ["CN", "O"],
+//                   "keyUsage": ["digitalSignature", "keyEncipherment"],
+//                   "extendedKeyUsage": ["clientAuth"], "manualAuthorization": false}]}
+//
+// userName, emKey and profileId are unique. The password is stored as an Argon2id hash; seeding
+// the same password again keeps the stored hash, so a second run changes nothing.
+#include "storage/api_user_repository.hpp"
+#include "tools/localca/json_reader.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace localca::tools {
+
+struct seed_emca_user {
+    storage::api_user_row row; // password_hash empty: computed when applied
+    std::string password;
+};
+
+struct seed_emca {
+    std::vector<seed_emca_user> users;
+    std::vector<storage::issuance_profile_row> profiles;
+};
+
+// Validates the section (json_error naming the path of the first problem).
+seed_emca parse_seed_emca(const json_node& n);
+
+// Upserts inside the seed's transaction; count(changed) per row. A conflict with rows already in
+// the database (an emKey of another user) throws std::runtime_error.
+void apply_seed_emca(SQLite::Database& db, const seed_emca& data,
+                     const std::function<void(bool)>& count);
+
+} // namespace localca::tools

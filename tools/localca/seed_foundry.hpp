@@ -1,0 +1,43 @@
+#pragma once
+// The "foundry" section of a seed file: accounts of the Foundry API (docs/foundry.md).
+//
+//   "foundry": {"region": "us-west-2",
+//               "accounts": [{"accountId": "123456789012", "tokens": ["<bearer token>"],
+//                             "devices": ["<deviceId>", ...]}]}
+//
+// accountId is 12 digits and unique in the file. A token (visible ASCII, no spaces) belongs to
+// one account; it is stored as SHA-256 only and never printed in an error. deviceId is unique
+// per account (the same deviceId in two accounts is two devices). region (optional, an AWS
+// region name) applies to every account of the file; without it the server's foundry.region
+// is used. Seeding adds and updates; it never removes tokens or devices.
+#include "tools/localca/json_reader.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace localca::tools {
+
+struct seed_foundry_account {
+    std::string account_id;
+    std::vector<std::string> tokens;
+    std::vector<std::string> devices;
+};
+
+struct seed_foundry {
+    std::optional<std::string> region;
+    std::vector<seed_foundry_account> accounts;
+};
+
+// Validates the section (json_error naming the path of the first problem).
+seed_foundry parse_seed_foundry(const json_node& n);
+
+// Upserts inside the seed's transaction; count(changed) per row. A token already held by
+// another account in the database throws std::runtime_error.
+void apply_seed_foundry(SQLite::Database& db, const seed_foundry& data,
+                        const std::function<void(bool)>& count);
+
+} // namespace localca::tools
