@@ -24,7 +24,7 @@ class cli_tests(localca_test):
     def test_version_and_help(self):
         p = localca("--version")
         self.assertRegex(p.stdout, r"^localca \d+\.\d+\.\d+")
-        for cmd in ("init", "serve", "seed"):
+        for cmd in ("init", "serve", "seed", "backup", "restore"):
             p = localca(cmd, "--help")
             self.assertIn(f"usage: localca {cmd}", p.stdout)
             self.assertIn("--data-dir", p.stdout)

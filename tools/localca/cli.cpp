@@ -17,6 +17,8 @@ commands:
   init    create the database and both CA authorities in a data dir
   serve   serve the HTTP APIs (initialises an empty data dir first)
   seed    upsert fixtures (orgs, apps, products, devices) from a JSON file
+  backup  consistent copy of a data dir (safe while the server runs)
+  restore restore a backup into a new or empty data dir
   emca    officer actions on emCA requests held for manual authorization
 
   localca <command> --help   shows the options of a command
@@ -71,6 +73,26 @@ options:
   --config FILE      JSON config (publicBaseUrl for the certificate's CRL URL)
 )";
 
+constexpr const char* k_backup_help = R"(usage: localca backup DEST --data-dir DIR
+
+Writes a consistent copy of DIR to DEST (a new or empty dir): the database through SQLite's
+online backup API — safe while the server runs, one snapshot — plus the CA key files, the
+developer-mode passphrase file and the EnOS token key. Outside developer mode, keep the
+passphrase ($LOCALCA_CA_PASSPHRASE) with the backup: the keys are encrypted under it.
+
+options:
+  --data-dir DIR     data directory to back up (required)
+)";
+
+constexpr const char* k_restore_help = R"(usage: localca restore SRC --data-dir DIR
+
+Restores a backup made by `localca backup` into DIR, which must not exist or be empty
+(a restore never overwrites a data dir). Start the server on DIR afterwards.
+
+options:
+  --data-dir DIR     data directory to create (required; new or empty)
+)";
+
 struct command {
     const char* name;
     const char* help;
@@ -88,6 +110,8 @@ const command k_commands[] = {
      0,
      cmd_serve},
     {"seed", k_seed_help, {"--data-dir", "--config"}, 1, cmd_seed},
+    {"backup", k_backup_help, {"--data-dir"}, 1, cmd_backup},
+    {"restore", k_restore_help, {"--data-dir"}, 1, cmd_restore},
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
 };
 

@@ -21,6 +21,8 @@ int run_cli(int argc, char** argv);
 int cmd_init(const arguments& args);
 int cmd_serve(const arguments& args);
 int cmd_seed(const arguments& args);
+int cmd_backup(const arguments& args);
+int cmd_restore(const arguments& args);
 int cmd_emca(const arguments& args); // officer actions: pending | approve | reject
 
 } // namespace localca::tools
