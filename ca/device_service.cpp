@@ -52,7 +52,7 @@ result<device_info> device_service::find_device(const device_ref& ref) {
 
 void device_service::issue_for(const device_info& dev, subject_key sk, authority_kind authority,
                                std::int64_t valid_days, std::optional<std::int64_t> renewing,
-                               engine::issue_callback done) {
+                               const audit_context& audit, engine::issue_callback done) {
     issue_request req;
     req.authority = authority;
     req.subject = std::move(sk);
@@ -62,6 +62,7 @@ void device_service::issue_for(const device_info& dev, subject_key sk, authority
     req.unique_subject = true; // one live CN per device across the server
     req.unique_key = true;     // one live key per device across the server
     req.renewing_sn = renewing;
+    req.audit = audit;
     m_engine.issue(std::move(req), std::move(done));
 }
 
@@ -79,7 +80,7 @@ void device_service::apply(device_apply_request req, engine::issue_callback done
         return done(sk.err());
     }
     issue_for(dev.value(), std::move(sk.value()), req.authority, req.valid_days, std::nullopt,
-              std::move(done));
+              req.audit, std::move(done));
 }
 
 void device_service::renew(device_renew_request req, engine::issue_callback done) {
@@ -128,7 +129,8 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
     if (!sk) {
         return done(sk.err());
     }
-    issue_for(dev.value(), std::move(sk.value()), authority, req.valid_days, req.sn, std::move(done));
+    issue_for(dev.value(), std::move(sk.value()), authority, req.valid_days, req.sn, req.audit,
+              std::move(done));
 }
 
 void device_service::revoke(device_revoke_request req, engine::revoke_callback done) {
@@ -140,6 +142,7 @@ void device_service::revoke(device_revoke_request req, engine::revoke_callback d
     r.sn = req.sn;
     r.reason = req.reason;
     r.device = dev->id;
+    r.audit = req.audit;
     m_engine.revoke(r, std::move(done));
 }
 

@@ -17,6 +17,7 @@ struct device_apply_request {
     std::string csr; // PEM or DER
     std::int64_t valid_days = 730;
     authority_kind authority = authority_kind::rsa;
+    audit_context audit;
 };
 
 struct device_renew_request {
@@ -25,12 +26,14 @@ struct device_renew_request {
     std::optional<std::string> csr;      // none: reuse the old subject and public key
     std::int64_t valid_days = 730;
     std::optional<authority_kind> authority; // none: the old certificate's authority
+    audit_context audit;
 };
 
 struct device_revoke_request {
     device_ref device;
     std::int64_t sn = 0;
     int reason = 0;
+    audit_context audit;
 };
 
 class device_service {
@@ -59,6 +62,7 @@ public:
 private:
     void issue_for(const device_info& dev, subject_key sk, authority_kind authority,
                    std::int64_t valid_days, std::optional<std::int64_t> renewing,
+                   const audit_context& audit,
                    engine::issue_callback done);
 
     engine& m_engine;

@@ -338,7 +338,9 @@ void engine::issue(issue_request req, issue_callback done) {
 
     // Refusals found inside the transaction: the job writes nothing and reports here.
     auto refusal = std::make_shared<std::optional<error>>();
-    auto job = [row = std::move(row), refusal, req, now](SQLite::Database& db) {
+    auto event = make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue", row.sn,
+                                  subject_text(row.subject_der));
+    auto job = [row = std::move(row), refusal, req, now, event](SQLite::Database& db) {
         if (req.unique_subject) {
             if (auto sn =
                     storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now, req.renewing_sn)) {
@@ -354,6 +356,7 @@ void engine::issue(issue_request req, issue_callback done) {
             }
         }
         storage::insert_certificate(db, row);
+        append_audit(db, event);
     };
     auto completion = [done, refusal, issued](std::exception_ptr failure) {
         if (failure) {
@@ -425,6 +428,8 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
         // The CRL and the revocation commit together: a revoked certificate is never missing
         // from the published CRL.
         build_crl_in(db, *kind, now);
+        append_audit(db, make_audit_event(req.audit, "revoke", req.sn,
+                                          subject_text(row->subject_der)));
     };
     auto completion = [done, refusal](std::exception_ptr failure) {
         if (failure) {
@@ -446,6 +451,7 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
                          batch_callback done) {
     auto issued = std::make_shared<std::vector<issued_certificate>>();
     std::vector<storage::certificate_row> rows;
+    std::vector<audit_event> events;
     for (auto& req : reqs) {
         if (req.unique_subject || req.unique_key) {
             throw std::invalid_argument("issue_batch does not check unique subjects or keys");
@@ -454,12 +460,18 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
         if (!p) {
             return done(p.err());
         }
+        events.push_back(make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue",
+                                          p->row.sn, subject_text(p->row.subject_der)));
         issued->push_back(std::move(p->issued));
         rows.push_back(std::move(p->row));
     }
-    auto job = [rows = std::move(rows), issued, also](SQLite::Database& db) {
+    auto job = [rows = std::move(rows), events = std::move(events), issued,
+                also](SQLite::Database& db) {
         for (const auto& row : rows) {
             storage::insert_certificate(db, row);
+        }
+        for (const auto& e : events) {
+            append_audit(db, e);
         }
         if (also) {
             also(db, *issued);

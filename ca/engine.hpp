@@ -5,6 +5,7 @@
 // Threading: every call may block on crypto or SQL; call it from a worker thread, never from a
 // network thread. issue()/revoke() complete on the storage writer thread after the COMMIT
 // that made the change durable.
+#include "ca/audit.hpp"
 #include "ca/authority.hpp"
 #include "ca/errc.hpp"
 #include "ca/options.hpp"
@@ -43,6 +44,9 @@ struct issue_request {
     bool unique_key = false;
     // A certificate whose CN and key do not count as duplicates (the one being renewed).
     std::optional<std::int64_t> renewing_sn;
+    // Who asked, for the audit entry written in the issuing transaction ("issue", or "renew"
+    // when renewing_sn is set, unless audit.action says otherwise).
+    audit_context audit;
 };
 
 struct issued_certificate {
@@ -58,6 +62,7 @@ struct revoke_request {
     std::int64_t sn = 0;
     int reason = 0;                     // RFC 5280 code: 0,1,3,4,5,6,9 accepted
     std::optional<std::int64_t> device; // when set, the certificate must be bound to it
+    audit_context audit;                // for the "revoke" audit entry of the transaction
 };
 
 class engine {

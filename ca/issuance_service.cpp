@@ -264,8 +264,13 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
         return;
     }
     std::vector<issue_request> reqs;
+    auto audit = req.audit;
+    if (audit.actor == "unknown") {
+        audit.actor = "emca:" + req.user.user_name;
+    }
     for (auto& sk : keys) {
         reqs.push_back(issue_request_for(profile, std::move(sk), validity, req.not_before));
+        reqs.back().audit = audit;
     }
     m_engine.issue_batch(std::move(reqs), record,
                          [finish](result<std::vector<issued_certificate>> r) {
@@ -315,7 +320,9 @@ void issuance_service::revoke(const api_user& user, std::int64_t sn, int reason,
         return done(make_error(errc::certificate_not_found, "certificate not found",
                                "no certificate " + std::to_string(sn) + " of this user"));
     }
-    m_engine.revoke(revoke_request{sn, reason, std::nullopt}, std::move(done));
+    revoke_request r{sn, reason, std::nullopt, {}};
+    r.audit.actor = "emca:" + user.user_name;
+    m_engine.revoke(r, std::move(done));
 }
 
 std::vector<pending_request> issuance_service::pending() {
@@ -366,6 +373,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
     std::vector<issue_request> reqs;
     reqs.push_back(issue_request_for(profile.value(), std::move(sk.value()),
                                      std::chrono::seconds(item->validity), not_before));
+    reqs.back().audit = audit_context{"cli", "", "emca-approve"};
     auto decided = std::make_shared<bool>(true);
     auto mark = [request, decided](SQLite::Database& db,
                                    const std::vector<issued_certificate>& issued) {

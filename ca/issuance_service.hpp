@@ -54,6 +54,7 @@ struct batch_request {
     std::optional<std::chrono::seconds> validity; // none: the profile's default
     std::optional<std::chrono::system_clock::time_point> not_before; // none: when issued
     std::vector<batch_item> items;
+    audit_context audit; // the caller, for the audit log (actor defaults to "emca:<user>")
 };
 
 // What a call produced, in request order: a certificate per item, or (manual authorization) the
@@ -85,6 +86,7 @@ struct request_state {
 class issuance_service {
 public:
     explicit issuance_service(engine& e) : m_engine(e) {}
+    ca::engine& engine_ref() { return m_engine; }
 
     // Lookups (none when unknown). Throw on storage failure.
     std::optional<api_user> find_user(const std::string& user_name);

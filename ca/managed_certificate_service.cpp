@@ -114,6 +114,7 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
         issue.authority = authority_kind::rsa;
         issue.subject = subject_for(*key, req.common_name.value_or(random_uuid()));
         issue.profile = req.profile;
+        issue.audit = req.audit;
         out.private_key_pem = Botan::PEM_Code::encode(key->private_key_bits(), "RSA PRIVATE KEY");
     } catch (const std::exception& e) {
         return internal_error(e);
@@ -215,7 +216,8 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
 }
 
 status managed_certificate_service::revoke(std::int64_t account, const std::string& id,
-                                           const std::string& device_id, int reason) {
+                                           const std::string& device_id, int reason,
+                                           const audit_context& audit) {
     std::optional<storage::managed_certificate_row> row;
     std::optional<std::int64_t> device;
     try {
@@ -234,6 +236,7 @@ status managed_certificate_service::revoke(std::int64_t account, const std::stri
     revoke_request req;
     req.sn = row->sn;
     req.reason = reason;
+    req.audit = audit;
     auto in_transaction = [account, id, device = *device](SQLite::Database& db) -> status {
         // Read again in the transaction: the association may have changed since the lookup.
         const auto current = storage::find_managed_certificate(db, account, id);

@@ -53,11 +53,13 @@ struct managed_create_request {
     // Subject CN; none: a fresh random UUID, so that brokers can tell certificates apart.
     std::optional<std::string> common_name;
     certificate_profile profile; // extensions and validity, issued by the RSA authority
+    audit_context audit;         // the caller, for the audit log
 };
 
 class managed_certificate_service {
 public:
     managed_certificate_service(engine& e, key_pool& keys) : m_engine(e), m_keys(keys) {}
+    ca::engine& engine_ref() { return m_engine; }
 
     // Errors: invalid_topic_filter, internal.
     result<created_certificate> create(managed_create_request req);
@@ -75,7 +77,7 @@ public:
     // one transaction. Errors: certificate_not_found, device_not_found, already_revoked,
     // certificate_not_bound (not associated with that device), invalid_reason, internal.
     status revoke(std::int64_t account, const std::string& id, const std::string& device_id,
-                  int reason);
+                  int reason, const audit_context& audit = {});
 
     // Every topic filter granted now, by subject CN, across all accounts (for broker views).
     std::vector<storage::topic_grant> active_grants();

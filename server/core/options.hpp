@@ -13,6 +13,11 @@ struct limits {
     std::size_t header_bytes = 16 * 1024;
     // Time a client has to send one whole request (header and body). Default 30 s.
     std::chrono::seconds read_timeout{30};
+    // Time a client has to send a request's whole header block (slow-loris defence), counted from
+    // when the server starts waiting for it; it also bounds how long an idle keep-alive
+    // connection is kept. The body then has what is left of read_timeout. Capped at read_timeout.
+    // Default 10 s.
+    std::chrono::seconds header_timeout{10};
     // Open connections beyond this are accepted and closed at once. Default 1024.
     std::size_t max_connections = 1024;
 };

@@ -157,9 +157,11 @@ void session::do_read() {
     m_parser->body_limit(limit.body_bytes);
     m_parser->header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(limit.header_bytes, std::numeric_limits<std::uint32_t>::max())));
-    // One deadline for the whole request, header and body, so a slow-loris client cannot keep
-    // the connection by trickling bytes. It also bounds how long an idle keep-alive lasts.
-    m_stream.expires_after(limit.read_timeout);
+    // Two deadlines, neither of which trickling bytes can push back (slow loris): the header
+    // block must arrive within header_timeout (this also bounds an idle keep-alive), and the
+    // whole request, header and body, within read_timeout of the same start.
+    m_read_started = std::chrono::steady_clock::now();
+    m_stream.expires_after(std::min(limit.header_timeout, limit.read_timeout));
     http::async_read_header(m_stream, m_buffer, *m_parser,
                             beast::bind_front_handler(&session::on_header, shared_from_this()));
 }
@@ -168,6 +170,8 @@ void session::on_header(beast::error_code ec, std::size_t) {
     if (ec) {
         return on_read_error(ec);
     }
+    // The header is in: the body has what is left of the read timeout.
+    m_stream.expires_at(m_read_started + m_state->opts.limit.read_timeout);
     const auto& req = m_parser->get();
     // curl and others wait (1 s for curl) for "100 Continue" before sending a body larger
     // than ~1 KiB; CSRs often are. Body limits were already checked against Content-Length.

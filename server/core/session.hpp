@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include <array>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,7 @@ private:
     std::optional<http::request_parser<http::string_body>> m_parser;
     std::shared_ptr<server_state> m_state;
     std::string m_remote;
+    std::chrono::steady_clock::time_point m_read_started; // when the current request's read began
 
     std::shared_ptr<request_context> m_ctx; // the request being answered (for the access log)
     response m_res;                         // kept alive during async_write

@@ -92,6 +92,15 @@ void personality::add_routes(router& r) {
 std::optional<personality::call> personality::open(const request_context& ctx,
                                                    const responder& done,
                                                    std::initializer_list<const char*> required) {
+    // A refused caller, recorded in the audit log (never the password or keys).
+    auto audit_denied = [this](std::string actor, const std::string& ip) {
+        ca::audit_event e;
+        e.actor = std::move(actor);
+        e.action = "auth";
+        e.source_ip = ip;
+        e.outcome = "denied";
+        ca::record_audit_async(m_service.engine_ref().store(), e);
+    };
     boost::system::error_code ec;
     const auto body = json::parse(ctx.req.body(), ec);
     if (ec || !body.is_object()) {
@@ -111,6 +120,7 @@ std::optional<personality::call> personality::open(const request_context& ctx,
                                                    : m_service.find_user_by_key(em_key));
     if (!user) {
         log::info("emca: unknown user from " + ctx.remote_address);
+        audit_denied("emca", ctx.remote_address);
         fail(ctx, done, k_invalid_request);
         return std::nullopt;
     }
@@ -146,6 +156,7 @@ std::optional<personality::call> personality::open(const request_context& ctx,
     if (!ok) {
         log::info("emca: authentication failed for user " + user->user_name + " from " +
                   ctx.remote_address);
+        audit_denied("emca:" + user->user_name, ctx.remote_address);
         fail(ctx, done, k_invalid_request);
         return std::nullopt;
     }
@@ -178,6 +189,7 @@ void personality::create(std::shared_ptr<request_context> ctx, responder done) {
     }
     ca::batch_request req;
     req.user = c->user;
+    req.audit = ca::audit_context{"emca:" + c->user.user_name, ctx->remote_address, ""};
     req.application_id = application_id;
     req.profile_id = profile_id;
     if (const auto v = text(c->fields, "validity")) {

@@ -27,6 +27,11 @@ struct options {
     std::vector<unsigned char> token_key;
     // <public_base_url>/enos/CA/cacert/<RSA|ECC> is the certChainURL of answers.
     std::string public_base_url;
+    // Per-credential rate limit of the certificate calls (token bucket, keyed by the caller's
+    // appKey; by source address when auth is off). Beyond it: HTTP 429 "API rate limit exceeded".
+    // per_second 0 (default) = off; burst 0 (default) = per_second rounded up.
+    double rate_per_second = 0;
+    double rate_burst = 0;
 };
 
 } // namespace localca::server::enos

@@ -15,6 +15,7 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* k_unauthorized = R"({"message":"Invalid authentication credentials"})";
+constexpr const char* k_rate_limited = R"({"message":"API rate limit exceeded"})";
 
 std::string header(const request& req, std::string_view name) {
     const auto it = req.find(name);
@@ -51,6 +52,7 @@ struct personality::call {
     std::shared_ptr<request_context> ctx;
     json::object body;
     ca::device_ref device;
+    ca::audit_context audit; // the caller, for the audit log
 };
 
 personality::personality(ca::engine& engine, ca::registry& registry, options opts)
@@ -161,8 +163,26 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
     std::optional<ca::app_credentials> app;
     if (!authenticate(*ctx, &app)) {
         log::info("enos: authentication failed for " + ctx->remote_address);
+        ca::audit_event denied;
+        denied.actor = app ? "appKey:" + app->app_key : "enos";
+        denied.action = "auth";
+        denied.source_ip = ctx->remote_address;
+        denied.outcome = "denied";
+        ca::record_audit_async(m_engine.store(), denied);
         done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
         return;
+    }
+    // Like the gateway: the limit is per credential, checked once the caller is known.
+    if (m_limiter.enabled()) {
+        const auto key = app ? "app:" + app->app_key : "ip:" + ctx->remote_address;
+        if (const auto d = m_limiter.acquire(key); !d.allowed) {
+            log::debug("enos: rate limit exceeded for " +
+                       (app ? app->app_key : ctx->remote_address));
+            auto res = json_response(ctx->req, http::status::too_many_requests, k_rate_limited);
+            res.set(http::field::retry_after, std::to_string(d.retry_after.count()));
+            done(std::move(res));
+            return;
+        }
     }
     const auto action = ctx->query_param("action");
     if (!action || action->empty()) {
@@ -174,7 +194,9 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
         return fail(invalid_argument("action", "invalid"));
     }
 
-    call c{ctx, {}, {}};
+    call c{ctx, {}, {}, {}};
+    c.audit.actor = app ? "appKey:" + app->app_key : "enos";
+    c.audit.source_ip = ctx->remote_address;
     if (!is_get && !ctx->req.body().empty()) {
         boost::system::error_code ec;
         auto v = json::parse(ctx->req.body(), ec);
@@ -308,6 +330,7 @@ void personality::apply(call& c, responder done) {
         return fail(*e);
     }
     req.authority = authority.value_or(ca::authority_kind::rsa);
+    req.audit = c.audit;
     m_devices.apply(std::move(req), issue_answer(c.ctx, std::move(done)));
 }
 
@@ -330,6 +353,7 @@ void personality::renew(call& c, responder done) {
     if (auto e = read_authority(c.body, &req.authority)) {
         return fail(*e);
     }
+    req.audit = c.audit;
     m_devices.renew(std::move(req), issue_answer(c.ctx, std::move(done)));
 }
 
@@ -355,6 +379,7 @@ void personality::revoke(call& c, responder done) {
         }
         req.reason = *code;
     }
+    req.audit = c.audit;
     auto ctx = c.ctx;
     m_devices.revoke(req, [ctx, done](ca::status s) {
         const auto body = s ? envelope_ok(ctx->request_id, nullptr)

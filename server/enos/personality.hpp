@@ -8,6 +8,7 @@
 #include "ca/device_service.hpp"
 #include "ca/engine.hpp"
 #include "ca/registry.hpp"
+#include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
 #include "server/enos/options.hpp"
 #include "server/enos/token_service.hpp"
@@ -39,6 +40,8 @@ private:
     ca::device_service m_devices;
     options m_options;
     token_service m_tokens;
+    // Per-credential limit of the certificate calls (off unless options.rate_per_second > 0).
+    rate_limiter m_limiter{rate_limiter::settings{m_options.rate_per_second, m_options.rate_burst}};
 };
 
 } // namespace localca::server::enos

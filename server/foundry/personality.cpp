@@ -71,6 +71,13 @@ std::optional<ca::account_info> personality::authenticate(const request_context&
     auto account = m_accounts.find_by_token(*token);
     if (account) {
         m_keys.start();
+    } else {
+        ca::audit_event denied; // a wrong token (a missing one is not an attempt)
+        denied.actor = "foundry";
+        denied.action = "auth";
+        denied.source_ip = ctx.remote_address;
+        denied.outcome = "denied";
+        ca::record_audit_async(m_certificates.engine_ref().store(), denied);
     }
     return account;
 }
@@ -107,6 +114,7 @@ void personality::generate(std::shared_ptr<request_context> ctx, responder done)
     }
     ca::managed_create_request req;
     req.account = account->id;
+    req.audit = ca::audit_context{"foundry:" + account->account_id, ctx->remote_address, ""};
     req.profile = device_certificate_profile();
     if (m_options.subject == subject_mode::aws) {
         req.common_name = k_aws_common_name;
@@ -204,7 +212,9 @@ void personality::revoke(std::shared_ptr<request_context> ctx, responder done) {
     if (auto e = check_certificate_id(*id)) {
         return done(failure(ctx->req, *e));
     }
-    const auto st = m_certificates.revoke(account->id, *id, *device_id, k_cessation_of_operation);
+    const auto st = m_certificates.revoke(
+        account->id, *id, *device_id, k_cessation_of_operation,
+        ca::audit_context{"foundry:" + account->account_id, ctx->remote_address, ""});
     done(changed(ctx->req, st, "revoke"));
 }
 

@@ -66,6 +66,16 @@ json::object certificate_json(const storage::certificate_row& row) {
     return o;
 }
 
+// A refused bearer token, recorded in the audit log (without the token).
+void audit_denied(ca::engine& engine, const request_context& ctx) {
+    ca::audit_event e;
+    e.actor = "pki-token";
+    e.action = "auth";
+    e.source_ip = ctx.remote_address;
+    e.outcome = "denied";
+    ca::record_audit_async(engine.store(), e);
+}
+
 } // namespace
 
 personality::personality(ca::engine& engine, options opts)
@@ -133,6 +143,7 @@ bool personality::authorized(const request_context& ctx) const {
 
 void personality::post_certificate(std::shared_ptr<request_context> ctx, responder done) {
     if (!authorized(*ctx)) {
+        audit_denied(m_engine, *ctx);
         done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
         return;
     }
@@ -172,6 +183,7 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
         return;
     }
     req.subject = std::move(checked.value());
+    req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
     m_engine.issue(std::move(req), [ctx, done](ca::result<ca::issued_certificate> r) {
         if (!r) {
             done(error_response(ctx->req, r.err()));
@@ -189,6 +201,7 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
 
 void personality::get_certificate(std::shared_ptr<request_context> ctx, responder done) {
     if (!authorized(*ctx)) {
+        audit_denied(m_engine, *ctx);
         done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
         return;
     }
@@ -204,6 +217,7 @@ void personality::get_certificate(std::shared_ptr<request_context> ctx, responde
 
 void personality::post_revoke(std::shared_ptr<request_context> ctx, responder done) {
     if (!authorized(*ctx)) {
+        audit_denied(m_engine, *ctx);
         done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
         return;
     }
@@ -215,6 +229,7 @@ void personality::post_revoke(std::shared_ptr<request_context> ctx, responder do
     }
     ca::revoke_request req;
     req.sn = *sn;
+    req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
     if (!ctx->req.body().empty()) {
         boost::system::error_code ec;
         const auto body = json::parse(ctx->req.body(), ec);

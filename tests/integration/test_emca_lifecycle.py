@@ -1,6 +1,7 @@
 """emCA after issuance: manual authorization end to end (the officer's `localca emca` CLI while the
 server runs), getCertificateByRequestID, getCertificate, revoke and the CRL."""
 import base64
+import json
 import unittest
 
 from cryptography import x509
@@ -47,6 +48,10 @@ class lifecycle_tests(emca_test):
 
         out = localca("emca", "approve", ids["A"], "--data-dir", self.data).stdout
         self.assertIn(f"approved request {ids['A']}", out)
+        # The officer's approval is in the audit log, in the issuing transaction.
+        last = json.loads(localca("audit", "tail", "-n", "1", "--data-dir", self.data).stdout)
+        self.assertEqual((last["action"], last["actor"]), ("emca-approve", "cli"), last)
+        self.assertIsNotNone(last["certSN"])
         localca("emca", "reject", ids["B"], "--data-dir", self.data)
         self.assertEqual(self.db_count(), before + 1)
 

@@ -20,6 +20,7 @@ commands:
   backup  consistent copy of a data dir (safe while the server runs)
   restore restore a backup into a new or empty data dir
   emca    officer actions on emCA requests held for manual authorization
+  audit   verify the tamper-evident audit log, or print its last entries
 
   localca <command> --help   shows the options of a command
   localca --version          prints the version
@@ -93,6 +94,20 @@ options:
   --data-dir DIR     data directory to create (required; new or empty)
 )";
 
+constexpr const char* k_audit_help = R"(usage: localca audit verify --data-dir DIR
+       localca audit tail [-n N] --data-dir DIR
+
+The audit log records every issuance, renewal, revocation, emCA approval, failed
+authentication, seed load and server start/stop as a hash chain, each entry written in the
+same transaction as its change. `verify` checks the whole chain and exits 1 naming the first
+entry that does not verify; `tail` prints the last N entries (default 10) as JSON lines.
+Works while the server runs.
+
+options:
+  --data-dir DIR     data directory (required)
+  -n N               number of entries for tail (default 10)
+)";
+
 struct command {
     const char* name;
     const char* help;
@@ -113,6 +128,7 @@ const command k_commands[] = {
     {"backup", k_backup_help, {"--data-dir"}, 1, cmd_backup},
     {"restore", k_restore_help, {"--data-dir"}, 1, cmd_restore},
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
+    {"audit", k_audit_help, {"--data-dir", "-n"}, 1, cmd_audit},
 };
 
 // Parses "--name value", "--name=value"; anything unknown is a usage error.
@@ -120,7 +136,8 @@ arguments parse(const command& cmd, int argc, char** argv) {
     arguments args;
     for (int i = 0; i < argc; ++i) {
         std::string a = argv[i];
-        if (a.rfind("--", 0) == 0) {
+        const bool short_option = a.size() == 2 && a[0] == '-' && cmd.value_options.count(a);
+        if (a.rfind("--", 0) == 0 || short_option) {
             std::string value;
             bool inline_value = false;
             if (auto eq = a.find('='); eq != std::string::npos) {

@@ -24,5 +24,6 @@ int cmd_seed(const arguments& args);
 int cmd_backup(const arguments& args);
 int cmd_restore(const arguments& args);
 int cmd_emca(const arguments& args); // officer actions: pending | approve | reject
+int cmd_audit(const arguments& args); // audit log: verify | tail
 
 } // namespace localca::tools

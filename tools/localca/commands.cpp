@@ -1,5 +1,6 @@
 // The init, seed and serve subcommands: composition root of LocalCA.
 #include "ca/account_registry.hpp"
+#include "ca/audit.hpp"
 #include "ca/engine.hpp"
 #include "ca/issuance_service.hpp"
 #include "ca/key_pool.hpp"
@@ -164,6 +165,12 @@ int cmd_serve(const arguments& args) {
 
     server::http_server http(c.server, routes);
     http.start();
+    {
+        ca::audit_event started;
+        started.actor = "cli";
+        started.action = "start";
+        ca::record_audit(*store, started);
+    }
     server::log::info(std::string("localca ") + LOCALCA_VERSION + " listening on " +
                       c.server.listen.substr(0, c.server.listen.rfind(':')) + ":" +
                       std::to_string(http.port()) + " (data dir " + dir.string() + ")");
@@ -174,6 +181,12 @@ int cmd_serve(const arguments& args) {
                       ", finishing in-flight requests");
     http.stop();
     http.wait();
+    {
+        ca::audit_event stopped; // after every in-flight request's own entries
+        stopped.actor = "cli";
+        stopped.action = "stop";
+        ca::record_audit(*store, stopped);
+    }
     store->writer().stop(); // every queued write is committed before we exit
     server::log::info("stopped");
     return 0;

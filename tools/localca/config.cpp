@@ -87,7 +87,8 @@ config load_config(const std::filesystem::path& file) {
         c.public_base_url_set = !c.ca.public_base_url.empty();
     }
     if (auto lim = root.find("limits")) {
-        lim->require_object({"bodyBytes", "headerBytes", "readTimeoutSeconds", "maxConnections"});
+        lim->require_object({"bodyBytes", "headerBytes", "readTimeoutSeconds",
+                             "headerTimeoutSeconds", "maxConnections"});
         if (auto v = lim->find("bodyBytes")) {
             c.server.limit.body_bytes = static_cast<std::size_t>(v->as_integer_in(1, 1LL << 30));
         }
@@ -97,6 +98,9 @@ config load_config(const std::filesystem::path& file) {
         }
         if (auto v = lim->find("readTimeoutSeconds")) {
             c.server.limit.read_timeout = std::chrono::seconds(v->as_integer_in(1, 3600));
+        }
+        if (auto v = lim->find("headerTimeoutSeconds")) {
+            c.server.limit.header_timeout = std::chrono::seconds(v->as_integer_in(1, 3600));
         }
         if (auto v = lim->find("maxConnections")) {
             c.server.limit.max_connections =
@@ -134,7 +138,7 @@ config load_config(const std::filesystem::path& file) {
         }
     }
     if (auto e = root.find("enos")) {
-        e->require_object({"auth", "tokenTtlSeconds"});
+        e->require_object({"auth", "tokenTtlSeconds", "rateLimit"});
         if (auto v = e->find("auth")) {
             if (!server::enos::parse_auth_mode(v->as_string(), &c.enos.auth)) {
                 v->fail("must be one of strict, token, off");
@@ -142,6 +146,15 @@ config load_config(const std::filesystem::path& file) {
         }
         if (auto v = e->find("tokenTtlSeconds")) {
             c.enos.token_ttl = std::chrono::seconds(v->as_integer_in(60, 30LL * 86400));
+        }
+        if (auto r = e->find("rateLimit")) {
+            r->require_object({"perSecond", "burst"});
+            if (auto v = r->find("perSecond")) {
+                c.enos.rate_per_second = static_cast<double>(v->as_integer_in(0, 1000000));
+            }
+            if (auto v = r->find("burst")) {
+                c.enos.rate_burst = static_cast<double>(v->as_integer_in(0, 1000000));
+            }
         }
     }
     if (auto f = root.find("foundry")) {

@@ -10,14 +10,16 @@
 //     "logLevel": "info",                  // debug | info | warn | error
 //     "publicBaseUrl": "",                 // "" = "http://" + listen
 //     "limits": {"bodyBytes": 1048576, "headerBytes": 16384,
-//                "readTimeoutSeconds": 30, "maxConnections": 1024},
+//                "readTimeoutSeconds": 30, "headerTimeoutSeconds": 10,
+//                "maxConnections": 1024},
 //     "ca": {"rsa": {"subject": "CN=LocalCA RSA Root CA,O=LocalCA", "validityDays": 3650},
 //            "ecc": {"subject": "CN=LocalCA ECC Root CA,O=LocalCA", "validityDays": 3650},
 //            "crlNextUpdateSeconds": 604800},
 //     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256},
 //     "pki": {"token": ""},                // "" = the /pki/v1 issuance API is off
 //     "enos": {"auth": "strict",           // strict | token | off (see docs/enos.md)
-//              "tokenTtlSeconds": 7200},
+//              "tokenTtlSeconds": 7200,
+//              "rateLimit": {"perSecond": 0, "burst": 0}},  // 0 = off; burst 0 = perSecond
 //     "foundry": {"region": "us-east-1", "keyPoolSize": 8,
 //                 "subjectMode": "uuid",   // uuid | aws (see docs/foundry.md)
 //                 "mosquitto": {"aclFile": "", "crlFile": "", "reloadCommand": ""}}

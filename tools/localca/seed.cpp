@@ -1,5 +1,7 @@
 #include "tools/localca/seed.hpp"
 
+#include "ca/audit.hpp"
+
 #include "storage/tenant_repository.hpp"
 #include "tools/localca/json_reader.hpp"
 
@@ -135,6 +137,10 @@ seed_report apply_seed(storage::store& store, const seed_data& data) {
         }
         apply_seed_emca(db, data.emca, count);
         apply_seed_foundry(db, data.foundry, count);
+        ca::audit_event e; // the seed load, in its own transaction
+        e.actor = "cli";
+        e.action = "seed";
+        ca::append_audit(db, e);
     });
     return report;
 }

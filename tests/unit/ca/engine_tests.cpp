@@ -437,7 +437,7 @@ BOOST_AUTO_TEST_CASE(revoked_certificates_do_not_count_as_duplicates) {
     require_ok(r);
     req.device = b;
     require_error(f.eng->issue_sync(req), ca::errc::duplicate_subject);
-    BOOST_REQUIRE(f.eng->revoke_sync({r->sn, 4, a}).ok());
+    BOOST_REQUIRE(f.eng->revoke_sync({r->sn, 4, a, {}}).ok());
     require_ok(f.eng->issue_sync(req));
 }
 
@@ -517,16 +517,16 @@ BOOST_AUTO_TEST_CASE(revoke_updates_the_crl) {
     auto r = f.eng->issue_sync(f.request(sk, ca::authority_kind::rsa, dev));
     require_ok(r);
 
-    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 2, {}})) == ca::errc::invalid_reason);
-    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 7, {}})) == ca::errc::invalid_reason);
-    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn + 1000, 1, {}})) ==
+    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 2, {}, {}})) == ca::errc::invalid_reason);
+    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 7, {}, {}})) == ca::errc::invalid_reason);
+    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn + 1000, 1, {}, {}})) ==
                 ca::errc::certificate_not_found);
-    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 1, other})) ==
+    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 1, other, {}})) ==
                 ca::errc::certificate_not_bound);
     BOOST_CHECK(f.eng->find_certificate(r->sn)->status == storage::certificate_status::valid);
 
-    BOOST_REQUIRE(f.eng->revoke_sync({r->sn, 1, dev}).ok());
-    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 1, dev})) == ca::errc::already_revoked);
+    BOOST_REQUIRE(f.eng->revoke_sync({r->sn, 1, dev, {}}).ok());
+    BOOST_CHECK(code_of(f.eng->revoke_sync({r->sn, 1, dev, {}})) == ca::errc::already_revoked);
     const auto row = f.eng->find_certificate(r->sn);
     BOOST_CHECK(row->status == storage::certificate_status::revoked);
     BOOST_CHECK(row->revocation_reason == 1);
@@ -561,7 +561,7 @@ BOOST_AUTO_TEST_CASE(revoke_updates_the_crl) {
     // Reason 0 has no reason extension; the CRL lists both.
     auto r2 = f.eng->issue_sync(f.request(sk, ca::authority_kind::rsa));
     require_ok(r2);
-    BOOST_REQUIRE(f.eng->revoke_sync({r2->sn, 0, {}}).ok());
+    BOOST_REQUIRE(f.eng->revoke_sync({r2->sn, 0, {}, {}}).ok());
     const Botan::X509_CRL crl3(f.eng->crl_der(ca::authority_kind::rsa));
     BOOST_CHECK_EQUAL(crl3.crl_number(), 3u);
     BOOST_CHECK_EQUAL(crl3.get_revoked().size(), 2u);

@@ -447,6 +447,38 @@ BOOST_AUTO_TEST_CASE(silent_and_slow_clients_time_out) {
     BOOST_TEST((elapsed < 4s));
 }
 
+BOOST_AUTO_TEST_CASE(header_timeout_cuts_a_trickled_header_but_not_a_slow_body) {
+    options opts;
+    opts.limit.header_timeout = 1s;
+    opts.limit.read_timeout = 5s;
+    test_server s(opts);
+
+    // Slow loris: a header line every 100 ms never completes the header block.
+    const auto start = std::chrono::steady_clock::now();
+    raw_client loris(s.port());
+    bool cut = !loris.send("GET /hello HTTP/1.1\r\nHost: x\r\n");
+    for (int i = 0; i < 40 && !cut; ++i) {
+        std::this_thread::sleep_for(100ms);
+        cut = !loris.send("X-Trickle: " + std::to_string(i) + "\r\n");
+    }
+    BOOST_TEST(loris.wait_closed());
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    BOOST_TEST((elapsed >= 900ms));
+    BOOST_TEST((elapsed < 2500ms));
+
+    // A slow body gets the rest of the read timeout: 2 s of body is answered.
+    raw_client body(s.port());
+    BOOST_REQUIRE(body.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 20\r\n\r\n"));
+    for (int i = 0; i < 20; ++i) {
+        std::this_thread::sleep_for(100ms);
+        BOOST_REQUIRE(body.send("b"));
+    }
+    auto r = body.read_response();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->result_int() == 200);
+    BOOST_TEST(r->body() == std::string(20, 'b'));
+}
+
 BOOST_AUTO_TEST_CASE(graceful_stop_finishes_in_flight_requests) {
     test_server s;
     const auto port = s.port();

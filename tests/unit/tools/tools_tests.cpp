@@ -67,6 +67,19 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     BOOST_TEST(c.pki.token == "t");
 }
 
+BOOST_AUTO_TEST_CASE(abuse_limits_are_read_and_default_as_documented) {
+    tools::config d;
+    BOOST_TEST(d.server.limit.header_timeout.count() == 10);
+    BOOST_TEST(d.enos.rate_per_second == 0.0); // off
+    BOOST_TEST(d.enos.rate_burst == 0.0);
+    temp_dir dir;
+    auto c = config_from(dir, R"({"limits":{"headerTimeoutSeconds":3},
+        "enos":{"rateLimit":{"perSecond":50,"burst":100}}})");
+    BOOST_TEST(c.server.limit.header_timeout.count() == 3);
+    BOOST_TEST(c.enos.rate_per_second == 50.0);
+    BOOST_TEST(c.enos.rate_burst == 100.0);
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_the_key) {
     temp_dir dir;
     BOOST_TEST(error_of([&] { config_from(dir, R"({"limits":{"bodyByte":1}})"); }) ==

@@ -1,0 +1,82 @@
+#include "storage/audit_repository.hpp"
+
+#include "storage/sql_helpers.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <algorithm>
+
+namespace localca::storage {
+
+namespace {
+
+constexpr const char* k_columns =
+    "SELECT id, at, actor, action, cert_sn, subject, source_ip, outcome, prev_hash, hash "
+    "FROM audit ";
+
+audit_row read_row(SQLite::Statement& q) {
+    audit_row r;
+    r.id = q.getColumn(0).getInt64();
+    r.at = q.getColumn(1).getInt64();
+    r.actor = q.getColumn(2).getString();
+    r.action = q.getColumn(3).getString();
+    r.cert_sn = sql::get_optional_int64(q.getColumn(4));
+    r.subject = q.getColumn(5).getString();
+    r.source_ip = q.getColumn(6).getString();
+    r.outcome = q.getColumn(7).getString();
+    r.prev_hash = q.getColumn(8).getString();
+    r.hash = q.getColumn(9).getString();
+    return r;
+}
+
+} // namespace
+
+std::optional<audit_row> last_audit_row(SQLite::Database& db) {
+    SQLite::Statement q(db, std::string(k_columns) + "ORDER BY id DESC LIMIT 1");
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return read_row(q);
+}
+
+void insert_audit(SQLite::Database& db, const audit_row& row) {
+    SQLite::Statement q(db, "INSERT INTO audit (id, at, actor, action, cert_sn, subject, "
+                            "source_ip, outcome, prev_hash, hash) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    q.bind(1, row.id);
+    q.bind(2, row.at);
+    q.bind(3, row.actor);
+    q.bind(4, row.action);
+    sql::bind_optional(q, 5, row.cert_sn);
+    q.bind(6, row.subject);
+    q.bind(7, row.source_ip);
+    q.bind(8, row.outcome);
+    q.bind(9, row.prev_hash);
+    q.bind(10, row.hash);
+    q.exec();
+}
+
+std::vector<audit_row> audit_rows_after(SQLite::Database& db, std::int64_t after_id,
+                                        std::int64_t limit) {
+    SQLite::Statement q(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    q.bind(1, after_id);
+    q.bind(2, limit > 0 ? limit : std::int64_t{-1});
+    std::vector<audit_row> rows;
+    while (q.executeStep()) {
+        rows.push_back(read_row(q));
+    }
+    return rows;
+}
+
+std::vector<audit_row> audit_tail(SQLite::Database& db, std::int64_t n) {
+    SQLite::Statement q(db, std::string(k_columns) + "ORDER BY id DESC LIMIT ?1");
+    q.bind(1, n);
+    std::vector<audit_row> rows;
+    while (q.executeStep()) {
+        rows.push_back(read_row(q));
+    }
+    std::reverse(rows.begin(), rows.end());
+    return rows;
+}
+
+} // namespace localca::storage

@@ -1,0 +1,230 @@
+// The audit log: hash chain append, verification, tamper detection, and the engine's entries
+// written in the same transaction as the issuance or revocation they record.
+#include "ca/audit.hpp"
+#include "ca/csr.hpp"
+#include "ca/engine.hpp"
+#include "storage/audit_repository.hpp"
+#include "storage/database.hpp"
+#include "test_support.hpp"
+
+#include <SQLiteCpp/Statement.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <future>
+#include <stdexcept>
+
+using namespace localca;
+using localca::test::openssl_csr;
+using localca::test::temp_dir;
+
+namespace {
+
+struct audit_store {
+    audit_store() {
+        sopts.path = dir / "localca.db";
+        sopts.durable = false;
+        store = std::make_unique<storage::store>(sopts);
+    }
+
+    ca::audit_event event(const std::string& action, std::optional<std::int64_t> sn = {}) {
+        ca::audit_event e;
+        e.actor = "appKey:k1";
+        e.action = action;
+        e.cert_sn = sn;
+        e.subject = "CN=dev-" + action;
+        e.source_ip = "127.0.0.1";
+        return e;
+    }
+
+    void append(const ca::audit_event& e) { ca::record_audit(*store, e); }
+
+    // Another connection, like the sqlite3 CLI editing the file.
+    void tamper(const std::string& sql) {
+        auto db = storage::open_connection(sopts);
+        db->exec(sql);
+    }
+
+    ca::audit_verification verify() { return ca::verify_audit(store->reader()); }
+
+    temp_dir dir;
+    storage::options sopts;
+    std::unique_ptr<storage::store> store;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(audit_chain)
+
+BOOST_AUTO_TEST_CASE(empty_log_verifies) {
+    audit_store s;
+    const auto v = s.verify();
+    BOOST_TEST(v.ok);
+    BOOST_TEST(v.entries == 0);
+}
+
+BOOST_AUTO_TEST_CASE(append_links_each_entry_to_the_previous_one) {
+    audit_store s;
+    s.append(s.event("issue", 11));
+    s.append(s.event("revoke", 11));
+    auto failed = s.event("auth");
+    failed.outcome = "denied";
+    s.append(failed);
+
+    const auto rows = storage::audit_tail(s.store->reader(), 10);
+    BOOST_REQUIRE(rows.size() == 3u);
+    BOOST_TEST(rows[0].id == 1);
+    BOOST_TEST(rows[0].prev_hash == std::string(64, '0'));
+    BOOST_TEST(rows[1].prev_hash == rows[0].hash);
+    BOOST_TEST(rows[2].prev_hash == rows[1].hash);
+    BOOST_TEST(rows[0].hash.size() == 64u);
+    BOOST_TEST(rows[0].hash == ca::audit_hash(rows[0]));
+    BOOST_TEST(rows[1].action == "revoke");
+    BOOST_TEST(*rows[1].cert_sn == 11);
+    BOOST_TEST(!rows[2].cert_sn.has_value());
+    BOOST_TEST(rows[2].outcome == "denied");
+    BOOST_TEST(rows[2].source_ip == "127.0.0.1");
+
+    const auto v = s.verify();
+    BOOST_TEST(v.ok);
+    BOOST_TEST(v.entries == 3);
+
+    const auto last_two = storage::audit_tail(s.store->reader(), 2);
+    BOOST_REQUIRE(last_two.size() == 2u);
+    BOOST_TEST(last_two[0].id == 2);
+
+    const auto json = ca::audit_json(rows[2]);
+    BOOST_TEST(json.find("\"outcome\":\"denied\"") != std::string::npos, json);
+    BOOST_TEST(json.find("\"certSN\":null") != std::string::npos, json);
+}
+
+BOOST_AUTO_TEST_CASE(an_edited_field_breaks_that_entry) {
+    for (const std::string set : {"outcome = 'ok'", "actor = 'cli'", "cert_sn = 12",
+                                  "at = at + 1", "source_ip = '10.0.0.1'", "subject = ''"}) {
+        audit_store s;
+        s.append(s.event("issue", 11));
+        auto e = s.event("auth");
+        e.outcome = "denied";
+        s.append(e);
+        s.append(s.event("revoke", 11));
+        s.tamper("UPDATE audit SET " + set + " WHERE id = 2");
+        const auto v = s.verify();
+        BOOST_TEST(!v.ok, set);
+        BOOST_TEST(v.first_broken.value_or(0) == 2, set);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_rehashed_forgery_breaks_the_next_entry) {
+    audit_store s;
+    s.append(s.event("issue", 11));
+    s.append(s.event("issue", 12));
+    s.append(s.event("revoke", 11));
+    // The forger recomputes entry 2's hash: entry 3 no longer links to it.
+    auto rows = storage::audit_tail(s.store->reader(), 10);
+    rows[1].subject = "CN=someone-else";
+    const auto forged = ca::audit_hash(rows[1]);
+    s.tamper("UPDATE audit SET subject = 'CN=someone-else', hash = '" + forged + "' WHERE id = 2");
+    const auto v = s.verify();
+    BOOST_TEST(!v.ok);
+    BOOST_TEST(v.first_broken.value_or(0) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_deleted_entry_is_detected) {
+    audit_store s;
+    s.append(s.event("issue", 11));
+    s.append(s.event("issue", 12));
+    s.append(s.event("issue", 13));
+    s.tamper("DELETE FROM audit WHERE id = 2");
+    const auto v = s.verify();
+    BOOST_TEST(!v.ok);
+    BOOST_TEST(v.first_broken.value_or(0) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_job_leaves_no_entry) {
+    audit_store s;
+    s.append(s.event("issue", 11));
+    BOOST_CHECK_THROW(s.store->writer().run([&](SQLite::Database& db) {
+        ca::append_audit(db, s.event("issue", 12));
+        throw std::runtime_error("the change failed");
+    }),
+                      std::runtime_error);
+    s.append(s.event("issue", 13));
+    const auto rows = storage::audit_tail(s.store->reader(), 10);
+    BOOST_REQUIRE(rows.size() == 2u);
+    BOOST_TEST(*rows[1].cert_sn == 13);
+    BOOST_TEST(s.verify().ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(audit_engine)
+
+BOOST_AUTO_TEST_CASE(issue_and_revoke_are_recorded_with_their_caller) {
+    ::unsetenv("LOCALCA_CA_PASSPHRASE"); // developer mode: a passphrase file in the temp dir
+    temp_dir dir;
+    storage::options sopts;
+    sopts.path = dir / "localca.db";
+    sopts.durable = false;
+    storage::store store(sopts);
+    ca::options opts;
+    ca::engine::initialize(dir.path(), store, opts);
+    ca::engine eng(dir.path(), store, opts);
+
+    auto sk = ca::check_csr(openssl_csr(dir.path(), "d1", "p256", "/CN=audit-dev"),
+                            ca::authority_kind::ecc);
+    BOOST_REQUIRE(sk.ok());
+    ca::issue_request req;
+    req.authority = ca::authority_kind::ecc;
+    req.subject = sk.value();
+    req.valid_days = 30;
+    req.audit = ca::audit_context{"pki-token", "192.0.2.7", ""};
+    const auto issued = eng.issue_sync(req);
+    BOOST_REQUIRE(issued.ok());
+
+    ca::revoke_request rr;
+    rr.sn = issued->sn;
+    rr.reason = 1;
+    rr.audit = ca::audit_context{"appKey:abc", "192.0.2.8", ""};
+    BOOST_REQUIRE(eng.revoke_sync(rr).ok());
+    // A refused revocation records nothing.
+    BOOST_REQUIRE(!eng.revoke_sync(rr).ok());
+
+    const auto rows = storage::audit_tail(store.reader(), 10);
+    BOOST_REQUIRE(rows.size() == 2u);
+    BOOST_TEST(rows[0].action == "issue");
+    BOOST_TEST(rows[0].actor == "pki-token");
+    BOOST_TEST(rows[0].source_ip == "192.0.2.7");
+    BOOST_TEST(*rows[0].cert_sn == issued->sn);
+    BOOST_TEST(rows[0].subject.find("audit-dev") != std::string::npos, rows[0].subject);
+    BOOST_TEST(rows[1].action == "revoke");
+    BOOST_TEST(rows[1].actor == "appKey:abc");
+    BOOST_TEST(*rows[1].cert_sn == issued->sn);
+    BOOST_TEST(ca::verify_audit(store.reader()).ok);
+
+    // A batch whose caller's writes fail rolls its audit entries back with the certificates.
+    ca::issue_request renew = req;
+    renew.audit.action = "emca-approve";
+    std::promise<bool> failed;
+    eng.issue_batch({renew},
+                    [](SQLite::Database&, const std::vector<ca::issued_certificate>&) {
+                        throw std::runtime_error("caller's write failed");
+                    },
+                    [&](ca::result<std::vector<ca::issued_certificate>> r) {
+                        failed.set_value(!r.ok());
+                    });
+    BOOST_TEST(failed.get_future().get());
+    BOOST_TEST(storage::audit_tail(store.reader(), 10).size() == 2u);
+
+    std::promise<bool> ok;
+    eng.issue_batch({renew}, {}, [&](ca::result<std::vector<ca::issued_certificate>> r) {
+        ok.set_value(r.ok());
+    });
+    BOOST_TEST(ok.get_future().get());
+    const auto after = storage::audit_tail(store.reader(), 1);
+    BOOST_REQUIRE(after.size() == 1u);
+    BOOST_TEST(after[0].action == "emca-approve");
+    BOOST_TEST(ca::verify_audit(store.reader()).ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
