@@ -103,6 +103,29 @@ bool make_ca_dir(const std::filesystem::path& ca_dir) {
     return false;
 }
 
+// Queues a writer job whose outcome reaches `done` after the COMMIT: the job's or the commit's
+// exception as an internal error, else the refusal the job recorded (then it wrote nothing),
+// else make_value(). A writer that no longer accepts jobs is an internal error too.
+template <class T, class Make>
+void submit_job(storage::writer& writer, storage::writer::job job,
+                std::shared_ptr<std::optional<error>> refusal, Make make_value,
+                std::function<void(result<T>)> done) {
+    auto completion = [done, refusal, make_value](std::exception_ptr failure) mutable {
+        if (failure) {
+            done(internal_error(failure));
+        } else if (refusal && *refusal) {
+            done(std::move(**refusal));
+        } else {
+            done(make_value());
+        }
+    };
+    try {
+        writer.submit(std::move(job), std::move(completion));
+    } catch (const std::exception& e) {
+        done(internal_error(e));
+    }
+}
+
 } // namespace
 
 bool engine::initialize(const std::filesystem::path& data_dir, storage::store& store,
@@ -358,20 +381,9 @@ void engine::issue(issue_request req, issue_callback done) {
         storage::insert_certificate(db, row);
         append_audit(db, event);
     };
-    auto completion = [done, refusal, issued](std::exception_ptr failure) {
-        if (failure) {
-            done(internal_error(failure));
-        } else if (*refusal) {
-            done(std::move(**refusal));
-        } else {
-            done(std::move(*issued));
-        }
-    };
-    try {
-        m_store.writer().submit(std::move(job), std::move(completion));
-    } catch (const std::exception& e) {
-        done(internal_error(e));
-    }
+    submit_job<issued_certificate>(
+        m_store.writer(), std::move(job), refusal, [issued] { return std::move(*issued); },
+        std::move(done));
 }
 
 result<issued_certificate> engine::issue_sync(issue_request req) {
@@ -431,20 +443,8 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
         append_audit(db, make_audit_event(req.audit, "revoke", req.sn,
                                           subject_text(row->subject_der)));
     };
-    auto completion = [done, refusal](std::exception_ptr failure) {
-        if (failure) {
-            done(internal_error(failure));
-        } else if (*refusal) {
-            done(std::move(**refusal));
-        } else {
-            done(success());
-        }
-    };
-    try {
-        m_store.writer().submit(std::move(job), std::move(completion));
-    } catch (const std::exception& e) {
-        done(internal_error(e));
-    }
+    submit_job<none>(m_store.writer(), std::move(job), refusal, [] { return none{}; },
+                     std::move(done));
 }
 
 void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
@@ -477,18 +477,9 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
             also(db, *issued);
         }
     };
-    auto completion = [done, issued](std::exception_ptr failure) {
-        if (failure) {
-            done(internal_error(failure));
-        } else {
-            done(std::move(*issued));
-        }
-    };
-    try {
-        m_store.writer().submit(std::move(job), std::move(completion));
-    } catch (const std::exception& e) {
-        done(internal_error(e));
-    }
+    submit_job<std::vector<issued_certificate>>(
+        m_store.writer(), std::move(job), nullptr, [issued] { return std::move(*issued); },
+        std::move(done));
 }
 
 status engine::revoke_sync(revoke_request req, revoke_hook in_transaction) {
