@@ -1,11 +1,12 @@
 #include "ca/csr.hpp"
 
 #include "ca/authority.hpp"
+#include "ca/rsa_verify.hpp"
 
 #include <botan/asn1_obj.h>
 #include <botan/base64.h>
-#include <botan/der_enc.h>
 #include <botan/ber_dec.h>
+#include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/hash.h>
 #include <botan/pubkey.h>
@@ -109,7 +110,9 @@ private:
     std::size_t m_pos = 0;
 };
 
-std::vector<std::uint8_t> to_vector(bytes b) { return {b.begin(), b.end()}; }
+std::vector<std::uint8_t> to_vector(bytes b) {
+    return {b.begin(), b.end()};
+}
 
 Botan::OID decode_oid(const der_element& e) {
     // Botan 2.19 ignores the continuation bit of the last byte, so two encodings would give the
@@ -323,7 +326,9 @@ std::vector<std::uint8_t> sha256(bytes data) {
     return {out.begin(), out.end()};
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // PEM (either label, LF or CRLF) or DER to DER.
 std::vector<std::uint8_t> to_der(std::string_view in) {
@@ -375,6 +380,7 @@ struct parsed_request {
     algorithm key_algorithm;
     algorithm signature_algorithm;
     bytes signature;
+    bytes public_key; // the subjectPublicKey BIT STRING's bits (after the unused-bits byte)
 };
 
 parsed_request parse_request(bytes der) {
@@ -385,8 +391,8 @@ parsed_request parse_request(bytes der) {
     der_reader r(request.value);
     parsed_request p;
     p.info = r.expect(0x30, "CertificationRequestInfo");
-    p.signature_algorithm = decode_algorithm(r.expect(0x30, "signatureAlgorithm"),
-                                             "signatureAlgorithm");
+    p.signature_algorithm =
+        decode_algorithm(r.expect(0x30, "signatureAlgorithm"), "signatureAlgorithm");
     auto signature = r.expect(0x03, "signature");
     r.expect_end("signature");
     if (signature.value.empty() || signature.value[0] != 0) {
@@ -413,8 +419,55 @@ parsed_request parse_request(bytes der) {
     if (key_bits.value.empty() || key_bits.value[0] != 0) {
         throw malformed("public key BIT STRING has unused bits");
     }
+    p.public_key = key_bits.value.subspan(1);
     check_name_structure(p.subject);
     return p;
+}
+
+// Thrown inside this file when the request's key is outside the authority's policy; converted
+// to errc::key_not_allowed at the API boundary.
+struct key_policy_refusal {
+    std::string detail;
+};
+
+// RSA keys are decoded into plain numbers, not a Botan key object (see rsa_verify.hpp).
+rsa_public_numbers rsa_key_of(const parsed_request& p) {
+    rsa_key_check key;
+    try {
+        key = decode_rsa_public_key(p.public_key);
+    } catch (const std::invalid_argument&) {
+        throw malformed("invalid public key");
+    }
+    if (!key.key) {
+        throw key_policy_refusal{key.refusal};
+    }
+    return std::move(*key.key);
+}
+
+std::unique_ptr<Botan::Public_Key> ecc_key_of(const std::vector<std::uint8_t>& spki_der) {
+    std::unique_ptr<Botan::Public_Key> key;
+    try {
+        key.reset(Botan::X509::load_key(spki_der));
+    } catch (const std::exception&) {
+        throw malformed("invalid public key");
+    }
+    if (!key) {
+        throw malformed("invalid public key");
+    }
+    if (auto st = check_key(*key, authority_kind::ecc); !st) {
+        throw key_policy_refusal{st.err().detail};
+    }
+    return key;
+}
+
+bool verify_ecdsa(const Botan::Public_Key& key, const parsed_request& p) {
+    try {
+        Botan::PK_Verifier verifier(key, "EMSA1(SHA-256)", Botan::DER_SEQUENCE);
+        return verifier.verify_message(p.info.whole.data(), p.info.whole.size(), p.signature.data(),
+                                       p.signature.size());
+    } catch (const std::exception&) {
+        return false; // e.g. a signature that is not canonical DER
+    }
 }
 
 result<subject_key> check_csr_der(bytes der, authority_kind kind) {
@@ -433,41 +486,26 @@ result<subject_key> check_csr_der(bytes der, authority_kind kind) {
     sk.cn = first_common_name(sk.subject);
     sk.spki_der = to_vector(p.spki.whole);
 
-    // Built once: used for the signature check below and, later, for issuance.
-    std::shared_ptr<const Botan::Public_Key> key;
-    try {
-        key.reset(Botan::X509::load_key(sk.spki_der));
-    } catch (const std::exception&) {
-        throw malformed("invalid public key");
-    }
-    if (!key) {
-        throw malformed("invalid public key");
-    }
-    if (auto st = check_key(*key, kind); !st) {
-        return st.err();
+    // Key policy first, then the signature algorithm, then the proof of possession.
+    const bool rsa = kind == authority_kind::rsa;
+    std::optional<rsa_public_numbers> rsa_key;
+    std::unique_ptr<Botan::Public_Key> ecc_key;
+    if (rsa) {
+        rsa_key = rsa_key_of(p);
+    } else {
+        ecc_key = ecc_key_of(sk.spki_der);
     }
     if (auto refused = check_signature_algorithm(p.signature_algorithm, kind)) {
         return *refused;
     }
-
-    // Proof of possession, with the key object we keep (PKCS10_Request::check_signature would
-    // build another one).
-    bool valid = false;
-    try {
-        const bool rsa = kind == authority_kind::rsa;
-        Botan::PK_Verifier verifier(*key, rsa ? "EMSA3(SHA-256)" : "EMSA1(SHA-256)",
-                                    rsa ? Botan::IEEE_1363 : Botan::DER_SEQUENCE);
-        valid = verifier.verify_message(p.info.whole.data(), p.info.whole.size(),
-                                        p.signature.data(), p.signature.size());
-    } catch (const std::exception&) {
-        valid = false; // e.g. a signature that is not canonical DER
-    }
+    const bool valid = rsa ? verify_rsa_pkcs1_sha256(*rsa_key, p.info.whole, p.signature)
+                           : verify_ecdsa(*ecc_key, p);
     if (!valid) {
         return csr_error(errc::csr_signature_invalid,
                          "the CSR signature does not verify with its public key");
     }
 
-    sk.key = std::move(key);
+    sk.key_kind = kind;
     sk.spki_sha256 = sha256(sk.spki_der);
     return sk;
 }
@@ -483,6 +521,8 @@ result<subject_key> check_csr(std::string_view pem_or_der, authority_kind kind) 
         return check_csr_der(der, kind);
     } catch (const malformed& e) {
         return csr_error(errc::csr_malformed, e.what());
+    } catch (const key_policy_refusal& r) {
+        return key_refused(r.detail);
     } catch (const Botan::Exception&) {
         // Botan's decoders (OID, DN strings) refusing part of the request.
         return csr_error(errc::csr_malformed, "the CSR is not a valid PKCS#10 request");
@@ -522,7 +562,7 @@ status check_key(const Botan::Public_Key& key, authority_kind kind) {
 }
 
 result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authority_kind kind) {
-    std::shared_ptr<const Botan::Public_Key> key(cert.load_subject_public_key());
+    const std::unique_ptr<const Botan::Public_Key> key(cert.load_subject_public_key());
     if (auto st = check_key(*key, kind); !st) {
         return st.err();
     }
@@ -533,7 +573,7 @@ result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authorit
     sk.cn = first_common_name(sk.subject);
     sk.spki_der = cert.subject_public_key_info();
     sk.spki_sha256 = sha256(sk.spki_der);
-    sk.key = std::move(key);
+    sk.key_kind = kind;
     return sk;
 }
 

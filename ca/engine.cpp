@@ -4,6 +4,7 @@
 #include "ca/csr.hpp"
 #include "ca/key_store.hpp"
 #include "ca/profile.hpp"
+#include "ca/profile_names.hpp"
 #include "storage/authority_repository.hpp"
 
 #include <botan/pem.h>
@@ -71,7 +72,13 @@ bool accepted_reason(int reason) {
     // certificateHold, privilegeWithdrawn. Not cACompromise (2): devices are not CAs; not
     // removeFromCRL (8): unrevoking is not supported; not aACompromise (10).
     switch (reason) {
-    case 0: case 1: case 3: case 4: case 5: case 6: case 9:
+    case 0:
+    case 1:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 9:
         return true;
     default:
         return false;
@@ -248,7 +255,7 @@ struct engine::prepared {
 };
 
 result<engine::prepared> engine::prepare(issue_request& req) {
-    if (!req.subject.key) {
+    if (req.subject.spki_der.empty()) {
         throw std::invalid_argument("issue_request without a public key");
     }
     if (req.profile.until_root_expiry) {
@@ -270,8 +277,11 @@ result<engine::prepared> engine::prepare(issue_request& req) {
                           std::to_string(req.valid_days) + " days requested, at most " +
                               std::to_string(*req.max_valid_days) + " allowed");
     }
-    if (auto st = check_key(*req.subject.key, req.authority); !st) {
-        return st.err();
+    if (req.subject.key_kind != req.authority) {
+        // e.g. renewing an RSA device certificate on the ECC authority
+        return make_error(errc::key_not_allowed, "key not allowed",
+                          "the key is " + key_type_of(req.subject.key_kind) +
+                              "; the authority requires " + key_type_of(req.authority));
     }
     if (req.unique_subject && !req.subject.cn) {
         return make_error(errc::subject_missing_cn, "subject has no CN",
@@ -306,8 +316,8 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         if (req.validity) {
             // Clamped to the root like device_not_after (no overflow: validity is bounded by
             // the caller, the root's end by 2^63 s).
-            spec.not_after = std::min(device_not_after(ca, not_before, 1LL << 40),
-                                      not_before + *req.validity);
+            spec.not_after =
+                std::min(device_not_after(ca, not_before, 1LL << 40), not_before + *req.validity);
         } else {
             spec.not_after = device_not_after(ca, not_before, req.valid_days);
         }
@@ -365,8 +375,8 @@ void engine::issue(issue_request req, issue_callback done) {
                                   subject_text(row.subject_der));
     auto job = [row = std::move(row), refusal, req, now, event](SQLite::Database& db) {
         if (req.unique_subject) {
-            if (auto sn =
-                    storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now, req.renewing_sn)) {
+            if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
+                                                     req.renewing_sn)) {
                 *refusal = duplicate_subject(*req.subject.cn, *sn);
                 return;
             }
@@ -389,9 +399,8 @@ void engine::issue(issue_request req, issue_callback done) {
 result<issued_certificate> engine::issue_sync(issue_request req) {
     auto promise = std::make_shared<std::promise<result<issued_certificate>>>();
     auto future = promise->get_future();
-    issue(std::move(req), [promise](result<issued_certificate> r) {
-        promise->set_value(std::move(r));
-    });
+    issue(std::move(req),
+          [promise](result<issued_certificate> r) { promise->set_value(std::move(r)); });
     return future.get();
 }
 
@@ -440,15 +449,14 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
         // The CRL and the revocation commit together: a revoked certificate is never missing
         // from the published CRL.
         build_crl_in(db, *kind, now);
-        append_audit(db, make_audit_event(req.audit, "revoke", req.sn,
-                                          subject_text(row->subject_der)));
+        append_audit(db,
+                     make_audit_event(req.audit, "revoke", req.sn, subject_text(row->subject_der)));
     };
-    submit_job<none>(m_store.writer(), std::move(job), refusal, [] { return none{}; },
-                     std::move(done));
+    submit_job<none>(
+        m_store.writer(), std::move(job), refusal, [] { return none{}; }, std::move(done));
 }
 
-void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
-                         batch_callback done) {
+void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done) {
     auto issued = std::make_shared<std::vector<issued_certificate>>();
     std::vector<storage::certificate_row> rows;
     std::vector<audit_event> events;
@@ -460,8 +468,8 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also,
         if (!p) {
             return done(p.err());
         }
-        events.push_back(make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue",
-                                          p->row.sn, subject_text(p->row.subject_der)));
+        events.push_back(make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue", p->row.sn,
+                                          subject_text(p->row.subject_der)));
         issued->push_back(std::move(p->issued));
         rows.push_back(std::move(p->row));
     }

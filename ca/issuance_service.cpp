@@ -60,10 +60,9 @@ result<subject_key> check_item(const batch_item& item, const issuance_profile& p
         e.detail = "CSR " + item.id + ": " + e.detail;
         return e;
     }
-    const auto type = key_type_of(*sk->key);
-    if (!profile.key_types.empty() &&
-        std::find(profile.key_types.begin(), profile.key_types.end(), type) ==
-            profile.key_types.end()) {
+    const auto type = key_type_of(sk->key_kind);
+    if (!profile.key_types.empty() && std::find(profile.key_types.begin(), profile.key_types.end(),
+                                                type) == profile.key_types.end()) {
         return make_error(errc::key_not_allowed, "key type not allowed",
                           "CSR " + item.id + ": profile " + profile.profile_id +
                               " does not allow " + type + " keys");
@@ -71,7 +70,8 @@ result<subject_key> check_item(const batch_item& item, const issuance_profile& p
     for (const auto& oid : profile.required_subject) {
         if (!sk->subject.has_field(oid)) {
             return make_error(errc::subject_attribute_missing, "subject attribute missing",
-                              "CSR " + item.id + ": the subject has no " + oid.to_formatted_string());
+                              "CSR " + item.id + ": the subject has no " +
+                                  oid.to_formatted_string());
         }
     }
     return sk;
@@ -158,8 +158,8 @@ result<issuance_profile> issuance_service::find_profile(const std::string& profi
     return p;
 }
 
-result<std::vector<std::uint8_t>> issuance_service::verify_signed(
-    const api_user& user, std::span<const std::uint8_t> cms) {
+result<std::vector<std::uint8_t>>
+issuance_service::verify_signed(const api_user& user, std::span<const std::uint8_t> cms) {
     std::unique_ptr<Botan::Public_Key> key;
     try {
         key.reset(Botan::X509_Certificate(user.signer_cert).subject_public_key());
@@ -173,8 +173,8 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
                               response_callback done) {
     const auto validity = req.validity.value_or(profile.default_validity);
     if (validity.count() <= 0) {
-        return done(make_error(errc::validity_invalid, "invalid validity",
-                               "validity must be positive"));
+        return done(
+            make_error(errc::validity_invalid, "invalid validity", "validity must be positive"));
     }
     if (validity > profile.max_validity) {
         return done(make_error(errc::validity_exceeds_maximum, "validity exceeds the maximum",
@@ -278,8 +278,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
                          });
 }
 
-result<request_state> issuance_service::request_status(const api_user& user,
-                                                       std::int64_t request) {
+result<request_state> issuance_service::request_status(const api_user& user, std::int64_t request) {
     const auto item = storage::find_item(m_engine.store().reader(), request);
     if (!item || item->user != user.id) {
         return make_error(errc::request_not_found, "request not found",
@@ -398,9 +397,8 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
 
 status issuance_service::reject(std::int64_t request) {
     bool ok = false;
-    m_engine.store().writer().run([&](SQLite::Database& db) {
-        ok = storage::mark_item_rejected(db, request, now_unix());
-    });
+    m_engine.store().writer().run(
+        [&](SQLite::Database& db) { ok = storage::mark_item_rejected(db, request, now_unix()); });
     if (!ok) {
         return make_error(errc::request_not_found, "request not pending",
                           "no pending request " + std::to_string(request));

@@ -55,10 +55,10 @@ subject_key subject_for(const Botan::RSA_PrivateKey& key, const std::string& cn)
     Botan::DER_Encoder(sk.subject_der).encode(dn);
     sk.subject = dn;
     sk.cn = cn;
-    auto public_key = std::make_shared<const Botan::RSA_PublicKey>(key.get_n(), key.get_e());
-    sk.spki_der = Botan::X509::BER_encode(*public_key);
+    const Botan::RSA_PublicKey public_key(key.get_n(), key.get_e());
+    sk.spki_der = Botan::X509::BER_encode(public_key);
     sk.spki_sha256 = sha256(sk.spki_der.data(), sk.spki_der.size());
-    sk.key = std::move(public_key);
+    sk.key_kind = authority_kind::rsa;
     return sk;
 }
 

@@ -1,7 +1,5 @@
 #include "ca/profile_names.hpp"
 
-#include <botan/ecc_key.h>
-
 #include <cctype>
 #include <utility>
 
@@ -49,12 +47,12 @@ std::optional<Botan::Key_Constraints> parse_key_usage(const std::vector<std::str
     return static_cast<Botan::Key_Constraints>(bits);
 }
 
-std::optional<std::vector<Botan::OID>> parse_extended_key_usage(
-    const std::vector<std::string>& names) {
+std::optional<std::vector<Botan::OID>>
+parse_extended_key_usage(const std::vector<std::string>& names) {
     static const std::pair<const char*, const char*> k_names[] = {
-        {"serverAuth", "1.3.6.1.5.5.7.3.1"},      {"clientAuth", "1.3.6.1.5.5.7.3.2"},
-        {"codeSigning", "1.3.6.1.5.5.7.3.3"},     {"emailProtection", "1.3.6.1.5.5.7.3.4"},
-        {"timeStamping", "1.3.6.1.5.5.7.3.8"},    {"OCSPSigning", "1.3.6.1.5.5.7.3.9"},
+        {"serverAuth", "1.3.6.1.5.5.7.3.1"},   {"clientAuth", "1.3.6.1.5.5.7.3.2"},
+        {"codeSigning", "1.3.6.1.5.5.7.3.3"},  {"emailProtection", "1.3.6.1.5.5.7.3.4"},
+        {"timeStamping", "1.3.6.1.5.5.7.3.8"}, {"OCSPSigning", "1.3.6.1.5.5.7.3.9"},
     };
     std::vector<Botan::OID> out;
     for (const auto& n : names) {
@@ -77,9 +75,14 @@ std::optional<std::vector<Botan::OID>> parse_extended_key_usage(
 
 std::optional<Botan::OID> parse_subject_attribute(std::string_view name) {
     static const std::pair<const char*, const char*> k_names[] = {
-        {"CN", "2.5.4.3"}, {"SERIALNUMBER", "2.5.4.5"}, {"C", "2.5.4.6"},
-        {"L", "2.5.4.7"},  {"ST", "2.5.4.8"},           {"O", "2.5.4.10"},
-        {"OU", "2.5.4.11"}, {"E", "1.2.840.113549.1.9.1"},
+        {"CN", "2.5.4.3"},
+        {"SERIALNUMBER", "2.5.4.5"},
+        {"C", "2.5.4.6"},
+        {"L", "2.5.4.7"},
+        {"ST", "2.5.4.8"},
+        {"O", "2.5.4.10"},
+        {"OU", "2.5.4.11"},
+        {"E", "1.2.840.113549.1.9.1"},
         {"emailAddress", "1.2.840.113549.1.9.1"},
     };
     for (const auto& [n, dotted] : k_names) {
@@ -93,16 +96,8 @@ std::optional<Botan::OID> parse_subject_attribute(std::string_view name) {
     return std::nullopt;
 }
 
-std::string key_type_of(const Botan::Public_Key& key) {
-    if (key.algo_name() == "RSA") {
-        return "RSA-" + std::to_string(key.key_length());
-    }
-    if (const auto* ec = dynamic_cast<const Botan::EC_PublicKey*>(&key)) {
-        if (ec->domain().get_curve_oid() == Botan::OID("1.2.840.10045.3.1.7")) {
-            return "P-256";
-        }
-    }
-    return "";
+std::string key_type_of(authority_kind kind) {
+    return kind == authority_kind::rsa ? "RSA-2048" : "P-256";
 }
 
 bool key_type_known(std::string_view type) {

@@ -3,6 +3,8 @@
 // and in the database): key usages, extended key usages, key types and subject attributes.
 // Each parser returns nullopt for a name it does not know, so configuration errors are caught
 // when seeding, not when issuing.
+#include "ca/authority_kind.hpp"
+
 #include <botan/asn1_oid.h>
 #include <botan/key_constraint.h>
 #include <botan/pk_keys.h>
@@ -17,13 +19,14 @@ namespace localca::ca {
 // digitalSignature, nonRepudiation, keyEncipherment, dataEncipherment, keyAgreement.
 std::optional<Botan::Key_Constraints> parse_key_usage(const std::vector<std::string>& names);
 // serverAuth, clientAuth, codeSigning, emailProtection, timeStamping, OCSPSigning, or a dotted OID.
-std::optional<std::vector<Botan::OID>> parse_extended_key_usage(
-    const std::vector<std::string>& names);
+std::optional<std::vector<Botan::OID>>
+parse_extended_key_usage(const std::vector<std::string>& names);
 // CN, O, OU, C, L, ST, E (emailAddress), SERIALNUMBER, or a dotted OID.
 std::optional<Botan::OID> parse_subject_attribute(std::string_view name);
 
 // "RSA-2048", "P-256", ... of a public key; "" for other kinds.
-std::string key_type_of(const Botan::Public_Key& key);
+// The key type of a key that passed an authority's policy: "RSA-2048" or "P-256".
+std::string key_type_of(authority_kind kind);
 // The key types an authority can issue for ({"RSA-2048"} / {"P-256"}): see csr.hpp.
 bool key_type_known(std::string_view type);
 
