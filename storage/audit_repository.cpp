@@ -1,6 +1,7 @@
 #include "storage/audit_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
+#include "storage/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -32,7 +33,8 @@ audit_row read_row(SQLite::Statement& q) {
 } // namespace
 
 std::optional<audit_row> last_audit_row(SQLite::Database& db) {
-    SQLite::Statement q(db, std::string(k_columns) + "ORDER BY id DESC LIMIT 1");
+    cached_statement cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT 1");
+    SQLite::Statement& q = *cached;
     if (!q.executeStep()) {
         return std::nullopt;
     }
@@ -40,9 +42,10 @@ std::optional<audit_row> last_audit_row(SQLite::Database& db) {
 }
 
 void insert_audit(SQLite::Database& db, const audit_row& row) {
-    SQLite::Statement q(db, "INSERT INTO audit (id, at, actor, action, cert_sn, subject, "
-                            "source_ip, outcome, prev_hash, hash) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    cached_statement cached(db, "INSERT INTO audit (id, at, actor, action, cert_sn, subject, "
+                                "source_ip, outcome, prev_hash, hash) "
+                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    SQLite::Statement& q = *cached;
     q.bind(1, row.id);
     q.bind(2, row.at);
     q.bind(3, row.actor);
@@ -58,7 +61,8 @@ void insert_audit(SQLite::Database& db, const audit_row& row) {
 
 std::vector<audit_row> audit_rows_after(SQLite::Database& db, std::int64_t after_id,
                                         std::int64_t limit) {
-    SQLite::Statement q(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    cached_statement cached(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    SQLite::Statement& q = *cached;
     q.bind(1, after_id);
     q.bind(2, limit > 0 ? limit : std::int64_t{-1});
     std::vector<audit_row> rows;
@@ -69,7 +73,8 @@ std::vector<audit_row> audit_rows_after(SQLite::Database& db, std::int64_t after
 }
 
 std::vector<audit_row> audit_tail(SQLite::Database& db, std::int64_t n) {
-    SQLite::Statement q(db, std::string(k_columns) + "ORDER BY id DESC LIMIT ?1");
+    cached_statement cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT ?1");
+    SQLite::Statement& q = *cached;
     q.bind(1, n);
     std::vector<audit_row> rows;
     while (q.executeStep()) {

@@ -1,6 +1,7 @@
 #include "storage/certificate_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
+#include "storage/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -57,8 +58,9 @@ std::optional<std::int64_t> first_sn(SQLite::Statement& q) {
 } // namespace
 
 void insert_certificate(SQLite::Database& db, const certificate_row& row) {
-    SQLite::Statement q(db, std::string("INSERT INTO certificates (") + k_columns +
-                                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    cached_statement cached(db, std::string("INSERT INTO certificates (") + k_columns +
+                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement& q = *cached;
     q.bind(1, row.sn);
     q.bind(2, row.authority);
     q.bind(3, row.profile);
@@ -76,7 +78,9 @@ void insert_certificate(SQLite::Database& db, const certificate_row& row) {
 }
 
 std::optional<certificate_row> find_certificate(SQLite::Database& db, std::int64_t sn) {
-    SQLite::Statement q(db, std::string("SELECT ") + k_columns + " FROM certificates WHERE sn = ?");
+    cached_statement cached(db,
+                            std::string("SELECT ") + k_columns + " FROM certificates WHERE sn = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, sn);
     if (!q.executeStep()) {
         return std::nullopt;
@@ -85,8 +89,9 @@ std::optional<certificate_row> find_certificate(SQLite::Database& db, std::int64
 }
 
 std::vector<certificate_row> certificates_of_device(SQLite::Database& db, std::int64_t device) {
-    SQLite::Statement q(db, std::string("SELECT ") + k_columns +
-                                " FROM certificates WHERE device = ? ORDER BY sn");
+    cached_statement cached(db, std::string("SELECT ") + k_columns +
+                                    " FROM certificates WHERE device = ? ORDER BY sn");
+    SQLite::Statement& q = *cached;
     q.bind(1, device);
     std::vector<certificate_row> rows;
     while (q.executeStep()) {
@@ -98,8 +103,9 @@ std::vector<certificate_row> certificates_of_device(SQLite::Database& db, std::i
 std::optional<std::int64_t> live_cn_elsewhere(SQLite::Database& db, const std::string& cn,
                                               std::optional<std::int64_t> device, std::int64_t now,
                                               std::optional<std::int64_t> except_sn) {
-    SQLite::Statement q(db, std::string("SELECT sn FROM certificates WHERE subject_cn") +
-                                k_live_elsewhere);
+    cached_statement cached(db, std::string("SELECT sn FROM certificates WHERE subject_cn") +
+                                    k_live_elsewhere);
+    SQLite::Statement& q = *cached;
     q.bind(1, cn);
     bind_optional(q, 2, device);
     q.bind(3, now);
@@ -111,8 +117,9 @@ std::optional<std::int64_t> live_key_elsewhere(SQLite::Database& db,
                                                const std::vector<std::uint8_t>& spki_sha256,
                                                std::optional<std::int64_t> device, std::int64_t now,
                                                std::optional<std::int64_t> except_sn) {
-    SQLite::Statement q(db, std::string("SELECT sn FROM certificates WHERE spki_sha256") +
-                                k_live_elsewhere);
+    cached_statement cached(db, std::string("SELECT sn FROM certificates WHERE spki_sha256") +
+                                    k_live_elsewhere);
+    SQLite::Statement& q = *cached;
     bind_blob(q, 1, spki_sha256);
     bind_optional(q, 2, device);
     q.bind(3, now);
@@ -124,8 +131,9 @@ bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revo
                         int reason) {
     // The status condition makes "already revoked" a no-op: the first revocation's time and
     // reason are the ones the CRL keeps.
-    SQLite::Statement q(db, "UPDATE certificates SET status = 1, revoked_at = ?, "
-                            "revocation_reason = ? WHERE sn = ? AND status = 0");
+    cached_statement cached(db, "UPDATE certificates SET status = 1, revoked_at = ?, "
+                                "revocation_reason = ? WHERE sn = ? AND status = 0");
+    SQLite::Statement& q = *cached;
     q.bind(1, revoked_at);
     q.bind(2, reason);
     q.bind(3, sn);
@@ -134,8 +142,10 @@ bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revo
 
 std::vector<revoked_entry> revoked_of_authority(SQLite::Database& db,
                                                 const std::string& authority) {
-    SQLite::Statement q(db, "SELECT sn, coalesce(revoked_at, 0), coalesce(revocation_reason, 0) "
+    cached_statement cached(db,
+                            "SELECT sn, coalesce(revoked_at, 0), coalesce(revocation_reason, 0) "
                             "FROM certificates WHERE authority = ? AND status = 1 ORDER BY sn");
+    SQLite::Statement& q = *cached;
     q.bind(1, authority);
     std::vector<revoked_entry> entries;
     while (q.executeStep()) {

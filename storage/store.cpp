@@ -1,6 +1,7 @@
 #include "storage/store.hpp"
 
 #include "storage/database.hpp"
+#include "storage/statement_cache.hpp"
 
 #include <unistd.h>
 
@@ -60,6 +61,9 @@ store::~store() {
         g_live_ids.erase(m_id);
     }
     m_writer->stop();
+    for (const auto& reader : m_readers) {
+        detach_statement_cache(*reader);
+    }
     // The readers close with m_readers, and the in-memory database with m_keepalive, after it.
 }
 
@@ -71,6 +75,7 @@ SQLite::Database& store::reader() {
     // Reads only: a write here would bypass the writer's serialisation and group commit, so make
     // it fail loudly instead of racing the writer for the lock.
     db->exec("PRAGMA query_only = ON");
+    attach_statement_cache(*db);
     SQLite::Database* raw = db.get();
     {
         std::lock_guard lock(m_readers_mutex);

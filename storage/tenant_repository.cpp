@@ -1,6 +1,7 @@
 #include "storage/tenant_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
+#include "storage/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
@@ -105,13 +106,15 @@ std::int64_t upsert_device(SQLite::Database& db, std::int64_t org, std::int64_t 
 }
 
 std::optional<org_row> find_org(SQLite::Database& db, const std::string& org_id) {
-    SQLite::Statement q(db, "SELECT id, org_id FROM orgs WHERE org_id = ?");
+    cached_statement cached(db, "SELECT id, org_id FROM orgs WHERE org_id = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, org_id);
     return read_org(q);
 }
 
 std::optional<org_row> find_org_by_id(SQLite::Database& db, std::int64_t id) {
-    SQLite::Statement q(db, "SELECT id, org_id FROM orgs WHERE id = ?");
+    cached_statement cached(db, "SELECT id, org_id FROM orgs WHERE id = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, id);
     return read_org(q);
 }
@@ -127,8 +130,9 @@ std::optional<app_row> find_app(SQLite::Database& db, const std::string& app_key
 }
 
 std::optional<product_row> find_product_by_id(SQLite::Database& db, std::int64_t id) {
-    SQLite::Statement q(db, "SELECT id, org, product_key, bi_directional_auth, max_valid_day "
-                            "FROM products WHERE id = ?");
+    cached_statement cached(db, "SELECT id, org, product_key, bi_directional_auth, max_valid_day "
+                                "FROM products WHERE id = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, id);
     if (!q.executeStep()) {
         return std::nullopt;
@@ -140,7 +144,9 @@ std::optional<product_row> find_product_by_id(SQLite::Database& db, std::int64_t
 
 std::optional<device_row> find_device_by_asset(SQLite::Database& db, std::int64_t org,
                                                const std::string& asset_id) {
-    SQLite::Statement q(db, std::string(k_device_columns) + "WHERE d.org = ? AND d.asset_id = ?");
+    cached_statement cached(db,
+                            std::string(k_device_columns) + "WHERE d.org = ? AND d.asset_id = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, org);
     q.bind(2, asset_id);
     return read_device(q);
@@ -150,9 +156,10 @@ std::optional<device_row> find_device_by_key(SQLite::Database& db, std::int64_t 
                                              const std::string& product_key,
                                              const std::string& device_key) {
     // The product key is unique within its org only, hence the join through (org, product_key).
-    SQLite::Statement q(db, std::string(k_device_columns) +
-                                "JOIN products p ON p.id = d.product "
-                                "WHERE p.org = ? AND p.product_key = ? AND d.device_key = ?");
+    cached_statement cached(db, std::string(k_device_columns) +
+                                    "JOIN products p ON p.id = d.product "
+                                    "WHERE p.org = ? AND p.product_key = ? AND d.device_key = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, org);
     q.bind(2, product_key);
     q.bind(3, device_key);
@@ -160,7 +167,8 @@ std::optional<device_row> find_device_by_key(SQLite::Database& db, std::int64_t 
 }
 
 std::optional<device_row> find_device_by_id(SQLite::Database& db, std::int64_t id) {
-    SQLite::Statement q(db, std::string(k_device_columns) + "WHERE d.id = ?");
+    cached_statement cached(db, std::string(k_device_columns) + "WHERE d.id = ?");
+    SQLite::Statement& q = *cached;
     q.bind(1, id);
     return read_device(q);
 }

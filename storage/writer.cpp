@@ -1,5 +1,7 @@
 #include "storage/writer.hpp"
 
+#include "storage/statement_cache.hpp"
+
 #include "storage/database.hpp"
 
 #include <sqlite3.h>
@@ -86,6 +88,13 @@ void writer::stop() {
 
 void writer::loop() {
     t_writer_thread_of = this;
+    // The writer's statements (certificate and audit inserts) are prepared once; they are
+    // finalized when the loop ends, on this thread, before ~writer closes the connection.
+    attach_statement_cache(*m_db);
+    struct detach_at_exit {
+        SQLite::Database& db;
+        ~detach_at_exit() { detach_statement_cache(db); }
+    } detach{*m_db};
     const std::size_t limit =
         m_options.group_commit ? std::max<std::size_t>(1, m_options.max_batch) : 1;
     for (;;) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <random>
@@ -42,19 +43,32 @@ bench::options parse(int argc, char** argv) {
     };
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--mode") o.mode = value(i);
-        else if (a == "--authority") o.authority = value(i);
-        else if (a == "--connections") o.connections = std::stoul(value(i));
-        else if (a == "--duration") o.duration = std::stod(value(i));
-        else if (a == "--rounds") o.rounds = std::stoul(value(i));
-        else if (a == "--csrs") o.csrs = std::stoul(value(i));
-        else if (a == "--preload") o.preload = std::stoll(value(i));
-        else if (a == "--no-group-commit") o.group_commit = false;
-        else if (a == "--auth") o.auth = value(i);
-        else if (a == "--localca") o.localca_bin = value(i);
-        else if (a == "--cfssl") o.cfssl_bin = value(i);
-        else if (a == "--work-dir") o.work_dir = value(i);
-        else if (a == "--keep") o.keep = true;
+        if (a == "--mode")
+            o.mode = value(i);
+        else if (a == "--authority")
+            o.authority = value(i);
+        else if (a == "--connections")
+            o.connections = std::stoul(value(i));
+        else if (a == "--duration")
+            o.duration = std::stod(value(i));
+        else if (a == "--rounds")
+            o.rounds = std::stoul(value(i));
+        else if (a == "--csrs")
+            o.csrs = std::stoul(value(i));
+        else if (a == "--preload")
+            o.preload = std::stoll(value(i));
+        else if (a == "--no-group-commit")
+            o.group_commit = false;
+        else if (a == "--auth")
+            o.auth = value(i);
+        else if (a == "--localca")
+            o.localca_bin = value(i);
+        else if (a == "--cfssl")
+            o.cfssl_bin = value(i);
+        else if (a == "--work-dir")
+            o.work_dir = value(i);
+        else if (a == "--keep")
+            o.keep = true;
         else if (a == "--help" || a == "-h") {
             std::cout << k_usage;
             std::exit(0);
@@ -74,14 +88,17 @@ bench::options parse(int argc, char** argv) {
     if (o.localca_bin.empty()) {
         char self[4096] = {};
         const auto n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-        o.localca_bin = std::filesystem::path(std::string(self, n > 0 ? n : 0)).parent_path() / "localca";
+        o.localca_bin =
+            std::filesystem::path(std::string(self, n > 0 ? n : 0)).parent_path() / "localca";
     }
     return o;
 }
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+    return v.empty()
+               ? 0
+               : (v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
 }
 
 int run(bench::options o) {
@@ -104,7 +121,8 @@ int run(bench::options o) {
     const double cost = bench::botan_cost_ms(csrs, o.authority);
     const double limit = cores * 1000.0 / cost;
     std::printf("Botan limit: parse+verify+sign %.3f ms per certificate x %u cores = %.0f "
-                "certificates/s\n", cost, cores, limit);
+                "certificates/s\n",
+                cost, cores, limit);
     int status = 0;
     if (o.mode == "limit") {
         return 0;
@@ -179,6 +197,9 @@ int run(bench::options o) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // The in-process Botan limit is measured under the same allocator setting as the server's
+    // (tools/localca/main.cpp): no locked-memory pool unless the environment asks for one.
+    ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", /*overwrite=*/0);
     try {
         return run(parse(argc, argv));
     } catch (const std::exception& e) {
