@@ -109,7 +109,8 @@ int cmd_seed(const arguments& args) {
     const auto data = parse_seed(ss.str()); // validates everything before touching the dir
     auto store = open_store(dir, c);
     ensure_initialised(dir, *store, c);
-    const auto report = apply_seed(*store, data);
+    const ca::engine engine(dir, *store, c.ca); // the sealing key of the secrets
+    const auto report = apply_seed(*store, data, engine.secrets());
     if (report.inserted_or_changed == 0) {
         std::cout << "seed " << args.positional[0] << ": nothing changed (" << report.unchanged
                   << " rows already up to date)\n";
@@ -141,7 +142,7 @@ int cmd_serve(const arguments& args) {
     }
     ca::engine engine(dir, *store, c.ca);
 
-    ca::registry registry(*store);
+    ca::registry registry(*store, engine.secrets());
 
     server::router routes;
     server::pki::personality pki(engine, server::pki::options{c.pki.token});
