@@ -87,14 +87,17 @@ class secrets_at_rest(localca_test):
         r = c.apply(dev(asset, ORG), enos_csr(f"rest-{asset}")[0], issueAuthority="ECC")
         self.assertEqual((r.status, r.json.get("code")), (200, 0), r)
         for name in self.w.aes:
-            self.app_ids += 1
-            csr = py_csr(f"{name}-{self.app_ids}")
-            content = payload_of([("ID1", csr)])
-            em = emca_client(srv, name, self.w.password[name], "em-" + name, self.w.aes[name], self.w.mode[name])
-            body = em.call(CREATE, {"applicationId": f"rest-{self.app_ids}", "profileID": "3",
-                                    "subscriberId": "s", "signature": self.w.signer.sign_b64(content)})
-            self.assertEqual(body["status"], "Success", body)
-            self.assertIn("ID1", decode_result(body["result"]))
+            self.use_secrets_of(srv, name)
+
+    def use_secrets_of(self, srv, name):
+        """An emCA create by one user: its AES key decrypts the request."""
+        self.app_ids += 1
+        content = payload_of([("ID1", py_csr(f"{name}-{self.app_ids}"))])
+        em = emca_client(srv, name, self.w.password[name], "em-" + name, self.w.aes[name], self.w.mode[name])
+        body = em.call(CREATE, {"applicationId": f"rest-{self.app_ids}", "profileID": "3",
+                                "subscriberId": "s", "signature": self.w.signer.sign_b64(content)})
+        self.assertEqual(body["status"], "Success", body)
+        self.assertIn("ID1", decode_result(body["result"]))
 
     def db(self):
         return sqlite3.connect(os.path.join(self.data, "localca.db"))
@@ -183,6 +186,25 @@ class secrets_at_rest(localca_test):
         # A second start has nothing left to seal and still works.
         s = self.start()
         self.use_secrets(s, "asset2")
+
+    def test_a_sealed_value_copied_to_another_row_does_not_open(self):
+        self.seed()
+        con = self.db()
+        try:
+            con.execute("UPDATE api_users SET aes_key_sealed = "
+                        "(SELECT aes_key_sealed FROM api_users WHERE user_name = 'u-gcm') WHERE user_name = 'u-ecb'")
+            con.commit()
+        finally:
+            con.close()
+        s = self.start()
+        # u-ecb now holds u-gcm's sealed key: it does not open (the associated data names the row),
+        # which is the unexpected (an edited database): an exception naming the row, logged.
+        em = emca_client(s, "u-ecb", self.w.password["u-ecb"], "em-u-ecb", self.w.aes["u-gcm"], "GCM")
+        status, _ = em.raw(CREATE, {"userName": "u-ecb", "password": self.w.password["u-ecb"]})
+        self.assertEqual(status, 500)
+        self.assertIn("cannot open the sealed emca-aes-key:u-ecb", s.output())
+        # The row it came from still opens.
+        self.use_secrets_of(s, "u-gcm")
 
     def test_rotate_passphrase(self):
         self.seed()  # developer mode: the passphrase is DATA/ca/passphrase
