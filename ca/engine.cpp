@@ -5,6 +5,7 @@
 #include "ca/key_store.hpp"
 #include "ca/profile.hpp"
 #include "ca/profile_names.hpp"
+#include "ca/sealing_key.hpp"
 #include "storage/authority_repository.hpp"
 
 #include <botan/pem.h>
@@ -233,6 +234,8 @@ engine::engine(const std::filesystem::path& data_dir, storage::store& store, con
         auto a = std::make_unique<authority>(kind, std::move(cert), keys.load(stem_of(kind), pass));
         (kind == authority_kind::rsa ? m_rsa : m_ecc) = std::move(a);
     }
+    // After the keys, so that a wrong passphrase is reported as such by the key files first.
+    m_secrets = open_sealing_key(m_store, pass);
 }
 
 engine::~engine() {

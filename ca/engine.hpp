@@ -10,6 +10,7 @@
 #include "ca/errc.hpp"
 #include "ca/options.hpp"
 #include "ca/profile.hpp"
+#include "ca/secret_box.hpp"
 #include "ca/subject_key.hpp"
 #include "storage/certificate_repository.hpp"
 #include "storage/serial_sequence.hpp"
@@ -73,14 +74,17 @@ public:
     static bool initialize(const std::filesystem::path& data_dir, storage::store& store,
                            const options& opts);
 
-    // Loads both authorities (initialize() must have run). Throws std::runtime_error if a key or
-    // root is missing or the passphrase is wrong.
+    // Loads both authorities (initialize() must have run) and opens the sealing key of the
+    // secrets at rest (ca/sealing_key.hpp). Throws std::runtime_error if a key or root is missing
+    // or the passphrase is wrong.
     engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts);
     ~engine();
 
     const authority& get(authority_kind kind) const;
     const options& opts() const { return m_options; }
     storage::store& store() { return m_store; }
+    // Seals and opens the secrets stored in the database (EnOS app secrets, emCA AES keys).
+    const secret_box& secrets() const { return *m_secrets; }
 
     using issue_callback = std::function<void(result<issued_certificate>)>;
     // Validates the request, signs (on the calling thread), then commits the row through the
@@ -126,6 +130,7 @@ private:
     storage::store& m_store;
     std::unique_ptr<authority> m_rsa;
     std::unique_ptr<authority> m_ecc;
+    std::unique_ptr<secret_box> m_secrets;
     storage::serial_sequence m_serials;
 };
 

@@ -28,12 +28,13 @@ std::int64_t unix_of(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-api_user user_of(const storage::api_user_row& r) {
+api_user user_of(const storage::api_user_row& r, const secret_box& secrets) {
     api_user u;
     u.id = r.id;
     u.user_name = r.user_name;
     u.api_key = r.api_key;
-    u.aes_key = r.aes_key;
+    const auto key = secrets.open(r.aes_key_sealed, emca_aes_key_context(r.user_name));
+    u.aes_key.assign(key.begin(), key.end());
     u.mode = parse_aes_mode(r.aes_mode).value_or(aes_mode::ecb);
     u.allowed_ips = split_words(r.allowed_ips);
     u.signer_cert = r.signer_cert;
@@ -100,12 +101,12 @@ template <class T> T wait_for(std::function<void(std::function<void(T)>)> start)
 
 std::optional<api_user> issuance_service::find_user(const std::string& user_name) {
     const auto row = storage::find_api_user(m_engine.store().reader(), user_name);
-    return row ? std::optional(user_of(*row)) : std::nullopt;
+    return row ? std::optional(user_of(*row, m_engine.secrets())) : std::nullopt;
 }
 
 std::optional<api_user> issuance_service::find_user_by_key(const std::string& api_key) {
     const auto row = storage::find_api_user_by_key(m_engine.store().reader(), api_key);
-    return row ? std::optional(user_of(*row)) : std::nullopt;
+    return row ? std::optional(user_of(*row, m_engine.secrets())) : std::nullopt;
 }
 
 status issuance_service::check_password(const api_user& user, std::string_view password) {

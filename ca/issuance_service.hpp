@@ -88,7 +88,8 @@ public:
     explicit issuance_service(engine& e) : m_engine(e) {}
     ca::engine& engine_ref() { return m_engine; }
 
-    // Lookups (none when unknown). Throw on storage failure.
+    // Lookups (none when unknown). Throw on storage failure, and secret_box_error when the
+    // stored AES key does not open (the database was edited).
     std::optional<api_user> find_user(const std::string& user_name);
     std::optional<api_user> find_user_by_key(const std::string& api_key);
 

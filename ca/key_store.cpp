@@ -27,7 +27,18 @@ constexpr std::size_t k_pbkdf_iterations = 100000;
 
 constexpr const char* k_passphrase_env = "LOCALCA_CA_PASSPHRASE";
 
-std::string errno_text(int err) { return std::strerror(err); }
+std::string errno_text(int err) {
+    return std::strerror(err);
+}
+
+// Makes a file's creation or renaming in `dir` durable.
+void sync_dir(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
 
 // Creates `path` with mode 0600 from the start (O_EXCL: never truncates or follows an existing
 // file), so the secret is never readable by others, not even briefly.
@@ -62,11 +73,15 @@ void write_new_secret_file(const std::filesystem::path& path, std::string_view c
         throw std::runtime_error("cannot sync " + path.string() + ": " + errno_text(err));
     }
     ::close(fd);
-    const int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir >= 0) {
-        ::fsync(dir);
-        ::close(dir);
+    sync_dir(path.parent_path());
+}
+
+std::string encrypted_pem(const Botan::Private_Key& key, const std::string& passphrase) {
+    if (passphrase.empty()) {
+        throw std::invalid_argument("refusing to store a CA key under an empty passphrase");
     }
+    return Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
+        key, thread_rng(), passphrase, k_pbkdf_iterations, "AES-256/CBC", "SHA-256");
 }
 
 std::string read_whole_file(const std::filesystem::path& path) {
@@ -129,12 +144,25 @@ std::string key_store::passphrase(bool create) const {
 
 void key_store::save(const std::string& name, const Botan::Private_Key& key,
                      const std::string& passphrase) const {
-    if (passphrase.empty()) {
-        throw std::invalid_argument("refusing to store a CA key under an empty passphrase");
+    write_new_secret_file(key_path(name), encrypted_pem(key, passphrase));
+}
+
+bool key_store::reencrypt(const std::string& name, const std::string& old_passphrase,
+                          const std::string& new_passphrase) const {
+    std::unique_ptr<Botan::Private_Key> key;
+    try {
+        key = load(name, old_passphrase);
+    } catch (const std::runtime_error&) {
+        load(name, new_passphrase); // throws when neither opens it
+        return false;
     }
-    const std::string pem = Botan::PKCS8::PEM_encode_encrypted_pbkdf_iter(
-        key, thread_rng(), passphrase, k_pbkdf_iterations, "AES-256/CBC", "SHA-256");
-    write_new_secret_file(key_path(name), pem);
+    const auto fresh = m_dir / (name + ".key.pem.new");
+    std::error_code ec;
+    std::filesystem::remove(fresh, ec); // left by an interrupted rotation
+    write_new_secret_file(fresh, encrypted_pem(*key, new_passphrase));
+    std::filesystem::rename(fresh, key_path(name));
+    sync_dir(m_dir);
+    return true;
 }
 
 std::unique_ptr<Botan::Private_Key> key_store::load(const std::string& name,

@@ -27,6 +27,13 @@ public:
     std::unique_ptr<Botan::Private_Key> load(const std::string& name,
                                              const std::string& passphrase) const;
 
+    // Passphrase rotation: rewrites <name>.key.pem under new_passphrase (written aside, then
+    // renamed over the old file, so a crash leaves one or the other whole). Returns false and
+    // changes nothing when the file already opens under new_passphrase (a rotation run again);
+    // throws std::runtime_error when neither passphrase opens it.
+    bool reencrypt(const std::string& name, const std::string& old_passphrase,
+                   const std::string& new_passphrase) const;
+
     bool exists(const std::string& name) const;
     std::filesystem::path key_path(const std::string& name) const;
 

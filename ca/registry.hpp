@@ -1,6 +1,7 @@
 #pragma once
 // Read access to the registered tenants: orgs, their API credentials (apps) and devices, for the
 // personalities, which never run SQL themselves. All calls block on SQLite: worker threads only.
+#include "ca/secret_box.hpp"
 #include "storage/store.hpp"
 
 #include <cstdint>
@@ -40,15 +41,20 @@ struct app_credentials {
 
 class registry {
 public:
-    explicit registry(storage::store& store) : m_store(store) {}
+    // `secrets` (the engine's) opens the sealed app secrets; it must outlive the registry.
+    registry(storage::store& store, const secret_box& secrets)
+        : m_store(store), m_secrets(secrets) {}
 
     bool org_exists(const std::string& org_id);
+    // With the app secret in clear. Throws secret_box_error naming the app when its stored
+    // secret does not open (the database was edited).
     std::optional<app_credentials> find_app(const std::string& app_key);
     // With an asset id, that form wins (product/device keys are then ignored).
     std::optional<device_info> find_device(const device_ref& ref);
 
 private:
     storage::store& m_store;
+    const secret_box& m_secrets;
 };
 
 } // namespace localca::ca

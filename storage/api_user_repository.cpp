@@ -10,9 +10,9 @@ namespace localca::storage {
 
 namespace {
 
-constexpr const char* k_user_columns =
-    "SELECT id, user_name, password_hash, api_key, aes_key, aes_mode, allowed_ips, signer_cert "
-    "FROM api_users ";
+constexpr const char* k_user_columns = "SELECT id, user_name, password_hash, api_key, "
+                                       "aes_key_sealed, aes_mode, allowed_ips, signer_cert "
+                                       "FROM api_users ";
 
 template <typename Key> std::optional<api_user_row> read_user(SQLite::Database& db,
                                                               const char* where, const Key& key) {
@@ -26,7 +26,7 @@ template <typename Key> std::optional<api_user_row> read_user(SQLite::Database& 
     r.user_name = q.getColumn(1).getString();
     r.password_hash = q.getColumn(2).getString();
     r.api_key = q.getColumn(3).getString();
-    r.aes_key = sql::get_blob(q.getColumn(4));
+    r.aes_key_sealed = sql::get_blob(q.getColumn(4));
     r.aes_mode = q.getColumn(5).getString();
     r.allowed_ips = q.getColumn(6).getString();
     r.signer_cert = sql::get_blob(q.getColumn(7));
@@ -34,8 +34,8 @@ template <typename Key> std::optional<api_user_row> read_user(SQLite::Database& 
 }
 
 auto user_fields(const api_user_row& r) {
-    return std::tie(r.user_name, r.password_hash, r.api_key, r.aes_key, r.aes_mode, r.allowed_ips,
-                    r.signer_cert);
+    return std::tie(r.user_name, r.password_hash, r.api_key, r.aes_key_sealed, r.aes_mode,
+                    r.allowed_ips, r.signer_cert);
 }
 
 auto profile_fields(const issuance_profile_row& r) {
@@ -65,17 +65,17 @@ std::int64_t upsert_api_user(SQLite::Database& db, const api_user_row& row, bool
     if (!*changed) {
         return existing->id;
     }
-    SQLite::Statement q(db, existing
-                                ? "UPDATE api_users SET password_hash = ?2, api_key = ?3, "
-                                  "aes_key = ?4, aes_mode = ?5, allowed_ips = ?6, signer_cert = ?7 "
-                                  "WHERE user_name = ?1"
-                                : "INSERT INTO api_users (user_name, password_hash, api_key, "
-                                  "aes_key, aes_mode, allowed_ips, signer_cert) "
-                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    SQLite::Statement q(
+        db, existing ? "UPDATE api_users SET password_hash = ?2, api_key = ?3, "
+                       "aes_key_sealed = ?4, aes_mode = ?5, allowed_ips = ?6, signer_cert = ?7 "
+                       "WHERE user_name = ?1"
+                     : "INSERT INTO api_users (user_name, password_hash, api_key, "
+                       "aes_key_sealed, aes_mode, allowed_ips, signer_cert) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     q.bind(1, row.user_name);
     q.bind(2, row.password_hash);
     q.bind(3, row.api_key);
-    sql::bind_blob(q, 4, row.aes_key);
+    sql::bind_blob(q, 4, row.aes_key_sealed);
     q.bind(5, row.aes_mode);
     q.bind(6, row.allowed_ips);
     sql::bind_blob(q, 7, row.signer_cert);

@@ -15,10 +15,10 @@ struct api_user_row {
     std::string user_name;
     std::string password_hash; // Argon2id PHC string
     std::string api_key;
-    std::vector<std::uint8_t> aes_key; // 32 bytes
-    std::string aes_mode;              // "ECB" | "CBC" | "GCM"
-    std::string allowed_ips;           // space-separated
-    std::vector<std::uint8_t> signer_cert; // DER
+    std::vector<std::uint8_t> aes_key_sealed; // ca::secret_box, context emca_aes_key_context
+    std::string aes_mode;                     // "ECB" | "CBC" | "GCM"
+    std::string allowed_ips;                  // space-separated
+    std::vector<std::uint8_t> signer_cert;    // DER
 };
 
 struct issuance_profile_row {

@@ -30,6 +30,16 @@ std::optional<device_row> read_device(SQLite::Statement& q) {
                       q.getColumn(4).getString()};
 }
 
+constexpr const char* k_app_columns = "SELECT id, org, app_key, app_secret_sealed FROM apps ";
+
+std::optional<app_row> read_app(SQLite::Statement& q) {
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    return app_row{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
+                   sql::get_blob(q.getColumn(3))};
+}
+
 } // namespace
 
 std::int64_t upsert_org(SQLite::Database& db, const std::string& org_id, bool* changed) {
@@ -40,21 +50,21 @@ std::int64_t upsert_org(SQLite::Database& db, const std::string& org_id, bool* c
 }
 
 std::int64_t upsert_app(SQLite::Database& db, std::int64_t org, const std::string& app_key,
-                        const std::string& app_secret, bool* changed) {
+                        const std::vector<std::uint8_t>& app_secret_sealed, bool* changed) {
     const auto bind_key = [&](SQLite::Statement& q) { q.bind(1, app_key); };
     const auto bind_all = [&](SQLite::Statement& q) {
         bind_key(q);
         q.bind(2, org);
-        q.bind(3, app_secret);
+        sql::bind_blob(q, 3, app_secret_sealed);
     };
-    return upsert(
-        db,
-        "INSERT INTO apps (app_key, org, app_secret) VALUES (?1, ?2, ?3) "
-        "ON CONFLICT (app_key) DO UPDATE SET org = excluded.org, "
-        "app_secret = excluded.app_secret "
-        "WHERE apps.org IS NOT excluded.org OR apps.app_secret IS NOT excluded.app_secret "
-        "RETURNING id",
-        bind_all, "SELECT id FROM apps WHERE app_key = ?1", bind_key, changed);
+    return upsert(db,
+                  "INSERT INTO apps (app_key, org, app_secret_sealed) VALUES (?1, ?2, ?3) "
+                  "ON CONFLICT (app_key) DO UPDATE SET org = excluded.org, "
+                  "app_secret_sealed = excluded.app_secret_sealed "
+                  "WHERE apps.org IS NOT excluded.org "
+                  "OR apps.app_secret_sealed IS NOT excluded.app_secret_sealed "
+                  "RETURNING id",
+                  bind_all, "SELECT id FROM apps WHERE app_key = ?1", bind_key, changed);
 }
 
 std::int64_t upsert_product(SQLite::Database& db, std::int64_t org, const std::string& product_key,
@@ -120,13 +130,15 @@ std::optional<org_row> find_org_by_id(SQLite::Database& db, std::int64_t id) {
 }
 
 std::optional<app_row> find_app(SQLite::Database& db, const std::string& app_key) {
-    SQLite::Statement q(db, "SELECT id, org, app_key, app_secret FROM apps WHERE app_key = ?");
+    SQLite::Statement q(db, std::string(k_app_columns) + "WHERE app_key = ?");
     q.bind(1, app_key);
-    if (!q.executeStep()) {
-        return std::nullopt;
-    }
-    return app_row{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString()};
+    return read_app(q);
+}
+
+std::optional<app_row> find_app_by_id(SQLite::Database& db, std::int64_t id) {
+    SQLite::Statement q(db, std::string(k_app_columns) + "WHERE id = ?");
+    q.bind(1, id);
+    return read_app(q);
 }
 
 std::optional<product_row> find_product_by_id(SQLite::Database& db, std::int64_t id) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace localca::storage {
 
@@ -17,7 +18,7 @@ struct app_row {
     std::int64_t id = 0;
     std::int64_t org = 0;
     std::string app_key;
-    std::string app_secret;
+    std::vector<std::uint8_t> app_secret_sealed; // ca::secret_box, context enos_app_secret_context
 };
 struct product_row {
     std::int64_t id = 0;
@@ -39,7 +40,8 @@ struct device_row {
 // (so seeding twice can say "nothing changed").
 std::int64_t upsert_org(SQLite::Database& db, const std::string& org_id, bool* changed = nullptr);
 std::int64_t upsert_app(SQLite::Database& db, std::int64_t org, const std::string& app_key,
-                        const std::string& app_secret, bool* changed = nullptr);
+                        const std::vector<std::uint8_t>& app_secret_sealed,
+                        bool* changed = nullptr);
 std::int64_t upsert_product(SQLite::Database& db, std::int64_t org, const std::string& product_key,
                             bool bi_directional_auth, std::int64_t max_valid_day,
                             bool* changed = nullptr);
@@ -50,6 +52,7 @@ std::int64_t upsert_device(SQLite::Database& db, std::int64_t org, std::int64_t 
 std::optional<org_row> find_org(SQLite::Database& db, const std::string& org_id);
 std::optional<org_row> find_org_by_id(SQLite::Database& db, std::int64_t id);
 std::optional<app_row> find_app(SQLite::Database& db, const std::string& app_key);
+std::optional<app_row> find_app_by_id(SQLite::Database& db, std::int64_t id);
 std::optional<product_row> find_product_by_id(SQLite::Database& db, std::int64_t id);
 std::optional<device_row> find_device_by_asset(SQLite::Database& db, std::int64_t org,
                                                const std::string& asset_id);

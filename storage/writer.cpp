@@ -23,6 +23,30 @@ bool in_transaction(SQLite::Database& db) {
     return sqlite3_get_autocommit(db.getHandle()) == 0;
 }
 
+// The storage itself failed (full disk, I/O error, read-only or vanished file...), not the job's
+// logic. SQLite may or may not have rolled the transaction back by itself after these, and
+// recommends a ROLLBACK either way: the whole group fails rather than committing the others.
+bool storage_failure(const std::exception_ptr& failure) {
+    try {
+        std::rethrow_exception(failure);
+    } catch (const SQLite::Exception& e) {
+        switch (e.getErrorCode() & 0xff) {
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_READONLY:
+        case SQLITE_CANTOPEN:
+        case SQLITE_NOMEM:
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB:
+            return true;
+        default:
+            return false;
+        }
+    } catch (...) {
+        return false;
+    }
+}
+
 void report_completion_failure(const char* what) {
     // A completion belongs to the caller and must not throw; if it does, losing the writer thread
     // would stop every later write, so we only say it on stderr.
@@ -137,9 +161,10 @@ void writer::commit_group(std::deque<item>& group) {
                 any_succeeded = true;
                 continue;
             }
-            if (!in_transaction(db)) {
-                // SQLite rolled the whole transaction back (an I/O error, a full disk...): the
-                // earlier jobs' writes are gone too, so the whole group fails with this error.
+            if (!in_transaction(db) || storage_failure(failures[i])) {
+                // SQLite rolled the whole transaction back (an I/O error, a full disk...), or
+                // will be told to below: the earlier jobs' writes are gone too, so the whole
+                // group fails with this error.
                 std::rethrow_exception(failures[i]);
             }
             db.exec("ROLLBACK TO job");

@@ -35,7 +35,7 @@ int cmd_audit(const arguments& args) {
         }
     }
     // No data-dir lock: the server may be running; we only read (the store migrates an older
-    // database, which only adds the empty audit table).
+    // database, which adds tables and moves clear secrets aside to be sealed at the next start).
     storage::store store(storage_options(dir));
     auto& db = store.reader();
     if (pos[0] == "tail") {

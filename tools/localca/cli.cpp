@@ -21,6 +21,7 @@ commands:
   restore restore a backup into a new or empty data dir
   emca    officer actions on emCA requests held for manual authorization
   audit   verify the tamper-evident audit log, or print its last entries
+  rotate-passphrase  re-encrypt the CA keys and stored secrets under a new passphrase
 
   localca <command> --help   shows the options of a command
   localca --version          prints the version
@@ -108,6 +109,20 @@ options:
   -n N               number of entries for tail (default 10)
 )";
 
+constexpr const char* k_rotate_help =
+    R"(usage: LOCALCA_NEW_CA_PASSPHRASE=NEW localca rotate-passphrase --data-dir DIR
+
+With the server stopped, re-encrypts both CA key files and re-wraps the sealing key of the
+secrets stored in the database (EnOS app secrets, emCA AES keys) from the current passphrase
+($LOCALCA_CA_PASSPHRASE, or the developer-mode DIR/ca/passphrase file, which is then removed) to
+$LOCALCA_NEW_CA_PASSPHRASE. What is already under the new passphrase is left alone, so an
+interrupted rotation is finished by running the same command again. Afterwards start the server
+with LOCALCA_CA_PASSPHRASE=NEW.
+
+options:
+  --data-dir DIR     data directory (required)
+)";
+
 struct command {
     const char* name;
     const char* help;
@@ -129,6 +144,7 @@ const command k_commands[] = {
     {"restore", k_restore_help, {"--data-dir"}, 1, cmd_restore},
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
     {"audit", k_audit_help, {"--data-dir", "-n"}, 1, cmd_audit},
+    {"rotate-passphrase", k_rotate_help, {"--data-dir"}, 0, cmd_rotate_passphrase},
 };
 
 // Parses "--name value", "--name=value"; anything unknown is a usage error.

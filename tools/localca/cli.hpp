@@ -25,5 +25,6 @@ int cmd_backup(const arguments& args);
 int cmd_restore(const arguments& args);
 int cmd_emca(const arguments& args); // officer actions: pending | approve | reject
 int cmd_audit(const arguments& args); // audit log: verify | tail
+int cmd_rotate_passphrase(const arguments& args);
 
 } // namespace localca::tools

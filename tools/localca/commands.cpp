@@ -109,7 +109,8 @@ int cmd_seed(const arguments& args) {
     const auto data = parse_seed(ss.str()); // validates everything before touching the dir
     auto store = open_store(dir, c);
     ensure_initialised(dir, *store, c);
-    const auto report = apply_seed(*store, data);
+    const ca::engine engine(dir, *store, c.ca); // the sealing key of the secrets
+    const auto report = apply_seed(*store, data, engine.secrets());
     if (report.inserted_or_changed == 0) {
         std::cout << "seed " << args.positional[0] << ": nothing changed (" << report.unchanged
                   << " rows already up to date)\n";
@@ -132,6 +133,10 @@ int cmd_serve(const arguments& args) {
     sigaddset(&signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
+    // A write past RLIMIT_FSIZE (a file-size quota, or how the tests fill the "disk") must fail
+    // with EFBIG like a full disk, which SQLite turns into an error the writer recovers from;
+    // SIGXFSZ's default action would kill the server instead.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     std::filesystem::create_directories(dir);
     data_dir_lock lock(dir);
@@ -141,7 +146,7 @@ int cmd_serve(const arguments& args) {
     }
     ca::engine engine(dir, *store, c.ca);
 
-    ca::registry registry(*store);
+    ca::registry registry(*store, engine.secrets());
 
     server::router routes;
     server::pki::personality pki(engine, server::pki::options{c.pki.token});

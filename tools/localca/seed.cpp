@@ -96,7 +96,8 @@ seed_data parse_seed(std::string_view text) {
     return data;
 }
 
-seed_report apply_seed(storage::store& store, const seed_data& data) {
+seed_report apply_seed(storage::store& store, const seed_data& data,
+                       const ca::secret_box& secrets) {
     seed_report report;
     store.writer().run([&](SQLite::Database& db) {
         report = {};
@@ -108,12 +109,17 @@ seed_report apply_seed(storage::store& store, const seed_data& data) {
             const auto org_id = storage::upsert_org(db, org.org_id, &changed);
             count(changed);
             for (const auto& app : org.apps) {
-                if (auto existing = storage::find_app(db, app.app_key);
-                    existing && existing->org != org_id) {
+                const auto existing = storage::find_app(db, app.app_key);
+                if (existing && existing->org != org_id) {
                     throw std::runtime_error("appKey '" + app.app_key +
                                              "' already belongs to another org");
                 }
-                storage::upsert_app(db, org_id, app.app_key, app.app_secret, &changed);
+                const auto* secret = reinterpret_cast<const std::uint8_t*>(app.app_secret.data());
+                const auto sealed =
+                    ca::reseal(secrets, existing ? &existing->app_secret_sealed : nullptr,
+                               std::span(secret, app.app_secret.size()),
+                               ca::enos_app_secret_context(app.app_key));
+                storage::upsert_app(db, org_id, app.app_key, sealed, &changed);
                 count(changed);
             }
             for (const auto& prod : org.products) {
@@ -135,7 +141,7 @@ seed_report apply_seed(storage::store& store, const seed_data& data) {
                 }
             }
         }
-        apply_seed_emca(db, data.emca, count);
+        apply_seed_emca(db, data.emca, secrets, count);
         apply_seed_foundry(db, data.foundry, count);
         ca::audit_event e; // the seed load, in its own transaction
         e.actor = "cli";

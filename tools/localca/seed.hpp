@@ -55,8 +55,9 @@ struct seed_report {
     int unchanged = 0;           // rows already as in the file
 };
 
-// Upserts everything in one writer transaction. A conflict with rows already in the database
-// (e.g. an assetId used by another device of the org) throws std::runtime_error and writes nothing.
-seed_report apply_seed(storage::store& store, const seed_data& data);
+// Upserts everything in one writer transaction, secrets sealed by `secrets` (the engine's). A
+// conflict with rows already in the database (e.g. an assetId used by another device of the org)
+// throws std::runtime_error and writes nothing.
+seed_report apply_seed(storage::store& store, const seed_data& data, const ca::secret_box& secrets);
 
 } // namespace localca::tools

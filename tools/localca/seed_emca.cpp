@@ -45,7 +45,7 @@ seed_emca_user parse_user(const json_node& u) {
     if (!key || key->size() != ca::k_aes_key_bytes) {
         u.at("aesKey").fail("must be the Base64 of 32 bytes");
     }
-    row.aes_key = *key;
+    out.aes_key = *key;
     row.aes_mode = "ECB";
     if (auto m = u.find("aesMode")) {
         const auto mode = ca::parse_aes_mode(m->as_string());
@@ -158,7 +158,7 @@ seed_emca parse_seed_emca(const json_node& n) {
     return out;
 }
 
-void apply_seed_emca(SQLite::Database& db, const seed_emca& data,
+void apply_seed_emca(SQLite::Database& db, const seed_emca& data, const ca::secret_box& secrets,
                      const std::function<void(bool)>& count) {
     for (const auto& u : data.users) {
         if (auto other = storage::find_api_user_by_key(db, u.row.api_key);
@@ -172,6 +172,8 @@ void apply_seed_emca(SQLite::Database& db, const seed_emca& data,
         row.password_hash = existing && ca::verify_password(u.password, existing->password_hash)
                                 ? existing->password_hash
                                 : ca::hash_password(u.password);
+        row.aes_key_sealed = ca::reseal(secrets, existing ? &existing->aes_key_sealed : nullptr,
+                                        u.aes_key, ca::emca_aes_key_context(row.user_name));
         bool changed = false;
         storage::upsert_api_user(db, row, &changed);
         count(changed);

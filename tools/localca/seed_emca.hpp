@@ -13,6 +13,7 @@
 //
 // userName, emKey and profileId are unique. The password is stored as an Argon2id hash; seeding
 // the same password again keeps the stored hash, so a second run changes nothing.
+#include "ca/secret_box.hpp"
 #include "storage/api_user_repository.hpp"
 #include "tools/localca/json_reader.hpp"
 
@@ -25,8 +26,9 @@
 namespace localca::tools {
 
 struct seed_emca_user {
-    storage::api_user_row row; // password_hash empty: computed when applied
+    storage::api_user_row row; // password_hash and aes_key_sealed empty: computed when applied
     std::string password;
+    std::vector<std::uint8_t> aes_key; // 32 bytes, sealed when applied
 };
 
 struct seed_emca {
@@ -37,9 +39,10 @@ struct seed_emca {
 // Validates the section (json_error naming the path of the first problem).
 seed_emca parse_seed_emca(const json_node& n);
 
-// Upserts inside the seed's transaction; count(changed) per row. A conflict with rows already in
-// the database (an emKey of another user) throws std::runtime_error.
-void apply_seed_emca(SQLite::Database& db, const seed_emca& data,
+// Upserts inside the seed's transaction, AES keys sealed by `secrets`; count(changed) per row.
+// A conflict with rows already in the database (an emKey of another user) throws
+// std::runtime_error.
+void apply_seed_emca(SQLite::Database& db, const seed_emca& data, const ca::secret_box& secrets,
                      const std::function<void(bool)>& count);
 
 } // namespace localca::tools

@@ -18,6 +18,7 @@ namespace {
 struct token_fixture {
     localca::test::temp_dir dir;
     std::unique_ptr<storage::store> store;
+    localca::ca::secret_box secrets{std::vector<std::uint8_t>(32, 3)};
     std::unique_ptr<localca::ca::registry> registry;
     enos::options opts;
 
@@ -26,13 +27,15 @@ struct token_fixture {
         o.path = dir / "t.db";
         store = std::make_unique<storage::store>(o);
         set_secret("sk-1");
-        registry = std::make_unique<localca::ca::registry>(*store);
+        registry = std::make_unique<localca::ca::registry>(*store, secrets);
         opts.token_key = std::vector<unsigned char>(32, 7);
     }
     void set_secret(const std::string& secret) {
         store->writer().run([&](SQLite::Database& db) {
             const auto org = storage::upsert_org(db, "o1");
-            storage::upsert_app(db, org, "ak-1", secret);
+            storage::upsert_app(db, org, "ak-1",
+                                localca::ca::seal_text(
+                                    secrets, secret, localca::ca::enos_app_secret_context("ak-1")));
         });
     }
     static std::string ts(std::int64_t offset_ms = 0) {

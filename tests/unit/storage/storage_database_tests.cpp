@@ -138,8 +138,9 @@ BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
     auto db = open_connection(file_options(dir));
     migrate(*db);
     // No org 42: the foreign key must reject the app.
-    BOOST_CHECK_THROW(db->exec("INSERT INTO apps (org, app_key, app_secret) VALUES (42, 'k', 's')"),
-                      SQLite::Exception);
+    BOOST_CHECK_THROW(
+        db->exec("INSERT INTO apps (org, app_key, app_secret_sealed) VALUES (42, 'k', x'00')"),
+        SQLite::Exception);
     BOOST_TEST(db->execAndGet("SELECT count(*) FROM apps").getInt() == 0);
 }
 

@@ -10,7 +10,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
+#include <csignal>
+#include <filesystem>
 #include <future>
 #include <latch>
 #include <mutex>
@@ -80,6 +85,29 @@ public:
 private:
     std::mutex m_mutex;
     std::vector<std::string> m_events;
+};
+
+// Lowers this process's RLIMIT_FSIZE (soft) for the scope: a write that grows a file past it
+// fails with EFBIG, as on a full disk. SIGXFSZ is ignored meanwhile, as the server does.
+class file_size_limit {
+public:
+    explicit file_size_limit(rlim_t bytes) {
+        ::getrlimit(RLIMIT_FSIZE, &m_old);
+        m_old_handler = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit lowered = m_old;
+        lowered.rlim_cur = bytes;
+        ::setrlimit(RLIMIT_FSIZE, &lowered);
+    }
+    ~file_size_limit() {
+        ::setrlimit(RLIMIT_FSIZE, &m_old);
+        std::signal(SIGXFSZ, m_old_handler);
+    }
+    file_size_limit(const file_size_limit&) = delete;
+    file_size_limit& operator=(const file_size_limit&) = delete;
+
+private:
+    rlimit m_old{};
+    void (*m_old_handler)(int) = SIG_DFL;
 };
 
 std::string message_of(std::exception_ptr e) {
@@ -350,6 +378,48 @@ BOOST_FIXTURE_TEST_CASE(lock_held_past_the_busy_timeout_fails_the_group_only, wr
     w.run([](SQLite::Database& db) { insert_org(db, "later"); });
     BOOST_TEST(count_orgs("org_id = 'blocked'") == 0);
     BOOST_TEST(count_orgs("org_id = 'later'") == 1);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recovers, writer_fixture) {
+    writer w(opts);
+    w.run([](SQLite::Database& db) { insert_org(db, "before"); });
+    const auto file = opts.path.string();
+    const auto largest =
+        std::max(std::filesystem::file_size(file), std::filesystem::file_size(file + "-wal"));
+
+    std::vector<std::exception_ptr> results(3);
+    std::latch done(3);
+    {
+        const file_size_limit full(largest);
+        gate g;
+        w.submit(g.job(), nullptr);
+        g.wait_entered();
+        // Together far more than the WAL holds, so its COMMIT must grow a file past the limit.
+        for (int i = 0; i < 3; ++i) {
+            w.submit([i](SQLite::Database& db) { insert_org(db, std::string(300000, 'a' + i)); },
+                     [&, i](std::exception_ptr e) {
+                         results[i] = e;
+                         done.count_down();
+                     });
+        }
+        g.open();
+        done.wait();
+    }
+    for (const auto& r : results) {
+        BOOST_REQUIRE(r);
+        try {
+            std::rethrow_exception(r);
+        } catch (const SQLite::Exception& e) {
+            const int code = e.getErrorCode() & 0xff;
+            BOOST_TEST((code == SQLITE_IOERR || code == SQLITE_FULL), e.what());
+        }
+    }
+    // Space again: the same writer commits, and nothing of the failed group is there.
+    w.run([](SQLite::Database& db) { insert_org(db, "after"); });
+    BOOST_TEST(count_orgs("length(org_id) > 1000") == 0);
+    BOOST_TEST(count_orgs("org_id IN ('before', 'after')") == 2);
+    auto db = open_connection(opts);
+    BOOST_TEST(db->execAndGet("PRAGMA integrity_check").getString() == "ok");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -75,17 +75,24 @@ BOOST_AUTO_TEST_CASE(apply_hashes_and_is_idempotent) {
     localca::storage::options o;
     o.path = dir / "t.db";
     localca::storage::store store(o);
-    const auto first = tools::apply_seed(store, tools::parse_seed(seed_text(cert)));
+    const localca::ca::secret_box secrets(std::vector<std::uint8_t>(32, 9));
+    const auto first = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets);
     BOOST_TEST(first.inserted_or_changed == 2);
     const auto user = localca::storage::find_api_user(store.reader(), "app1");
     BOOST_TEST_REQUIRE(user.has_value());
     BOOST_TEST(user->password_hash.find("secret") == std::string::npos);
     BOOST_TEST(localca::ca::verify_password("secret", user->password_hash));
     BOOST_TEST(user->aes_mode == "ECB");
-    BOOST_TEST(user->aes_key.size() == 32u);
-    const auto second = tools::apply_seed(store, tools::parse_seed(seed_text(cert)));
+    const auto aes_key =
+        secrets.open(user->aes_key_sealed, localca::ca::emca_aes_key_context("app1"));
+    BOOST_TEST_REQUIRE(aes_key.size() == 32u);
+    for (std::size_t i = 0; i < aes_key.size(); ++i) { // the Base64 of bytes 0..31
+        BOOST_TEST(aes_key[i] == i);
+    }
+    const auto second = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets);
     BOOST_TEST(second.inserted_or_changed == 0);
-    const auto changed = tools::apply_seed(store, tools::parse_seed(seed_text(cert, "other")));
+    const auto changed =
+        tools::apply_seed(store, tools::parse_seed(seed_text(cert, "other")), secrets);
     BOOST_TEST(changed.inserted_or_changed == 1);
     BOOST_TEST(localca::ca::verify_password(
         "other", localca::storage::find_api_user(store.reader(), "app1")->password_hash));

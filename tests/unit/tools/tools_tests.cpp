@@ -136,20 +136,26 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
     localca::storage::options o;
     o.path = dir / "t.db";
     localca::storage::store store(o);
+    const localca::ca::secret_box secrets(std::vector<std::uint8_t>(32, 5));
     const auto data = tools::parse_seed(R"({"enos": {"orgs": [{"orgId": "o1",
         "apps": [{"appKey": "ak-1", "appSecret": "sk-1"}],
         "products": [{"productKey": "pk1", "biDirectionalAuth": true, "maxValidDay": 3650,
         "devices": [{"deviceKey": "dk1", "assetId": "asset1"}]}]}]}})");
-    auto first = tools::apply_seed(store, data);
+    auto first = tools::apply_seed(store, data, secrets);
     BOOST_TEST(first.inserted_or_changed == 4);
-    auto second = tools::apply_seed(store, data);
+    auto second = tools::apply_seed(store, data, secrets);
     BOOST_TEST(second.inserted_or_changed == 0);
     BOOST_TEST(second.unchanged == 4);
+    // Sealed, and under the app's own context.
+    const auto app = localca::storage::find_app(store.reader(), "ak-1");
+    BOOST_TEST_REQUIRE(app.has_value());
+    BOOST_TEST(localca::ca::open_text(secrets, app->app_secret_sealed,
+                                      localca::ca::enos_app_secret_context("ak-1")) == "sk-1");
     // A device of another product claiming asset1: refused, and the new product is not written.
     const auto clash = tools::parse_seed(R"({"enos": {"orgs": [{"orgId": "o1",
         "products": [{"productKey": "pk2", "biDirectionalAuth": true, "maxValidDay": 1,
         "devices": [{"deviceKey": "dk9", "assetId": "asset1"}]}]}]}})");
-    BOOST_CHECK_THROW(tools::apply_seed(store, clash), std::runtime_error);
+    BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets), std::runtime_error);
     auto& db = store.reader();
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM products").getInt() == 1);
 }
