@@ -4,8 +4,8 @@
 
 #include <botan/asn1_obj.h>
 #include <botan/base64.h>
-#include <botan/der_enc.h>
 #include <botan/ber_dec.h>
+#include <botan/der_enc.h>
 #include <botan/ecdsa.h>
 #include <botan/hash.h>
 #include <botan/pubkey.h>
@@ -109,7 +109,9 @@ private:
     std::size_t m_pos = 0;
 };
 
-std::vector<std::uint8_t> to_vector(bytes b) { return {b.begin(), b.end()}; }
+std::vector<std::uint8_t> to_vector(bytes b) {
+    return {b.begin(), b.end()};
+}
 
 Botan::OID decode_oid(const der_element& e) {
     // Botan 2.19 ignores the continuation bit of the last byte, so two encodings would give the
@@ -323,7 +325,9 @@ std::vector<std::uint8_t> sha256(bytes data) {
     return {out.begin(), out.end()};
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 // PEM (either label, LF or CRLF) or DER to DER.
 std::vector<std::uint8_t> to_der(std::string_view in) {
@@ -385,8 +389,8 @@ parsed_request parse_request(bytes der) {
     der_reader r(request.value);
     parsed_request p;
     p.info = r.expect(0x30, "CertificationRequestInfo");
-    p.signature_algorithm = decode_algorithm(r.expect(0x30, "signatureAlgorithm"),
-                                             "signatureAlgorithm");
+    p.signature_algorithm =
+        decode_algorithm(r.expect(0x30, "signatureAlgorithm"), "signatureAlgorithm");
     auto signature = r.expect(0x03, "signature");
     r.expect_end("signature");
     if (signature.value.empty() || signature.value[0] != 0) {
@@ -534,6 +538,20 @@ result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authorit
     sk.spki_der = cert.subject_public_key_info();
     sk.spki_sha256 = sha256(sk.spki_der);
     sk.key = std::move(key);
+    return sk;
+}
+
+subject_key subject_key_for(const Botan::RSA_PrivateKey& key, const std::string& cn) {
+    subject_key sk;
+    Botan::X509_DN dn;
+    dn.add_attribute(Botan::OID("2.5.4.3"), Botan::ASN1_String(cn, Botan::UTF8_STRING));
+    Botan::DER_Encoder(sk.subject_der).encode(dn);
+    sk.subject = dn;
+    sk.cn = cn;
+    auto public_key = std::make_shared<const Botan::RSA_PublicKey>(key.get_n(), key.get_e());
+    sk.spki_der = Botan::X509::BER_encode(*public_key);
+    sk.spki_sha256 = sha256(sk.spki_der);
+    sk.key = std::move(public_key);
     return sk;
 }
 
