@@ -17,6 +17,7 @@
 
 using namespace localca::server;
 using namespace std::chrono_literals;
+using localca::test::error_of;
 using localca::test::must_run;
 using localca::test::read_file;
 using localca::test::temp_dir;
@@ -28,15 +29,6 @@ void make_certificate(const temp_dir& dir, const std::string& stem) {
     must_run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "
              "/CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -days 1 -keyout " +
              (dir / (stem + ".key")).string() + " -out " + (dir / (stem + ".crt")).string());
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
 }
 
 struct tls_server {

@@ -10,19 +10,11 @@
 
 #include <fstream>
 
+using localca::test::error_of;
 using localca::test::temp_dir;
 namespace tools = localca::tools;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
-}
 
 tools::config config_from(const temp_dir& dir, const std::string& text) {
     const auto p = dir / "config.json";
