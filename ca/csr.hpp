@@ -6,7 +6,10 @@
 #include "ca/errc.hpp"
 #include "ca/subject_key.hpp"
 
+#include <botan/rsa.h>
 #include <botan/x509cert.h>
+
+#include <string>
 
 #include <string_view>
 
@@ -24,5 +27,9 @@ status check_key(const Botan::Public_Key& key, authority_kind kind);
 // The subject (byte for byte) and public key of an existing certificate, for renewal without a
 // CSR; the key must pass check_key() for the authority (key_not_allowed otherwise).
 result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authority_kind kind);
+
+// Subject "CN=<cn>" (UTF8String) and the public half of a key the server generated itself
+// (managed certificates, LocalCA's own TLS certificate).
+subject_key subject_key_for(const Botan::RSA_PrivateKey& key, const std::string& cn);
 
 } // namespace localca::ca

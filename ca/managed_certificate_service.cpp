@@ -1,13 +1,12 @@
 #include "ca/managed_certificate_service.hpp"
 
+#include "ca/csr.hpp"
 #include "ca/fingerprint.hpp"
 #include "ca/topic_filter.hpp"
 #include "ca/unix_time.hpp"
 #include "storage/account_repository.hpp"
 
-#include <botan/der_enc.h>
 #include <botan/pem.h>
-#include <botan/x509_key.h>
 
 #include <future>
 
@@ -45,21 +44,6 @@ std::string random_uuid() {
         out += hex[b[i] & 0x0F];
     }
     return out;
-}
-
-// Subject "CN=<cn>" (UTF8String, as AWS IoT encodes it) and the public half of a generated key.
-subject_key subject_for(const Botan::RSA_PrivateKey& key, const std::string& cn) {
-    subject_key sk;
-    Botan::X509_DN dn;
-    dn.add_attribute(Botan::OID("2.5.4.3"), Botan::ASN1_String(cn, Botan::UTF8_STRING));
-    Botan::DER_Encoder(sk.subject_der).encode(dn);
-    sk.subject = dn;
-    sk.cn = cn;
-    const Botan::RSA_PublicKey public_key(key.get_n(), key.get_e());
-    sk.spki_der = Botan::X509::BER_encode(public_key);
-    sk.spki_sha256 = sha256(sk.spki_der.data(), sk.spki_der.size());
-    sk.key_kind = authority_kind::rsa;
-    return sk;
 }
 
 managed_certificate to_managed(const storage::managed_certificate_row& row) {
@@ -112,7 +96,7 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     try {
         const auto key = m_keys.take();
         issue.authority = authority_kind::rsa;
-        issue.subject = subject_for(*key, req.common_name.value_or(random_uuid()));
+        issue.subject = subject_key_for(*key, req.common_name.value_or(random_uuid()));
         issue.profile = req.profile;
         issue.audit = req.audit;
         out.private_key_pem = Botan::PEM_Code::encode(key->private_key_bits(), "RSA PRIVATE KEY");

@@ -6,6 +6,8 @@
 #include <botan/hash.h>
 #include <botan/x509_ca.h>
 
+#include <arpa/inet.h>
+#include <optional>
 #include <stdexcept>
 
 namespace localca::ca {
@@ -28,30 +30,96 @@ std::vector<std::uint8_t> key_identifier(const std::vector<std::uint8_t>& spki_d
     return {id.begin(), id.end()};
 }
 
-// The DER of a cRLDistributionPoints extension (SEQUENCE { OID, OCTET STRING }) with one
-// distribution point whose fullName is the URI. Botan 2.19 can decode this extension but throws
-// Not_Implemented when asked to encode it, hence the manual encoding.
+// The DER of one extension (SEQUENCE { OID, OCTET STRING value }), not critical.
+std::vector<std::uint8_t> raw_extension(const char* oid, const std::vector<std::uint8_t>& value) {
+    std::vector<std::uint8_t> extension;
+    Botan::DER_Encoder(extension)
+        .start_cons(Botan::SEQUENCE)
+        .encode(Botan::OID(oid))
+        .encode(value, Botan::OCTET_STRING)
+        .end_cons();
+    return extension;
+}
+
+// A cRLDistributionPoints extension with one distribution point whose fullName is the URI.
+// Botan 2.19 can decode this extension but throws Not_Implemented when asked to encode it,
+// hence the manual encoding.
 std::vector<std::uint8_t> crl_distribution_points(const std::string& uri) {
     const auto cs = Botan::ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED);
     std::vector<std::uint8_t> value;
     Botan::DER_Encoder(value)
-        .start_cons(Botan::SEQUENCE)                 // CRLDistributionPoints
-        .start_cons(Botan::SEQUENCE)                 //   DistributionPoint
-        .start_cons(Botan::ASN1_Tag(0), cs)          //     distributionPoint [0]
-        .start_cons(Botan::ASN1_Tag(0), cs)          //       fullName [0] GeneralNames
+        .start_cons(Botan::SEQUENCE)        // CRLDistributionPoints
+        .start_cons(Botan::SEQUENCE)        //   DistributionPoint
+        .start_cons(Botan::ASN1_Tag(0), cs) //     distributionPoint [0]
+        .start_cons(Botan::ASN1_Tag(0), cs) //       fullName [0] GeneralNames
         .add_object(Botan::ASN1_Tag(6), Botan::CONTEXT_SPECIFIC,
                     reinterpret_cast<const std::uint8_t*>(uri.data()), uri.size()) // URI [6]
         .end_cons()
         .end_cons()
         .end_cons()
         .end_cons();
-    std::vector<std::uint8_t> extension;
-    Botan::DER_Encoder(extension)
-        .start_cons(Botan::SEQUENCE)
-        .encode(Botan::OID("2.5.29.31"))
-        .encode(value, Botan::OCTET_STRING)
-        .end_cons();
-    return extension;
+    return raw_extension("2.5.29.31", value);
+}
+
+// The 4 or 16 bytes of an IPv4 / IPv6 address in text form; nullopt if it is neither.
+std::optional<std::vector<std::uint8_t>> ip_bytes(const std::string& text) {
+    std::uint8_t buf[16];
+    if (::inet_pton(AF_INET, text.c_str(), buf) == 1) {
+        return std::vector<std::uint8_t>(buf, buf + 4);
+    }
+    if (::inet_pton(AF_INET6, text.c_str(), buf) == 1) {
+        return std::vector<std::uint8_t>(buf, buf + 16);
+    }
+    return std::nullopt;
+}
+
+bool valid_dns_name(const std::string& name) {
+    if (name.empty() || name.size() > 253) {
+        return false;
+    }
+    std::size_t start = 0;
+    for (;;) {
+        const auto dot = name.find('.', start);
+        const auto label = name.substr(start, dot == std::string::npos ? dot : dot - start);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+            return false;
+        }
+        for (const char c : label) {
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        if (dot == std::string::npos) {
+            return true;
+        }
+        start = dot + 1;
+    }
+}
+
+// A subjectAltName extension: dNSName [2] IA5String and iPAddress [7] OCTET STRING entries.
+// Encoded here because Botan 2.19 encodes IPv4 addresses only.
+std::vector<std::uint8_t> subject_alt_name(const certificate_profile& profile) {
+    std::vector<std::uint8_t> names;
+    Botan::DER_Encoder enc(names);
+    for (const auto& dns : profile.dns_names) {
+        if (!valid_dns_name(dns)) {
+            throw std::invalid_argument("not a DNS name: '" + dns + "'");
+        }
+        enc.add_object(Botan::ASN1_Tag(2), Botan::CONTEXT_SPECIFIC,
+                       reinterpret_cast<const std::uint8_t*>(dns.data()), dns.size());
+    }
+    for (const auto& ip : profile.ip_addresses) {
+        const auto bytes = ip_bytes(ip);
+        if (!bytes) {
+            throw std::invalid_argument("not an IP address: '" + ip + "'");
+        }
+        enc.add_object(Botan::ASN1_Tag(7), Botan::CONTEXT_SPECIFIC, *bytes);
+    }
+    std::vector<std::uint8_t> value;
+    Botan::DER_Encoder(value).start_cons(Botan::SEQUENCE).raw_bytes(names).end_cons();
+    return raw_extension("2.5.29.17", value);
 }
 
 } // namespace
@@ -66,6 +134,31 @@ std::string crl_url(const std::string& public_base_url, authority_kind kind) {
 
 certificate_profile device_profile() {
     return certificate_profile{};
+}
+
+bool valid_server_name(const std::string& name) {
+    return ip_bytes(name).has_value() || valid_dns_name(name);
+}
+
+certificate_profile server_profile(const std::vector<std::string>& names) {
+    if (names.empty()) {
+        throw std::invalid_argument("a server certificate needs at least one name");
+    }
+    certificate_profile p;
+    p.name = "server";
+    p.basic_constraints_critical = true;
+    p.key_usage = Botan::Key_Constraints(Botan::DIGITAL_SIGNATURE | Botan::KEY_ENCIPHERMENT);
+    p.extended_key_usage = {Botan::OID("1.3.6.1.5.5.7.3.1")}; // id-kp-serverAuth
+    for (const auto& name : names) {
+        if (ip_bytes(name)) {
+            p.ip_addresses.push_back(name);
+        } else if (valid_dns_name(name)) {
+            p.dns_names.push_back(name);
+        } else {
+            throw std::invalid_argument("not a DNS name or IP address: '" + name + "'");
+        }
+    }
+    return p;
 }
 
 Botan::Extensions device_extensions(const authority& ca, const subject_key& sk,
@@ -83,17 +176,20 @@ Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
         known.add(new Botan::Cert_Extension::Key_Usage(*profile.key_usage), true);
     }
     if (!profile.extended_key_usage.empty()) {
-        known.add(new Botan::Cert_Extension::Extended_Key_Usage(profile.extended_key_usage),
-                  false);
+        known.add(new Botan::Cert_Extension::Extended_Key_Usage(profile.extended_key_usage), false);
     }
     known.add(new Botan::Cert_Extension::Subject_Key_ID(key_identifier(sk.spki_der)), false);
     known.add(new Botan::Cert_Extension::Authority_Key_ID(ca.cert().subject_key_id()), false);
 
     // Botan::Extensions keeps the encoding of extensions it decoded and writes it back as is, so
-    // decoding our list (the known ones plus the hand-encoded CRL DP) yields an object that
+    // decoding our list (the known ones plus the hand-encoded SAN and CRL DP) yields an object that
     // make_cert() encodes exactly as built here.
     std::vector<std::uint8_t> list;
     Botan::DER_Encoder(list).encode(known);
+    if (!profile.dns_names.empty() || !profile.ip_addresses.empty()) {
+        const auto san = subject_alt_name(profile);
+        list.insert(list.end(), san.begin(), san.end());
+    }
     const auto dp = crl_distribution_points(crl_url(public_base_url, ca.kind()));
     list.insert(list.end(), dp.begin(), dp.end());
     std::vector<std::uint8_t> sequence;
@@ -104,9 +200,8 @@ Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
     return extensions;
 }
 
-std::chrono::system_clock::time_point device_not_after(const authority& ca,
-                                                       std::chrono::system_clock::time_point nb,
-                                                       std::int64_t days) {
+std::chrono::system_clock::time_point
+device_not_after(const authority& ca, std::chrono::system_clock::time_point nb, std::int64_t days) {
     const auto root_end = std::chrono::system_clock::time_point(
         std::chrono::seconds(static_cast<std::int64_t>(ca.cert().not_after().time_since_epoch())));
     if (nb >= root_end || days <= 0) {

@@ -28,11 +28,27 @@ struct certificate_profile {
     std::vector<Botan::OID> extended_key_usage;
     // true: notAfter = the root's notAfter whatever validity was asked for (AWS IoT style).
     bool until_root_expiry = false;
+    // subjectAltName (not critical) when either is non-empty: dNSName entries, and iPAddress
+    // entries in text form ("127.0.0.1", "::1"; an invalid one makes profile_extensions throw).
+    std::vector<std::string> dns_names;
+    std::vector<std::string> ip_addresses;
 };
 
 // The device profile (matches EnOS-issued certificates): CA:FALSE not critical, SKI, AKI,
 // CRL distribution point; validity from the request.
 certificate_profile device_profile();
+
+// True for a name a server certificate may carry: an IPv4 / IPv6 address, or a DNS host name
+// (dot-separated labels of letters, digits and inner hyphens, at most 63 characters each and
+// 253 in all; a single label such as "localhost" is fine). No wildcards.
+bool valid_server_name(const std::string& name);
+
+// The TLS server profile (LocalCA's own HTTPS certificate): critical basicConstraints CA:FALSE,
+// critical keyUsage digitalSignature + keyEncipherment, extendedKeyUsage serverAuth, SKI, AKI,
+// CRL distribution point, subjectAltName with each name as iPAddress when it parses as an IP
+// address, else as dNSName. Throws std::invalid_argument for an empty list or a name that fails
+// valid_server_name().
+certificate_profile server_profile(const std::vector<std::string>& names);
 
 struct certificate_spec {
     std::int64_t serial = 0;
@@ -46,16 +62,15 @@ struct certificate_spec {
 Botan::Extensions device_extensions(const authority& ca, const subject_key& sk,
                                     const std::string& public_base_url);
 
-// The extensions of `profile`: basicConstraints CA:FALSE, keyUsage / extendedKeyUsage as the
-// profile says, SKI, AKI and the CRL distribution point of the authority.
+// The extensions of `profile`: basicConstraints CA:FALSE, keyUsage / extendedKeyUsage /
+// subjectAltName as the profile says, SKI, AKI and the CRL distribution point of the authority.
 Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
                                      const std::string& public_base_url,
                                      const certificate_profile& profile);
 
 // notAfter = not_before + days x 86400 s exactly, clamped to the root's notAfter.
-std::chrono::system_clock::time_point device_not_after(const authority& ca,
-                                                       std::chrono::system_clock::time_point nb,
-                                                       std::int64_t days);
+std::chrono::system_clock::time_point
+device_not_after(const authority& ca, std::chrono::system_clock::time_point nb, std::int64_t days);
 
 // Signs a certificate with X509_CA::make_cert (never sign_request, which copies CSR extensions).
 // Uses the calling thread's signer and RNG. Returns the DER.

@@ -4,6 +4,7 @@
 #include "server/core/log.hpp"
 #include "server/core/server_state.hpp"
 #include "server/core/session.hpp"
+#include "server/core/tls_context.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -84,9 +85,12 @@ struct http_server::impl {
     // Destroyed (joined) before ioc: finished handlers post to it.
     std::optional<net::thread_pool> workers;
     std::shared_ptr<server_state> state;
-    std::shared_ptr<listener> accept;
+    // Certificate of the HTTPS listener; shared with it, replaced by set_tls_certificate().
+    const std::shared_ptr<tls_context_slot> tls = std::make_shared<tls_context_slot>();
+    std::vector<std::shared_ptr<listener>> listeners;
     std::vector<std::thread> io_threads;
     std::atomic<unsigned short> port{0};
+    std::atomic<unsigned short> tls_port{0};
 
     std::mutex lifecycle_mutex;
     bool started = false;
@@ -105,14 +109,31 @@ void http_server::impl::start() {
     if (started || stop_requested) {
         throw std::logic_error("http_server::start called twice or after stop");
     }
-    const auto fail = [&](const std::string& reason) {
-        return std::runtime_error("cannot listen on " + opts.listen + ": " + reason);
+    if (opts.listen.empty() && opts.tls_listen.empty()) {
+        throw std::logic_error("http_server: neither a plain nor a TLS listen address");
+    }
+    if (!opts.tls_listen.empty() && !tls->get()) {
+        throw std::logic_error("http_server: TLS listener without a certificate");
+    }
+    struct planned {
+        std::string address;
+        bool secure;
+        tcp::endpoint endpoint;
     };
-    tcp::endpoint endpoint;
-    try {
-        endpoint = resolve(ioc, parse_listen_address(opts.listen));
-    } catch (const std::exception& e) {
-        throw fail(e.what());
+    std::vector<planned> plan;
+    const auto fail = [](const std::string& address, const std::string& reason) {
+        return std::runtime_error("cannot listen on " + address + ": " + reason);
+    };
+    const std::pair<std::string, bool> wanted[] = {{opts.listen, false}, {opts.tls_listen, true}};
+    for (const auto& [address, secure] : wanted) {
+        if (address.empty()) {
+            continue;
+        }
+        try {
+            plan.push_back({address, secure, resolve(ioc, parse_listen_address(address))});
+        } catch (const std::exception& e) {
+            throw fail(address, e.what());
+        }
     }
 
     workers.emplace(worker_count(opts.worker_threads));
@@ -124,19 +145,24 @@ void http_server::impl::start() {
             net::post(strand, [this] { check_drained(); });
         }
     };
-    accept = std::make_shared<listener>(strand, state);
-    try {
-        accept->open(endpoint);
-    } catch (const boost::system::system_error& e) {
-        accept.reset();
-        workers->join(); // idle: returns at once
-        workers.reset();
-        throw fail(e.code().message());
+    for (const auto& p : plan) {
+        auto l = std::make_shared<listener>(strand, state, p.secure ? tls : nullptr);
+        try {
+            l->open(p.endpoint);
+        } catch (const boost::system::system_error& e) {
+            listeners.clear(); // closes the acceptors already open
+            workers->join();   // idle: returns at once
+            workers.reset();
+            throw fail(p.address, e.code().message());
+        }
+        (p.secure ? tls_port : port) = l->port();
+        listeners.push_back(std::move(l));
     }
-    port = accept->port();
 
     work.emplace(ioc.get_executor());
-    accept->run();
+    for (const auto& l : listeners) {
+        l->run();
+    }
     const unsigned threads = std::max(1u, opts.io_threads);
     io_threads.reserve(threads);
     for (unsigned i = 0; i < threads; ++i) {
@@ -155,9 +181,13 @@ void http_server::impl::start() {
         });
     }
     started = true;
-    log::info("listening on " + endpoint.address().to_string() + ":" + std::to_string(port.load()) +
-              " (" + std::to_string(threads) + " network, " +
-              std::to_string(worker_count(opts.worker_threads)) + " worker threads)");
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        log::info(std::string("listening on ") + (plan[i].secure ? "https://" : "http://") +
+                  plan[i].endpoint.address().to_string() + ":" +
+                  std::to_string(listeners[i]->port()) + " (" + std::to_string(threads) +
+                  " network, " + std::to_string(worker_count(opts.worker_threads)) +
+                  " worker threads)");
+    }
 }
 
 void http_server::impl::stop(std::chrono::seconds grace) {
@@ -189,7 +219,9 @@ void http_server::impl::begin_stop(std::chrono::seconds grace) {
     stop_begun = true;
     log::info("stopping: no new connections; in-flight requests have " +
               std::to_string(grace.count()) + " s to finish");
-    accept->close();
+    for (const auto& l : listeners) {
+        l->close();
+    }
     grace_timer.expires_after(grace);
     grace_timer.async_wait([this](boost::system::error_code ec) {
         if (!ec) {
@@ -265,12 +297,20 @@ http_server::~http_server() {
     }
 }
 
+void http_server::set_tls_certificate(const std::string& chain_pem, const std::string& key_pem) {
+    m_impl->tls->set(make_tls_context(chain_pem, key_pem));
+}
+
 void http_server::start() {
     m_impl->start();
 }
 
 unsigned short http_server::port() const {
     return m_impl->port.load();
+}
+
+unsigned short http_server::tls_port() const {
+    return m_impl->tls_port.load();
 }
 
 void http_server::wait() {

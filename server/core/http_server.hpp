@@ -1,7 +1,8 @@
 #pragma once
-// The Beast HTTP/1.1 server: listener + sessions on an io_context run by options.io_threads
-// threads; every handler is posted to a separate worker pool so that crypto and SQL never run on
-// a network thread. Limits per options.limit; one JSON access-log line per request.
+// The Beast HTTP/1.1 server: a plain and/or an HTTPS listener + sessions on an io_context run by
+// options.io_threads threads; every handler is posted to a separate worker pool so that crypto and
+// SQL never run on a network thread. Limits per options.limit; one JSON access-log line per
+// request.
 #include "server/core/options.hpp"
 #include "server/core/router.hpp"
 
@@ -10,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -21,10 +23,17 @@ public:
     http_server(const options& opts, const router& routes);
     ~http_server();
 
-    // Binds and starts accepting. Throws std::runtime_error naming the address if bind fails.
+    // Installs or replaces the PEM certificate chain (leaf first) and private key of the HTTPS
+    // listener. Connections accepted afterwards use them; open connections keep the old ones.
+    // Any thread. Throws std::runtime_error saying what is wrong (e.g. the key does not match).
+    void set_tls_certificate(const std::string& chain_pem, const std::string& key_pem);
+
+    // Binds and starts accepting. Throws std::runtime_error naming the address if bind fails,
+    // std::logic_error if options.tls_listen is set and no certificate was installed.
     void start();
-    // The bound port (useful with port 0).
+    // The bound ports (useful with port 0); 0 for a listener that is off.
     unsigned short port() const;
+    unsigned short tls_port() const;
     // Blocks until stop() completes.
     void wait();
     // Graceful: stop accepting, let in-flight requests finish (up to `grace`), close idle

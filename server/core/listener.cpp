@@ -12,8 +12,10 @@ namespace beast = boost::beast;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-listener::listener(strand_type strand, std::shared_ptr<server_state> state)
-    : m_strand(strand), m_acceptor(strand), m_backoff(strand), m_state(std::move(state)) {}
+listener::listener(strand_type strand, std::shared_ptr<server_state> state,
+                   std::shared_ptr<const tls_context_slot> tls)
+    : m_strand(strand), m_acceptor(strand), m_backoff(strand), m_state(std::move(state)),
+      m_tls(std::move(tls)) {}
 
 void listener::open(const tcp::endpoint& endpoint) {
     m_acceptor.open(endpoint.protocol());
@@ -72,7 +74,8 @@ void listener::on_accept(boost::system::error_code ec, tcp::socket socket) {
                   ") reached; closing a new connection");
         socket.close(ec);
     } else {
-        auto s = std::make_shared<session>(std::move(socket), m_state);
+        auto s = m_tls ? make_tls_session(std::move(socket), m_state, m_tls->get())
+                       : make_session(std::move(socket), m_state);
         m_state->add_session(s);
         s->run();
     }

@@ -23,8 +23,13 @@ struct limits {
 };
 
 struct options {
-    // "HOST:PORT"; port 0 picks a free port (see http_server::port()). Default "127.0.0.1:8080".
+    // Plain HTTP "HOST:PORT"; port 0 picks a free port (see http_server::port()); "" = no plain
+    // listener (then tls_listen must be set). Default "127.0.0.1:8080".
     std::string listen = "127.0.0.1:8080";
+    // HTTPS "HOST:PORT" (see http_server::tls_port()); "" = no HTTPS listener. The certificate
+    // comes from http_server::set_tls_certificate(), before start(). Both listeners share the
+    // limits (max_connections counts both) and the routes. Default "".
+    std::string tls_listen;
     // Threads running network I/O. Default 1 (parsing and writing are cheap).
     unsigned io_threads = 1;
     // Threads running handlers (crypto, SQL). Default 0 = one per core.

@@ -5,20 +5,32 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/stream_traits.hpp>
 #include <boost/beast/core/string.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <string>
+#include <type_traits>
 
 namespace localca::server {
 
 namespace beast = boost::beast;
 namespace net = boost::asio;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -96,19 +108,85 @@ void run_handler(const handler& h, std::shared_ptr<request_context> ctx, respond
     }
 }
 
-} // namespace
+// One connection over Stream: beast::tcp_stream (plain) or tls_stream.
+template <class Stream>
+class basic_session final : public session,
+                            public std::enable_shared_from_this<basic_session<Stream>> {
+public:
+    static constexpr bool k_tls = std::is_same_v<Stream, tls_stream>;
 
-session::session(tcp::socket socket, std::shared_ptr<server_state> state)
-    : m_stream(std::move(socket)), m_state(std::move(state)) {
+    // `tls` is null for a plain session.
+    basic_session(tcp::socket socket, std::shared_ptr<server_state> state,
+                  std::shared_ptr<ssl::context> tls);
+    ~basic_session() override;
+    basic_session(const basic_session&) = delete;
+    basic_session& operator=(const basic_session&) = delete;
+
+    void run() override;
+    void close_when_idle() override;
+    void force_close() override;
+    void post_response(response res) override;
+
+private:
+    static Stream make_stream(tcp::socket socket, ssl::context* tls) {
+        if constexpr (k_tls) {
+            return Stream(beast::tcp_stream(std::move(socket)), *tls);
+        } else {
+            return Stream(std::move(socket));
+        }
+    }
+    // The TCP layer: deadlines, shutdown, close, and the raw bytes drained after an error reply
+    // (encrypted or not, they are thrown away).
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(m_stream); }
+
+    void start();
+    void on_handshake(beast::error_code ec);
+    void do_read();
+    void on_header(beast::error_code ec, std::size_t);
+    void read_body();
+    void on_read(beast::error_code ec, std::size_t);
+    void on_read_error(beast::error_code ec);
+    void dispatch(std::shared_ptr<request_context> ctx);
+    // A response that ends the connection because the request could not be read.
+    void reject(http::status status, const char* message);
+    void write_response(response res);
+    void on_write(beast::error_code ec, std::size_t);
+    void lingering_close();
+    void on_drain(beast::error_code ec, std::size_t n);
+    void close();
+
+    std::shared_ptr<ssl::context> m_tls; // before m_stream: it must outlive the stream's SSL
+    Stream m_stream;
+    beast::flat_buffer m_buffer;
+    std::optional<http::request_parser<http::string_body>> m_parser;
+    std::shared_ptr<server_state> m_state;
+    std::string m_remote;
+    std::chrono::steady_clock::time_point m_read_started; // when the current request's read began
+
+    std::shared_ptr<request_context> m_ctx; // the request being answered (for the access log)
+    response m_res;                         // kept alive during async_write
+    bool m_in_flight = false;               // request read, response not yet written
+    bool m_close_after = false;             // close once the current response is written
+    bool m_linger = false;                  // ...and drain unread input first (error replies)
+    bool m_closed = false;
+    std::size_t m_drained = 0;
+    std::array<char, 4096> m_drain_buffer{};
+};
+
+template <class Stream>
+basic_session<Stream>::basic_session(tcp::socket socket, std::shared_ptr<server_state> state,
+                                     std::shared_ptr<ssl::context> tls)
+    : m_tls(std::move(tls)), m_stream(make_stream(std::move(socket), m_tls.get())),
+      m_state(std::move(state)) {
     ++m_state->live;
     beast::error_code ec;
-    const auto remote = m_stream.socket().remote_endpoint(ec);
+    const auto remote = lowest().socket().remote_endpoint(ec);
     if (!ec) {
         m_remote = remote.address().to_string();
     }
 }
 
-session::~session() {
+template <class Stream> basic_session<Stream>::~basic_session() {
     m_state->remove_session(this);
     --m_state->live;
     if (m_state->on_session_closed) {
@@ -116,13 +194,38 @@ session::~session() {
     }
 }
 
-void session::run() {
+template <class Stream> void basic_session<Stream>::run() {
     net::dispatch(m_stream.get_executor(),
-                  beast::bind_front_handler(&session::do_read, shared_from_this()));
+                  beast::bind_front_handler(&basic_session::start, this->shared_from_this()));
 }
 
-void session::close_when_idle() {
-    net::post(m_stream.get_executor(), [self = shared_from_this()] {
+template <class Stream> void basic_session<Stream>::start() {
+    if constexpr (k_tls) {
+        // The handshake counts as part of the first request's header: a client that stalls in
+        // it is cut off after header_timeout like a slow header (slow loris over TLS).
+        const auto& limit = m_state->opts.limit;
+        lowest().expires_after(std::min(limit.header_timeout, limit.read_timeout));
+        m_stream.async_handshake(
+            ssl::stream_base::server,
+            beast::bind_front_handler(&basic_session::on_handshake, this->shared_from_this()));
+    } else {
+        do_read();
+    }
+}
+
+template <class Stream> void basic_session<Stream>::on_handshake(beast::error_code ec) {
+    if (ec) {
+        // Scanners, old clients (TLS 1.1 and below), untrusting clients: routine, so debug.
+        if (!m_closed && ec != net::error::operation_aborted) {
+            log::debug("TLS handshake with " + m_remote + " failed: " + ec.message());
+        }
+        return close();
+    }
+    do_read();
+}
+
+template <class Stream> void basic_session<Stream>::close_when_idle() {
+    net::post(m_stream.get_executor(), [self = this->shared_from_this()] {
         if (self->m_in_flight) {
             self->m_close_after = true;
         } else {
@@ -131,20 +234,21 @@ void session::close_when_idle() {
     });
 }
 
-void session::force_close() {
-    net::post(m_stream.get_executor(), [self = shared_from_this()] { self->close(); });
+template <class Stream> void basic_session<Stream>::force_close() {
+    net::post(m_stream.get_executor(), [self = this->shared_from_this()] { self->close(); });
 }
 
-void session::post_response(response res) {
+template <class Stream> void basic_session<Stream>::post_response(response res) {
     if (m_state->io_finished) {
         return;
     }
-    net::post(m_stream.get_executor(), [self = shared_from_this(), res = std::move(res)]() mutable {
-        self->write_response(std::move(res));
-    });
+    net::post(m_stream.get_executor(),
+              [self = this->shared_from_this(), res = std::move(res)]() mutable {
+                  self->write_response(std::move(res));
+              });
 }
 
-void session::do_read() {
+template <class Stream> void basic_session<Stream>::do_read() {
     if (m_closed) {
         return;
     }
@@ -161,44 +265,46 @@ void session::do_read() {
     // block must arrive within header_timeout (this also bounds an idle keep-alive), and the
     // whole request, header and body, within read_timeout of the same start.
     m_read_started = std::chrono::steady_clock::now();
-    m_stream.expires_after(std::min(limit.header_timeout, limit.read_timeout));
-    http::async_read_header(m_stream, m_buffer, *m_parser,
-                            beast::bind_front_handler(&session::on_header, shared_from_this()));
+    lowest().expires_after(std::min(limit.header_timeout, limit.read_timeout));
+    http::async_read_header(
+        m_stream, m_buffer, *m_parser,
+        beast::bind_front_handler(&basic_session::on_header, this->shared_from_this()));
 }
 
-void session::on_header(beast::error_code ec, std::size_t) {
+template <class Stream> void basic_session<Stream>::on_header(beast::error_code ec, std::size_t) {
     if (ec) {
         return on_read_error(ec);
     }
     // The header is in: the body has what is left of the read timeout.
-    m_stream.expires_at(m_read_started + m_state->opts.limit.read_timeout);
+    lowest().expires_at(m_read_started + m_state->opts.limit.read_timeout);
     const auto& req = m_parser->get();
     // curl and others wait (1 s for curl) for "100 Continue" before sending a body larger
     // than ~1 KiB; CSRs often are. Body limits were already checked against Content-Length.
     if (!m_parser->is_done() && beast::iequals(req[http::field::expect], "100-continue")) {
         auto interim = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                           req.version());
-        http::async_write(m_stream, *interim,
-                          [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
-                              if (ec) {
-                                  return self->on_read_error(ec);
-                              }
-                              self->read_body();
-                          });
+        http::async_write(
+            m_stream, *interim,
+            [self = this->shared_from_this(), interim](beast::error_code ec, std::size_t) {
+                if (ec) {
+                    return self->on_read_error(ec);
+                }
+                self->read_body();
+            });
         return;
     }
     read_body();
 }
 
-void session::read_body() {
+template <class Stream> void basic_session<Stream>::read_body() {
     if (m_parser->is_done()) {
         return on_read({}, 0);
     }
     http::async_read(m_stream, m_buffer, *m_parser,
-                     beast::bind_front_handler(&session::on_read, shared_from_this()));
+                     beast::bind_front_handler(&basic_session::on_read, this->shared_from_this()));
 }
 
-void session::on_read(beast::error_code ec, std::size_t) {
+template <class Stream> void basic_session<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (ec) {
         return on_read_error(ec);
     }
@@ -212,7 +318,7 @@ void session::on_read(beast::error_code ec, std::size_t) {
     dispatch(std::move(ctx));
 }
 
-void session::on_read_error(beast::error_code ec) {
+template <class Stream> void basic_session<Stream>::on_read_error(beast::error_code ec) {
     if (ec == http::error::body_limit) {
         return reject(http::status::payload_too_large, k_too_large);
     }
@@ -236,7 +342,7 @@ void session::on_read_error(beast::error_code ec) {
     close();
 }
 
-void session::dispatch(std::shared_ptr<request_context> ctx) {
+template <class Stream> void basic_session<Stream>::dispatch(std::shared_ptr<request_context> ctx) {
     if (!parse_target(ctx->req.target(), ctx->path, ctx->query)) {
         return write_response(json_response(ctx->req, http::status::bad_request, k_bad_request));
     }
@@ -248,7 +354,7 @@ void session::dispatch(std::shared_ptr<request_context> ctx) {
             ctx->req, status,
             status == http::status::method_not_allowed ? k_method_not_allowed : k_not_found));
     }
-    auto slot = std::make_shared<reply_slot>(shared_from_this(), ctx);
+    auto slot = std::make_shared<reply_slot>(this->shared_from_this(), ctx);
     responder respond = [slot](response res) { slot->answer(std::move(res)); };
     // Handlers do crypto and SQL: never on a network thread.
     net::post(m_state->workers, [h, ctx = std::move(ctx), respond = std::move(respond)]() mutable {
@@ -256,7 +362,8 @@ void session::dispatch(std::shared_ptr<request_context> ctx) {
     });
 }
 
-void session::reject(http::status status, const char* message) {
+template <class Stream>
+void basic_session<Stream>::reject(http::status status, const char* message) {
     auto ctx = std::make_shared<request_context>();
     if (m_parser && m_parser->is_header_done()) {
         // Keep method and target for the access log; the (partial) body is of no use.
@@ -273,7 +380,7 @@ void session::reject(http::status status, const char* message) {
     write_response(json_response(ctx->req, status, message));
 }
 
-void session::write_response(response res) {
+template <class Stream> void basic_session<Stream>::write_response(response res) {
     if (m_closed || !m_ctx) {
         return;
     }
@@ -296,12 +403,13 @@ void session::write_response(response res) {
     m_close_after = !keep;
     m_res = std::move(res);
     // A client that does not read its response must not pin the connection either.
-    m_stream.expires_after(m_state->opts.limit.read_timeout);
-    http::async_write(m_stream, m_res,
-                      beast::bind_front_handler(&session::on_write, shared_from_this()));
+    lowest().expires_after(m_state->opts.limit.read_timeout);
+    http::async_write(
+        m_stream, m_res,
+        beast::bind_front_handler(&basic_session::on_write, this->shared_from_this()));
 }
 
-void session::on_write(beast::error_code ec, std::size_t) {
+template <class Stream> void basic_session<Stream>::on_write(beast::error_code ec, std::size_t) {
     const auto& ctx = *m_ctx;
     const std::chrono::duration<double, std::milli> latency =
         std::chrono::steady_clock::now() - ctx.received;
@@ -322,34 +430,49 @@ void session::on_write(beast::error_code ec, std::size_t) {
     do_read();
 }
 
-void session::lingering_close() {
+template <class Stream> void basic_session<Stream>::lingering_close() {
     beast::error_code ec;
-    m_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
     if (ec) {
         return close();
     }
-    m_stream.expires_after(k_linger_time);
-    m_stream.async_read_some(net::buffer(m_drain_buffer),
-                             beast::bind_front_handler(&session::on_drain, shared_from_this()));
+    lowest().expires_after(k_linger_time);
+    lowest().async_read_some(
+        net::buffer(m_drain_buffer),
+        beast::bind_front_handler(&basic_session::on_drain, this->shared_from_this()));
 }
 
-void session::on_drain(beast::error_code ec, std::size_t n) {
+template <class Stream> void basic_session<Stream>::on_drain(beast::error_code ec, std::size_t n) {
     m_drained += n;
     if (ec || m_closed || m_drained > k_linger_bytes) {
         return close();
     }
-    m_stream.async_read_some(net::buffer(m_drain_buffer),
-                             beast::bind_front_handler(&session::on_drain, shared_from_this()));
+    lowest().async_read_some(
+        net::buffer(m_drain_buffer),
+        beast::bind_front_handler(&basic_session::on_drain, this->shared_from_this()));
 }
 
-void session::close() {
+template <class Stream> void basic_session<Stream>::close() {
     if (m_closed) {
         return;
     }
     m_closed = true;
     beast::error_code ec;
-    m_stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-    m_stream.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().close();
+}
+
+} // namespace
+
+std::shared_ptr<session> make_session(tcp::socket socket, std::shared_ptr<server_state> state) {
+    return std::make_shared<basic_session<beast::tcp_stream>>(std::move(socket), std::move(state),
+                                                              nullptr);
+}
+
+std::shared_ptr<session> make_tls_session(tcp::socket socket, std::shared_ptr<server_state> state,
+                                          std::shared_ptr<ssl::context> tls) {
+    return std::make_shared<basic_session<tls_stream>>(std::move(socket), std::move(state),
+                                                       std::move(tls));
 }
 
 } // namespace localca::server

@@ -38,7 +38,9 @@ options:
   --config FILE      JSON config (CA subjects and validity are read from it)
 )";
 
-constexpr const char* k_serve_help = R"(usage: localca serve --data-dir DIR [--listen HOST:PORT] [--config FILE]
+constexpr const char* k_serve_help =
+    R"(usage: localca serve --data-dir DIR [--listen HOST:PORT] [--tls-listen HOST:PORT]
+                     [--config FILE]
 
 Initialises DIR if it is empty, then serves until SIGINT or SIGTERM: it then stops accepting,
 finishes in-flight requests and exits 0. Only one server may run on a data dir.
@@ -46,7 +48,8 @@ finishes in-flight requests and exits 0. Only one server may run on a data dir.
 options:
   --data-dir DIR            data directory (required)
   --config FILE             JSON config (see README, "Configuration")
-  --listen HOST:PORT        overrides "listen" (default 127.0.0.1:8080)
+  --listen HOST:PORT        overrides "listen" (default 127.0.0.1:8080; "" = no plain HTTP)
+  --tls-listen HOST:PORT    overrides "tls.listen" (HTTPS; needs tls.certFile/keyFile or tls.auto)
   --public-base-url URL     overrides "publicBaseUrl" (default http://<listen>)
   --log-level LEVEL         overrides "logLevel": debug, info, warn, error
   --worker-threads N        overrides "workerThreads" (0 = one per core)
@@ -135,7 +138,7 @@ const command k_commands[] = {
     {"init", k_init_help, {"--data-dir", "--config"}, 0, cmd_init},
     {"serve",
      k_serve_help,
-     {"--data-dir", "--config", "--listen", "--public-base-url", "--log-level",
+     {"--data-dir", "--config", "--listen", "--tls-listen", "--public-base-url", "--log-level",
       "--worker-threads"},
      0,
      cmd_serve},
@@ -176,8 +179,8 @@ arguments parse(const command& cmd, int argc, char** argv) {
         }
     }
     if (args.positional.size() > cmd.max_positional) {
-        throw std::invalid_argument("unexpected argument '" +
-                                    args.positional[cmd.max_positional] + "'");
+        throw std::invalid_argument("unexpected argument '" + args.positional[cmd.max_positional] +
+                                    "'");
     }
     return args;
 }

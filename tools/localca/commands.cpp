@@ -15,6 +15,7 @@
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
 #include "tools/localca/seed.hpp"
+#include "tools/localca/tls_certificate.hpp"
 
 #include <csignal>
 #include <fstream>
@@ -44,6 +45,9 @@ config effective_config(const arguments& args) {
     if (const auto* v = args.get("--listen")) {
         c.server.listen = *v;
     }
+    if (const auto* v = args.get("--tls-listen")) {
+        c.server.tls_listen = *v;
+    }
     if (const auto* v = args.get("--public-base-url")) {
         c.ca.public_base_url = *v;
         c.public_base_url_set = true;
@@ -67,8 +71,7 @@ config effective_config(const arguments& args) {
 
 // Creates the dir, opens (migrates) the database and creates missing authorities.
 // Returns true if anything was created.
-bool ensure_initialised(const std::filesystem::path& dir, storage::store& store,
-                        const config& c) {
+bool ensure_initialised(const std::filesystem::path& dir, storage::store& store, const config& c) {
     return ca::engine::initialize(dir, store, c.ca);
 }
 
@@ -88,15 +91,15 @@ int cmd_init(const arguments& args) {
     if (ensure_initialised(dir, *store, c)) {
         std::cout << "initialised " << dir.string() << " (database, RSA and ECC authorities)\n";
     } else {
-        std::cout << "data dir " << dir.string()
-                  << " is already initialised; nothing changed\n";
+        std::cout << "data dir " << dir.string() << " is already initialised; nothing changed\n";
     }
     return 0;
 }
 
 int cmd_seed(const arguments& args) {
     if (args.positional.size() != 1) {
-        throw std::invalid_argument("seed needs the FILE argument (localca seed FILE --data-dir DIR)");
+        throw std::invalid_argument(
+            "seed needs the FILE argument (localca seed FILE --data-dir DIR)");
     }
     const auto dir = data_dir_of(args);
     const auto c = effective_config(args);
@@ -169,6 +172,17 @@ int cmd_serve(const arguments& args) {
     foundry.add_routes(routes);
 
     server::http_server http(c.server, routes);
+    const install_certificate install = [&http](const std::string& chain, const std::string& key) {
+        http.set_tls_certificate(chain, key);
+    };
+    // Declared after http: stopped and destroyed first, so it never installs into a dead server.
+    std::unique_ptr<auto_certificate> tls_auto;
+    if (c.tls.automatic()) {
+        tls_auto = std::make_unique<auto_certificate>(engine, c.tls, install);
+        tls_auto->start();
+    } else if (!c.server.tls_listen.empty()) {
+        install_certificate_files(c.tls, install);
+    }
     http.start();
     {
         ca::audit_event started;
@@ -176,14 +190,27 @@ int cmd_serve(const arguments& args) {
         started.action = "start";
         ca::record_audit(*store, started);
     }
-    server::log::info(std::string("localca ") + LOCALCA_VERSION + " listening on " +
-                      c.server.listen.substr(0, c.server.listen.rfind(':')) + ":" +
-                      std::to_string(http.port()) + " (data dir " + dir.string() + ")");
+    const auto host_of = [](const std::string& listen) {
+        return listen.substr(0, listen.rfind(':'));
+    };
+    std::string where;
+    if (!c.server.listen.empty()) {
+        where = "http://" + host_of(c.server.listen) + ":" + std::to_string(http.port());
+    }
+    if (!c.server.tls_listen.empty()) {
+        where += (where.empty() ? "https://" : " and https://") + host_of(c.server.tls_listen) +
+                 ":" + std::to_string(http.tls_port());
+    }
+    server::log::info(std::string("localca ") + LOCALCA_VERSION + " listening on " + where +
+                      " (data dir " + dir.string() + ")");
 
     int sig = 0;
     sigwait(&signals, &sig);
     server::log::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
                       ", finishing in-flight requests");
+    if (tls_auto) {
+        tls_auto->stop();
+    }
     http.stop();
     http.wait();
     {

@@ -1,5 +1,6 @@
 #include "tools/localca/config.hpp"
 
+#include "ca/profile.hpp"
 #include "server/core/log.hpp"
 #include "tools/localca/json_reader.hpp"
 
@@ -52,6 +53,79 @@ void read_foundry(const json_node& n, server::foundry::options& out) {
     }
 }
 
+void read_tls(const json_node& n, config& c) {
+    n.require_object(
+        {"listen", "certFile", "keyFile", "auto", "validityDays", "renewBeforeSeconds"});
+    if (auto v = n.find("listen")) {
+        c.server.tls_listen = v->as_string();
+    }
+    if (auto v = n.find("certFile")) {
+        c.tls.cert_file = v->as_string();
+    }
+    if (auto v = n.find("keyFile")) {
+        c.tls.key_file = v->as_string();
+    }
+    if (auto v = n.find("auto")) {
+        for (std::size_t i = 0; i < v->array_size(); ++i) {
+            const auto name = (*v)[i];
+            c.tls.auto_names.push_back(name.as_nonempty_string());
+            if (!ca::valid_server_name(c.tls.auto_names.back())) {
+                name.fail("must be an IP address or a DNS name");
+            }
+        }
+    }
+    if (auto v = n.find("validityDays")) {
+        c.tls.validity_days = static_cast<int>(v->as_integer_in(1, 825));
+    }
+    if (auto v = n.find("renewBeforeSeconds")) {
+        c.tls.renew_before = std::chrono::seconds(v->as_integer_in(0, 825LL * 86400));
+    }
+}
+
+// "HOST:PORT" with a numeric port, or throws naming `key`.
+void check_listen(const char* key, const std::string& value) {
+    const auto colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == value.size()) {
+        throw std::invalid_argument(std::string(key) + ": must be HOST:PORT, got '" + value + "'");
+    }
+    const auto port = value.substr(colon + 1);
+    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
+        std::stoi(port) > 65535) {
+        throw std::invalid_argument(std::string(key) +
+                                    ": port must be a number from 0 to 65535, got '" + port + "'");
+    }
+}
+
+void validate_tls(const server::options& server, const tls_config& tls) {
+    const bool files = !tls.cert_file.empty() || !tls.key_file.empty();
+    if (server.tls_listen.empty()) {
+        if (files || tls.automatic()) {
+            throw std::invalid_argument("tls.listen: must be set when tls.certFile, tls.keyFile "
+                                        "or tls.auto is");
+        }
+        return;
+    }
+    check_listen("tls.listen", server.tls_listen);
+    if (files && tls.automatic()) {
+        throw std::invalid_argument("tls.auto: cannot be combined with tls.certFile/tls.keyFile "
+                                    "(use one or the other)");
+    }
+    if (!files && !tls.automatic()) {
+        throw std::invalid_argument("tls: set tls.certFile and tls.keyFile, or tls.auto");
+    }
+    if (files && tls.cert_file.empty()) {
+        throw std::invalid_argument("tls.certFile: must be set together with tls.keyFile");
+    }
+    if (files && tls.key_file.empty()) {
+        throw std::invalid_argument("tls.keyFile: must be set together with tls.certFile");
+    }
+    if (tls.renew_before >= std::chrono::seconds(tls.validity_days * 86400LL)) {
+        throw std::invalid_argument("tls.renewBeforeSeconds: must be less than tls.validityDays "
+                                    "x 86400 (" +
+                                    std::to_string(tls.validity_days * 86400LL) + ")");
+    }
+}
+
 } // namespace
 
 config load_config(const std::filesystem::path& file) {
@@ -64,10 +138,10 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki", "enos", "foundry"});
+                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls"});
     config c;
     if (auto v = root.find("listen")) {
-        c.server.listen = v->as_nonempty_string();
+        c.server.listen = v->as_string(); // "" = HTTPS only (checked in validate())
     }
     if (auto v = root.find("ioThreads")) {
         c.server.io_threads = static_cast<unsigned>(v->as_integer_in(1, 64));
@@ -103,8 +177,7 @@ config load_config(const std::filesystem::path& file) {
             c.server.limit.header_timeout = std::chrono::seconds(v->as_integer_in(1, 3600));
         }
         if (auto v = lim->find("maxConnections")) {
-            c.server.limit.max_connections =
-                static_cast<std::size_t>(v->as_integer_in(1, 1000000));
+            c.server.limit.max_connections = static_cast<std::size_t>(v->as_integer_in(1, 1000000));
         }
     }
     if (auto cav = root.find("ca")) {
@@ -160,26 +233,29 @@ config load_config(const std::filesystem::path& file) {
     if (auto f = root.find("foundry")) {
         read_foundry(*f, c.foundry);
     }
+    if (auto t = root.find("tls")) {
+        read_tls(*t, c);
+    }
     return c;
 }
 
 void config::validate() {
-    const auto colon = server.listen.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == server.listen.size()) {
-        throw std::invalid_argument("listen: must be HOST:PORT, got '" + server.listen + "'");
+    if (server.listen.empty()) {
+        if (server.tls_listen.empty()) {
+            throw std::invalid_argument("listen: must be HOST:PORT (\"\" turns plain HTTP off, "
+                                        "and only when tls.listen is set)");
+        }
+    } else {
+        check_listen("listen", server.listen);
     }
-    const auto port = server.listen.substr(colon + 1);
-    if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 ||
-        std::stoi(port) > 65535) {
-        throw std::invalid_argument("listen: port must be a number from 0 to 65535, got '" +
-                                    port + "'");
-    }
+    validate_tls(server, tls);
     server::log::level l;
     if (!server::log::parse_level(log_level, &l)) {
         throw std::invalid_argument("logLevel: must be one of debug, info, warn, error");
     }
     if (!public_base_url_set) {
-        ca.public_base_url = "http://" + server.listen;
+        ca.public_base_url =
+            server.listen.empty() ? "https://" + server.tls_listen : "http://" + server.listen;
     }
     if (ca.public_base_url.rfind("http://", 0) != 0 &&
         ca.public_base_url.rfind("https://", 0) != 0) {

@@ -4,7 +4,7 @@
 //
 // File format (every key optional; defaults shown):
 //   {
-//     "listen": "127.0.0.1:8080",
+//     "listen": "127.0.0.1:8080",         // "" = no plain HTTP (only with tls.listen set)
 //     "ioThreads": 1,
 //     "workerThreads": 0,                  // 0 = one per core
 //     "logLevel": "info",                  // debug | info | warn | error
@@ -22,7 +22,12 @@
 //              "rateLimit": {"perSecond": 0, "burst": 0}},  // 0 = off; burst 0 = perSecond
 //     "foundry": {"region": "us-east-1", "keyPoolSize": 8,
 //                 "subjectMode": "uuid",   // uuid | aws (see docs/foundry.md)
-//                 "mosquitto": {"aclFile": "", "crlFile": "", "reloadCommand": ""}}
+//                 "mosquitto": {"aclFile": "", "crlFile": "", "reloadCommand": ""}},
+//     "tls": {"listen": "",                // HTTPS HOST:PORT; "" = no HTTPS listener
+//             "certFile": "", "keyFile": "", // PEM chain (leaf first) and key, or:
+//             "auto": [],                  // names: LocalCA issues its own certificate
+//             "validityDays": 30,          // auto: lifetime of each certificate
+//             "renewBeforeSeconds": 0}     // auto: 0 = when two thirds of it have passed
 //   }
 #include "ca/options.hpp"
 #include "server/core/options.hpp"
@@ -30,14 +35,32 @@
 #include "server/foundry/options.hpp"
 #include "storage/options.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace localca::tools {
 
 struct pki_options {
     // Bearer token of the plain /pki/v1 issuance API. Empty (default): the API is not routed.
     std::string token;
+};
+
+// The HTTPS listener (its address is server.tls_listen). Either certificate files, or "auto":
+// a certificate for these names issued at start by the RSA authority and re-issued before it
+// expires (tools/localca/tls_certificate.hpp).
+struct tls_config {
+    std::string cert_file;               // PEM certificate chain, leaf first. Default "".
+    std::string key_file;                // PEM private key of the leaf (unencrypted). Default "".
+    std::vector<std::string> auto_names; // subjectAltName entries (IPs or DNS names). Default {}.
+    // Lifetime of each automatic certificate. Default 30 days.
+    int validity_days = 30;
+    // Re-issue this long before notAfter; 0 (default) = a third of the lifetime before, i.e.
+    // when two thirds of it have passed. Must be less than the lifetime.
+    std::chrono::seconds renew_before{0};
+
+    bool automatic() const { return !auto_names.empty(); }
 };
 
 struct config {
@@ -51,6 +74,7 @@ struct config {
     server::enos::options enos;
     // Foundry personality; refresh_interval is derived from ca.crl_next_update in validate().
     server::foundry::options foundry;
+    tls_config tls;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();

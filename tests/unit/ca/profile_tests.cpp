@@ -62,7 +62,8 @@ struct issued {
 
 issued issue(const temp_dir& dir, const std::string& stem, ca::authority_kind kind,
              const std::string& keyalg, const std::string& subj, std::int64_t days,
-             const std::string& extra = "", std::int64_t serial = 42) {
+             const std::string& extra = "", std::int64_t serial = 42,
+             const ca::certificate_profile& profile = ca::device_profile()) {
     const auto& a = root(kind);
     const auto pem = openssl_csr(dir.path(), stem, keyalg, subj, "sha256", extra);
     auto sk = ca::check_csr(pem, kind);
@@ -71,7 +72,7 @@ issued issue(const temp_dir& dir, const std::string& stem, ca::authority_kind ki
     spec.serial = serial;
     spec.not_before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     spec.not_after = ca::device_not_after(a, spec.not_before, days);
-    spec.extensions = ca::device_extensions(a, sk.value(), "http://127.0.0.1:8080/");
+    spec.extensions = ca::profile_extensions(a, sk.value(), "http://127.0.0.1:8080/", profile);
     const auto der = ca::sign_certificate(a, sk.value(), spec);
 
     issued out;
@@ -81,9 +82,9 @@ issued issue(const temp_dir& dir, const std::string& stem, ca::authority_kind ki
         .write(reinterpret_cast<const char*>(der.data()), static_cast<std::streamsize>(der.size()));
     std::ofstream(out.root) << a.cert_pem();
     std::ofstream(dir / "cert_facts.py") << k_inspect;
-    out.facts = must_run("python3 -W ignore " + (dir / "cert_facts.py").string() + " " +
-                         out.cert.string() + " " + (dir / (stem + ".csr")).string() + " " +
-                         out.root.string());
+    out.facts =
+        must_run("python3 -W ignore " + (dir / "cert_facts.py").string() + " " + out.cert.string() +
+                 " " + (dir / (stem + ".csr")).string() + " " + out.root.string());
     return out;
 }
 
@@ -102,8 +103,8 @@ BOOST_AUTO_TEST_SUITE(ca_profile)
 BOOST_AUTO_TEST_CASE(rsa_device_certificate) {
     temp_dir dir;
     const auto c = issue(dir, "d", ca::authority_kind::rsa, "rsa2048", "/C=CN/O=Acme/CN=dev1", 730);
-    BOOST_CHECK(has(must_run("openssl verify -CAfile " + c.root.string() + " " + c.cert.string()),
-                    ": OK"));
+    BOOST_CHECK(
+        has(must_run("openssl verify -CAfile " + c.root.string() + " " + c.cert.string()), ": OK"));
     const auto f = c.facts;
     BOOST_CHECK(has(f, "version=v3"));
     BOOST_CHECK(has(f, "serial=42\n"));
@@ -117,8 +118,7 @@ BOOST_AUTO_TEST_CASE(rsa_device_certificate) {
     BOOST_CHECK(has(f, "ski_ok=True"));
     BOOST_CHECK(has(f, "aki_ok=True"));
     BOOST_CHECK(has(f, "crl=http://127.0.0.1:8080/enos/CA/crl/RSA\n"));
-    const auto text =
-        must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
+    const auto text = must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
     BOOST_CHECK(has(text, "Signature Algorithm: sha256WithRSAEncryption"));
     BOOST_CHECK(has(text, "X509v3 Basic Constraints: \n                CA:FALSE"));
 }
@@ -126,15 +126,14 @@ BOOST_AUTO_TEST_CASE(rsa_device_certificate) {
 BOOST_AUTO_TEST_CASE(ecc_device_certificate) {
     temp_dir dir;
     const auto c = issue(dir, "d", ca::authority_kind::ecc, "p256", "/CN=ecdev/O=Acme", 1, "", 7);
-    BOOST_CHECK(has(must_run("openssl verify -CAfile " + c.root.string() + " " + c.cert.string()),
-                    ": OK"));
+    BOOST_CHECK(
+        has(must_run("openssl verify -CAfile " + c.root.string() + " " + c.cert.string()), ": OK"));
     BOOST_CHECK(has(c.facts, "serial=7\n"));
     BOOST_CHECK(has(c.facts, "same_subject=True"));
     BOOST_CHECK(has(c.facts, "seconds=86400\n"));
     BOOST_CHECK(has(c.facts, "crl=http://127.0.0.1:8080/enos/CA/crl/ECC\n"));
     BOOST_CHECK(has(c.facts, "extensions=2.5.29.14,2.5.29.19,2.5.29.31,2.5.29.35\n"));
-    const auto text =
-        must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
+    const auto text = must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
     BOOST_CHECK(has(text, "Signature Algorithm: ecdsa-with-SHA256"));
 }
 
@@ -146,8 +145,7 @@ BOOST_AUTO_TEST_CASE(csr_extensions_are_ignored) {
                          "-addext subjectAltName=DNS:example.com");
     BOOST_CHECK(has(c.facts, "ca=False pathlen=None"));
     BOOST_CHECK(has(c.facts, "extensions=2.5.29.14,2.5.29.19,2.5.29.31,2.5.29.35\n"));
-    const auto text =
-        must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
+    const auto text = must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
     BOOST_CHECK(text.find("Key Usage") == std::string::npos);
     BOOST_CHECK(text.find("CA:TRUE") == std::string::npos);
     BOOST_CHECK(text.find("example.com") == std::string::npos);
@@ -155,9 +153,9 @@ BOOST_AUTO_TEST_CASE(csr_extensions_are_ignored) {
 
 BOOST_AUTO_TEST_CASE(subject_copied_verbatim) {
     temp_dir dir;
-    const auto a = issue(dir, "a", ca::authority_kind::rsa, "rsa2048",
-                         "/C=CN/ST=Shanghai/O=EnOS \xc3\xa9/CN=dev/OU=x/emailAddress=a@b", 5,
-                         "-utf8");
+    const auto a =
+        issue(dir, "a", ca::authority_kind::rsa, "rsa2048",
+              "/C=CN/ST=Shanghai/O=EnOS \xc3\xa9/CN=dev/OU=x/emailAddress=a@b", 5, "-utf8");
     BOOST_CHECK(has(a.facts, "same_subject=True"));
     const auto b = issue(dir, "b", ca::authority_kind::ecc, "p256",
                          "/CN=dev+O=acme/C=US/serialNumber=123", 5, "-multivalue-rdn");
@@ -187,8 +185,8 @@ BOOST_AUTO_TEST_CASE(validity_clamped_to_root) {
 
 BOOST_AUTO_TEST_CASE(renewal_subject_key_from_certificate) {
     temp_dir dir;
-    const auto c = issue(dir, "r", ca::authority_kind::rsa, "rsa2048",
-                         "/CN=dev+O=acme/C=US", 5, "-multivalue-rdn");
+    const auto c = issue(dir, "r", ca::authority_kind::rsa, "rsa2048", "/CN=dev+O=acme/C=US", 5,
+                         "-multivalue-rdn");
     const Botan::X509_Certificate cert(c.cert.string());
     auto sk = ca::subject_key_of(cert, ca::authority_kind::rsa);
     BOOST_REQUIRE(sk.ok());
@@ -202,6 +200,51 @@ BOOST_AUTO_TEST_CASE(renewal_subject_key_from_certificate) {
     BOOST_CHECK(sk->key_kind == from_csr->key_kind);
     BOOST_CHECK(ca::subject_key_of(cert, ca::authority_kind::ecc).err().code ==
                 ca::errc::key_not_allowed);
+}
+
+BOOST_AUTO_TEST_CASE(server_certificate_for_tls) {
+    temp_dir dir;
+    const auto profile = ca::server_profile({"localhost", "127.0.0.1", "::1", "ca.example.test"});
+    const auto c =
+        issue(dir, "srv", ca::authority_kind::rsa, "rsa2048", "/CN=localhost", 30, "", 43, profile);
+    // openssl checks what a TLS client checks: chain, purpose (EKU, key usage), name / address.
+    const std::string verify = "openssl verify -CAfile " + c.root.string() + " -purpose sslserver ";
+    for (const auto* check : {"-verify_hostname localhost", "-verify_hostname ca.example.test",
+                              "-verify_ip 127.0.0.1", "-verify_ip ::1"}) {
+        BOOST_CHECK(has(must_run(verify + check + " " + c.cert.string()), ": OK"));
+    }
+    for (const auto* check : {"-verify_hostname other.example.test", "-verify_ip 127.0.0.2"}) {
+        BOOST_CHECK(localca::test::run(verify + check + " " + c.cert.string()).status != 0);
+    }
+    BOOST_CHECK(localca::test::run("openssl verify -CAfile " + c.root.string() +
+                                   " -purpose sslclient " + c.cert.string())
+                    .status != 0);
+    // BC (critical), KU (critical), EKU, SAN, SKI, AKI, CRL DP.
+    BOOST_CHECK(has(c.facts, "extensions=2.5.29.14,2.5.29.15!,2.5.29.17,2.5.29.19!,2.5.29.31,"
+                             "2.5.29.35,2.5.29.37\n"));
+    BOOST_CHECK(has(c.facts, "ca=False pathlen=None"));
+    const auto text = must_run("openssl x509 -inform DER -in " + c.cert.string() + " -noout -text");
+    BOOST_CHECK(has(text, "Digital Signature, Key Encipherment\n"));
+    BOOST_CHECK(has(text, "TLS Web Server Authentication\n"));
+}
+
+BOOST_AUTO_TEST_CASE(server_names) {
+    for (const auto* good : {"localhost", "127.0.0.1", "::1", "fe80::1", "a-b.example.test",
+                             "xn--bcher-kva.example", "0a.b"}) {
+        BOOST_CHECK_MESSAGE(ca::valid_server_name(good), good);
+    }
+    for (const auto* bad : {"", "local host", "-a.example", "a-.example", "a..b", "a.", ".a",
+                            "*.example.test", "a_b.example", "1.2.3.4/8", "[::1]"}) {
+        BOOST_CHECK_MESSAGE(!ca::valid_server_name(bad), bad);
+    }
+    BOOST_CHECK(!ca::valid_server_name(std::string(64, 'a')));
+    BOOST_CHECK(ca::valid_server_name(std::string(63, 'a')));
+    const auto p = ca::server_profile({"10.0.0.1", "host", "2001:db8::2"});
+    BOOST_CHECK(p.dns_names == std::vector<std::string>{"host"});
+    BOOST_CHECK((p.ip_addresses == std::vector<std::string>{"10.0.0.1", "2001:db8::2"}));
+    BOOST_CHECK_EQUAL(p.name, "server");
+    BOOST_CHECK_THROW(ca::server_profile({}), std::invalid_argument);
+    BOOST_CHECK_THROW(ca::server_profile({"ok", "not ok"}), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(crl_urls) {

@@ -10,19 +10,11 @@
 
 #include <fstream>
 
+using localca::test::error_of;
 using localca::test::temp_dir;
 namespace tools = localca::tools;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const std::exception& e) {
-        return e.what();
-    }
-    return "";
-}
 
 tools::config config_from(const temp_dir& dir, const std::string& text) {
     const auto p = dir / "config.json";
@@ -96,6 +88,31 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key) {
     BOOST_TEST(error_of([&] { c.validate(); }).find("listen: port") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(tls_section) {
+    tools::config d;
+    d.validate();
+    BOOST_TEST(d.server.tls_listen.empty()); // off by default
+    BOOST_TEST(d.tls.validity_days == 30);
+    BOOST_TEST(d.tls.renew_before.count() == 0);
+    temp_dir dir;
+    auto c = config_from(dir, R"({"listen":"","tls":{"listen":"0.0.0.0:8443",
+        "auto":["localhost","127.0.0.1"],"validityDays":7,"renewBeforeSeconds":3600}})");
+    c.validate();
+    BOOST_TEST(c.server.listen.empty());
+    BOOST_TEST(c.server.tls_listen == "0.0.0.0:8443");
+    BOOST_TEST((c.tls.auto_names == std::vector<std::string>{"localhost", "127.0.0.1"}));
+    BOOST_TEST(c.tls.validity_days == 7);
+    BOOST_TEST(c.tls.renew_before.count() == 3600);
+    BOOST_TEST(c.ca.public_base_url == "https://0.0.0.0:8443"); // the only listener
+    BOOST_TEST(error_of([&] { config_from(dir, R"({"tls":{"auto":["a b"]}})"); }) ==
+               "tls.auto[0]: must be an IP address or a DNS name");
+    auto files = config_from(dir, R"({"tls":{"listen":"127.0.0.1:0","certFile":"c.pem"}})");
+    BOOST_TEST(error_of([&] { files.validate(); }) ==
+               "tls.keyFile: must be set together with tls.certFile");
+    auto no_listener = config_from(dir, R"({"listen":""})");
+    BOOST_TEST(error_of([&] { no_listener.validate(); }).find("listen: must be HOST:PORT") == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(tools_seed)
@@ -115,7 +132,8 @@ BOOST_AUTO_TEST_CASE(first_problem_is_named_by_path) {
     auto err = [](const char* text) { return error_of([&] { tools::parse_seed(text); }); };
     BOOST_TEST(err(R"({"enos":{"orgs":[{"orgId":"o1","products":[{"productKey":"a",
         "biDirectionalAuth":true,"maxValidDay":1},{"productKey":"b","biDirectionalAuth":true,
-        "maxValidDay":-3}]}]}})") == "enos.orgs[0].products[1].maxValidDay: must be a positive integer");
+        "maxValidDay":-3}]}]}})") ==
+               "enos.orgs[0].products[1].maxValidDay: must be a positive integer");
     BOOST_TEST(err(R"({"enos":{"orgs":[{"orgId":"o1","products":[{"productKey":"a",
         "biDirectionalAuth":1,"maxValidDay":1}]}]}})") ==
                "enos.orgs[0].products[0].biDirectionalAuth: must be true or false");
@@ -124,7 +142,8 @@ BOOST_AUTO_TEST_CASE(first_problem_is_named_by_path) {
     BOOST_TEST(err(R"({"enos":{"orgs":[{"orgId":"o","products":[{"productKey":"a",
         "biDirectionalAuth":true,"maxValidDay":1,"devices":[{"deviceKey":"d","assetId":"x"},
         {"deviceKey":"d","assetId":"y"}]}]}]}})")
-                   .find("enos.orgs[0].products[0].devices[1].deviceKey: duplicate deviceKey") == 0u);
+                   .find("enos.orgs[0].products[0].devices[1].deviceKey: duplicate deviceKey") ==
+               0u);
     BOOST_TEST(err(R"({"enos":{"orgs":[{"orgId":"o","apps":[{"appKey":"k","appSecret":"s"}]},
         {"orgId":"p","apps":[{"appKey":"k","appSecret":"s"}]}]}})")
                    .find("enos.orgs[1].apps[0].appKey: duplicate appKey") == 0u);

@@ -1,0 +1,55 @@
+#pragma once
+// The certificate of the HTTPS listener (config "tls"): from PEM files, or in "auto" mode issued
+// by LocalCA's RSA authority at start and re-issued before it expires. Each certificate is
+// installed through `install` (http_server::set_tls_certificate): new connections get it,
+// connections already open keep the one they started with.
+#include "ca/engine.hpp"
+#include "tools/localca/config.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace localca::tools {
+
+using install_certificate =
+    std::function<void(const std::string& chain_pem, const std::string& key_pem)>;
+
+// Reads tls.certFile and tls.keyFile and installs them. Throws std::runtime_error naming the key
+// and the file when one cannot be read, and saying so when the key does not match.
+void install_certificate_files(const tls_config& tls, const install_certificate& install);
+
+// "auto" mode. Issuing blocks (key generation, signing, commit): it runs on the thread that
+// calls start() and then on a renewal thread of its own, never on a network thread.
+class auto_certificate {
+public:
+    auto_certificate(ca::engine& engine, tls_config tls, install_certificate install);
+    ~auto_certificate(); // stop()
+    auto_certificate(const auto_certificate&) = delete;
+    auto_certificate& operator=(const auto_certificate&) = delete;
+
+    // Issues and installs the first certificate (throws std::runtime_error if that fails: the
+    // server must not start without one), then starts the renewal thread.
+    void start();
+    // Ends the renewal thread (waits for an issuance in progress). Idempotent.
+    void stop();
+
+private:
+    // Issues and installs one certificate; returns when to renew it. Throws on failure.
+    std::chrono::system_clock::time_point renew();
+    void run(std::chrono::system_clock::time_point next);
+
+    ca::engine& m_engine;
+    const tls_config m_tls;
+    const install_certificate m_install;
+
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stopping = false;
+    std::thread m_thread;
+};
+
+} // namespace localca::tools
