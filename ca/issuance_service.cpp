@@ -398,8 +398,14 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
 
 status issuance_service::reject(std::int64_t request) {
     bool ok = false;
-    m_engine.store().writer().run(
-        [&](SQLite::Database& db) { ok = storage::mark_item_rejected(db, request, now_unix()); });
+    m_engine.store().writer().run([&](SQLite::Database& db) {
+        ok = storage::mark_item_rejected(db, request, now_unix());
+        if (ok) {
+            // Recorded in the same transaction as the rejection, like an approval's issuance.
+            append_audit(db, make_audit_event(audit_context{"cli", "", ""}, "emca-reject", {},
+                                              "request " + std::to_string(request)));
+        }
+    });
     if (!ok) {
         return make_error(errc::request_not_found, "request not pending",
                           "no pending request " + std::to_string(request));

@@ -54,6 +54,10 @@ class lifecycle_tests(emca_test):
         self.assertIsNotNone(last["certSN"])
         localca("emca", "reject", ids["B"], "--data-dir", self.data)
         self.assertEqual(self.db_count(), before + 1)
+        last = json.loads(localca("audit", "tail", "-n", "1", "--data-dir", self.data).stdout)
+        self.assertEqual((last["action"], last["actor"], last["subject"]),
+                         ("emca-reject", "cli", f"request {ids['B']}"), last)
+        self.assertIsNone(last["certSN"])
 
         got = self.by_request_id(self.c1, "s1", ids["A"])
         self.assertEqual(got["status"], "Success", got)

@@ -4,6 +4,7 @@ certificates per device, both auth headers, the AWS subject mode, the region, re
 and that no private key reaches the database or the logs."""
 import concurrent.futures
 import datetime
+import json
 import unittest
 
 from cryptography import x509
@@ -141,6 +142,12 @@ class lifecycle_tests(foundry_test):
         self.assertEqual((st["status"], st["deviceId"], st["topics"]), ("REVOKED", None, []))
         entries = self.crl_entries()
         self.assertEqual(entries, {g.cert.serial_number: x509.ReasonFlags.cessation_of_operation})
+        # Generation and revocation are in the audit log, with the account as actor.
+        tail = [json.loads(line) for line in
+                localca("audit", "tail", "-n", "50", "--data-dir", self.data).stdout.splitlines()]
+        mine = [(e["action"], e["actor"].split(":")[0]) for e in tail
+                if e["certSN"] == g.cert.serial_number]
+        self.assertEqual(sorted(mine), [("issue", "foundry"), ("revoke", "foundry")], tail[-5:])
         # Repeating: a conflict, and never a second CRL entry.
         for via in ("query", "body"):
             self.fails(self.revoke(g.id, dev, via=via), 409, contains="already revoked")
