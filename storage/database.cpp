@@ -103,6 +103,10 @@ std::unique_ptr<SQLite::Database> open_connection(const options& opts) {
     // power loss. NORMAL keeps the file consistent but may lose the last commits on power loss.
     db->exec(opts.durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA foreign_keys = ON");
+    if (!memory) {
+        db->exec("PRAGMA mmap_size = " +
+                 std::to_string(std::max<std::int64_t>(0, opts.mmap_bytes)));
+    }
     return db;
 }
 

@@ -193,7 +193,7 @@ config load_config(const std::filesystem::path& file) {
         }
     }
     if (auto st = root.find("storage")) {
-        st->require_object({"durable", "groupCommit", "maxBatch"});
+        st->require_object({"durable", "groupCommit", "maxBatch", "mmapBytes"});
         if (auto v = st->find("durable")) {
             c.storage.durable = v->as_bool();
         }
@@ -202,6 +202,9 @@ config load_config(const std::filesystem::path& file) {
         }
         if (auto v = st->find("maxBatch")) {
             c.storage.max_batch = static_cast<std::size_t>(v->as_integer_in(1, 100000));
+        }
+        if (auto v = st->find("mmapBytes")) {
+            c.storage.mmap_bytes = v->as_integer_in(0, std::int64_t(1) << 40);
         }
     }
     if (auto p = root.find("pki")) {

@@ -37,6 +37,7 @@ BOOST_AUTO_TEST_CASE(defaults_are_documented_values) {
     BOOST_TEST(c.ca.ecc.validity_days == 3650);
     BOOST_TEST(c.ca.crl_next_update.count() == 7 * 24 * 3600);
     BOOST_TEST(c.storage.group_commit);
+    BOOST_TEST(c.storage.mmap_bytes == 256 * 1024 * 1024);
     BOOST_TEST(c.pki.token.empty());
 }
 
@@ -45,7 +46,7 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     auto c = config_from(dir, R"({"listen":"0.0.0.0:9000","workerThreads":3,
         "publicBaseUrl":"https://ca.lab.example/","limits":{"bodyBytes":2048,"maxConnections":7},
         "ca":{"rsa":{"subject":"CN=X","validityDays":10},"crlNextUpdateSeconds":3600},
-        "storage":{"groupCommit":false},"pki":{"token":"t"}})");
+        "storage":{"groupCommit":false,"mmapBytes":0},"pki":{"token":"t"}})");
     c.validate();
     BOOST_TEST(c.server.listen == "0.0.0.0:9000");
     BOOST_TEST(c.server.worker_threads == 3u);
@@ -56,6 +57,7 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     BOOST_TEST(c.ca.rsa.validity_days == 10);
     BOOST_TEST(c.ca.crl_next_update.count() == 3600);
     BOOST_TEST(!c.storage.group_commit);
+    BOOST_TEST(c.storage.mmap_bytes == 0);
     BOOST_TEST(c.pki.token == "t");
 }
 
@@ -80,6 +82,8 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key) {
                "ioThreads: must be an integer from 1 to 64");
     BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"durable":"yes"}})"); }) ==
                "storage.durable: must be true or false");
+    BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"mmapBytes":-1}})"); }).find(
+                   "storage.mmapBytes: must be an integer") == 0u);
     BOOST_TEST(error_of([&] { config_from(dir, "[]"); }) == "(top level): must be an object");
     tools::config c;
     c.server.listen = "localhost";
