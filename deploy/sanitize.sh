@@ -76,7 +76,7 @@ fuzz() {
 # The concurrency tests: the writer and store, the server core, the engine, and concurrent
 # issuance and revocation against the real binary (durability, crash). TSan sees the races of
 # our code; tests/tsan.supp documents the few reports from uninstrumented libraries.
-tsan_tests='^(storage\.storage_(writer|store|serial_sequence)|server\.server_http|server\.rate_limiter_tests|ca\.(ca_engine|audit_engine)|foundry\.foundry_managed|integration\.test_(durability|crash))$'
+tsan_tests='^(storage\.storage_(writer|store|serial_sequence)|server\.server_http|server\.rate_limiter_tests|ca\.(ca_engine|audit_engine)|foundry\.foundry_managed_certificates|integration\.test_(durability|crash))$'
 
 tsan_build() {
   configure build-tsan thread
