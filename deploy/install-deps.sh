@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs (apt) whatever LocalCA needs to build, run and test that is not installed yet.
+# clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) and llvm (llvm-symbolizer for
+# readable sanitizer stacks) are for deploy/sanitize.sh.
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -7,6 +9,7 @@ packages=(
   libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
   openssl sqlite3 python3 python3-cryptography
   mosquitto mosquitto-clients
+  clang libclang-rt-14-dev llvm
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Quickstart "test": install what is missing, build, and run every test through ctest.
+# Quickstart "test": install what is missing, build, run every test through ctest, then the
+# sanitizer and fuzzing stages (deploy/sanitize.sh: ASan+UBSan suites, each fuzz target ~30 s,
+# TSan concurrency tests). LOCALCA_SANITIZE_STAGES="" skips those (e.g. "asan fuzz" runs two).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
 deploy/build.sh
-cd build
-ctest --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" "$@"
+(cd build && ctest --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" "$@")
+read -r -a stages <<<"${LOCALCA_SANITIZE_STAGES-asan fuzz tsan}"
+if ((${#stages[@]})); then
+  deploy/sanitize.sh "${stages[@]}"
+fi

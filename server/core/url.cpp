@@ -17,6 +17,45 @@ int hex_value(char c) {
     return -1;
 }
 
+// RFC 3629's well-formed sequences (shortest form, no surrogates, at most U+10FFFF): the range
+// of the second byte depends on the lead byte, the others are always 80..BF.
+bool well_formed_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto lead = static_cast<unsigned char>(s[i]);
+        std::size_t length = 1;
+        unsigned char lo = 0x80;
+        unsigned char hi = 0xBF;
+        if (lead < 0x80) {
+            ++i;
+            continue;
+        }
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            lo = lead == 0xE0 ? 0xA0 : 0x80;
+            hi = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            lo = lead == 0xF0 ? 0x90 : 0x80;
+            hi = lead == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            return false;
+        }
+        if (s.size() - i < length) {
+            return false;
+        }
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto b = static_cast<unsigned char>(s[i + k]);
+            if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) {
+                return false;
+            }
+        }
+        i += length;
+    }
+    return true;
+}
+
 } // namespace
 
 std::optional<std::string> url_decode(std::string_view in, bool plus_is_space) {
@@ -44,6 +83,9 @@ std::optional<std::string> url_decode(std::string_view in, bool plus_is_space) {
         } else {
             out.push_back(c);
         }
+    }
+    if (!well_formed_utf8(out)) {
+        return std::nullopt;
     }
     return out;
 }

@@ -4,6 +4,8 @@
 // Malformed escapes ("%", "%4", "%zz") and escapes that decode to NUL are REJECTED (the request
 // gets 400) rather than kept literally: an identifier must have exactly one spelling on the wire,
 // and a literal "%zz" that a lenient decoder let through would be a second spelling of nothing.
+// So is a result that is not well-formed UTF-8 ("%FF", "%C3" alone, overlong forms): handlers
+// echo identifiers in JSON answers, which must be UTF-8 (found by tests/fuzz, foundry target).
 // The path is decoded as a whole before routing, so "%2F" becomes a segment separator.
 #include <map>
 #include <optional>
@@ -13,7 +15,7 @@
 namespace localca::server {
 
 // Percent-decodes `in`; with `plus_is_space` (query components) '+' means ' '. nullopt when
-// an escape is malformed or decodes to NUL.
+// an escape is malformed or decodes to NUL, or the result is not well-formed UTF-8.
 std::optional<std::string> url_decode(std::string_view in, bool plus_is_space);
 
 // Splits an origin-form target ("/path?query") into the decoded path and decoded query

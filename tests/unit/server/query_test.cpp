@@ -45,6 +45,19 @@ BOOST_AUTO_TEST_CASE(malformed_escapes_are_rejected) {
     BOOST_TEST(!url_decode("%00", true).has_value()); // NUL never reaches a handler
 }
 
+BOOST_AUTO_TEST_CASE(invalid_utf8_is_rejected) {
+    BOOST_TEST(decode("%F0%9F%94%92%EF%BF%BD", false) == "\xF0\x9F\x94\x92\xEF\xBF\xBD");
+    BOOST_TEST(!url_decode("c%B1", true).has_value());          // a lone continuation byte
+    BOOST_TEST(!url_decode("%C3", true).has_value());           // a truncated sequence
+    BOOST_TEST(!url_decode("%C0%AF", false).has_value());       // overlong '/'
+    BOOST_TEST(!url_decode("%ED%A0%80", false).has_value());    // a UTF-16 surrogate
+    BOOST_TEST(!url_decode("%F4%90%80%80", false).has_value()); // above U+10FFFF
+    BOOST_TEST(!url_decode("\xFF", false).has_value());         // raw, not escaped, too
+    std::string path;
+    std::multimap<std::string, std::string> query;
+    BOOST_TEST(!parse_target("/foundry/certificates/revoke?deviceId=c%B1", path, query));
+}
+
 BOOST_AUTO_TEST_CASE(target_split_and_decoded) {
     std::string path;
     std::multimap<std::string, std::string> query;
