@@ -227,11 +227,35 @@ std::vector<std::uint8_t> sign_certificate(const authority& ca, const subject_ke
 
     const auto nb = std::chrono::floor<std::chrono::seconds>(spec.not_before);
     const auto na = std::chrono::floor<std::chrono::seconds>(spec.not_after);
-    const Botan::X509_Certificate cert = Botan::X509_CA::make_cert(
-        &ca.signer(), thread_rng(), Botan::BigInt(static_cast<std::uint64_t>(spec.serial)),
-        ca.signature_algorithm(), sk.spki_der, Botan::X509_Time(nb), Botan::X509_Time(na),
-        ca.cert().subject_dn(), subject, spec.extensions);
-    return cert.BER_encode();
+    // The TBSCertificate exactly as Botan's X509_CA::make_cert() encodes it (a unit test compares
+    // the two byte for byte), signed with X509_Object::make_signed(). make_cert() would then
+    // parse the signed certificate back into an X509_Certificate — every extension and name
+    // decoded again — only for us to ask it for the DER we already had.
+    const std::size_t v3 = 2;
+    const auto& sig_algo = ca.signature_algorithm();
+    const Botan::secure_vector<std::uint8_t> tbs =
+        Botan::DER_Encoder()
+            .start_cons(Botan::SEQUENCE)
+            .start_explicit(0)
+            .encode(v3)
+            .end_explicit()
+            .encode(Botan::BigInt(static_cast<std::uint64_t>(spec.serial)))
+            .encode(sig_algo)
+            .encode(ca.cert().subject_dn())
+            .start_cons(Botan::SEQUENCE)
+            .encode(Botan::X509_Time(nb))
+            .encode(Botan::X509_Time(na))
+            .end_cons()
+            .encode(subject)
+            .raw_bytes(sk.spki_der)
+            .start_explicit(3)
+            .start_cons(Botan::SEQUENCE)
+            .encode(spec.extensions)
+            .end_cons()
+            .end_explicit()
+            .end_cons()
+            .get_contents();
+    return Botan::X509_Object::make_signed(&ca.signer(), thread_rng(), sig_algo, tbs);
 }
 
 } // namespace localca::ca

@@ -4,6 +4,8 @@
 #include "ca/profile.hpp"
 #include "test_support.hpp"
 
+#include <botan/ber_dec.h>
+#include <botan/x509_ca.h>
 #include <botan/x509cert.h>
 
 #include <fstream>
@@ -99,6 +101,38 @@ bool has(const std::string& text, const std::string& what) {
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(ca_profile)
+
+// sign_certificate() encodes the TBSCertificate itself instead of calling X509_CA::make_cert()
+// (which parses the result back). RSA PKCS#1 v1.5 signatures are deterministic, so the two
+// must produce the same certificate byte for byte, for both authorities' kinds of subject key.
+BOOST_AUTO_TEST_CASE(same_bytes_as_botan_make_cert) {
+    temp_dir dir;
+    const auto& a = root(ca::authority_kind::rsa);
+    int n = 0;
+    for (const std::string subj : {"/C=CN/O=Acme/CN=dev1", "/CN=x/OU=a+OU=b"}) {
+        const auto pem = openssl_csr(dir.path(), "m" + std::to_string(n++), "rsa2048", subj);
+        auto sk = ca::check_csr(pem, ca::authority_kind::rsa);
+        BOOST_REQUIRE(sk.ok());
+        for (const std::int64_t days : {1, 730, 100000}) { // the last is clamped to the root
+            ca::certificate_spec spec;
+            spec.serial = 4242 + days;
+            spec.not_before =
+                std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+            spec.not_after = ca::device_not_after(a, spec.not_before, days);
+            spec.extensions =
+                ca::profile_extensions(a, sk.value(), "http://ca.example/", ca::device_profile());
+            const auto ours = ca::sign_certificate(a, sk.value(), spec);
+            Botan::X509_DN subject;
+            Botan::BER_Decoder(sk->subject_der).decode(subject);
+            const auto botan = Botan::X509_CA::make_cert(
+                &a.signer(), ca::thread_rng(),
+                Botan::BigInt(static_cast<std::uint64_t>(spec.serial)), a.signature_algorithm(),
+                sk->spki_der, Botan::X509_Time(spec.not_before), Botan::X509_Time(spec.not_after),
+                a.cert().subject_dn(), subject, spec.extensions);
+            BOOST_CHECK(ours == botan.BER_encode());
+        }
+    }
+}
 
 BOOST_AUTO_TEST_CASE(rsa_device_certificate) {
     temp_dir dir;
