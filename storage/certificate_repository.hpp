@@ -13,9 +13,9 @@ namespace localca::storage {
 enum class certificate_status : int { valid = 0, revoked = 1 };
 
 struct certificate_row {
-    std::int64_t sn = 0;          // certSN, equal to the X.509 serial
-    std::string authority;        // "RSA" | "ECC"
-    std::string profile;          // issuing profile name, e.g. "device"
+    std::int64_t sn = 0;   // certSN, equal to the X.509 serial
+    std::string authority; // "RSA" | "ECC"
+    std::string profile;   // issuing profile name, e.g. "device"
     std::vector<std::uint8_t> subject_der;
     std::optional<std::string> subject_cn;
     std::vector<std::uint8_t> spki_sha256; // SHA-256 of the DER SubjectPublicKeyInfo
@@ -38,23 +38,20 @@ std::vector<certificate_row> certificates_of_device(SQLite::Database& db, std::i
 
 // Live = not revoked and not_after > now. Returns the sn of one live certificate whose subject CN
 // equals cn and which is bound to a device other than `device` (or to no device), skipping
-// `except_sn`; nullopt if none. Uses index certificates_cn.
+// `except_sn`; nullopt if none. Reads only the covering index certificates_live_cn (schemas/006).
 std::optional<std::int64_t> live_cn_elsewhere(SQLite::Database& db, const std::string& cn,
-                                              std::optional<std::int64_t> device,
-                                              std::int64_t now,
+                                              std::optional<std::int64_t> device, std::int64_t now,
                                               std::optional<std::int64_t> except_sn = {});
 
-// Same for the public key (index certificates_spki).
+// Same for the public key (index certificates_live_spki).
 std::optional<std::int64_t> live_key_elsewhere(SQLite::Database& db,
                                                const std::vector<std::uint8_t>& spki_sha256,
-                                               std::optional<std::int64_t> device,
-                                               std::int64_t now,
+                                               std::optional<std::int64_t> device, std::int64_t now,
                                                std::optional<std::int64_t> except_sn = {});
 
 // Marks a valid certificate revoked. Returns false (and writes nothing) if it is unknown or
 // already revoked.
-bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revoked_at,
-                        int reason);
+bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revoked_at, int reason);
 
 struct revoked_entry {
     std::int64_t sn;

@@ -6,9 +6,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace localca::storage {
 
@@ -74,6 +76,25 @@ void refuse_if_too_new(int version) {
     }
 }
 
+// PRAGMA journal_mode = WAL, retried while the database is busy. Switching a new database file to
+// WAL takes an exclusive lock without calling the busy handler, so two processes creating the
+// same database at once (`localca serve` and `localca seed` on a fresh data dir) made the loser
+// fail at once with "database is locked" instead of waiting like every other statement does.
+std::string enter_wal_mode(SQLite::Database& db, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        try {
+            return db.execAndGet("PRAGMA journal_mode = WAL").getString();
+        } catch (const SQLite::Exception& e) {
+            if ((e.getErrorCode() & 0xff) != SQLITE_BUSY ||
+                std::chrono::steady_clock::now() >= deadline) {
+                throw;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
 } // namespace
 
 std::unique_ptr<SQLite::Database> open_connection(const options& opts) {
@@ -93,7 +114,7 @@ std::unique_ptr<SQLite::Database> open_connection(const options& opts) {
     if (!memory) {
         // WAL lets readers run while the writer writes, and makes a commit one sequential append.
         // journal_mode is persistent in the file; on an existing WAL database this is a read.
-        const std::string mode = db->execAndGet("PRAGMA journal_mode = WAL").getString();
+        const std::string mode = enter_wal_mode(*db, std::chrono::milliseconds(busy_ms));
         if (mode != "wal") {
             throw std::runtime_error("cannot put " + path + " in WAL mode (journal_mode is " +
                                      mode + "); is it on a file system without shared memory?");

@@ -25,11 +25,13 @@ struct options {
     std::chrono::milliseconds busy_timeout{5000};
 
     // Bytes of the database file that SQLite reads through a memory map (PRAGMA mmap_size);
-    // 0 = plain read() calls. Why: in WAL mode a read connection drops its page cache whenever
-    // another connection has committed, i.e. on nearly every request under load, and re-reads
-    // each B-tree page it touches; through the map that costs no system call and no copy. Writes
-    // still go through write(). Default 256 MiB of address space (not of memory).
-    std::int64_t mmap_bytes = 256 * 1024 * 1024;
+    // 0 (the default) = plain read() calls. Why off: in WAL mode a read transaction that finds
+    // the database changed since the connection's last one (under load: nearly every one) makes
+    // SQLite unmap the whole file and map it again, so every page touched afterwards is a page
+    // fault, and each unmap a TLB shoot-down on the other cores. Measured side by side
+    // (docs/performance.md): 256 MiB cost 30-35 % of the ECC issuance rate, on an empty database
+    // and on 1,000,000 rows alike. Worth trying only for read-mostly use.
+    std::int64_t mmap_bytes = 0;
 
     // Serials reserved per durable block (see serial_sequence.hpp).
     std::int64_t serial_block = 1000;

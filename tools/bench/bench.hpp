@@ -15,19 +15,22 @@
 namespace localca::bench {
 
 struct options {
-    std::string mode = "localca"; // localca | cfssl | compare | limit
+    std::string mode = "localca";  // localca | cfssl | compare | limit
     std::string authority = "RSA"; // RSA | ECC
     unsigned connections = 16;
-    double duration = 10;          // seconds per round
-    unsigned rounds = 3;           // compare mode: rounds per target
-    unsigned csrs = 256;           // distinct CSRs (and devices) made beforehand
-    std::int64_t preload = 0;      // certificate rows put in the database before the run
+    double duration = 10;     // seconds per round
+    unsigned rounds = 3;      // compare mode: rounds per target
+    unsigned csrs = 256;      // distinct CSRs (and devices) made beforehand
+    std::int64_t preload = 0; // certificate rows put in the database before the run
     bool group_commit = true;
-    std::string auth = "strict";   // EnOS auth mode of the server under test
+    std::string auth = "strict"; // EnOS auth mode of the server under test
+    // A JSON object merged (key by key, objects recursively) into the server's config.json, for
+    // side-by-side runs of one setting, e.g. {"storage":{"mmapBytes":0}}.
+    std::string server_config;
     std::filesystem::path localca_bin;
     std::string cfssl_bin = "cfssl";
     std::filesystem::path work_dir; // default: a fresh temp dir, removed at exit
-    bool keep = false;             // keep work_dir
+    bool keep = false;              // keep work_dir
 };
 
 struct csr_item {

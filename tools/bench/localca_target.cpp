@@ -28,6 +28,18 @@ constexpr const char* k_org = "o-bench";
 constexpr const char* k_app_key = "ak-bench";
 constexpr const char* k_app_secret = "sk-bench-secret";
 
+// Merges `from` into `into`: objects key by key, recursively; anything else replaces.
+void merge_into(json::object& into, const json::object& from) {
+    for (const auto& [key, value] : from) {
+        auto* mine = into.if_contains(key);
+        if (mine && mine->is_object() && value.is_object()) {
+            merge_into(mine->as_object(), value.as_object());
+        } else {
+            into[key] = value;
+        }
+    }
+}
+
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -63,14 +75,20 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
                          {"maxValidDay", 3650},
                          {"devices", devices}};
     json::object app{{"appKey", k_app_key}, {"appSecret", k_app_secret}};
-    json::object org{{"orgId", k_org},
-                     {"apps", json::array{app}},
-                     {"products", json::array{product}}};
+    json::object org{
+        {"orgId", k_org}, {"apps", json::array{app}}, {"products", json::array{product}}};
     json::object seed{{"enos", json::object{{"orgs", json::array{org}}}}};
     write_file(m_dir / "seed.json", json::serialize(seed));
     json::object config{{"logLevel", "warn"},
                         {"enos", json::object{{"auth", opts.auth}}},
                         {"storage", json::object{{"groupCommit", opts.group_commit}}}};
+    if (!opts.server_config.empty()) {
+        const auto extra = json::parse(opts.server_config);
+        if (!extra.is_object()) {
+            throw std::invalid_argument("--server-config must be a JSON object");
+        }
+        merge_into(config, extra.as_object());
+    }
     write_file(m_dir / "config.json", json::serialize(config));
 
     must_run(bin + " init --data-dir " + data + " > /dev/null");
@@ -152,10 +170,12 @@ void localca_target::preload(std::int64_t rows) {
 
 target::request localca_target::make_request(std::size_t i) {
     const auto asset = "asset-" + std::to_string(i);
-    json::object body{{"csr", m_csrs[i].pem}, {"validDay", 365}, {"issueAuthority", m_opts.authority}};
+    json::object body{
+        {"csr", m_csrs[i].pem}, {"validDay", 365}, {"issueAuthority", m_opts.authority}};
     request r;
     r.body = json::serialize(body);
-    r.target = "/connect-service/v2.0/certificates?action=apply&assetId=" + asset + "&orgId=" + k_org;
+    r.target =
+        "/connect-service/v2.0/certificates?action=apply&assetId=" + asset + "&orgId=" + k_org;
     const auto ts = std::to_string(now_ms());
     // accessToken + sorted(key + value) + body + timestamp + appSecret (EnOS gateway scheme).
     const auto content = m_token + "action" + "apply" + "assetId" + asset + "orgId" + k_org +
@@ -198,7 +218,9 @@ std::string localca_target::check(std::size_t i, const http_result& r) {
         Botan::DataSource_Memory src(pem);
         Botan::X509_Certificate cert(src);
         auto key = ca.subject_public_key();
-        if (!cert.check_signature(*key) || Botan::BigInt::decode(cert.serial_number()) != Botan::BigInt(static_cast<std::uint64_t>(sn)) ||
+        if (!cert.check_signature(*key) ||
+            Botan::BigInt::decode(cert.serial_number()) !=
+                Botan::BigInt(static_cast<std::uint64_t>(sn)) ||
             cert.subject_dn().get_first_attribute("CN") != m_csrs[i].cn) {
             return "certificate " + std::to_string(sn) + " does not verify against the CA";
         }
@@ -221,7 +243,8 @@ std::vector<std::string> localca_target::stop_and_verify() {
         Botan::DataSource_Memory src(pem);
         const auto der = Botan::X509_Certificate(src).BER_encode();
         if (!row) {
-            problems.push_back("certSN " + std::to_string(sn) + " answered but not in the database");
+            problems.push_back("certSN " + std::to_string(sn) +
+                               " answered but not in the database");
         } else if (row->der != der) {
             problems.push_back("certSN " + std::to_string(sn) + " stored with another DER");
         }

@@ -27,6 +27,8 @@ constexpr const char* k_usage = R"(usage: localca-bench [options]
   --preload N                          certificate rows in the database before the run
   --no-group-commit                    one transaction (one fsync) per certificate
   --auth strict|token|off              EnOS auth mode of the server (default strict)
+  --server-config JSON                 merged into the server's config.json, e.g.
+                                       '{"storage":{"mmapBytes":0}}'
   --localca PATH                       localca binary (default: next to this one)
   --cfssl PATH                         cfssl binary (default: cfssl on PATH)
   --work-dir DIR                       where data dirs go (default: a temp dir)
@@ -61,6 +63,8 @@ bench::options parse(int argc, char** argv) {
             o.group_commit = false;
         else if (a == "--auth")
             o.auth = value(i);
+        else if (a == "--server-config")
+            o.server_config = value(i);
         else if (a == "--localca")
             o.localca_bin = value(i);
         else if (a == "--cfssl")
@@ -113,6 +117,9 @@ int run(bench::options o) {
                 "group commit %s, auth %s\n",
                 o.mode.c_str(), o.authority.c_str(), o.connections, o.duration, o.csrs, cores,
                 o.group_commit ? "on" : "off", o.auth.c_str());
+    if (!o.server_config.empty()) {
+        std::printf("server config: %s\n", o.server_config.c_str());
+    }
     const auto t0 = std::chrono::steady_clock::now();
     const auto csrs = bench::make_csrs(o.authority, o.csrs);
     std::printf("made %u %s CSRs in %.1f s\n", o.csrs, o.authority.c_str(),

@@ -163,10 +163,17 @@ BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_each_version_once) {
     std::vector<std::string> errors(migrators);
     for (int i = 0; i < migrators; ++i) {
         threads.emplace_back([&, i] {
+            std::unique_ptr<SQLite::Database> db;
             try {
-                auto db = open_connection(opts);
-                start.arrive_and_wait();
-                results[i] = migrate(*db);
+                db = open_connection(opts);
+            } catch (const std::exception& e) {
+                errors[i] = std::string("open: ") + e.what();
+            }
+            start.arrive_and_wait(); // also after a failed open, or the others would wait forever
+            try {
+                if (db) {
+                    results[i] = migrate(*db);
+                }
             } catch (const std::exception& e) {
                 errors[i] = e.what();
             }

@@ -37,7 +37,7 @@ BOOST_AUTO_TEST_CASE(defaults_are_documented_values) {
     BOOST_TEST(c.ca.ecc.validity_days == 3650);
     BOOST_TEST(c.ca.crl_next_update.count() == 7 * 24 * 3600);
     BOOST_TEST(c.storage.group_commit);
-    BOOST_TEST(c.storage.mmap_bytes == 256 * 1024 * 1024);
+    BOOST_TEST(c.storage.mmap_bytes == 0);
     BOOST_TEST(c.pki.token.empty());
 }
 
@@ -46,7 +46,7 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     auto c = config_from(dir, R"({"listen":"0.0.0.0:9000","workerThreads":3,
         "publicBaseUrl":"https://ca.lab.example/","limits":{"bodyBytes":2048,"maxConnections":7},
         "ca":{"rsa":{"subject":"CN=X","validityDays":10},"crlNextUpdateSeconds":3600},
-        "storage":{"groupCommit":false,"mmapBytes":0},"pki":{"token":"t"}})");
+        "storage":{"groupCommit":false,"mmapBytes":1048576},"pki":{"token":"t"}})");
     c.validate();
     BOOST_TEST(c.server.listen == "0.0.0.0:9000");
     BOOST_TEST(c.server.worker_threads == 3u);
@@ -57,7 +57,7 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     BOOST_TEST(c.ca.rsa.validity_days == 10);
     BOOST_TEST(c.ca.crl_next_update.count() == 3600);
     BOOST_TEST(!c.storage.group_commit);
-    BOOST_TEST(c.storage.mmap_bytes == 0);
+    BOOST_TEST(c.storage.mmap_bytes == 1048576);
     BOOST_TEST(c.pki.token == "t");
 }
 
