@@ -80,7 +80,8 @@ round_result run_load(target& t, std::size_t items, unsigned connections, double
 
 void print_round(const round_result& r);
 
-// Per-certificate in-process cost of CSR parse + verify + sign (ms), single thread.
+// Per-certificate in-process cost of CSR parse + verify + sign: CPU ms of the whole process
+// (Botan's own RSA threads included), one certificate at a time.
 double botan_cost_ms(const std::vector<csr_item>& csrs, const std::string& authority);
 
 // Peak resident set of a process in MiB (VmHWM), 0 if unknown.
