@@ -21,6 +21,13 @@ PROFILE = {"profileId": "3", "authority": "RSA", "keyTypes": ["RSA-2048"], "defa
            "extendedKeyUsage": ["clientAuth"], "manualAuthorization": False}
 
 
+
+def migrations():
+    """{version: path} of the numbered SQL migrations in schemas/."""
+    folder = os.path.join(SOURCE_DIR, "schemas")
+    return {int(f[:3]): os.path.join(folder, f) for f in os.listdir(folder) if f[:3].isdigit()}
+
+
 def encodings(secret):
     """Every form a secret could plausibly be written in."""
     raw = secret if isinstance(secret, bytes) else secret.encode()
@@ -142,8 +149,7 @@ class secrets_at_rest(localca_test):
             # Exactly what a LocalCA of schema 4 wrote: its migrations, then clear secrets.
             con.execute("PRAGMA journal_mode = WAL")
             for n in (1, 2, 3, 4):
-                name = [f for f in os.listdir(os.path.join(SOURCE_DIR, "schemas")) if f.startswith(f"00{n}_")][0]
-                with open(os.path.join(SOURCE_DIR, "schemas", name)) as f:
+                with open(migrations()[n]) as f:
                     con.executescript(f.read())
             con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             con.executemany("INSERT INTO schema_version VALUES (?)", [(1,), (2,), (3,), (4,)])
@@ -178,8 +184,8 @@ class secrets_at_rest(localca_test):
         self.assertEqual(self.found(self.data), [])
         con = self.db()
         try:
-            newest = max(int(f[:3]) for f in os.listdir(os.path.join(SOURCE_DIR, "schemas")) if f[:3].isdigit())
-            self.assertEqual(con.execute("SELECT max(version) FROM schema_version").fetchone()[0], newest)
+            self.assertEqual(con.execute("SELECT max(version) FROM schema_version").fetchone()[0],
+                             max(migrations()))
             self.assertEqual(con.execute("SELECT count(*) FROM unsealed_secrets").fetchone()[0], 0)
             self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok")
         finally:

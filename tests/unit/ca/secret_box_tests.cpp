@@ -80,8 +80,8 @@ BOOST_AUTO_TEST_CASE(each_seal_has_its_own_nonce) {
 BOOST_AUTO_TEST_CASE(any_changed_byte_is_refused) {
     const ca::secret_box box(key_of(2));
     const auto context = ca::emca_aes_key_context("user1");
-    const auto sealed = box.seal(key_of(7), context);
     const auto clear = key_of(7);
+    const auto sealed = box.seal(clear, context);
     BOOST_TEST(text(box.open(sealed, context)) == std::string(clear.begin(), clear.end()));
     for (std::size_t i = 0; i < sealed.size(); ++i) {
         auto tampered = sealed;
