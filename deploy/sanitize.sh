@@ -9,7 +9,8 @@
 #   tsan  clang TSan build of what the concurrency tests need (build-tsan/), and those tests
 # Any sanitizer report fails the stage, also one from a server process that a test killed
 # before it could exit non-zero: every report is written under build-*/sanitizer-logs/, and a
-# stage fails when that directory is not empty after its tests.
+# stage fails when that directory is not empty after its tests. The reports are printed also
+# when a test failed (a sanitizer exit code alone, 66 for TSan, says nothing about the cause).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -57,7 +58,7 @@ asan_build() {
 }
 
 asan_test() {
-  local logs=$root/build-asan/sanitizer-logs
+  local logs=$root/build-asan/sanitizer-logs status=0
   rm -rf "$logs"
   mkdir -p "$logs"
   (
@@ -65,8 +66,9 @@ asan_test() {
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$logs/asan \
       UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan \
       ctest --output-on-failure -j"$jobs" -L 'unit|integration'
-  )
-  reports "$logs"
+  ) || status=$?
+  reports "$logs" || status=1
+  return "$status"
 }
 
 fuzz() {
@@ -85,15 +87,16 @@ tsan_build() {
 }
 
 tsan_test() {
-  local logs=$root/build-tsan/sanitizer-logs
+  local logs=$root/build-tsan/sanitizer-logs status=0
   rm -rf "$logs"
   mkdir -p "$logs"
   (
     cd build-tsan
     TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:second_deadlock_stack=1:log_path=$logs/tsan" \
       ctest --output-on-failure -j"$jobs" -R "$tsan_tests"
-  )
-  reports "$logs"
+  ) || status=$?
+  reports "$logs" || status=1
+  return "$status"
 }
 
 for stage in "${stages[@]}"; do
