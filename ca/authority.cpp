@@ -1,9 +1,11 @@
 #include "ca/authority.hpp"
 
 #include <botan/auto_rng.h>
+#include <botan/chacha_rng.h>
 #include <botan/ec_group.h>
 #include <botan/ecdsa.h>
 #include <botan/rsa.h>
+#include <botan/system_rng.h>
 #include <botan/x509_ca.h>
 #include <botan/x509_ext.h>
 
@@ -163,6 +165,13 @@ Botan::RandomNumberGenerator& thread_rng() {
     return rng;
 }
 
+Botan::RandomNumberGenerator& signing_rng() {
+    // Reseeds from the system RNG every BOTAN_RNG_DEFAULT_RESEED_INTERVAL (1024) requests, and
+    // after a fork (Stateful_RNG checks the pid).
+    thread_local Botan::ChaCha_RNG rng(Botan::system_rng());
+    return rng;
+}
+
 authority::authority(authority_kind kind, Botan::X509_Certificate cert,
                      std::unique_ptr<Botan::Private_Key> key)
     : m_kind(kind), m_cert(std::move(cert)), m_key(std::move(key)) {
@@ -223,7 +232,7 @@ authority authority::create(authority_kind kind, const authority_options& opts,
 
 Botan::PK_Signer& authority::signer() const {
     // The RNG first: a signer keeps a reference to it, so it must be destroyed after the cache.
-    Botan::RandomNumberGenerator& rng = thread_rng();
+    Botan::RandomNumberGenerator& rng = signing_rng();
     thread_local std::unordered_map<const Botan::Private_Key*, cached_signer> cache;
     auto it = cache.find(m_key.get());
     if (it != cache.end()) {

@@ -62,8 +62,7 @@ std::vector<std::uint8_t> build_crl(const authority& ca, const std::vector<crl_e
 
     Botan::Extensions extensions;
     extensions.add(new Botan::Cert_Extension::Authority_Key_ID(ca.cert().subject_key_id()));
-    extensions.add(
-        new Botan::Cert_Extension::CRL_Number(static_cast<std::size_t>(crl_number)));
+    extensions.add(new Botan::Cert_Extension::CRL_Number(static_cast<std::size_t>(crl_number)));
 
     const std::size_t crl_v2 = 1;
     Botan::DER_Encoder tbs;
@@ -80,7 +79,7 @@ std::vector<std::uint8_t> build_crl(const authority& ca, const std::vector<crl_e
         .end_cons()
         .end_explicit()
         .end_cons();
-    return Botan::X509_Object::make_signed(&ca.signer(), thread_rng(), ca.signature_algorithm(),
+    return Botan::X509_Object::make_signed(&ca.signer(), signing_rng(), ca.signature_algorithm(),
                                            tbs.get_contents());
 }
 

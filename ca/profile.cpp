@@ -255,7 +255,7 @@ std::vector<std::uint8_t> sign_certificate(const authority& ca, const subject_ke
             .end_explicit()
             .end_cons()
             .get_contents();
-    return Botan::X509_Object::make_signed(&ca.signer(), thread_rng(), sig_algo, tbs);
+    return Botan::X509_Object::make_signed(&ca.signer(), signing_rng(), sig_algo, tbs);
 }
 
 } // namespace localca::ca

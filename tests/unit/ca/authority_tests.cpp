@@ -7,8 +7,11 @@
 #include <botan/pkcs8.h>
 #include <botan/x509_obj.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <fstream>
+#include <latch>
 #include <thread>
 
 using namespace localca;
@@ -66,8 +69,9 @@ BOOST_AUTO_TEST_CASE(rsa_root_as_specified) {
     const auto& a = rsa_root();
     BOOST_CHECK_EQUAL(a.name(), "RSA");
     const auto path = write_root(dir, a);
-    BOOST_CHECK(must_run("openssl verify -CAfile " + path.string() + " " + path.string())
-                    .find(": OK") != std::string::npos);
+    BOOST_CHECK(
+        must_run("openssl verify -CAfile " + path.string() + " " + path.string()).find(": OK") !=
+        std::string::npos);
     const auto text = must_run("openssl x509 -in " + path.string() + " -noout -text");
     check_root_text(text);
     BOOST_CHECK(text.find("Signature Algorithm: sha256WithRSAEncryption") != std::string::npos);
@@ -90,8 +94,9 @@ BOOST_AUTO_TEST_CASE(ecc_root_as_specified) {
     const auto& a = ecc_root();
     BOOST_CHECK_EQUAL(a.name(), "ECC");
     const auto path = write_root(dir, a);
-    BOOST_CHECK(must_run("openssl verify -CAfile " + path.string() + " " + path.string())
-                    .find(": OK") != std::string::npos);
+    BOOST_CHECK(
+        must_run("openssl verify -CAfile " + path.string() + " " + path.string()).find(": OK") !=
+        std::string::npos);
     const auto text = must_run("openssl x509 -in " + path.string() + " -noout -text");
     check_root_text(text);
     BOOST_CHECK(text.find("Signature Algorithm: ecdsa-with-SHA256") != std::string::npos);
@@ -104,8 +109,8 @@ BOOST_AUTO_TEST_CASE(subject_and_validity_from_options) {
     ca::authority_options opts{"C=DE, O=Acme\\, Inc., OU=PKI, CN=Test Root \xc3\xa9", 10};
     const auto a = ca::authority::create(ca::authority_kind::ecc, opts, ca::thread_rng());
     const auto path = write_root(dir, a);
-    const auto subject =
-        must_run("openssl x509 -in " + path.string() + " -noout -subject -nameopt RFC2253,-esc_msb");
+    const auto subject = must_run("openssl x509 -in " + path.string() +
+                                  " -noout -subject -nameopt RFC2253,-esc_msb");
     // RFC 2253 prints the last RDN first.
     BOOST_CHECK_EQUAL(subject, "subject=CN=Test Root \xc3\xa9,OU=PKI,O=Acme\\, Inc.,C=DE\n");
     BOOST_CHECK_EQUAL(a.cert().not_after().time_since_epoch() -
@@ -130,8 +135,8 @@ BOOST_AUTO_TEST_CASE(bad_options_throw) {
 
 BOOST_AUTO_TEST_CASE(key_must_match_certificate) {
     const auto& a = ecc_root();
-    const auto b = ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc,
-                                         ca::thread_rng());
+    const auto b =
+        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng());
     auto copy_key = [](const Botan::Private_Key& k) {
         const auto der = Botan::PKCS8::BER_encode(k);
         Botan::DataSource_Memory src(der);
@@ -154,11 +159,11 @@ BOOST_AUTO_TEST_CASE(signers_are_per_thread) {
                 Botan::PK_Signer* first = &a->signer();
                 for (int i = 0; i < 20; ++i) {
                     BOOST_CHECK(&a->signer() == first); // cached for the thread
-                    const std::string msg = "message " + std::to_string(t) + "/" +
-                                            std::to_string(i);
-                    const auto sig = a->signer().sign_message(
-                        reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(),
-                        ca::thread_rng());
+                    const std::string msg =
+                        "message " + std::to_string(t) + "/" + std::to_string(i);
+                    const auto sig =
+                        a->signer().sign_message(reinterpret_cast<const std::uint8_t*>(msg.data()),
+                                                 msg.size(), ca::signing_rng());
                     const bool rsa = a->kind() == ca::authority_kind::rsa;
                     auto pub = a->cert().load_subject_public_key();
                     Botan::PK_Verifier v(*pub, rsa ? "EMSA3(SHA-256)" : "EMSA1(SHA-256)",
@@ -177,6 +182,40 @@ BOOST_AUTO_TEST_CASE(signers_are_per_thread) {
     }
 }
 
+// Signing RNGs are per thread (ChaCha_RNG is not thread-safe) and seeded independently from the
+// system RNG: two threads never draw the same blinding values, and a thread always gets its own.
+BOOST_AUTO_TEST_CASE(signing_rngs_are_per_thread_and_independent) {
+    constexpr std::size_t k_threads = 4;
+    std::vector<std::vector<std::uint8_t>> draws(k_threads);
+    std::vector<Botan::RandomNumberGenerator*> rngs(k_threads);
+    std::array<bool, k_threads> fine{};
+    // Every thread stays alive until all have drawn, so no thread-local RNG is destroyed and its
+    // address reused while another thread looks.
+    std::latch drawn(k_threads);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < k_threads; ++t) {
+        threads.emplace_back([&, t] {
+            rngs[t] = &ca::signing_rng();
+            const auto v = rngs[t]->random_vec(32);
+            draws[t].assign(v.begin(), v.end());
+            // Seeded from the system RNG on first use; the same object for the whole thread.
+            fine[t] = rngs[t]->is_seeded() && &ca::signing_rng() == rngs[t] &&
+                      rngs[t] != &ca::thread_rng();
+            drawn.arrive_and_wait();
+        });
+    }
+    for (auto& th : threads) {
+        th.join();
+    }
+    BOOST_CHECK(std::all_of(fine.begin(), fine.end(), [](bool b) { return b; }));
+    for (std::size_t a = 0; a < k_threads; ++a) {
+        for (std::size_t b = a + 1; b < k_threads; ++b) {
+            BOOST_CHECK(rngs[a] != rngs[b]);
+            BOOST_CHECK(draws[a] != draws[b]);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(signer_follows_the_authority_not_the_address) {
     // Authorities created and destroyed in a row may reuse addresses; each must sign with its
     // own key.
@@ -184,12 +223,12 @@ BOOST_AUTO_TEST_CASE(signer_follows_the_authority_not_the_address) {
         auto a = std::make_unique<ca::authority>(
             ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng()));
         const std::string msg = "x";
-        const auto sig = a->signer().sign_message(
-            reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(), ca::thread_rng());
+        const auto sig = a->signer().sign_message(reinterpret_cast<const std::uint8_t*>(msg.data()),
+                                                  msg.size(), ca::thread_rng());
         auto pub = a->cert().load_subject_public_key();
         Botan::PK_Verifier v(*pub, "EMSA1(SHA-256)", Botan::DER_SEQUENCE);
-        BOOST_CHECK(v.verify_message(reinterpret_cast<const std::uint8_t*>(msg.data()),
-                                     msg.size(), sig.data(), sig.size()));
+        BOOST_CHECK(v.verify_message(reinterpret_cast<const std::uint8_t*>(msg.data()), msg.size(),
+                                     sig.data(), sig.size()));
     }
 }
 
