@@ -57,18 +57,31 @@ asan_build() {
   cmake --build build-asan -j"$jobs"
 }
 
-asan_test() {
-  local logs=$root/build-asan/sanitizer-logs status=0
+# sanitized_ctest BUILD_DIR [VAR=value...] -- CTEST_ARGS...: ctest in BUILD_DIR with the
+# sanitizer environment given (whose log_path points into BUILD_DIR/sanitizer-logs). Fails when a
+# test failed or a sanitizer wrote a report, and prints the reports in both cases.
+sanitized_ctest() {
+  local dir=$1 status=0 env_vars=()
+  shift
+  while [[ $1 != -- ]]; do
+    env_vars+=("$1")
+    shift
+  done
+  shift
+  local logs=$root/$dir/sanitizer-logs
   rm -rf "$logs"
   mkdir -p "$logs"
-  (
-    cd build-asan
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path=$logs/asan \
-      UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan \
-      ctest --output-on-failure -j"$jobs" -L 'unit|integration'
-  ) || status=$?
+  (cd "$dir" && env "${env_vars[@]}" ctest --output-on-failure -j"$jobs" "$@") || status=$?
   reports "$logs" || status=1
   return "$status"
+}
+
+asan_test() {
+  local logs=$root/build-asan/sanitizer-logs
+  sanitized_ctest build-asan \
+    ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:log_path=$logs/asan" \
+    UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$logs/ubsan" \
+    -- -L 'unit|integration'
 }
 
 fuzz() {
@@ -87,16 +100,10 @@ tsan_build() {
 }
 
 tsan_test() {
-  local logs=$root/build-tsan/sanitizer-logs status=0
-  rm -rf "$logs"
-  mkdir -p "$logs"
-  (
-    cd build-tsan
+  local logs=$root/build-tsan/sanitizer-logs
+  sanitized_ctest build-tsan \
     TSAN_OPTIONS="suppressions=$root/tests/tsan.supp:second_deadlock_stack=1:log_path=$logs/tsan" \
-      ctest --output-on-failure -j"$jobs" -R "$tsan_tests"
-  ) || status=$?
-  reports "$logs" || status=1
-  return "$status"
+    -- -R "$tsan_tests"
 }
 
 for stage in "${stages[@]}"; do

@@ -114,7 +114,7 @@ std::unique_ptr<SQLite::Database> open_connection(const options& opts) {
     if (!memory) {
         // WAL lets readers run while the writer writes, and makes a commit one sequential append.
         // journal_mode is persistent in the file; on an existing WAL database this is a read.
-        const std::string mode = enter_wal_mode(*db, std::chrono::milliseconds(busy_ms));
+        const std::string mode = enter_wal_mode(*db, opts.busy_timeout);
         if (mode != "wal") {
             throw std::runtime_error("cannot put " + path + " in WAL mode (journal_mode is " +
                                      mode + "); is it on a file system without shared memory?");
