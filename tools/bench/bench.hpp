@@ -19,7 +19,7 @@ struct options {
     std::string authority = "RSA"; // RSA | ECC
     unsigned connections = 16;
     double duration = 10;     // seconds per round
-    unsigned rounds = 3;      // compare mode: rounds per target
+    unsigned rounds = 0;      // rounds per target; 0: 3 in compare mode, else 1
     unsigned csrs = 256;      // distinct CSRs (and devices) made beforehand
     std::int64_t preload = 0; // certificate rows put in the database before the run
     bool group_commit = true;
@@ -62,6 +62,8 @@ public:
     virtual request make_request(std::size_t i) = 0;
     // Returns an empty string when the answer is right (and records what it issued), else why.
     virtual std::string check(std::size_t i, const http_result& r) = 0;
+    // The server process under test (for its CPU time), -1 if none.
+    virtual int server_pid() const = 0;
 };
 
 struct round_result {
@@ -71,18 +73,31 @@ struct round_result {
     std::string first_error;
     double seconds = 0;
     std::vector<double> latencies_ms;
+    // CPU time used during the round by the server (all its threads) and by this client.
+    double server_cpu_ms = 0;
+    double client_cpu_ms = 0;
     double per_second() const { return seconds > 0 ? ok / seconds : 0; }
+    double server_ms_per_cert() const { return ok ? server_cpu_ms / ok : 0; }
+    double client_ms_per_cert() const { return ok ? client_cpu_ms / ok : 0; }
     double percentile(double p) const;
 };
 
 // Drives `connections` keep-alive connections for `duration` seconds.
 round_result run_load(target& t, std::size_t items, unsigned connections, double duration);
 
-void print_round(const round_result& r);
+// Prints the round's throughput and latencies, and where the machine's CPU went.
+void print_round(const round_result& r, unsigned cores);
 
 // Per-certificate in-process cost of CSR parse + verify + sign: CPU ms of the whole process
 // (Botan's own RSA threads included), one certificate at a time.
 double botan_cost_ms(const std::vector<csr_item>& csrs, const std::string& authority);
+
+// CPU time of this process (all threads) in ms.
+double process_cpu_ms();
+
+// CPU time of another process (all its threads, from /proc/PID/task/*/schedstat) in ms; 0 if
+// unknown.
+double process_cpu_ms(int pid);
 
 // Peak resident set of a process in MiB (VmHWM), 0 if unknown.
 double peak_rss_mib(int pid);

@@ -13,7 +13,7 @@ public:
     std::uint16_t port() const override { return m_port; }
     request make_request(std::size_t i) override;
     std::string check(std::size_t i, const http_result& r) override;
-    int server_pid() const { return m_server ? m_server->pid() : -1; }
+    int server_pid() const override { return m_server ? m_server->pid() : -1; }
 
 private:
     const std::vector<csr_item>& m_csrs;

@@ -39,6 +39,8 @@ round_result run_load(target& t, std::size_t items, unsigned connections, double
     const auto start = std::chrono::steady_clock::now();
     const auto deadline = start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                       std::chrono::duration<double>(duration));
+    const double server_cpu0 = process_cpu_ms(t.server_pid());
+    const double client_cpu0 = process_cpu_ms();
     std::vector<std::thread> threads;
     for (unsigned c = 0; c < connections; ++c) {
         threads.emplace_back([&] {
@@ -64,7 +66,8 @@ round_result run_load(target& t, std::size_t items, unsigned connections, double
                 http_result result;
                 try {
                     if (!connected) {
-                        stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), t.port()));
+                        stream.connect(
+                            tcp::endpoint(asio::ip::make_address("127.0.0.1"), t.port()));
                         connected = true;
                     }
                     http::write(stream, r);
@@ -114,10 +117,12 @@ round_result run_load(target& t, std::size_t items, unsigned connections, double
         th.join();
     }
     total.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    total.server_cpu_ms = process_cpu_ms(t.server_pid()) - server_cpu0;
+    total.client_cpu_ms = process_cpu_ms() - client_cpu0;
     return total;
 }
 
-void print_round(const round_result& r) {
+void print_round(const round_result& r, unsigned cores) {
     const double max = r.latencies_ms.empty()
                            ? 0
                            : *std::max_element(r.latencies_ms.begin(), r.latencies_ms.end());
@@ -126,6 +131,15 @@ void print_round(const round_result& r) {
                 r.target.c_str(), r.per_second(), static_cast<unsigned long long>(r.ok),
                 static_cast<unsigned long long>(r.errors), r.percentile(50), r.percentile(90),
                 r.percentile(99), max);
+    if (r.ok && r.seconds > 0) {
+        // Both processes share the machine's cores: what the client takes, the server cannot use.
+        const double machine_ms = cores * r.seconds * 1e3;
+        std::printf("         cpu per certificate: server %.3f ms, client %.3f ms; of the "
+                    "machine: server %.0f%%, client %.0f%%, other or idle %.0f%%\n",
+                    r.server_ms_per_cert(), r.client_ms_per_cert(),
+                    100 * r.server_cpu_ms / machine_ms, 100 * r.client_cpu_ms / machine_ms,
+                    100 * std::max(0.0, 1 - (r.server_cpu_ms + r.client_cpu_ms) / machine_ms));
+    }
     if (!r.first_error.empty()) {
         std::printf("         first error: %s\n", r.first_error.substr(0, 300).c_str());
     }

@@ -19,7 +19,7 @@ public:
     request make_request(std::size_t i) override;
     std::string check(std::size_t i, const http_result& r) override;
 
-    int server_pid() const { return m_server ? m_server->pid() : -1; }
+    int server_pid() const override { return m_server ? m_server->pid() : -1; }
     double startup_seconds() const { return m_startup_seconds; }
     // Stops the server, then checks that every certificate answered is in the database with the
     // same DER and that no certSN was answered twice. Returns problems found (empty: all good).

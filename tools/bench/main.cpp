@@ -22,7 +22,8 @@ constexpr const char* k_usage = R"(usage: localca-bench [options]
   --authority RSA|ECC                  key type of the CA and the CSRs (default RSA)
   --connections N                      keep-alive connections (default 16)
   --duration SECONDS                   length of one round (default 10)
-  --rounds N                           compare: rounds per target (default 3)
+  --rounds N                           rounds per target, one after the other on the
+                                       same database (default 3 in compare mode, else 1)
   --csrs N                             distinct CSRs/devices made beforehand (default 256)
   --preload N                          certificate rows in the database before the run
   --no-group-commit                    one transaction (one fsync) per certificate
@@ -147,22 +148,30 @@ int run(bench::options o) {
     }
     std::vector<double> ratios;
     std::uint64_t errors = 0;
-    const unsigned rounds = o.mode == "compare" ? o.rounds : 1;
+    const unsigned rounds = o.rounds ? o.rounds : (o.mode == "compare" ? 3 : 1);
     for (unsigned r = 0; r < rounds; ++r) {
         double ours = 0;
         double theirs = 0;
         if (localca) {
             const auto res = bench::run_load(*localca, csrs.size(), o.connections, o.duration);
-            bench::print_round(res);
+            bench::print_round(res, cores);
             ours = res.per_second();
             errors += res.errors;
             if (o.mode == "localca") {
                 std::printf("efficiency: %.0f%% of the Botan limit\n", 100.0 * ours / limit);
             }
+            if (res.ok) {
+                // The Botan limit gives the server every core; this client runs on the same
+                // ones. With the client's measured cost added, no server could go faster than:
+                const double ceiling = cores * 1000.0 / (cost + res.client_ms_per_cert());
+                std::printf("ceiling with this client on the same cores: %.0f certificates/s "
+                            "(%.0f%% of the Botan limit); localca at %.0f%% of it\n",
+                            ceiling, 100.0 * ceiling / limit, 100.0 * ours / ceiling);
+            }
         }
         if (cfssl) {
             const auto res = bench::run_load(*cfssl, csrs.size(), o.connections, o.duration);
-            bench::print_round(res);
+            bench::print_round(res, cores);
             theirs = res.per_second();
         }
         if (localca && cfssl && theirs > 0) {
