@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -95,9 +96,21 @@ std::string enter_wal_mode(SQLite::Database& db, std::chrono::milliseconds timeo
     }
 }
 
+// SQLite counts every allocation in global statistics (sqlite3_status) under one process-wide
+// mutex, taken on each sqlite3_malloc and sqlite3_free. We never read those statistics, and with
+// the writer and every worker in SQLite at once that mutex was the most contended lock of the
+// server (futex waits in sqlite3Malloc from all three threads). It can only be switched off
+// before SQLite initialises; if something in the process initialised it first, the call fails
+// and the statistics stay on, which is merely slower.
+void configure_sqlite_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 } // namespace
 
 std::unique_ptr<SQLite::Database> open_connection(const options& opts) {
+    configure_sqlite_once();
     const std::string path = opts.path.string();
     const bool memory = is_memory(path);
     const int busy_ms = static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(

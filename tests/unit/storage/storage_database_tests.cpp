@@ -6,6 +6,7 @@
 #include "test_support.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -131,6 +132,22 @@ BOOST_AUTO_TEST_CASE(file_connection_pragmas) {
     // WAL is a property of the file: a second connection finds it without asking.
     SQLite::Database plain(opts.path.string(), SQLite::OPEN_READONLY);
     BOOST_TEST(plain.execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_allocation_statistics_are_off) {
+    // Every SQLite use of this process goes through open_connection, which switches the global
+    // allocation statistics (and their process-wide mutex) off before SQLite initialises: with
+    // them off SQLite does not count, so after real work the count is still zero.
+    test::temp_dir dir;
+    auto db = open_connection(file_options(dir));
+    migrate(*db);
+    db->exec("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000))");
+    BOOST_TEST(db->execAndGet("SELECT length(x) FROM t").getInt() == 100000);
+    sqlite3_int64 current = -1;
+    sqlite3_int64 highest = -1;
+    BOOST_TEST(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0) == SQLITE_OK);
+    BOOST_TEST(current == 0);
+    BOOST_TEST(highest == 0);
 }
 
 BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
