@@ -219,6 +219,45 @@ BOOST_FIXTURE_TEST_CASE(live_cn_elsewhere_counts_unbound_certificates, certifica
         (live_cn_elsewhere(*db, "loose", std::nullopt, now) == std::optional<std::int64_t>(2)));
 }
 
+BOOST_FIXTURE_TEST_CASE(live_lookups_find_other_devices_on_either_side, certificate_fixture) {
+    // The asking device's own entries are skipped by seeking below and above its id (and to the
+    // device-less entries): a duplicate must be found on each side.
+    const auto org = upsert_org(*db, "org");
+    const auto product = upsert_product(*db, org, "prod", true, 365);
+    const auto device3 = upsert_device(*db, org, product, "dev3", "asset3");
+    BOOST_REQUIRE(device1 < device2);
+    BOOST_REQUIRE(device2 < device3);
+    // Many of the asking device's own certificates, for the CN and the key.
+    for (std::int64_t sn = 10; sn < 40; ++sn) {
+        insert_certificate(*db, live(sn, "mine", device2, 0x22));
+    }
+    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now).has_value());
+    BOOST_TEST(!live_key_elsewhere(*db, bytes(0x22, 32), device2, now).has_value());
+
+    insert_certificate(*db, live(50, "mine", device3, 0x22)); // above the asking device
+    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now) == std::optional<std::int64_t>(50)));
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now) ==
+                std::optional<std::int64_t>(50)));
+    revoke_certificate(*db, 50, now, 0);
+    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now).has_value());
+
+    insert_certificate(*db, live(51, "mine", device1, 0x22)); // below it
+    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now) == std::optional<std::int64_t>(51)));
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now) ==
+                std::optional<std::int64_t>(51)));
+    // Skipping the one being renewed leaves nothing elsewhere.
+    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now, 51).has_value());
+    revoke_certificate(*db, 51, now, 0);
+
+    insert_certificate(*db, live(52, "mine", std::nullopt, 0x22)); // bound to no device
+    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now) == std::optional<std::int64_t>(52)));
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now) ==
+                std::optional<std::int64_t>(52)));
+    // Without a device, any live certificate is a duplicate: the asking "device" owns none.
+    const auto any = live_cn_elsewhere(*db, "mine", std::nullopt, now);
+    BOOST_TEST(any.has_value());
+}
+
 BOOST_FIXTURE_TEST_CASE(expired_and_revoked_certificates_are_not_live, certificate_fixture) {
     auto expired = live(3, "old", device1);
     expired.not_after = now; // not_after must be strictly after now
@@ -296,6 +335,27 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
                                  << plan);
         BOOST_TEST(plan.find("SCAN certificates") == std::string::npos, plan);
         BOOST_TEST(plan.find("TEMP B-TREE") == std::string::npos, plan);
+    }
+
+    // With a device, the duplicate checks seek past that device's own entries instead of
+    // reading them: three searches bounded on the device column.
+    const std::vector<std::function<void()>> device_lookups{
+        [&] { live_cn_elsewhere(*db, "cn7", device1, now); },
+        [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now); },
+    };
+    for (const auto& call : device_lookups) {
+        std::vector<std::string> statements;
+        {
+            statement_recorder recorder(*db);
+            call();
+            statements = recorder.statements();
+        }
+        BOOST_REQUIRE(statements.size() == 1u);
+        const auto plan = query_plan(*db, statements[0]);
+        for (const char* bound : {"device=?", "device<?", "device>?"}) {
+            BOOST_TEST(plan.find(bound) != std::string::npos, bound << " not in plan:\n" << plan);
+        }
+        BOOST_TEST(plan.find("device!=") == std::string::npos, plan);
     }
 }
 
