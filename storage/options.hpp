@@ -33,6 +33,14 @@ struct options {
     // and on 1,000,000 rows alike. Worth trying only for read-mostly use.
     std::int64_t mmap_bytes = 0;
 
+    // Page cache of the writer's connection, in bytes (PRAGMA cache_size); default 32 MiB. The
+    // writer is the only connection whose cache survives other commits (a reader's is emptied
+    // whenever it sees the database changed), and each issuance inserts into indexes at places
+    // spread over the whole file (CN, key, device): with SQLite's default 2 MiB the writer re-read
+    // index pages from the file for most inserts once the indexes outgrew it. Memory is taken
+    // only as pages are read, so a small database costs no more.
+    std::int64_t writer_cache_bytes = std::int64_t(32) << 20;
+
     // Serials reserved per durable block (see serial_sequence.hpp).
     std::int64_t serial_block = 1000;
 };

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <iostream>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace localca::storage {
@@ -56,6 +57,9 @@ void report_completion_failure(const char* what) {
 } // namespace
 
 writer::writer(const options& opts) : m_options(opts), m_db(open_connection(opts)) {
+    // Negative: a size in KiB rather than in pages.
+    m_db->exec("PRAGMA cache_size = -" +
+               std::to_string(std::max<std::int64_t>(1, opts.writer_cache_bytes / 1024)));
     m_thread = std::thread([this] { loop(); });
 }
 

@@ -193,7 +193,7 @@ config load_config(const std::filesystem::path& file) {
         }
     }
     if (auto st = root.find("storage")) {
-        st->require_object({"durable", "groupCommit", "maxBatch", "mmapBytes"});
+        st->require_object({"durable", "groupCommit", "maxBatch", "mmapBytes", "writerCacheBytes"});
         if (auto v = st->find("durable")) {
             c.storage.durable = v->as_bool();
         }
@@ -205,6 +205,9 @@ config load_config(const std::filesystem::path& file) {
         }
         if (auto v = st->find("mmapBytes")) {
             c.storage.mmap_bytes = v->as_integer_in(0, std::int64_t(1) << 40);
+        }
+        if (auto v = st->find("writerCacheBytes")) {
+            c.storage.writer_cache_bytes = v->as_integer_in(1024, std::int64_t(1) << 40);
         }
     }
     if (auto p = root.find("pki")) {

@@ -16,7 +16,8 @@
 //            "ecc": {"subject": "CN=LocalCA ECC Root CA,O=LocalCA", "validityDays": 3650},
 //            "crlNextUpdateSeconds": 604800},
 //     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256,
-//                 "mmapBytes": 0},           // bytes read through a memory map; 0 = plain reads
+//                 "mmapBytes": 0,            // bytes read through a memory map; 0 = plain reads
+//                 "writerCacheBytes": 33554432},  // the writer connection's page cache
 //     "pki": {"token": ""},                // "" = the /pki/v1 issuance API is off
 //     "enos": {"auth": "strict",           // strict | token | off (see docs/enos.md)
 //              "tokenTtlSeconds": 7200,

@@ -156,6 +156,24 @@ BOOST_FIXTURE_TEST_CASE(many_threads_jobs_all_commit_durably, writer_fixture) {
     BOOST_TEST(count_orgs() == threads * per_thread);
 }
 
+BOOST_FIXTURE_TEST_CASE(the_writer_connection_has_its_own_page_cache_size, writer_fixture) {
+    // The writer's cache survives other commits (readers' do not), so it is the one made larger.
+    auto cache_of = [](writer& w) {
+        int kib = 0;
+        w.run([&](SQLite::Database& db) { kib = db.execAndGet("PRAGMA cache_size").getInt(); });
+        return kib;
+    };
+    {
+        writer w(opts);
+        BOOST_TEST(cache_of(w) == -32 * 1024); // negative: KiB, the documented 32 MiB default
+    }
+    opts.writer_cache_bytes = 4 << 20;
+    writer w(opts);
+    BOOST_TEST(cache_of(w) == -4096);
+    // Readers keep SQLite's default.
+    BOOST_TEST(open_connection(opts)->execAndGet("PRAGMA cache_size").getInt() == -2000);
+}
+
 BOOST_FIXTURE_TEST_CASE(waiting_jobs_share_one_transaction, writer_fixture) {
     writer w(opts);
     gate g;

@@ -38,6 +38,7 @@ BOOST_AUTO_TEST_CASE(defaults_are_documented_values) {
     BOOST_TEST(c.ca.crl_next_update.count() == 7 * 24 * 3600);
     BOOST_TEST(c.storage.group_commit);
     BOOST_TEST(c.storage.mmap_bytes == 0);
+    BOOST_TEST(c.storage.writer_cache_bytes == 32 * 1024 * 1024);
     BOOST_TEST(c.pki.token.empty());
 }
 
@@ -46,7 +47,8 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     auto c = config_from(dir, R"({"listen":"0.0.0.0:9000","workerThreads":3,
         "publicBaseUrl":"https://ca.lab.example/","limits":{"bodyBytes":2048,"maxConnections":7},
         "ca":{"rsa":{"subject":"CN=X","validityDays":10},"crlNextUpdateSeconds":3600},
-        "storage":{"groupCommit":false,"mmapBytes":1048576},"pki":{"token":"t"}})");
+        "storage":{"groupCommit":false,"mmapBytes":1048576,"writerCacheBytes":4194304},
+        "pki":{"token":"t"}})");
     c.validate();
     BOOST_TEST(c.server.listen == "0.0.0.0:9000");
     BOOST_TEST(c.server.worker_threads == 3u);
@@ -58,6 +60,7 @@ BOOST_AUTO_TEST_CASE(file_values_are_read) {
     BOOST_TEST(c.ca.crl_next_update.count() == 3600);
     BOOST_TEST(!c.storage.group_commit);
     BOOST_TEST(c.storage.mmap_bytes == 1048576);
+    BOOST_TEST(c.storage.writer_cache_bytes == 4194304);
     BOOST_TEST(c.pki.token == "t");
 }
 
@@ -84,6 +87,8 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key) {
                "storage.durable: must be true or false");
     BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"mmapBytes":-1}})"); }).find(
                    "storage.mmapBytes: must be an integer") == 0u);
+    BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"writerCacheBytes":10}})"); }).find(
+                   "storage.writerCacheBytes: must be an integer") == 0u);
     BOOST_TEST(error_of([&] { config_from(dir, "[]"); }) == "(top level): must be an object");
     tools::config c;
     c.server.listen = "localhost";
