@@ -51,7 +51,8 @@ certificate_row read_row(SQLite::Statement& q) {
 // the asking device's own entries. One "device != ?2" condition made SQLite read every live entry
 // of the value, and a device that re-applies keeps its earlier certificates live until they
 // expire: the check, made twice per issuance, grew with the device's history (measured: issuance
-// fell by 10-20 % per 10 s round of 256 devices re-applying, docs/performance.md, fifth round).
+// fell by 5-13 % per 10 s round of 128 or 256 devices re-applying, docs/performance.md, fifth
+// round).
 // Without a device, any live entry is a duplicate; there are few, since each one refuses others.
 constexpr const char* k_live_rest = " AND not_after > ?3 AND (?4 IS NULL OR sn != ?4)";
 
