@@ -72,6 +72,32 @@ std::optional<std::int64_t> first_sn(SQLite::Statement& q) {
     return std::nullopt;
 }
 
+// The two statements of one lookup column, built once per process.
+struct live_elsewhere_statements {
+    explicit live_elsewhere_statements(const std::string& column)
+        : with_device(live_elsewhere_sql(column, true)),
+          without_device(live_elsewhere_sql(column, false)) {}
+    std::string with_device;
+    std::string without_device;
+};
+
+// Runs one lookup; bind_value binds ?1, the CN or the key hash.
+template <class BindValue>
+std::optional<std::int64_t>
+live_elsewhere(SQLite::Database& db, const live_elsewhere_statements& sql, BindValue bind_value,
+               std::optional<std::int64_t> device, std::int64_t now,
+               std::optional<std::int64_t> except_sn) {
+    cached_statement cached(db, device ? sql.with_device : sql.without_device);
+    SQLite::Statement& q = *cached;
+    bind_value(q);
+    if (device) {
+        q.bind(2, *device);
+    }
+    q.bind(3, now);
+    bind_optional(q, 4, except_sn);
+    return first_sn(q);
+}
+
 } // namespace
 
 void insert_certificate(SQLite::Database& db, const certificate_row& row) {
@@ -120,34 +146,19 @@ std::vector<certificate_row> certificates_of_device(SQLite::Database& db, std::i
 std::optional<std::int64_t> live_cn_elsewhere(SQLite::Database& db, const std::string& cn,
                                               std::optional<std::int64_t> device, std::int64_t now,
                                               std::optional<std::int64_t> except_sn) {
-    static const std::string with_device = live_elsewhere_sql("subject_cn", true);
-    static const std::string without_device = live_elsewhere_sql("subject_cn", false);
-    cached_statement cached(db, device ? with_device : without_device);
-    SQLite::Statement& q = *cached;
-    q.bind(1, cn);
-    if (device) {
-        q.bind(2, *device);
-    }
-    q.bind(3, now);
-    bind_optional(q, 4, except_sn);
-    return first_sn(q);
+    static const live_elsewhere_statements sql("subject_cn");
+    return live_elsewhere(
+        db, sql, [&](SQLite::Statement& q) { q.bind(1, cn); }, device, now, except_sn);
 }
 
 std::optional<std::int64_t> live_key_elsewhere(SQLite::Database& db,
                                                const std::vector<std::uint8_t>& spki_sha256,
                                                std::optional<std::int64_t> device, std::int64_t now,
                                                std::optional<std::int64_t> except_sn) {
-    static const std::string with_device = live_elsewhere_sql("spki_sha256", true);
-    static const std::string without_device = live_elsewhere_sql("spki_sha256", false);
-    cached_statement cached(db, device ? with_device : without_device);
-    SQLite::Statement& q = *cached;
-    bind_blob(q, 1, spki_sha256);
-    if (device) {
-        q.bind(2, *device);
-    }
-    q.bind(3, now);
-    bind_optional(q, 4, except_sn);
-    return first_sn(q);
+    static const live_elsewhere_statements sql("spki_sha256");
+    return live_elsewhere(
+        db, sql, [&](SQLite::Statement& q) { bind_blob(q, 1, spki_sha256); }, device, now,
+        except_sn);
 }
 
 bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revoked_at,

@@ -1,4 +1,5 @@
 // localca-bench: see bench.hpp and docs/performance.md.
+#include "ca/secure_memory.hpp"
 #include "tools/bench/bench.hpp"
 #include "tools/bench/cfssl_target.hpp"
 #include "tools/bench/localca_target.hpp"
@@ -213,9 +214,8 @@ int run(bench::options o) {
 } // namespace
 
 int main(int argc, char** argv) {
-    // The in-process Botan limit is measured under the same allocator setting as the server's
-    // (tools/localca/main.cpp): no locked-memory pool unless the environment asks for one.
-    ::setenv("BOTAN_MLOCK_POOL_SIZE", "0", /*overwrite=*/0);
+    // The in-process Botan limit is measured under the same allocator setting as the server's.
+    localca::ca::use_unpooled_secure_memory();
     try {
         return run(parse(argc, argv));
     } catch (const std::exception& e) {
