@@ -99,13 +99,11 @@ std::string audit_hash(const storage::audit_row& row) {
     return Botan::hex_encode(digest.data(), digest.size(), false);
 }
 
-storage::audit_row append_audit(SQLite::Database& db, const audit_event& e) {
+storage::audit_row append_audit(SQLite::Database& db, const audit_event& e, const clock& clk) {
     const auto last = storage::last_audit_row(db);
     storage::audit_row row;
     row.id = last ? last->id + 1 : 1;
-    row.at = std::chrono::duration_cast<std::chrono::seconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+    row.at = clk.now_unix();
     row.actor = e.actor;
     row.action = e.action;
     row.cert_sn = e.cert_sn;
@@ -118,13 +116,13 @@ storage::audit_row append_audit(SQLite::Database& db, const audit_event& e) {
     return row;
 }
 
-void record_audit(storage::store& store, const audit_event& e) {
-    store.writer().run([e](SQLite::Database& db) { append_audit(db, e); });
+void record_audit(storage::store& store, const audit_event& e, const clock& clk) {
+    store.writer().run([e, &clk](SQLite::Database& db) { append_audit(db, e, clk); });
 }
 
-void record_audit_async(storage::store& store, const audit_event& e) {
+void record_audit_async(storage::store& store, const audit_event& e, const clock& clk) {
     try {
-        store.writer().submit([e](SQLite::Database& db) { append_audit(db, e); },
+        store.writer().submit([e, &clk](SQLite::Database& db) { append_audit(db, e, clk); },
                               [](std::exception_ptr) {});
     } catch (const std::exception&) {
         // Writer stopped: the server is shutting down.

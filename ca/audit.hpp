@@ -4,6 +4,7 @@
 // outcome, previous hash); the first entry's previous hash is 64 zeros. append_audit() runs
 // inside the transaction of the change it records (an engine writer job, the seed transaction),
 // so an entry is durable exactly when its change is.
+#include "ca/clock.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/store.hpp"
 
@@ -43,14 +44,16 @@ std::string subject_text(const std::vector<std::uint8_t>& subject_der);
 // The hash of a row from its fields and prev_hash (lowercase hex).
 std::string audit_hash(const storage::audit_row& row);
 
-// Appends one entry to the chain. Must run inside a write transaction (a writer job).
-storage::audit_row append_audit(SQLite::Database& db, const audit_event& e);
+// Appends one entry to the chain, at `clk`'s time (read when appended, so that entries follow
+// the order of their times). Must run inside a write transaction (a writer job).
+storage::audit_row append_audit(SQLite::Database& db, const audit_event& e, const clock& clk);
 
 // Appends through the writer and waits for its commit (start/stop). Not on the writer thread.
-void record_audit(storage::store& store, const audit_event& e);
+void record_audit(storage::store& store, const audit_event& e, const clock& clk);
 // Queues the append and returns at once (failed authentications on worker threads). A failure
-// to write is ignored: the request was refused anyway.
-void record_audit_async(storage::store& store, const audit_event& e);
+// to write is ignored: the request was refused anyway. `clk` must outlive the queued append
+// (the engine's clock does: the engine drains the writer before it goes).
+void record_audit_async(storage::store& store, const audit_event& e, const clock& clk);
 
 struct audit_verification {
     bool ok = true;

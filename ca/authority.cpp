@@ -190,7 +190,8 @@ authority::authority(authority_kind kind, Botan::X509_Certificate cert,
 }
 
 authority authority::create(authority_kind kind, const authority_options& opts,
-                            Botan::RandomNumberGenerator& rng) {
+                            Botan::RandomNumberGenerator& rng,
+                            std::chrono::system_clock::time_point now) {
     if (opts.validity_days <= 0) {
         throw std::invalid_argument("authority validity must be a positive number of days");
     }
@@ -220,7 +221,7 @@ authority authority::create(authority_kind kind, const authority_options& opts,
 
     // Random positive 128-bit serial (top bit set, so always 16 bytes of magnitude).
     const Botan::BigInt serial(rng, 128);
-    const auto not_before = whole_seconds(std::chrono::system_clock::now());
+    const auto not_before = whole_seconds(now);
     const auto not_after =
         not_before + std::chrono::seconds(std::int64_t{opts.validity_days} * 86400);
 

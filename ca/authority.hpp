@@ -10,6 +10,7 @@
 #include <botan/rng.h>
 #include <botan/x509cert.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -22,8 +23,10 @@ public:
 
     // Creates a fresh self-signed root per opts: RSA-2048/sha256WithRSA or P-256/ecdsa-with-SHA256,
     // critical basicConstraints CA:TRUE, critical keyUsage keyCertSign+cRLSign, SKI, AKI.
+    // Valid from `now` (whole seconds) for opts.validity_days.
     static authority create(authority_kind kind, const authority_options& opts,
-                            Botan::RandomNumberGenerator& rng);
+                            Botan::RandomNumberGenerator& rng,
+                            std::chrono::system_clock::time_point now);
 
     authority_kind kind() const { return m_kind; }
     const char* name() const { return to_string(m_kind); }

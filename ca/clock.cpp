@@ -47,6 +47,10 @@ clock::time_point offset_clock::now() const {
     return m_base->now() + duration(m_offset.load());
 }
 
+clock::time_point offset_clock::real_now() const {
+    return m_base->real_now();
+}
+
 clock::duration offset_clock::offset() const {
     return duration(m_offset.load());
 }

@@ -19,7 +19,13 @@ public:
     using duration = std::chrono::system_clock::duration;
 
     virtual ~clock() = default;
+    // The time the CA decides by.
     virtual time_point now() const = 0;
+    // The time outside any time travel: what the clients' own clocks show. Only the freshness
+    // checks of timestamps a client sends (request signatures) compare with it, so that a device
+    // under test keeps talking to a server whose clock the lab moved. Same as now() unless the
+    // clock is shifted.
+    virtual time_point real_now() const { return now(); }
 
     // now() in whole Unix seconds (the database's unit) and milliseconds (EnOS timestamps).
     std::int64_t now_unix() const;
@@ -56,6 +62,7 @@ public:
     explicit offset_clock(std::shared_ptr<const clock> base = real_time(),
                           duration offset = duration::zero());
     time_point now() const override;
+    time_point real_now() const override; // the base's time
 
     duration offset() const;
     void set_offset(duration d);

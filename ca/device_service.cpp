@@ -110,7 +110,7 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
         return done(make_error(errc::certificate_revoked, "certificate revoked",
                                "certificate " + std::to_string(req.sn) + " is revoked"));
     }
-    if (old->not_after <= now_unix()) {
+    if (old->not_after <= m_engine.clock().now_unix()) {
         return done(make_error(errc::certificate_expired, "certificate expired",
                                "certificate " + std::to_string(req.sn) + " has expired"));
     }

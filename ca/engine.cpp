@@ -34,8 +34,8 @@ const authority_options& options_of(const options& opts, authority_kind kind) {
     return kind == authority_kind::rsa ? opts.rsa : opts.ecc;
 }
 
-std::chrono::system_clock::time_point now_seconds() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+std::chrono::system_clock::time_point now_seconds(const clock& clk) {
+    return std::chrono::floor<std::chrono::seconds>(clk.now());
 }
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
@@ -137,7 +137,7 @@ void submit_job(storage::writer& writer, storage::writer::job job,
 } // namespace
 
 bool engine::initialize(const std::filesystem::path& data_dir, storage::store& store,
-                        const options& opts) {
+                        const options& opts, const ca::clock& clk) {
     const auto ca_dir = data_dir / "ca";
     bool created = make_ca_dir(ca_dir);
     const key_store keys(ca_dir);
@@ -178,11 +178,11 @@ bool engine::initialize(const std::filesystem::path& data_dir, storage::store& s
         created = created || (!env_set && !had_file);
 
         for (const auto kind : missing) {
-            const auto a = authority::create(kind, options_of(opts, kind), thread_rng());
+            const auto a = authority::create(kind, options_of(opts, kind), thread_rng(), clk.now());
             // Key first: should we die before the row is committed, the next init reports the
             // orphan key instead of silently creating a second root.
             keys.save(stem_of(kind), a.key(), pass);
-            const auto now = now_seconds();
+            const auto now = now_seconds(clk);
             storage::authority_row row;
             row.name = to_string(kind);
             row.cert_der = a.cert().BER_encode();
@@ -220,8 +220,13 @@ bool engine::initialize(const std::filesystem::path& data_dir, storage::store& s
     return created;
 }
 
-engine::engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts)
-    : m_options(opts), m_store(store), m_serials(store, store.opts().serial_block) {
+engine::engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts,
+               std::shared_ptr<const ca::clock> clk)
+    : m_options(opts), m_clock(std::move(clk)), m_store(store),
+      m_serials(store, store.opts().serial_block) {
+    if (!m_clock) {
+        throw std::invalid_argument("engine without a clock");
+    }
     const key_store keys(data_dir / "ca");
     const std::string pass = keys.passphrase(false);
     for (const auto kind : k_kinds) {
@@ -291,7 +296,7 @@ result<engine::prepared> engine::prepare(issue_request& req) {
                           "the subject must contain a commonName");
     }
 
-    const auto now_point = now_seconds();
+    const auto now_point = now_seconds(*m_clock);
     const std::int64_t now = unix_seconds(now_point);
     const auto not_before =
         req.not_before ? std::chrono::floor<std::chrono::seconds>(*req.not_before) : now_point;
@@ -368,7 +373,7 @@ void engine::issue(issue_request req, issue_callback done) {
     if (!p) {
         return done(p.err());
     }
-    const std::int64_t now = unix_seconds(now_seconds());
+    const std::int64_t now = unix_seconds(now_seconds(*m_clock));
     auto issued = std::make_shared<issued_certificate>(std::move(p->issued));
     auto row = std::move(p->row);
 
@@ -376,7 +381,8 @@ void engine::issue(issue_request req, issue_callback done) {
     auto refusal = std::make_shared<std::optional<error>>();
     auto event = make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue", row.sn,
                                   subject_text(row.subject_der));
-    auto job = [row = std::move(row), refusal, req, now, event](SQLite::Database& db) {
+    auto job = [row = std::move(row), refusal, req, now, event,
+                clk = m_clock](SQLite::Database& db) {
         if (req.unique_subject) {
             if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
                                                      req.renewing_sn)) {
@@ -392,7 +398,7 @@ void engine::issue(issue_request req, issue_callback done) {
             }
         }
         storage::insert_certificate(db, row);
-        append_audit(db, event);
+        append_audit(db, event, *clk);
     };
     submit_job<issued_certificate>(
         m_store.writer(), std::move(job), refusal, [issued] { return std::move(*issued); },
@@ -413,7 +419,7 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
                                "reason " + std::to_string(req.reason) +
                                    " is not one of 0, 1, 3, 4, 5, 6, 9"));
     }
-    const auto now = now_seconds();
+    const auto now = now_seconds(*m_clock);
     auto refusal = std::make_shared<std::optional<error>>();
     auto job = [this, req, now, refusal, in_transaction](SQLite::Database& db) {
         const auto row = storage::find_certificate(db, req.sn);
@@ -453,7 +459,8 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
         // from the published CRL.
         build_crl_in(db, *kind, now);
         append_audit(db,
-                     make_audit_event(req.audit, "revoke", req.sn, subject_text(row->subject_der)));
+                     make_audit_event(req.audit, "revoke", req.sn, subject_text(row->subject_der)),
+                     *m_clock);
     };
     submit_job<none>(
         m_store.writer(), std::move(job), refusal, [] { return none{}; }, std::move(done));
@@ -476,13 +483,13 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, bat
         issued->push_back(std::move(p->issued));
         rows.push_back(std::move(p->row));
     }
-    auto job = [rows = std::move(rows), events = std::move(events), issued,
-                also](SQLite::Database& db) {
+    auto job = [rows = std::move(rows), events = std::move(events), issued, also,
+                clk = m_clock](SQLite::Database& db) {
         for (const auto& row : rows) {
             storage::insert_certificate(db, row);
         }
         for (const auto& e : events) {
-            append_audit(db, e);
+            append_audit(db, e, *clk);
         }
         if (also) {
             also(db, *issued);
@@ -532,7 +539,7 @@ std::vector<std::uint8_t> engine::crl_der(authority_kind kind) {
     if (!row) {
         throw std::runtime_error("the database has no " + name + " authority");
     }
-    const auto now = now_seconds();
+    const auto now = now_seconds(*m_clock);
     if (!stale(*row, unix_seconds(now))) {
         return row->crl_der;
     }

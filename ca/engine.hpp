@@ -7,6 +7,7 @@
 // that made the change durable.
 #include "ca/audit.hpp"
 #include "ca/authority.hpp"
+#include "ca/clock.hpp"
 #include "ca/errc.hpp"
 #include "ca/options.hpp"
 #include "ca/profile.hpp"
@@ -71,17 +72,22 @@ public:
     // Creates <data_dir>/ca/ (0700), the passphrase file if needed, both authorities (keys as
     // encrypted PKCS#8 files, roots and an initial empty CRL in the database). Creates only what is
     // missing. Returns true if anything was created.
+    // The roots' notBefore and the first CRL's thisUpdate are `clk`'s time.
     static bool initialize(const std::filesystem::path& data_dir, storage::store& store,
-                           const options& opts);
+                           const options& opts, const ca::clock& clk = *real_time());
 
     // Loads both authorities (initialize() must have run) and opens the sealing key of the
     // secrets at rest (ca/sealing_key.hpp). Throws std::runtime_error if a key or root is missing
     // or the passphrase is wrong.
-    engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts);
+    // Every date the engine and the services built on it decide by is `clk`'s (ca/clock.hpp).
+    engine(const std::filesystem::path& data_dir, storage::store& store, const options& opts,
+           std::shared_ptr<const ca::clock> clk = real_time());
     ~engine();
 
     const authority& get(authority_kind kind) const;
     const options& opts() const { return m_options; }
+    // The injected wall clock; it outlives every writer job the engine queued.
+    const ca::clock& clock() const { return *m_clock; }
     storage::store& store() { return m_store; }
     // Seals and opens the secrets stored in the database (EnOS app secrets, emCA AES keys).
     const secret_box& secrets() const { return *m_secrets; }
@@ -127,6 +133,7 @@ private:
                                            std::chrono::system_clock::time_point now);
 
     options m_options;
+    std::shared_ptr<const ca::clock> m_clock;
     storage::store& m_store;
     std::unique_ptr<authority> m_rsa;
     std::unique_ptr<authority> m_ecc;

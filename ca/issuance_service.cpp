@@ -18,12 +18,6 @@ namespace localca::ca {
 
 namespace {
 
-std::int64_t now_unix() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 std::int64_t unix_of(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
@@ -198,13 +192,14 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     // The writes shared by both paths, inside the committing transaction.
     auto raced = std::make_shared<std::optional<std::string>>();
     auto response = std::make_shared<std::string>();
-    auto record = [req, profile_id = profile.profile_id, validity, encode, raced,
-                   response](SQLite::Database& db, const std::vector<issued_certificate>& issued) {
+    auto record = [req, profile_id = profile.profile_id, validity, encode, raced, response,
+                   &clk = m_engine.clock()](SQLite::Database& db,
+                                            const std::vector<issued_certificate>& issued) {
         if (auto stored = storage::find_request_response(db, req.user.id, req.application_id)) {
             *raced = std::move(stored);
             throw lost_race();
         }
-        const auto now = now_unix();
+        const auto now = clk.now_unix();
         const auto request = storage::insert_request(db, req.user.id, req.application_id, now, "");
         batch_outcome outcome;
         outcome.pending = issued.empty();
@@ -375,9 +370,9 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
                                      std::chrono::seconds(item->validity), not_before));
     reqs.back().audit = audit_context{"cli", "", "emca-approve"};
     auto decided = std::make_shared<bool>(true);
-    auto mark = [request, decided](SQLite::Database& db,
-                                   const std::vector<issued_certificate>& issued) {
-        if (!storage::mark_item_issued(db, request, issued.at(0).sn, now_unix())) {
+    auto mark = [request, decided, &clk = m_engine.clock()](
+                    SQLite::Database& db, const std::vector<issued_certificate>& issued) {
+        if (!storage::mark_item_issued(db, request, issued.at(0).sn, clk.now_unix())) {
             *decided = false; // another officer decided meanwhile: roll our certificate back
             throw std::runtime_error("request is not pending any more");
         }
@@ -399,11 +394,12 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
 status issuance_service::reject(std::int64_t request) {
     bool ok = false;
     m_engine.store().writer().run([&](SQLite::Database& db) {
-        ok = storage::mark_item_rejected(db, request, now_unix());
+        ok = storage::mark_item_rejected(db, request, m_engine.clock().now_unix());
         if (ok) {
             // Recorded in the same transaction as the rejection, like an approval's issuance.
             append_audit(db, make_audit_event(audit_context{"cli", "", ""}, "emca-reject", {},
-                                              "request " + std::to_string(request)));
+                                              "request " + std::to_string(request)),
+                         m_engine.clock());
         }
     });
     if (!ok) {

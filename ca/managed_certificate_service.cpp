@@ -155,7 +155,7 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
     if (!policy) {
         return policy.err();
     }
-    const std::int64_t now = now_unix();
+    const std::int64_t now = m_engine.clock().now_unix();
     std::optional<error> refusal;
     try {
         // Every check runs in the writing transaction: two concurrent provisions of one
@@ -241,7 +241,7 @@ status managed_certificate_service::revoke(std::int64_t account, const std::stri
 }
 
 std::vector<storage::topic_grant> managed_certificate_service::active_grants() {
-    return storage::active_topic_grants(m_engine.store().reader(), now_unix());
+    return storage::active_topic_grants(m_engine.store().reader(), m_engine.clock().now_unix());
 }
 
 } // namespace localca::ca

@@ -1,6 +1,8 @@
 #include "server/core/log.hpp"
 #include "server/core/log_format.hpp"
 
+#include "ca/clock.hpp"
+
 #include <boost/json/serialize.hpp>
 
 #include <atomic>
@@ -99,11 +101,21 @@ bool parse_level(std::string_view name, level* out) {
     return false;
 }
 
+namespace {
+
+// Log lines carry the real time, whatever the clock the CA decides by: they are read next to
+// other processes' logs.
+std::chrono::system_clock::time_point log_time() {
+    return ca::real_time()->now();
+}
+
+} // namespace
+
 void write(level l, std::string_view message) {
     if (static_cast<int>(l) < g_level.load()) {
         return;
     }
-    std::string line = format_utc_ms(std::chrono::system_clock::now());
+    std::string line = format_utc_ms(log_time());
     line += ' ';
     line += level_name(l);
     line += ' ';
@@ -125,7 +137,7 @@ void write(level l, std::string_view message) {
 void access(std::string_view request_id, std::string_view method, std::string_view path,
             unsigned status, double latency_ms) {
     std::string line =
-        access_line(std::chrono::system_clock::now(), request_id, method, path, status, latency_ms);
+        access_line(log_time(), request_id, method, path, status, latency_ms);
     line += '\n';
     emit(stdout, line);
 }

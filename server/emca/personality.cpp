@@ -99,7 +99,8 @@ std::optional<personality::call> personality::open(const request_context& ctx,
         e.action = "auth";
         e.source_ip = ip;
         e.outcome = "denied";
-        ca::record_audit_async(m_service.engine_ref().store(), e);
+        ca::record_audit_async(m_service.engine_ref().store(), e,
+                               m_service.engine_ref().clock());
     };
     boost::system::error_code ec;
     const auto body = json::parse(ctx.req.body(), ec);

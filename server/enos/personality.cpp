@@ -57,7 +57,7 @@ struct personality::call {
 
 personality::personality(ca::engine& engine, ca::registry& registry, options opts)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry),
-      m_options(std::move(opts)), m_tokens(registry, m_options) {
+      m_options(std::move(opts)), m_tokens(registry, m_options, engine.clock()) {
     if (m_options.token_key.empty()) {
         throw std::invalid_argument("enos: token key must not be empty");
     }
@@ -141,7 +141,11 @@ bool personality::authenticate(const request_context& ctx,
     const auto timestamp = header(ctx.req, "apim-timestamp");
     const auto ts = read_int_text(timestamp);
     const auto skew = m_options.max_clock_skew.count() * 1000;
-    if (signature.empty() || !ts.valid || std::llabs(ts.value - now_ms()) > skew) {
+    // The client's timestamp against the real time: a device does not travel with the lab.
+    const auto real_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             m_engine.clock().real_now().time_since_epoch())
+                             .count();
+    if (signature.empty() || !ts.valid || std::llabs(ts.value - real_ms) > skew) {
         return false;
     }
     // accessToken + (key + value of every query parameter, sorted by key) + raw body +
@@ -168,7 +172,7 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
         denied.action = "auth";
         denied.source_ip = ctx->remote_address;
         denied.outcome = "denied";
-        ca::record_audit_async(m_engine.store(), denied);
+        ca::record_audit_async(m_engine.store(), denied, m_engine.clock());
         done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
         return;
     }
@@ -393,9 +397,7 @@ void personality::list(call& c, responder done) {
     if (!rows) {
         return reply_error(*c.ctx, done, from_errc(rows.err()));
     }
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+    const auto now = m_engine.clock().now_unix();
     json::array data;
     for (const auto& row : rows.value()) {
         data.push_back(list_entry(row, now));

@@ -63,14 +63,8 @@ token_grant failure(token_status status, std::string message) {
 
 } // namespace
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-token_service::token_service(ca::registry& registry, const options& opts)
-    : m_registry(registry), m_options(opts) {}
+token_service::token_service(ca::registry& registry, const options& opts, const ca::clock& clk)
+    : m_registry(registry), m_options(opts), m_clock(clk) {}
 
 std::string token_service::mint(const ca::app_credentials& app, std::int64_t expiry_ms) const {
     char hex[32];
@@ -95,7 +89,10 @@ std::optional<token_grant> token_service::check_request(const std::string& app_k
     const auto skew_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              m_options.max_clock_skew)
                              .count();
-    if (std::llabs(*ts - now_ms()) > skew_ms) {
+    const auto real_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             m_clock.real_now().time_since_epoch())
+                             .count();
+    if (std::llabs(*ts - real_ms) > skew_ms) {
         return failure(token_status::parameter_invalid, "timestamp is expired");
     }
     auto found = m_registry.find_app(app_key);
@@ -120,7 +117,7 @@ token_grant token_service::get(const std::string& app_key, const std::string& en
     if (auto f = check_request(app_key, encryption, timestamp, &app)) {
         return *f;
     }
-    const auto now = now_ms();
+    const auto now = m_clock.now_ms();
     std::lock_guard lock(m_mutex);
     auto it = m_current.find(app_key);
     // Reuse the current token while it has at least a second left and is still genuine (a
@@ -149,7 +146,7 @@ token_grant token_service::refresh(const std::string& app_key, const std::string
     if (!owner || owner->app_key != app_key) {
         return failure(token_status::token_expired, "access token is expired or invalid");
     }
-    const auto now = now_ms();
+    const auto now = m_clock.now_ms();
     const auto expiry = now + m_options.token_ttl.count() * 1000;
     const auto token = mint(app, expiry);
     std::lock_guard lock(m_mutex);
@@ -166,7 +163,7 @@ std::optional<ca::app_credentials> token_service::verify(const std::string& acce
     std::int64_t expiry = 0;
     const auto* first = access_token.data();
     auto [p, ec] = std::from_chars(first, first + dot1, expiry, 16);
-    if (ec != std::errc() || p != first + dot1 || expiry <= now_ms()) {
+    if (ec != std::errc() || p != first + dot1 || expiry <= m_clock.now_ms()) {
         return std::nullopt;
     }
     const auto app_key = unbase64url(std::string_view(access_token).substr(dot1 + 1, dot2 - dot1 - 1));

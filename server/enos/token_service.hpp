@@ -6,6 +6,7 @@
 // sha256(appSecret))>". They survive a server restart (the key is kept in the data dir) and die
 // when the app's secret changes. While a token is valid, get returns the same token again (a
 // per-app cache; after a restart a new one is minted, the old one stays valid until it expires).
+#include "ca/clock.hpp"
 #include "ca/registry.hpp"
 #include "server/enos/options.hpp"
 
@@ -36,7 +37,9 @@ struct token_grant {
 
 class token_service {
 public:
-    token_service(ca::registry& registry, const options& opts);
+    // Token lifetimes are `clk`'s time; request timestamps are checked against its real_now()
+    // (the client's clock does not travel with the lab's).
+    token_service(ca::registry& registry, const options& opts, const ca::clock& clk);
 
     // appKey, encryption, timestamp (ms, as text) from the request body; access_token for refresh.
     token_grant get(const std::string& app_key, const std::string& encryption,
@@ -57,10 +60,9 @@ private:
 
     ca::registry& m_registry;
     const options& m_options;
+    const ca::clock& m_clock;
     std::mutex m_mutex;
     std::map<std::string, std::pair<std::string, std::int64_t>> m_current; // appKey -> token, expiry
 };
-
-std::int64_t now_ms();
 
 } // namespace localca::server::enos

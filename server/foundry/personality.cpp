@@ -77,7 +77,8 @@ std::optional<ca::account_info> personality::authenticate(const request_context&
         denied.action = "auth";
         denied.source_ip = ctx.remote_address;
         denied.outcome = "denied";
-        ca::record_audit_async(m_certificates.engine_ref().store(), denied);
+        ca::record_audit_async(m_certificates.engine_ref().store(), denied,
+                               m_certificates.engine_ref().clock());
     }
     return account;
 }

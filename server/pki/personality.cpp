@@ -73,7 +73,7 @@ void audit_denied(ca::engine& engine, const request_context& ctx) {
     e.action = "auth";
     e.source_ip = ctx.remote_address;
     e.outcome = "denied";
-    ca::record_audit_async(engine.store(), e);
+    ca::record_audit_async(engine.store(), e, engine.clock());
 }
 
 } // namespace

@@ -113,7 +113,7 @@ world::world(server::enos::auth_mode enos_auth) : m_impl(std::make_unique<impl>(
     auto seed = read_fuzz_file("keys/world.seed.json");
     replace_all(seed, "@SIGNER_CERT@",
                 json::serialize(json::value(read_fuzz_file("keys/signer-ecc.crt.pem"))));
-    tools::apply_seed(*w.store, tools::parse_seed(seed), w.engine->secrets());
+    tools::apply_seed(*w.store, tools::parse_seed(seed), w.engine->secrets(), *ca::real_time());
 
     w.registry = std::make_unique<ca::registry>(*w.store, w.engine->secrets());
     w.accounts = std::make_unique<ca::account_registry>(*w.store);

@@ -1,5 +1,6 @@
 #include "tools/bench/localca_target.hpp"
 
+#include "ca/clock.hpp"
 #include "storage/certificate_repository.hpp"
 #include "storage/serial_sequence.hpp"
 #include "storage/store.hpp"
@@ -40,10 +41,9 @@ void merge_into(json::object& into, const json::object& from) {
     }
 }
 
+// The client signs with the real time: the server it measures runs on the real clock.
 std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return ca::real_time()->now_ms();
 }
 
 void write_file(const std::filesystem::path& p, const std::string& text) {

@@ -72,7 +72,7 @@ config effective_config(const arguments& args) {
 // Creates the dir, opens (migrates) the database and creates missing authorities.
 // Returns true if anything was created.
 bool ensure_initialised(const std::filesystem::path& dir, storage::store& store, const config& c) {
-    return ca::engine::initialize(dir, store, c.ca);
+    return ca::engine::initialize(dir, store, c.ca, *clock_of(dir));
 }
 
 std::unique_ptr<storage::store> open_store(const std::filesystem::path& dir, const config& c) {
@@ -112,8 +112,8 @@ int cmd_seed(const arguments& args) {
     const auto data = parse_seed(ss.str()); // validates everything before touching the dir
     auto store = open_store(dir, c);
     ensure_initialised(dir, *store, c);
-    const ca::engine engine(dir, *store, c.ca); // the sealing key of the secrets
-    const auto report = apply_seed(*store, data, engine.secrets());
+    const ca::engine engine(dir, *store, c.ca, clock_of(dir)); // the sealing key of the secrets
+    const auto report = apply_seed(*store, data, engine.secrets(), engine.clock());
     if (report.inserted_or_changed == 0) {
         std::cout << "seed " << args.positional[0] << ": nothing changed (" << report.unchanged
                   << " rows already up to date)\n";
@@ -147,7 +147,7 @@ int cmd_serve(const arguments& args) {
     if (ensure_initialised(dir, *store, c)) {
         server::log::info("initialised data dir " + dir.string());
     }
-    ca::engine engine(dir, *store, c.ca);
+    ca::engine engine(dir, *store, c.ca, clock_of(dir));
 
     ca::registry registry(*store, engine.secrets());
 
@@ -188,7 +188,7 @@ int cmd_serve(const arguments& args) {
         ca::audit_event started;
         started.actor = "cli";
         started.action = "start";
-        ca::record_audit(*store, started);
+        ca::record_audit(*store, started, engine.clock());
     }
     const auto host_of = [](const std::string& listen) {
         return listen.substr(0, listen.rfind(':'));
@@ -217,7 +217,7 @@ int cmd_serve(const arguments& args) {
         ca::audit_event stopped; // after every in-flight request's own entries
         stopped.actor = "cli";
         stopped.action = "stop";
-        ca::record_audit(*store, stopped);
+        ca::record_audit(*store, stopped, engine.clock());
     }
     store->writer().stop(); // every queued write is committed before we exit
     server::log::info("stopped");
@@ -240,7 +240,7 @@ int cmd_emca(const arguments& args) {
     // No data-dir lock: the server may be running. SQLite (WAL, busy timeout) serialises our
     // writes with its writer, and serials come from the shared durable sequence.
     auto store = open_store(dir, c);
-    ca::engine engine(dir, *store, c.ca);
+    ca::engine engine(dir, *store, c.ca, clock_of(dir));
     ca::issuance_service service(engine);
     if (listing) {
         const auto list = service.pending();

@@ -14,6 +14,10 @@ std::filesystem::path database_path(const std::filesystem::path& dir) {
     return dir / "localca.db";
 }
 
+std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path&) {
+    return ca::real_time();
+}
+
 storage::options storage_options(const std::filesystem::path& dir, storage::options base) {
     base.path = database_path(dir);
     return base;

@@ -10,14 +10,21 @@
 //   <dir>/localca.lock        held (flock) by the running server
 //   <dir>/enos-token.key      random HMAC key of EnOS access tokens (0600), so tokens survive
 //                             a restart
+#include "ca/clock.hpp"
 #include "storage/options.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 namespace localca::tools {
 
 std::filesystem::path database_path(const std::filesystem::path& dir);
+
+// The wall clock every command on the data dir decides by (the server's engine, the CLI's
+// writes): one place, so that the lab's time travel (an offset clock kept with the data dir)
+// reaches the server and the CLI alike. Today the real clock.
+std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path& dir);
 
 // Storage options for the data dir, on top of `base` (durability, batching from the config).
 storage::options storage_options(const std::filesystem::path& dir, storage::options base = {});

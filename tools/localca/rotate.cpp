@@ -56,7 +56,7 @@ int cmd_rotate_passphrase(const arguments& args) {
     ca::audit_event e;
     e.actor = "cli";
     e.action = "rotate-passphrase";
-    ca::record_audit(store, e);
+    ca::record_audit(store, e, *clock_of(dir));
     store.writer().stop();
 
     // Developer mode: the file holds the old passphrase, useless now; the new one is the caller's.

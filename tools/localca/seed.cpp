@@ -97,7 +97,7 @@ seed_data parse_seed(std::string_view text) {
 }
 
 seed_report apply_seed(storage::store& store, const seed_data& data,
-                       const ca::secret_box& secrets) {
+                       const ca::secret_box& secrets, const ca::clock& clk) {
     seed_report report;
     store.writer().run([&](SQLite::Database& db) {
         report = {};
@@ -146,7 +146,7 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
         ca::audit_event e; // the seed load, in its own transaction
         e.actor = "cli";
         e.action = "seed";
-        ca::append_audit(db, e);
+        ca::append_audit(db, e, clk);
     });
     return report;
 }

@@ -11,6 +11,7 @@
 // assetId is unique per org, (productKey, deviceKey) unique per org, appKey unique overall.
 // An "emca" section (API users and certificate profiles) is described in seed_emca.hpp.
 // The "foundry" section (Foundry accounts): tools/localca/seed_foundry.hpp.
+#include "ca/clock.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/seed_emca.hpp"
 #include "tools/localca/seed_foundry.hpp"
@@ -58,6 +59,8 @@ struct seed_report {
 // Upserts everything in one writer transaction, secrets sealed by `secrets` (the engine's). A
 // conflict with rows already in the database (e.g. an assetId used by another device of the org)
 // throws std::runtime_error and writes nothing.
-seed_report apply_seed(storage::store& store, const seed_data& data, const ca::secret_box& secrets);
+// The seed's audit entry is at `clk`'s time.
+seed_report apply_seed(storage::store& store, const seed_data& data, const ca::secret_box& secrets,
+                       const ca::clock& clk);
 
 } // namespace localca::tools

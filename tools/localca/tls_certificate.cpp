@@ -13,6 +13,8 @@ namespace {
 
 // After a failed renewal the current certificate is still served; try again this much later.
 constexpr auto k_retry = std::chrono::seconds(60);
+// How often the renewal thread compares the clock with the renewal time.
+constexpr auto k_recheck = std::chrono::seconds(1);
 
 std::string read_pem(const char* key, const std::string& file) {
     std::ifstream in(file, std::ios::binary);
@@ -36,6 +38,18 @@ std::string join(const std::vector<std::string>& names) {
 
 } // namespace
 
+std::chrono::system_clock::time_point renewal_time(std::chrono::system_clock::time_point not_before,
+                                                   std::chrono::system_clock::time_point not_after,
+                                                   std::chrono::seconds renew_before) {
+    // The lifetime may be shorter than asked when the root expires sooner; then the default
+    // rule applies.
+    const auto lifetime = not_after - not_before;
+    const auto lead = renew_before.count() > 0 && renew_before < lifetime
+                          ? std::chrono::duration_cast<std::chrono::system_clock::duration>(renew_before)
+                          : lifetime / 3;
+    return not_after - lead;
+}
+
 void install_certificate_files(const tls_config& tls, const install_certificate& install) {
     const auto chain = read_pem("tls.certFile", tls.cert_file);
     const auto key = read_pem("tls.keyFile", tls.key_file);
@@ -56,8 +70,8 @@ auto_certificate::~auto_certificate() {
 }
 
 void auto_certificate::start() {
-    const auto next = renew();
-    m_thread = std::thread([this, next] { run(next); });
+    m_next = renew();
+    m_thread = std::thread([this] { run(); });
 }
 
 void auto_certificate::stop() {
@@ -84,37 +98,35 @@ std::chrono::system_clock::time_point auto_certificate::renew() {
     const auto& cert = issued->certificate;
     m_install(cert.pem, issued->private_key_pem);
 
-    // A third of the lifetime before notAfter unless configured; the lifetime may be shorter
-    // than asked when the root expires sooner, then the default rule applies.
-    const auto lifetime = cert.not_after - cert.not_before;
-    const auto lead =
-        m_tls.renew_before.count() > 0 && m_tls.renew_before < lifetime
-            ? std::chrono::duration_cast<std::chrono::system_clock::duration>(m_tls.renew_before)
-            : lifetime / 3;
-    const auto next = cert.not_after - lead;
-    const auto in =
-        std::chrono::duration_cast<std::chrono::seconds>(next - std::chrono::system_clock::now());
+    const auto next = renewal_time(cert.not_before, cert.not_after,
+                                   std::chrono::duration_cast<std::chrono::seconds>(m_tls.renew_before));
+    const auto in = std::chrono::duration_cast<std::chrono::seconds>(next - m_engine.clock().now());
     server::log::info("TLS certificate " + std::to_string(cert.sn) + " for " +
                       join(m_tls.auto_names) + " issued by the RSA authority; renewal in " +
                       std::to_string(in.count()) + " s");
     return next;
 }
 
-void auto_certificate::run(std::chrono::system_clock::time_point next) {
+bool auto_certificate::renew_if_due() {
+    if (m_engine.clock().now() < m_next) {
+        return false;
+    }
+    try {
+        m_next = renew();
+    } catch (const std::exception& e) {
+        server::log::error(std::string(e.what()) + "; still serving the current one, retrying in " +
+                           std::to_string(k_retry.count()) + " s");
+        m_next = m_engine.clock().now() + k_retry;
+    }
+    return true;
+}
+
+void auto_certificate::run() {
     std::unique_lock lock(m_mutex);
-    for (;;) {
-        if (m_cv.wait_until(lock, next, [this] { return m_stopping; })) {
-            return;
-        }
+    // The wait is measured on the steady clock; the date it waits for is the engine clock's.
+    while (!m_cv.wait_for(lock, k_recheck, [this] { return m_stopping; })) {
         lock.unlock();
-        try {
-            next = renew();
-        } catch (const std::exception& e) {
-            server::log::error(std::string(e.what()) +
-                               "; still serving the current one, retrying in " +
-                               std::to_string(k_retry.count()) + " s");
-            next = std::chrono::system_clock::now() + k_retry;
-        }
+        renew_if_due();
         lock.lock();
     }
 }

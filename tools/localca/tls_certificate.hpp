@@ -22,8 +22,16 @@ using install_certificate =
 // and the file when one cannot be read, and saying so when the key does not match.
 void install_certificate_files(const tls_config& tls, const install_certificate& install);
 
+// When a certificate valid over [not_before, not_after] is renewed: `renew_before` ahead of
+// not_after when configured and shorter than its lifetime, else a third of the lifetime ahead.
+std::chrono::system_clock::time_point renewal_time(std::chrono::system_clock::time_point not_before,
+                                                   std::chrono::system_clock::time_point not_after,
+                                                   std::chrono::seconds renew_before);
+
 // "auto" mode. Issuing blocks (key generation, signing, commit): it runs on the thread that
-// calls start() and then on a renewal thread of its own, never on a network thread.
+// calls start() and then on a renewal thread of its own, never on a network thread. The renewal
+// time is the engine's clock's: the thread looks at that clock every second rather than sleeping
+// until a date, so that a clock that jumps (the lab's) renews on time.
 class auto_certificate {
 public:
     auto_certificate(ca::engine& engine, tls_config tls, install_certificate install);
@@ -37,10 +45,18 @@ public:
     // Ends the renewal thread (waits for an issuance in progress). Idempotent.
     void stop();
 
+    // One step of the renewal thread: when the engine's clock has reached next_renewal(), issues
+    // and installs a new certificate (after a failure: keeps the current one and tries again a
+    // minute later). Returns whether it was due. Called by the renewal thread only, or by a test
+    // that did not start() it.
+    bool renew_if_due();
+    // The engine-clock time of the next renewal.
+    std::chrono::system_clock::time_point next_renewal() const { return m_next; }
+
 private:
     // Issues and installs one certificate; returns when to renew it. Throws on failure.
     std::chrono::system_clock::time_point renew();
-    void run(std::chrono::system_clock::time_point next);
+    void run();
 
     ca::engine& m_engine;
     const tls_config m_tls;
@@ -50,6 +66,7 @@ private:
     std::condition_variable m_cv;
     bool m_stopping = false;
     std::thread m_thread;
+    std::chrono::system_clock::time_point m_next; // the renewal thread's (or the test's)
 };
 
 } // namespace localca::tools

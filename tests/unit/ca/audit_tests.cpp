@@ -38,7 +38,7 @@ struct audit_store {
         return e;
     }
 
-    void append(const ca::audit_event& e) { ca::record_audit(*store, e); }
+    void append(const ca::audit_event& e) { ca::record_audit(*store, e, *ca::real_time()); }
 
     // Another connection, like the sqlite3 CLI editing the file.
     void tamper(const std::string& sql) {
@@ -56,6 +56,18 @@ struct audit_store {
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(audit_chain)
+
+BOOST_FIXTURE_TEST_CASE(entries_carry_the_clocks_time_when_appended, audit_store) {
+    ca::settable_clock clk(std::chrono::system_clock::time_point(std::chrono::seconds(1'893'456'000)));
+    ca::record_audit(*store, event("start"), clk);
+    clk.advance(std::chrono::hours(24 * 30));
+    ca::record_audit(*store, event("stop"), clk);
+    const auto rows = storage::audit_rows_after(store->reader(), 0, 10);
+    BOOST_REQUIRE_EQUAL(rows.size(), 2u);
+    BOOST_CHECK_EQUAL(rows[0].at, 1'893'456'000);
+    BOOST_CHECK_EQUAL(rows[1].at, 1'893'456'000 + 30 * 86400);
+    BOOST_CHECK(verify().ok);
+}
 
 BOOST_AUTO_TEST_CASE(empty_log_verifies) {
     audit_store s;
@@ -145,7 +157,7 @@ BOOST_AUTO_TEST_CASE(a_failed_job_leaves_no_entry) {
     audit_store s;
     s.append(s.event("issue", 11));
     BOOST_CHECK_THROW(s.store->writer().run([&](SQLite::Database& db) {
-        ca::append_audit(db, s.event("issue", 12));
+        ca::append_audit(db, s.event("issue", 12), *ca::real_time());
         throw std::runtime_error("the change failed");
     }),
                       std::runtime_error);

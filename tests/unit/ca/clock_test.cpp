@@ -18,7 +18,7 @@ ca::clock::time_point at_unix(std::int64_t s) {
 
 } // namespace
 
-BOOST_AUTO_TEST_SUITE(clock)
+BOOST_AUTO_TEST_SUITE(ca_clock)
 
 BOOST_AUTO_TEST_CASE(settable_clock_stands_still_until_set_or_advanced) {
     ca::settable_clock c(at_unix(1'700'000'000));
@@ -29,6 +29,7 @@ BOOST_AUTO_TEST_CASE(settable_clock_stands_still_until_set_or_advanced) {
 
     c.advance(90s);
     BOOST_CHECK_EQUAL(c.now_unix(), 1'700'000'090);
+    BOOST_CHECK(c.real_now() == c.now()); // not shifted: one time
     c.advance(1500ms);
     BOOST_CHECK_EQUAL(c.now_ms(), 1'700'000'091'500);
     BOOST_CHECK_EQUAL(c.now_unix(), 1'700'000'091); // whole seconds, rounded down
@@ -46,6 +47,7 @@ BOOST_AUTO_TEST_CASE(offset_clock_follows_its_base_shifted_by_the_offset) {
 
     c.advance(std::chrono::hours(24 * 30)); // "advance 30d"
     BOOST_CHECK_EQUAL(c.now_unix(), 1'000'000 + 30 * 86400);
+    BOOST_CHECK(c.real_now() == base->now()); // the clients' time does not travel
     base->advance(10s); // real time goes on under the offset
     BOOST_CHECK_EQUAL(c.now_unix(), 1'000'010 + 30 * 86400);
 

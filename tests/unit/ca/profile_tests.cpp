@@ -1,5 +1,6 @@
 // The device profile: certificates built by sign_certificate(), checked with openssl and
 // python3-cryptography.
+#include "ca/clock.hpp"
 #include "ca/csr.hpp"
 #include "ca/profile.hpp"
 #include "test_support.hpp"
@@ -19,9 +20,9 @@ namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
     static const ca::authority rsa =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng());
+        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
     static const ca::authority ecc =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng());
+        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
     return kind == ca::authority_kind::rsa ? rsa : ecc;
 }
 

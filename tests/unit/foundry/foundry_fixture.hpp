@@ -27,13 +27,14 @@ struct foundry_fixture {
         std::int64_t b = 0;
     } acct;
 
-    foundry_fixture() {
+    // On `clk` (the real clock unless a test brings a settable one).
+    explicit foundry_fixture(std::shared_ptr<const ca::clock> clk = ca::real_time()) {
         storage::options so;
         so.path = dir / "localca.db";
         so.durable = false;
         store = std::make_unique<storage::store>(so);
-        ca::engine::initialize(dir.path(), *store, {});
-        engine = std::make_unique<ca::engine>(dir.path(), *store, ca::options{});
+        ca::engine::initialize(dir.path(), *store, {}, *clk);
+        engine = std::make_unique<ca::engine>(dir.path(), *store, ca::options{}, clk);
         service = std::make_unique<ca::managed_certificate_service>(*engine, keys);
         store->writer().run([&](SQLite::Database& db) {
             acct.a = storage::upsert_account(db, "111111111111", std::nullopt);

@@ -19,11 +19,23 @@ using localca::test::must_run;
 namespace {
 
 struct fixture : test::foundry_fixture {
+    explicit fixture(std::shared_ptr<const ca::clock> clk = ca::real_time())
+        : foundry_fixture(std::move(clk)) {}
     ca::managed_certificate find(std::int64_t account, const std::string& id) {
         auto r = service->find(account, id);
         BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().detail));
         return r.value();
     }
+};
+
+// On a settable clock starting 2030-01-01, for the expiry decisions.
+struct clocked_fixture : fixture {
+    clocked_fixture()
+        : clocked_fixture(std::make_shared<ca::settable_clock>(
+              ca::clock::time_point(std::chrono::seconds(1'893'456'000)))) {}
+    explicit clocked_fixture(std::shared_ptr<ca::settable_clock> c)
+        : fixture(c), clk(std::move(c)) {}
+    std::shared_ptr<ca::settable_clock> clk;
 };
 
 void expect_error(const ca::status& st, ca::errc code) {
@@ -338,6 +350,24 @@ BOOST_AUTO_TEST_CASE(key_pool_of_size_zero_makes_keys_on_demand) {
     BOOST_TEST(pool.ready() == 0u);
     BOOST_TEST(pool.take()->get_n().bits() == 2048u);
     BOOST_TEST(pool.ready() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(expired_certificates_are_refused_and_lose_their_grants, clocked_fixture) {
+    const auto c = create(acct.a);
+    const auto other = create(acct.a);
+    BOOST_REQUIRE(service->provision(acct.a, c.certificate.id, "d1", {"a/#"}).ok());
+    BOOST_TEST(service->active_grants().size() == 1u);
+
+    // The last second of its life (the root's end): still provisionable, still granted.
+    clk->set(other.certificate.not_after - std::chrono::seconds(1));
+    BOOST_TEST(service->active_grants().size() == 1u);
+    BOOST_REQUIRE(c.certificate.not_after == other.certificate.not_after);
+
+    // notAfter reached: the grant lapses and provisioning is refused.
+    clk->set(other.certificate.not_after);
+    BOOST_TEST(service->active_grants().empty());
+    expect_error(service->provision(acct.a, other.certificate.id, "d2", {"b/#"}),
+                 ca::errc::certificate_expired);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
