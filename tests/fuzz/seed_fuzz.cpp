@@ -33,14 +33,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // Secrets are sealed on the way in; any fixed key does for the loader's logic.
     static const localca::ca::secret_box box(std::vector<std::uint8_t>(32, 0x42));
     try {
-        tools::apply_seed(store, seed, box, *ca::real_time());
+        tools::apply_seed(store, seed, box, *localca::ca::real_time());
     } catch (const std::runtime_error& e) {
         if (dynamic_cast<const tools::json_error*>(&e)) {
             violated(std::string("apply_seed threw json_error: ") + e.what());
         }
         return 0; // a conflict inside the file that only the database sees: refused whole
     }
-    const auto again = tools::apply_seed(store, seed, box, *ca::real_time());
+    const auto again = tools::apply_seed(store, seed, box, *localca::ca::real_time());
     if (again.inserted_or_changed != 0) {
         violated("a second apply of the same seed changed " +
                  std::to_string(again.inserted_or_changed) + " rows");

@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(apply_hashes_and_is_idempotent) {
     o.path = dir / "t.db";
     localca::storage::store store(o);
     const localca::ca::secret_box secrets(std::vector<std::uint8_t>(32, 9));
-    const auto first = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets, *ca::real_time());
+    const auto first = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets, *localca::ca::real_time());
     BOOST_TEST(first.inserted_or_changed == 2);
     const auto user = localca::storage::find_api_user(store.reader(), "app1");
     BOOST_TEST_REQUIRE(user.has_value());
@@ -89,10 +89,10 @@ BOOST_AUTO_TEST_CASE(apply_hashes_and_is_idempotent) {
     for (std::size_t i = 0; i < aes_key.size(); ++i) { // the Base64 of bytes 0..31
         BOOST_TEST(aes_key[i] == i);
     }
-    const auto second = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets, *ca::real_time());
+    const auto second = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets, *localca::ca::real_time());
     BOOST_TEST(second.inserted_or_changed == 0);
     const auto changed =
-        tools::apply_seed(store, tools::parse_seed(seed_text(cert, "other")), secrets, *ca::real_time());
+        tools::apply_seed(store, tools::parse_seed(seed_text(cert, "other")), secrets, *localca::ca::real_time());
     BOOST_TEST(changed.inserted_or_changed == 1);
     BOOST_TEST(localca::ca::verify_password(
         "other", localca::storage::find_api_user(store.reader(), "app1")->password_hash));

@@ -169,9 +169,9 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
         "apps": [{"appKey": "ak-1", "appSecret": "sk-1"}],
         "products": [{"productKey": "pk1", "biDirectionalAuth": true, "maxValidDay": 3650,
         "devices": [{"deviceKey": "dk1", "assetId": "asset1"}]}]}]}})");
-    auto first = tools::apply_seed(store, data, secrets, *ca::real_time());
+    auto first = tools::apply_seed(store, data, secrets, *localca::ca::real_time());
     BOOST_TEST(first.inserted_or_changed == 4);
-    auto second = tools::apply_seed(store, data, secrets, *ca::real_time());
+    auto second = tools::apply_seed(store, data, secrets, *localca::ca::real_time());
     BOOST_TEST(second.inserted_or_changed == 0);
     BOOST_TEST(second.unchanged == 4);
     // Sealed, and under the app's own context.
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
     const auto clash = tools::parse_seed(R"({"enos": {"orgs": [{"orgId": "o1",
         "products": [{"productKey": "pk2", "biDirectionalAuth": true, "maxValidDay": 1,
         "devices": [{"deviceKey": "dk9", "assetId": "asset1"}]}]}]}})");
-    BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets, *ca::real_time()), std::runtime_error);
+    BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets, *localca::ca::real_time()), std::runtime_error);
     auto& db = store.reader();
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM products").getInt() == 1);
 }
