@@ -6,6 +6,7 @@
 #include "ca/profile.hpp"
 #include "ca/profile_names.hpp"
 #include "ca/sealing_key.hpp"
+#include "ca/tbs_lint.hpp"
 #include "storage/authority_repository.hpp"
 
 #include <botan/pem.h>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <future>
 #include <limits>
 #include <stdexcept>
@@ -40,6 +42,11 @@ std::chrono::system_clock::time_point now_seconds(const clock& clk) {
 
 std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
+std::chrono::system_clock::time_point issuer_not_before(const authority& ca) {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(
+        static_cast<std::int64_t>(ca.cert().not_before().time_since_epoch())));
 }
 
 error internal_error(const std::exception& e) {
@@ -291,6 +298,11 @@ result<engine::prepared> engine::prepare(issue_request& req) {
                           "the key is " + key_type_of(req.subject.key_kind) +
                               "; the authority requires " + key_type_of(req.authority));
     }
+    // The subject's strings are the caller's: refuse a bad one as such here, before the
+    // pre-signature lint would refuse it as an internal error.
+    if (const auto bad = lint_name(req.subject.subject_der); !bad.empty()) {
+        return make_error(errc::csr_malformed, "malformed subject", bad.front());
+    }
     if (req.unique_subject && !req.subject.cn) {
         return make_error(errc::subject_missing_cn, "subject has no CN",
                           "the subject must contain a commonName");
@@ -329,6 +341,11 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         } else {
             spec.not_after = device_not_after(ca, not_before, req.valid_days);
         }
+        if (spec.not_before < issuer_not_before(ca)) {
+            return make_error(errc::not_before_invalid, "invalid notBefore",
+                              std::string("notBefore is before the start of the ") + ca.name() +
+                                  " root");
+        }
         if (spec.not_after <= spec.not_before) {
             if (req.not_before) {
                 return make_error(errc::not_before_invalid, "invalid notBefore",
@@ -341,6 +358,7 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         spec.serial = m_serials.next();
         spec.extensions =
             profile_extensions(ca, req.subject, m_options.public_base_url, req.profile);
+        spec.profile = req.profile;
 
         auto& issued = p.issued;
         issued.sn = spec.serial;
@@ -362,10 +380,26 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         row.not_before = unix_seconds(spec.not_before);
         row.not_after = unix_seconds(spec.not_after);
         row.der = issued.der;
+    } catch (const lint_failure& e) {
+        return refuse_unlinted(req, p.issued.sn, e);
     } catch (const std::exception& e) {
         return internal_error(e);
     }
     return p;
+}
+
+error engine::refuse_unlinted(const issue_request& req, std::int64_t sn, const lint_failure& e) {
+    // A profile or encoder bug, never the caller's: answered as the API's internal error, and
+    // made visible to the operator in the log and in the audit chain.
+    std::cerr << "localca: issuance of serial " << sn << " refused: " << e.what() << std::endl;
+    auto event = make_audit_event(req.audit, "lint-refused", sn, subject_text(req.subject.subject_der));
+    event.outcome = "refused";
+    try {
+        record_audit(m_store, event);
+    } catch (const std::exception& failure) {
+        std::cerr << "localca: could not audit the lint refusal: " << failure.what() << std::endl;
+    }
+    return make_error(errc::internal, "internal error", e.what());
 }
 
 void engine::issue(issue_request req, issue_callback done) {

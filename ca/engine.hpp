@@ -28,6 +28,8 @@
 
 namespace localca::ca {
 
+class lint_failure; // tbs_lint.hpp
+
 struct issue_request {
     authority_kind authority = authority_kind::rsa;
     subject_key subject;               // from check_csr() or from the certificate being renewed
@@ -129,6 +131,8 @@ public:
 private:
     struct prepared; // a signed certificate and its row, not yet committed
     result<prepared> prepare(issue_request& req);
+    // Logs and audits ("lint-refused") an issuance the pre-signature lint refused; errc::internal.
+    error refuse_unlinted(const issue_request& req, std::int64_t sn, const lint_failure& e);
     std::vector<std::uint8_t> build_crl_in(SQLite::Database& db, authority_kind kind,
                                            std::chrono::system_clock::time_point now);
 

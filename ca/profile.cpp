@@ -1,5 +1,7 @@
 #include "ca/profile.hpp"
 
+#include "ca/tbs_lint.hpp"
+
 #include <botan/ber_dec.h>
 #include <botan/bigint.h>
 #include <botan/der_enc.h>
@@ -255,7 +257,10 @@ std::vector<std::uint8_t> sign_certificate(const authority& ca, const subject_ke
             .end_explicit()
             .end_cons()
             .get_contents();
-    return Botan::X509_Object::make_signed(&ca.signer(), signing_rng(), sig_algo, tbs);
+    require_lint_clean(tbs, ca.cert(), spec.profile);
+    auto der = Botan::X509_Object::make_signed(&ca.signer(), signing_rng(), sig_algo, tbs);
+    require_signed_as_linted(der, tbs);
+    return der;
 }
 
 } // namespace localca::ca

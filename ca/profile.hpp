@@ -55,6 +55,9 @@ struct certificate_spec {
     std::chrono::system_clock::time_point not_before;
     std::chrono::system_clock::time_point not_after;
     Botan::Extensions extensions;
+    // The profile `extensions` were built from: the pre-signature lint (tbs_lint.hpp) holds the
+    // TBSCertificate to it.
+    certificate_profile profile;
 };
 
 // Device profile (matches EnOS-issued certificates): basicConstraints CA:FALSE (not critical),
@@ -73,7 +76,9 @@ std::chrono::system_clock::time_point
 device_not_after(const authority& ca, std::chrono::system_clock::time_point nb, std::int64_t days);
 
 // Signs a certificate with X509_CA::make_cert (never sign_request, which copies CSR extensions).
-// Uses the calling thread's signer and RNG. Returns the DER.
+// Uses the calling thread's signer and RNG. Returns the DER. The TBSCertificate passes the
+// pre-signature lint first and the signed certificate must carry it unchanged: lint_failure
+// (tbs_lint.hpp) otherwise, and nothing is signed or nothing is returned.
 std::vector<std::uint8_t> sign_certificate(const authority& ca, const subject_key& sk,
                                            const certificate_spec& spec);
 

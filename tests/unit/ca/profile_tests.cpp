@@ -76,6 +76,7 @@ issued issue(const temp_dir& dir, const std::string& stem, ca::authority_kind ki
     spec.not_before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     spec.not_after = ca::device_not_after(a, spec.not_before, days);
     spec.extensions = ca::profile_extensions(a, sk.value(), "http://127.0.0.1:8080/", profile);
+    spec.profile = profile;
     const auto der = ca::sign_certificate(a, sk.value(), spec);
 
     issued out;
