@@ -200,3 +200,31 @@ std::string base64_encode(const std::vector<std::uint8_t>& bytes) {
 }
 
 } // namespace localca::server::emca
+
+namespace localca::server::emca {
+
+std::optional<std::string> request_data(const boost::json::object& body) {
+    // Like every other field, an empty string counts as absent and a number as its text (which
+    // then fails as Base64, as before).
+    const auto given = [&](std::string_view key) -> std::optional<std::string> {
+        const auto* v = body.if_contains(key);
+        if (!v) {
+            return std::nullopt;
+        }
+        if (v->is_string() && !v->as_string().empty()) {
+            return std::string(v->as_string());
+        }
+        if (v->is_int64() || v->is_uint64()) {
+            return json::serialize(*v);
+        }
+        return std::nullopt;
+    };
+    auto data = given("requestData");
+    auto encoded = given("encodedString");
+    if (data && encoded) {
+        return std::nullopt; // ambiguous: which one would the AES key belong to?
+    }
+    return data ? std::move(data) : std::move(encoded);
+}
+
+} // namespace localca::server::emca

@@ -4,6 +4,8 @@
 // "ID1|<CSR>~ID2|<CSR>" and the "ID1|x~ID2|y" lists of results. Pure functions, no I/O.
 #include "ca/issuance_service.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -43,6 +45,11 @@ inline constexpr const char* k_pending = "Pending";
 // A positive decimal integer (serial, requestId) as signed content, surrounding whitespace
 // allowed; nullopt otherwise.
 std::optional<std::int64_t> parse_decimal(std::string_view text);
+
+// The encrypted payload of the outer body: "requestData", or "encodedString" (the name one of
+// emCA's own pages uses). Exactly one of them must be a non-empty string; nullopt when neither
+// or both are (the caller answers "Invalid parameter").
+std::optional<std::string> request_data(const boost::json::object& body);
 
 // Base64 (standard alphabet, whitespace ignored); nullopt when invalid or empty.
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);

@@ -108,7 +108,7 @@ std::optional<personality::call> personality::open(const request_context& ctx,
         fail(ctx, done, k_invalid_input);
         return std::nullopt;
     }
-    const auto request_data = text(body.as_object(), "requestData");
+    const auto request_data = emca::request_data(body.as_object());
     if (!request_data) {
         fail(ctx, done, k_invalid_parameter);
         return std::nullopt;

@@ -9,6 +9,8 @@ bool parse_auth_mode(const std::string& name, auth_mode* out) {
         *out = auth_mode::token;
     } else if (name == "off") {
         *out = auth_mode::off;
+    } else if (name == "unverified-token") {
+        *out = auth_mode::unverified_token;
     } else {
         return false;
     }
@@ -23,6 +25,8 @@ const char* to_string(auth_mode mode) {
         return "token";
     case auth_mode::off:
         return "off";
+    case auth_mode::unverified_token:
+        return "unverified-token";
     }
     return "strict";
 }

@@ -9,10 +9,13 @@ namespace localca::server::enos {
 enum class auth_mode {
     strict, // token and a valid apim-signature with a timestamp within 5 minutes (default)
     token,  // token required; the signature is checked only when the client sends one
-    off,    // no auth at all (developer test CA; the only mode Poseidon-SDK clients work in)
+    off,    // no auth at all (developer test CA)
+    // A well-formed apim-accesstoken is required but not checked (labs only): Poseidon SDKs
+    // encrypt theirs to Envision's own key, which no other server can decrypt. Org scoping stays.
+    unverified_token,
 };
 
-// "strict" | "token" | "off"; false if unknown.
+// "strict" | "token" | "off" | "unverified-token"; false if unknown.
 bool parse_auth_mode(const std::string& name, auth_mode* out);
 const char* to_string(auth_mode mode);
 

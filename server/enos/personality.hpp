@@ -4,12 +4,14 @@
 //   POST /apim-token-service/v2.0/token/get | /token/refresh
 //   POST /connect-service/v2.{0,1}/certificates?action=apply|renew|revoke
 //   GET  /connect-service/v2.{0,1}/certificates?action=list
+// and the legacy SDK's /connectService/... certificate paths (legacy_routes.hpp).
 // Wire format, codes and every choice where EnOS's documents are silent: docs/enos.md.
 #include "ca/device_service.hpp"
 #include "ca/engine.hpp"
 #include "ca/registry.hpp"
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
+#include "server/enos/legacy_routes.hpp"
 #include "server/enos/options.hpp"
 #include "server/enos/token_service.hpp"
 
@@ -42,6 +44,8 @@ private:
     token_service m_tokens;
     // Per-credential limit of the certificate calls (off unless options.rate_per_second > 0).
     rate_limiter m_limiter{rate_limiter::settings{m_options.rate_per_second, m_options.rate_burst}};
+    // /connectService/... (the legacy SDK's paths), over the same device service and limit.
+    legacy_routes m_legacy{m_engine, m_registry, m_options, m_limiter};
 };
 
 } // namespace localca::server::enos

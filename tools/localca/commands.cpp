@@ -162,6 +162,11 @@ int cmd_serve(const arguments& args) {
         server::log::warn("EnOS auth is OFF: anyone who reaches this port can issue and revoke "
                           "certificates for every org. Use only for a developer test CA.");
     }
+    if (c.enos.auth == server::enos::auth_mode::unverified_token) {
+        server::log::warn("EnOS auth is UNVERIFIED-TOKEN: any well-formed apim-accesstoken is "
+                          "accepted unchecked; anyone who reaches this port and knows an orgId can "
+                          "issue and revoke its certificates. Use only in a lab.");
+    }
 
     server::emca::personality emca(engine);
     emca.add_routes(routes);

@@ -220,7 +220,7 @@ config load_config(const std::filesystem::path& file) {
         e->require_object({"auth", "tokenTtlSeconds", "rateLimit"});
         if (auto v = e->find("auth")) {
             if (!server::enos::parse_auth_mode(v->as_string(), &c.enos.auth)) {
-                v->fail("must be one of strict, token, off");
+                v->fail("must be one of strict, token, off, unverified-token");
             }
         }
         if (auto v = e->find("tokenTtlSeconds")) {
@@ -260,8 +260,10 @@ void config::validate() {
         throw std::invalid_argument("logLevel: must be one of debug, info, warn, error");
     }
     if (!public_base_url_set) {
-        ca.public_base_url =
-            server.listen.empty() ? "https://" + server.tls_listen : "http://" + server.listen;
+        // URLs go into certificates (CRL DP) and answers (certChainURL): with an HTTPS listener
+        // they name it, so a client that reached us over TLS never has to fall back to plain HTTP.
+        ca.public_base_url = server.tls_listen.empty() ? "http://" + server.listen
+                                                       : "https://" + server.tls_listen;
     }
     if (ca.public_base_url.rfind("http://", 0) != 0 &&
         ca.public_base_url.rfind("https://", 0) != 0) {

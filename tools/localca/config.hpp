@@ -8,7 +8,7 @@
 //     "ioThreads": 1,
 //     "workerThreads": 0,                  // 0 = one per core
 //     "logLevel": "info",                  // debug | info | warn | error
-//     "publicBaseUrl": "",                 // "" = "http://" + listen
+//     "publicBaseUrl": "",                 // "" = "https://" + tls.listen, else "http://" + listen
 //     "limits": {"bodyBytes": 1048576, "headerBytes": 16384,
 //                "readTimeoutSeconds": 30, "headerTimeoutSeconds": 10,
 //                "maxConnections": 1024},
@@ -70,7 +70,7 @@ struct config {
     ca::options ca;
     storage::options storage; // storage.path is set from the data dir, not from the file
     std::string log_level = "info";
-    bool public_base_url_set = false; // false: derived from server.listen in validate()
+    bool public_base_url_set = false; // false: derived from the listeners in validate()
     pki_options pki;
     // EnOS personality; token_key and public_base_url are filled in by serve.
     server::enos::options enos;
