@@ -129,8 +129,9 @@ void record_audit_async(storage::store& store, const audit_event& e, const clock
     }
 }
 
-audit_verification verify_audit(SQLite::Database& db) {
-    audit_verification v;
+namespace {
+
+void walk_chain(SQLite::Database& db, audit_verification& v) {
     std::string prev = k_genesis;
     std::int64_t prev_id = 0;
     constexpr std::int64_t k_page = 1000;
@@ -151,15 +152,37 @@ audit_verification verify_audit(SQLite::Database& db) {
                 v.ok = false;
                 v.first_broken = row.id;
                 v.reason = why;
-                return v;
+                return;
             }
             prev = row.hash;
             prev_id = row.id;
         }
         if (static_cast<std::int64_t>(rows.size()) < k_page) {
-            return v;
+            return;
         }
     }
+}
+
+} // namespace
+
+audit_verification verify_audit(SQLite::Database& db) {
+    audit_verification v;
+    const bool strict = storage::audit_table_is_strict(db);
+    const auto mistyped = storage::first_mistyped_audit_row(db);
+    walk_chain(db, v);
+
+    if (mistyped && (!v.first_broken || mistyped->id <= *v.first_broken)) {
+        v.ok = false;
+        v.first_broken = mistyped->id;
+        v.reason = "its " + mistyped->column + " is stored as " + mistyped->stored_type +
+                   ", not " + mistyped->declared_type;
+    }
+    if (!strict) {
+        const std::string table = "the audit table is not STRICT (it was rebuilt outside LocalCA)";
+        v.ok = false;
+        v.reason = v.reason.empty() ? table : v.reason + "; " + table;
+    }
+    return v;
 }
 
 std::string audit_json(const storage::audit_row& row) {

@@ -58,12 +58,15 @@ void record_audit_async(storage::store& store, const audit_event& e, const clock
 struct audit_verification {
     bool ok = true;
     std::int64_t entries = 0;                 // rows checked
-    std::optional<std::int64_t> first_broken; // id of the first entry that does not verify
+    std::optional<std::int64_t> first_broken; // id of the first entry that does not verify;
+                                              // unset when only the table itself is wrong
     std::string reason;
 };
 
 // Walks the whole chain in id order: each entry's prev_hash must be the previous entry's hash
-// (zeros for the first), its hash must match its fields, and ids must follow each other.
+// (zeros for the first), its hash must match its fields, and ids must follow each other. Every
+// stored value must also have its column's declared type (the hash covers the value as read, and
+// reading coerces), and the table must still be STRICT. The earliest failing entry is named.
 audit_verification verify_audit(SQLite::Database& db);
 
 // One entry as a JSON object on one line (for `localca audit tail`).

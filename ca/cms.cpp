@@ -174,7 +174,8 @@ std::vector<std::uint8_t> octets(const BER_Object& o) {
 // signature covers their DER encoding.
 std::vector<std::uint8_t> to_der(const BER_Object& o, int depth = 0) {
     require(depth < k_max_depth, "value nested too deep");
-    Botan::DER_Encoder enc;
+    std::vector<std::uint8_t> der;
+    Botan::DER_Encoder enc(der); // writes each object into der as it is added
     if ((o.get_class() & Botan::CONSTRUCTED) != 0) {
         std::vector<std::uint8_t> body;
         for (const auto& c : children(o)) {
@@ -185,7 +186,7 @@ std::vector<std::uint8_t> to_der(const BER_Object& o, int depth = 0) {
     } else {
         enc.add_object(o.type(), o.get_class(), o.bits(), o.length());
     }
-    return enc.get_contents_unlocked();
+    return der;
 }
 
 const Botan::OID& oid_signed_data() {

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
-deploy/build.sh
+# Only the server: the tests, fuzz targets and bench are deploy/test.sh's (a first build of
+# everything took about three times as long before the server could answer).
+LOCALCA_TARGETS=localca deploy/build.sh
 build/bin/localca seed deploy/seed.example.json --data-dir data
 exec build/bin/localca serve --data-dir data --listen 127.0.0.1:8080 "$@"

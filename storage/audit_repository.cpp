@@ -30,6 +30,37 @@ audit_row read_row(SQLite::Statement& q) {
     return r;
 }
 
+struct column_type {
+    const char* column;
+    const char* declared; // typeof() of a well-formed value
+    bool nullable;
+};
+
+// As declared in schemas/007_audit_strict.sql.
+constexpr column_type k_column_types[] = {
+    {"id", "integer", false},      {"at", "integer", false},      {"actor", "text", false},
+    {"action", "text", false},     {"cert_sn", "integer", true},  {"subject", "text", false},
+    {"source_ip", "text", false},  {"outcome", "text", false},    {"prev_hash", "text", false},
+    {"hash", "text", false},
+};
+
+// One pass over the table: for each row, the first column whose typeof() is not the declared one
+// (NULL allowed where the column is nullable), with that typeof().
+std::string mistyped_query() {
+    std::string column = "CASE";
+    std::string stored = "CASE";
+    for (const auto& c : k_column_types) {
+        const std::string test = std::string(" WHEN typeof(") + c.column + ") NOT IN ('" +
+                                 c.declared + "'" + (c.nullable ? ", 'null'" : "") + ")";
+        column += test + " THEN '" + c.column + "'";
+        stored += test + " THEN typeof(" + c.column + ")";
+    }
+    column += " END";
+    stored += " END";
+    return "SELECT id, col, stored FROM (SELECT id, " + column + " AS col, " + stored +
+           " AS stored FROM audit) WHERE col IS NOT NULL ORDER BY id LIMIT 1";
+}
+
 } // namespace
 
 std::optional<audit_row> last_audit_row(SQLite::Database& db) {
@@ -82,6 +113,32 @@ std::vector<audit_row> audit_tail(SQLite::Database& db, std::int64_t n) {
     }
     std::reverse(rows.begin(), rows.end());
     return rows;
+}
+
+std::optional<audit_type_mismatch> first_mistyped_audit_row(SQLite::Database& db) {
+    // Not cached: verification runs it once per call.
+    static const std::string sql = mistyped_query();
+    SQLite::Statement q(db, sql);
+    if (!q.executeStep()) {
+        return std::nullopt;
+    }
+    audit_type_mismatch m;
+    m.id = q.getColumn(0).getInt64();
+    m.column = q.getColumn(1).getString();
+    m.stored_type = q.getColumn(2).getString();
+    for (const auto& c : k_column_types) {
+        if (m.column == c.column) {
+            m.declared_type = c.declared;
+        }
+    }
+    return m;
+}
+
+bool audit_table_is_strict(SQLite::Database& db) {
+    // pragma_table_list (SQLite >= 3.37) is the only place SQLite reports STRICT.
+    SQLite::Statement q(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND "
+                            "name = 'audit'");
+    return q.executeStep() && q.getColumn(0).getInt() == 1;
 }
 
 } // namespace localca::storage

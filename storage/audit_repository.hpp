@@ -36,4 +36,22 @@ std::vector<audit_row> audit_rows_after(SQLite::Database& db, std::int64_t after
 // The last n rows, in id order.
 std::vector<audit_row> audit_tail(SQLite::Database& db, std::int64_t n);
 
+// A stored value whose type is not the one schemas/007_audit_strict.sql declares for its column.
+// The readers above coerce (the text '1796312471x' reads as the integer 1796312471), so the hash
+// chain alone cannot see such an edit; verification asks for this too.
+struct audit_type_mismatch {
+    std::int64_t id = 0;       // the entry
+    std::string column;        // "at"
+    std::string stored_type;   // what typeof() says: "text"
+    std::string declared_type; // "integer"
+};
+
+// The first row in id order holding a mistyped value (its first such column), or nullopt.
+// The expected types are the schema's, not the table's current declaration, which someone with
+// the file could have changed.
+std::optional<audit_type_mismatch> first_mistyped_audit_row(SQLite::Database& db);
+
+// Whether the audit table is (still) a STRICT table. False if it was rebuilt without STRICT.
+bool audit_table_is_strict(SQLite::Database& db);
+
 } // namespace localca::storage

@@ -69,6 +69,52 @@ class audit_tests(localca_test):
         self.assertEqual(bad.returncode, 1)
         self.assertIn("entry 2", bad.stdout)
 
+    def sqlite(self, sql, check=True):
+        return subprocess.run(["sqlite3", os.path.join(self.data, "localca.db"), sql],
+                              capture_output=True, text=True, check=check)
+
+    def test_a_time_made_text_is_refused_or_breaks_verification(self):
+        # Issue 12: `at` from 1796312471 to '1796312471x' was read back as the same integer and
+        # the log still verified.
+        seed = self.write_json("seed.json", {"enos": {"orgs": [{"orgId": "o1", "apps": [
+            {"appKey": "k1", "appSecret": "s1"}]}]}})
+        for _ in range(3):
+            localca("seed", seed, "--data-dir", self.data)
+        self.assertIn("3 entries", localca("audit", "verify", "--data-dir", self.data).stdout)
+        self.assertEqual(self.sqlite("SELECT DISTINCT typeof(at) FROM audit").stdout.strip(),
+                         "integer")
+
+        # The STRICT table refuses the edit, and the log is unchanged.
+        before = self.sqlite("SELECT * FROM audit ORDER BY id").stdout
+        p = self.sqlite("UPDATE audit SET at = at || 'x' WHERE id = 2", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("cannot store TEXT value in INTEGER column audit.at", p.stderr)
+        self.assertEqual(self.sqlite("SELECT * FROM audit ORDER BY id").stdout, before)
+        localca("audit", "verify", "--data-dir", self.data)
+
+        # Rebuilt without STRICT, as someone with the file can, the table takes the text...
+        self.sqlite("BEGIN;"
+                    "CREATE TABLE loose (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
+                    "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
+                    "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
+                    "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+                    "INSERT INTO loose SELECT * FROM audit; DROP TABLE audit;"
+                    "ALTER TABLE loose RENAME TO audit; COMMIT;")
+        bad = localca("audit", "verify", "--data-dir", self.data, check=False)
+        self.assertEqual(bad.returncode, 1, bad.stdout + bad.stderr)
+        self.assertIn("not STRICT", bad.stdout)
+
+        self.sqlite("UPDATE audit SET at = at || 'x' WHERE id = 2")
+        self.assertEqual(self.sqlite("SELECT typeof(at) FROM audit WHERE id = 2").stdout.strip(),
+                         "text")
+        # ... which `audit tail` still shows as the same time: only its type gives it away.
+        self.assertEqual([e["id"] for e in self.tail()], [1, 2, 3])
+        bad = localca("audit", "verify", "--data-dir", self.data, check=False)
+        self.assertEqual(bad.returncode, 1, bad.stdout + bad.stderr)
+        self.assertIn("broken at entry 2", bad.stdout)
+        self.assertIn("at is stored as text, not integer", bad.stdout)
+        self.assertIn("entry 2", bad.stderr)
+
     def test_failed_enos_authentication_is_recorded(self):
         s = self.start()
         status, _, _ = s.request("POST", "/connect-service/v2.0/certificates?action=apply&orgId=o1",

@@ -120,4 +120,12 @@ inline std::string openssl_csr(const std::filesystem::path& dir, const std::stri
     return read_file(csr);
 }
 
+// prefix followed by n ("o" + std::to_string(n)). Written with append because GCC 12 at -O2 warns
+// (-Wrestrict, a false positive: GCC bug 105651) on a string literal plus a temporary string
+// inlined into a test body.
+inline std::string numbered(std::string prefix, long long n) {
+    prefix.append(std::to_string(n));
+    return prefix;
+}
+
 } // namespace localca::test

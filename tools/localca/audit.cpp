@@ -49,6 +49,12 @@ int cmd_audit(const arguments& args) {
         std::cout << "audit log ok: " << v.entries << " entries verified\n";
         return 0;
     }
+    if (!v.first_broken) {
+        // Every entry verifies, but the table itself was changed (no longer STRICT).
+        std::cout << "audit log broken: " << v.reason << '\n';
+        std::cerr << "localca audit: the audit table was altered\n";
+        return 1;
+    }
     std::cout << "audit log broken at entry " << *v.first_broken << ": " << v.reason << '\n';
     std::cerr << "localca audit: the chain does not verify from entry " << *v.first_broken
               << '\n';

@@ -4,16 +4,19 @@
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
 #include "storage/audit_repository.hpp"
+#include "schemas/migrations.hpp"
 #include "storage/database.hpp"
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Statement.h>
+#include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
 #include <future>
 #include <stdexcept>
+#include <tuple>
 
 using namespace localca;
 using localca::test::openssl_csr;
@@ -47,6 +50,17 @@ struct audit_store {
     }
 
     ca::audit_verification verify() { return ca::verify_audit(store->reader()); }
+
+    // The audit table as someone with the file could rebuild it: same columns, no STRICT.
+    void rebuild_without_strict() {
+        tamper("CREATE TABLE audit_loose (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
+               "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
+               "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
+               "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+               "INSERT INTO audit_loose SELECT * FROM audit;"
+               "DROP TABLE audit;"
+               "ALTER TABLE audit_loose RENAME TO audit;");
+    }
 
     temp_dir dir;
     storage::options sopts;
@@ -153,6 +167,69 @@ BOOST_AUTO_TEST_CASE(a_deleted_entry_is_detected) {
     BOOST_TEST(v.first_broken.value_or(0) == 3);
 }
 
+BOOST_AUTO_TEST_CASE(the_strict_table_refuses_a_time_made_text) {
+    // Issue 12: `at` from 1796312471 to '1796312471x' read back as the same integer and verified.
+    audit_store s;
+    s.append(s.event("issue", 11));
+    s.append(s.event("revoke", 11));
+    try {
+        s.tamper("UPDATE audit SET at = at || 'x' WHERE id = 2");
+        BOOST_ERROR("the audit table accepted a text time");
+    } catch (const SQLite::Exception& e) {
+        BOOST_TEST(e.getExtendedErrorCode() == SQLITE_CONSTRAINT_DATATYPE, e.what());
+    }
+    const auto v = s.verify();
+    BOOST_TEST(v.ok, v.reason);
+    BOOST_TEST(v.entries == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_time_made_text_in_a_rebuilt_table_breaks_that_entry) {
+    audit_store s;
+    s.append(s.event("issue", 11));
+    s.append(s.event("revoke", 11));
+    s.append(s.event("issue", 12));
+    s.rebuild_without_strict();
+    s.tamper("UPDATE audit SET at = at || 'x' WHERE id = 2");
+    // The reader still sees the integer the hash covers: only the type gives the edit away.
+    const auto row = storage::audit_rows_after(s.store->reader(), 1, 1).at(0);
+    BOOST_TEST(ca::audit_hash(row) == row.hash);
+
+    const auto v = s.verify();
+    BOOST_TEST(!v.ok);
+    BOOST_TEST(v.first_broken.value_or(0) == 2);
+    BOOST_TEST(v.reason.find("at is stored as text, not integer") != std::string::npos, v.reason);
+    BOOST_TEST(v.reason.find("not STRICT") != std::string::npos, v.reason);
+}
+
+BOOST_AUTO_TEST_CASE(a_table_rebuilt_without_strict_fails_even_with_good_rows) {
+    audit_store s;
+    s.append(s.event("issue", 11));
+    s.rebuild_without_strict();
+    const auto v = s.verify();
+    BOOST_TEST(!v.ok);
+    BOOST_TEST(!v.first_broken.has_value());
+    BOOST_TEST(v.reason.find("not STRICT") != std::string::npos, v.reason);
+}
+
+BOOST_AUTO_TEST_CASE(the_earliest_failing_entry_is_named) {
+    // A mistyped entry after a chain break, then before one.
+    for (const auto& [edit_a, edit_b, expected] :
+         {std::tuple{"subject = 'x' WHERE id = 1", "at = at || 'x' WHERE id = 3", 1},
+          std::tuple{"at = at || 'x' WHERE id = 1", "subject = 'x' WHERE id = 3", 1},
+          std::tuple{"cert_sn = '12x' WHERE id = 2", "subject = 'x' WHERE id = 3", 2}}) {
+        audit_store s;
+        s.append(s.event("issue", 11));
+        s.append(s.event("issue", 12));
+        s.append(s.event("issue", 13));
+        s.rebuild_without_strict();
+        s.tamper(std::string("UPDATE audit SET ") + edit_a);
+        s.tamper(std::string("UPDATE audit SET ") + edit_b);
+        const auto v = s.verify();
+        BOOST_TEST(!v.ok);
+        BOOST_TEST(v.first_broken.value_or(0) == expected, edit_a << " / " << edit_b);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_failed_job_leaves_no_entry) {
     audit_store s;
     s.append(s.event("issue", 11));
@@ -166,6 +243,132 @@ BOOST_AUTO_TEST_CASE(a_failed_job_leaves_no_entry) {
     BOOST_REQUIRE(rows.size() == 2u);
     BOOST_TEST(*rows[1].cert_sn == 13);
     BOOST_TEST(s.verify().ok);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+// A database file as LocalCA before migration 007 left it: migrations 1 to 6 applied and
+// recorded the way storage::migrate() does, the audit table not STRICT.
+std::unique_ptr<SQLite::Database> version_6_database(const storage::options& opts) {
+    auto db = storage::open_connection(opts);
+    db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+    for (const auto& m : schemas::all_migrations()) {
+        if (m.version <= 6) {
+            db->exec("BEGIN");
+            db->exec(std::string(m.sql));
+            db->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(m.version) +
+                     ")");
+            db->exec("COMMIT");
+        }
+    }
+    return db;
+}
+
+// Every stored value of every row, with its type (quote() writes text quoted, blobs as X'..').
+std::string audit_dump(SQLite::Database& db) {
+    std::string out;
+    SQLite::Statement q(db, "SELECT quote(id), quote(at), quote(actor), quote(action), "
+                            "quote(cert_sn), quote(subject), quote(source_ip), quote(outcome), "
+                            "quote(prev_hash), quote(hash) FROM audit ORDER BY id");
+    while (q.executeStep()) {
+        for (int i = 0; i < q.getColumnCount(); ++i) {
+            out += q.getColumn(i).getString();
+            out += '|';
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(audit_migration)
+
+BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
+    temp_dir dir;
+    storage::options sopts;
+    sopts.path = dir / "localca.db";
+    sopts.durable = false;
+    std::string before;
+    {
+        auto db = version_6_database(sopts);
+        BOOST_TEST(!storage::audit_table_is_strict(*db));
+        int n = 0;
+        for (const char* subject : {"CN=d\xc3\xa9vice,O=Acme", "", "CN=\"quoted\"\n"}) {
+            for (const char* outcome : {"ok", "denied"}) {
+                ca::audit_event e;
+                e.actor = "appKey:k" + std::to_string(n);
+                e.action = n % 2 ? "auth" : "issue";
+                e.cert_sn = n % 2 ? std::nullopt : std::optional<std::int64_t>(1000 + n);
+                e.subject = subject;
+                e.source_ip = n % 3 ? "192.0.2.1" : "";
+                e.outcome = outcome;
+                db->exec("BEGIN IMMEDIATE");
+                ca::append_audit(*db, e);
+                db->exec("COMMIT");
+                ++n;
+            }
+        }
+        BOOST_TEST(!ca::verify_audit(*db).first_broken.has_value()); // the chain is whole
+        before = audit_dump(*db);
+    }
+
+    storage::store store(sopts); // migrates
+    auto& db = store.reader();
+    BOOST_TEST(db.execAndGet("SELECT max(version) FROM schema_version").getInt() ==
+               storage::known_schema_version());
+    BOOST_TEST(storage::audit_table_is_strict(db));
+    BOOST_TEST(audit_dump(db) == before);
+    const auto v = ca::verify_audit(db);
+    BOOST_TEST(v.ok, v.reason);
+    BOOST_TEST(v.entries == 6);
+    BOOST_TEST(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'")
+                   .getInt() == 1);
+
+    // The chain goes on from the migrated rows.
+    ca::audit_event next;
+    next.actor = "cli";
+    next.action = "seed";
+    ca::record_audit(store, next);
+    const auto after = ca::verify_audit(store.reader());
+    BOOST_TEST(after.ok, after.reason);
+    BOOST_TEST(after.entries == 7);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_6_log_with_a_mistyped_row_is_not_migrated) {
+    // The copy into the STRICT table cannot hold the tampered value: the migration fails as a
+    // whole and leaves the database at version 6, rows as they were, for the operator to see.
+    temp_dir dir;
+    storage::options sopts;
+    sopts.path = dir / "localca.db";
+    sopts.durable = false;
+    auto db = version_6_database(sopts);
+    for (int i = 0; i < 3; ++i) {
+        ca::audit_event e;
+        e.actor = "cli";
+        e.action = "seed";
+        db->exec("BEGIN IMMEDIATE");
+        ca::append_audit(*db, e);
+        db->exec("COMMIT");
+    }
+    db->exec("UPDATE audit SET at = at || 'x' WHERE id = 2");
+    const auto before = audit_dump(*db);
+    const auto v = ca::verify_audit(*db);
+    BOOST_TEST(v.first_broken.value_or(0) == 2, v.reason);
+
+    try {
+        storage::migrate(*db);
+        BOOST_ERROR("a mistyped audit row was migrated");
+    } catch (const std::runtime_error& e) {
+        const std::string what = e.what();
+        BOOST_TEST(what.find("007_audit_strict.sql") != std::string::npos, what);
+        BOOST_TEST(what.find("at") != std::string::npos, what);
+    }
+    BOOST_TEST(db->execAndGet("SELECT max(version) FROM schema_version").getInt() == 6);
+    BOOST_TEST(!storage::audit_table_is_strict(*db));
+    BOOST_TEST(audit_dump(*db) == before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -478,7 +478,7 @@ BOOST_AUTO_TEST_CASE(concurrent_duplicates_only_one_wins) {
     fixture f;
     std::vector<std::int64_t> devices;
     for (int i = 0; i < 6; ++i) {
-        devices.push_back(f.device("d" + std::to_string(i)));
+        devices.push_back(f.device(localca::test::numbered("d", i)));
     }
     const auto sk = f.csr("k", "p256", "/CN=contested");
     std::latch start(6);

@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(same_bytes_as_botan_make_cert) {
     const auto& a = root(ca::authority_kind::rsa);
     int n = 0;
     for (const std::string subj : {"/C=CN/O=Acme/CN=dev1", "/CN=x/OU=a+OU=b"}) {
-        const auto pem = openssl_csr(dir.path(), "m" + std::to_string(n++), "rsa2048", subj);
+        const auto pem = openssl_csr(dir.path(), localca::test::numbered("m", n++), "rsa2048", subj);
         auto sk = ca::check_csr(pem, ca::authority_kind::rsa);
         BOOST_REQUIRE(sk.ok());
         for (const std::int64_t days : {1, 730, 100000}) { // the last is clamped to the root

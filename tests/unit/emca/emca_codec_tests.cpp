@@ -48,7 +48,9 @@ BOOST_AUTO_TEST_CASE(csr_payload) {
     }
     std::string many;
     for (std::size_t i = 0; i <= k_max_csrs; ++i) {
-        many += (i ? "~" : "") + std::to_string(i) + "|TUlJ";
+        many += i ? "~" : "";
+        many += std::to_string(i);
+        many += "|TUlJ";
     }
     BOOST_TEST(!parse_csr_payload(many).has_value());
 }

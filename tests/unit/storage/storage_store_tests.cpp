@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(a_destroyed_stores_cached_reader_is_never_reused) {
     for (int i = 0; i < 5; ++i) {
         s.emplace(file_options(dir, "db" + std::to_string(i)));
         for (int j = 0; j < i; ++j) {
-            add_org(*s, "o" + std::to_string(j));
+            add_org(*s, test::numbered("o", j));
         }
         BOOST_TEST(count_orgs(s->reader()) == i);
         s.reset();
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(readers_and_writer_run_concurrently) {
         std::string write_failure;
         try {
             for (int i = 0; i < writes; ++i) {
-                add_org(s, "w" + std::to_string(i));
+                add_org(s, test::numbered("w", i));
             }
         } catch (const std::exception& e) {
             write_failure = e.what();
