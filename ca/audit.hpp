@@ -52,6 +52,11 @@ void record_audit(storage::store& store, const audit_event& e);
 // to write is ignored: the request was refused anyway.
 void record_audit_async(storage::store& store, const audit_event& e);
 
+// The entry of a refused authentication ("auth", outcome "denied"); never the credential itself.
+audit_event auth_denied_event(std::string actor, std::string source_ip);
+// Queues it (record_audit_async): what every API does when it refuses a caller.
+void record_auth_denied(storage::store& store, std::string actor, std::string source_ip);
+
 struct audit_verification {
     bool ok = true;
     std::int64_t entries = 0;                 // rows checked

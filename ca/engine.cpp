@@ -6,6 +6,7 @@
 #include "ca/profile.hpp"
 #include "ca/profile_names.hpp"
 #include "ca/sealing_key.hpp"
+#include "ca/unix_time.hpp"
 #include "storage/authority_repository.hpp"
 
 #include <botan/pem.h>
@@ -36,10 +37,6 @@ const authority_options& options_of(const options& opts, authority_kind kind) {
 
 std::chrono::system_clock::time_point now_seconds() {
     return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 error internal_error(const std::exception& e) {
