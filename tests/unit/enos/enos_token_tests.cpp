@@ -43,7 +43,7 @@ struct token_fixture {
         return std::to_string(enos::now_ms() + offset_ms);
     }
     static std::string encryption(const std::string& t, const std::string& secret = "sk-1") {
-        return ca::sha256_hex("ak-1" + t + secret);
+        return localca::ca::sha256_hex("ak-1" + t + secret);
     }
 };
 
