@@ -1,8 +1,8 @@
 #include "ca/audit.hpp"
 
+#include "ca/fingerprint.hpp"
+
 #include <botan/ber_dec.h>
-#include <botan/hash.h>
-#include <botan/hex.h>
 #include <botan/x509_dn.h>
 
 #include <chrono>
@@ -93,10 +93,7 @@ std::string audit_hash(const storage::audit_row& row) {
     field(enc, row.source_ip);
     field(enc, row.outcome);
     field(enc, row.prev_hash);
-    auto sha = Botan::HashFunction::create_or_throw("SHA-256");
-    sha->update(enc);
-    const auto digest = sha->final();
-    return Botan::hex_encode(digest.data(), digest.size(), false);
+    return sha256_hex(enc);
 }
 
 storage::audit_row append_audit(SQLite::Database& db, const audit_event& e, const clock& clk) {
@@ -127,6 +124,20 @@ void record_audit_async(storage::store& store, const audit_event& e, const clock
     } catch (const std::exception&) {
         // Writer stopped: the server is shutting down.
     }
+}
+
+audit_event auth_denied_event(std::string actor, std::string source_ip) {
+    audit_event e;
+    e.actor = std::move(actor);
+    e.action = "auth";
+    e.source_ip = std::move(source_ip);
+    e.outcome = "denied";
+    return e;
+}
+
+void record_auth_denied(storage::store& store, std::string actor, std::string source_ip,
+                        const clock& clk) {
+    record_audit_async(store, auth_denied_event(std::move(actor), std::move(source_ip)), clk);
 }
 
 namespace {

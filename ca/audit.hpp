@@ -55,6 +55,12 @@ void record_audit(storage::store& store, const audit_event& e, const clock& clk)
 // (the engine's clock does: the engine drains the writer before it goes).
 void record_audit_async(storage::store& store, const audit_event& e, const clock& clk);
 
+// The entry of a refused authentication ("auth", outcome "denied"); never the credential itself.
+audit_event auth_denied_event(std::string actor, std::string source_ip);
+// Queues it (record_audit_async): what every API does when it refuses a caller.
+void record_auth_denied(storage::store& store, std::string actor, std::string source_ip,
+                        const clock& clk);
+
 struct audit_verification {
     bool ok = true;
     std::int64_t entries = 0;                 // rows checked

@@ -1,8 +1,9 @@
 #include "ca/cms.hpp"
 
+#include "ca/fingerprint.hpp"
+
 #include <botan/ber_dec.h>
 #include <botan/der_enc.h>
-#include <botan/hash.h>
 #include <botan/pubkey.h>
 
 #include <algorithm>
@@ -340,10 +341,7 @@ bool verify_signer(const cms_signer_info& si, const std::vector<std::uint8_t>& c
     }
     const std::vector<std::uint8_t>* signed_bytes = &content;
     if (!si.signed_attributes.empty()) {
-        auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
-        sha256->update(content);
-        const auto digest = sha256->final_stdvec();
-        if (digest != si.message_digest) {
+        if (sha256(content) != si.message_digest) {
             return false;
         }
         signed_bytes = &si.signed_attributes;

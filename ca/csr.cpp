@@ -1,6 +1,7 @@
 #include "ca/csr.hpp"
 
 #include "ca/authority.hpp"
+#include "ca/fingerprint.hpp"
 #include "ca/rsa_verify.hpp"
 
 #include <botan/asn1_obj.h>
@@ -8,7 +9,6 @@
 #include <botan/ber_dec.h>
 #include <botan/der_enc.h>
 #include <botan/ecdsa.h>
-#include <botan/hash.h>
 #include <botan/pubkey.h>
 #include <botan/rsa.h>
 #include <botan/x509_key.h>
@@ -317,13 +317,6 @@ std::optional<std::string> first_common_name(const Botan::X509_DN& dn) {
         }
     }
     return std::nullopt;
-}
-
-std::vector<std::uint8_t> sha256(bytes data) {
-    auto hash = Botan::HashFunction::create_or_throw("SHA-256");
-    hash->update(data.data(), data.size());
-    const auto out = hash->final();
-    return {out.begin(), out.end()};
 }
 
 bool is_space(char c) {

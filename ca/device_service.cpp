@@ -39,15 +39,11 @@ std::optional<error> check_device_rules(const device_info& dev, std::int64_t val
 } // namespace
 
 result<device_info> device_service::find_device(const device_ref& ref) {
-    try {
-        auto dev = m_registry.find_device(ref);
-        if (!dev) {
-            return device_not_found();
-        }
-        return std::move(*dev);
-    } catch (const std::exception& e) {
-        return make_error(errc::internal, "internal error", e.what());
+    auto dev = m_registry.find_device(ref);
+    if (!dev) {
+        return device_not_found();
     }
+    return std::move(*dev);
 }
 
 void device_service::issue_for(const device_info& dev, subject_key sk, authority_kind authority,
@@ -91,12 +87,7 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
     if (auto e = check_device_rules(dev.value(), req.valid_days)) {
         return done(std::move(*e));
     }
-    std::optional<storage::certificate_row> old;
-    try {
-        old = m_engine.find_certificate(req.sn);
-    } catch (const std::exception& e) {
-        return done(make_error(errc::internal, "internal error", e.what()));
-    }
+    const auto old = m_engine.find_certificate(req.sn);
     if (!old) {
         return done(make_error(errc::certificate_not_found, "certificate not found",
                                "no certificate with serial " + std::to_string(req.sn)));
@@ -120,11 +111,7 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
         if (req.csr) {
             return check_csr(*req.csr, authority);
         }
-        try {
-            return subject_key_of(Botan::X509_Certificate(old->der), authority);
-        } catch (const std::exception& e) {
-            return make_error(errc::internal, "internal error", e.what());
-        }
+        return subject_key_of(Botan::X509_Certificate(old->der), authority);
     }();
     if (!sk) {
         return done(sk.err());
@@ -151,11 +138,7 @@ result<std::vector<storage::certificate_row>> device_service::list(const device_
     if (!dev) {
         return dev.err();
     }
-    try {
-        return storage::certificates_of_device(m_engine.store().reader(), dev->id);
-    } catch (const std::exception& e) {
-        return make_error(errc::internal, "internal error", e.what());
-    }
+    return storage::certificates_of_device(m_engine.store().reader(), dev->id);
 }
 
 } // namespace localca::ca

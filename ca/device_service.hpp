@@ -3,6 +3,8 @@
 // (the device must exist, its product must allow certificate authentication, validity within
 // the product's maximum, one live CN and one live key per device across the server).
 // Protocol-neutral: the EnOS personality (and any later one) maps the errors to its wire format.
+// A storage failure is an exception (the personality's internal error), thrown by the call itself;
+// the writer's failure to commit arrives in `done` as errc::internal.
 #include "ca/engine.hpp"
 #include "ca/registry.hpp"
 

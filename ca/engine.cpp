@@ -7,6 +7,7 @@
 #include "ca/profile_names.hpp"
 #include "ca/sealing_key.hpp"
 #include "ca/tbs_lint.hpp"
+#include "ca/unix_time.hpp"
 #include "storage/authority_repository.hpp"
 
 #include <botan/pem.h>
@@ -38,10 +39,6 @@ const authority_options& options_of(const options& opts, authority_kind kind) {
 
 std::chrono::system_clock::time_point now_seconds(const clock& clk) {
     return std::chrono::floor<std::chrono::seconds>(clk.now());
-}
-
-std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
 std::chrono::system_clock::time_point issuer_not_before(const authority& ca) {

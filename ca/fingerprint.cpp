@@ -12,13 +12,21 @@ std::vector<std::uint8_t> sha256(const std::uint8_t* data, std::size_t size) {
     return {out.begin(), out.end()};
 }
 
+std::vector<std::uint8_t> sha256(std::span<const std::uint8_t> data) {
+    return sha256(data.data(), data.size());
+}
+
 std::vector<std::uint8_t> sha256(std::string_view text) {
     return sha256(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 }
 
-std::string certificate_id(const std::vector<std::uint8_t>& der) {
-    const auto digest = sha256(der.data(), der.size());
+std::string sha256_hex(std::string_view text) {
+    const auto digest = sha256(text);
     return Botan::hex_encode(digest.data(), digest.size(), false);
+}
+
+std::string certificate_id(const std::vector<std::uint8_t>& der) {
+    return sha256_hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()));
 }
 
 } // namespace localca::ca

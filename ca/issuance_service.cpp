@@ -4,6 +4,7 @@
 #include "ca/csr.hpp"
 #include "ca/password.hpp"
 #include "ca/profile_names.hpp"
+#include "ca/unix_time.hpp"
 #include "storage/api_user_repository.hpp"
 #include "storage/issuance_request_repository.hpp"
 
@@ -17,10 +18,6 @@
 namespace localca::ca {
 
 namespace {
-
-std::int64_t unix_of(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
 
 api_user user_of(const storage::api_user_row& r, const secret_box& secrets) {
     api_user u;
@@ -155,12 +152,10 @@ result<issuance_profile> issuance_service::find_profile(const std::string& profi
 
 result<std::vector<std::uint8_t>>
 issuance_service::verify_signed(const api_user& user, std::span<const std::uint8_t> cms) {
-    std::unique_ptr<Botan::Public_Key> key;
-    try {
-        key.reset(Botan::X509_Certificate(user.signer_cert).subject_public_key());
-    } catch (const std::exception& e) {
-        return internal(e);
-    }
+    // The stored signer certificate was checked when seeding: one that does not parse is corrupt,
+    // an exception (the personality's internal error).
+    const std::unique_ptr<Botan::Public_Key> key(
+        Botan::X509_Certificate(user.signer_cert).subject_public_key());
     return verify_signed_data(cms, *key);
 }
 
@@ -211,7 +206,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
             row.profile_id = profile_id;
             row.csr.assign(req.items[i].csr.begin(), req.items[i].csr.end());
             if (req.not_before) {
-                row.not_before = unix_of(*req.not_before);
+                row.not_before = unix_seconds(*req.not_before);
             }
             row.validity = validity.count();
             batch_outcome::entry entry{req.items[i].id, {}, std::nullopt};

@@ -4,6 +4,7 @@
 #include "ca/fingerprint.hpp"
 #include "ca/topic_filter.hpp"
 #include "ca/unix_time.hpp"
+#include "ca/uuid.hpp"
 #include "storage/account_repository.hpp"
 
 #include <botan/pem.h>
@@ -14,10 +15,6 @@ namespace localca::ca {
 
 namespace {
 
-error internal_error(const std::exception& e) {
-    return make_error(errc::internal, "internal error", e.what());
-}
-
 error certificate_not_found(const std::string& id) {
     return make_error(errc::certificate_not_found, "certificate not found",
                       "no certificate " + id + " in this account");
@@ -26,24 +23,6 @@ error certificate_not_found(const std::string& id) {
 error device_not_found(const std::string& device_id) {
     return make_error(errc::device_not_found, "device not found",
                       "no device " + device_id + " in this account");
-}
-
-// A version 4 (random) UUID in its 36-character lowercase form, from the thread's RNG.
-std::string random_uuid() {
-    std::uint8_t b[16];
-    thread_rng().randomize(b, sizeof b);
-    b[6] = static_cast<std::uint8_t>((b[6] & 0x0F) | 0x40); // version 4
-    b[8] = static_cast<std::uint8_t>((b[8] & 0x3F) | 0x80); // RFC 4122 variant
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) {
-            out += '-';
-        }
-        out += hex[b[i] >> 4];
-        out += hex[b[i] & 0x0F];
-    }
-    return out;
 }
 
 managed_certificate to_managed(const storage::managed_certificate_row& row) {
@@ -93,15 +72,13 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     const bool active = req.topics.has_value();
     created_certificate out;
     issue_request issue;
-    try {
+    {
         const auto key = m_keys.take();
         issue.authority = authority_kind::rsa;
         issue.subject = subject_key_for(*key, req.common_name.value_or(random_uuid()));
         issue.profile = req.profile;
         issue.audit = req.audit;
         out.private_key_pem = Botan::PEM_Code::encode(key->private_key_bits(), "RSA PRIVATE KEY");
-    } catch (const std::exception& e) {
-        return internal_error(e);
     }
 
     // The state row commits in the certificate's own transaction: a certificate is never
@@ -137,15 +114,11 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
 
 result<managed_certificate> managed_certificate_service::find(std::int64_t account,
                                                               const std::string& id) {
-    try {
-        const auto row = storage::find_managed_certificate(m_engine.store().reader(), account, id);
-        if (!row) {
-            return certificate_not_found(id);
-        }
-        return to_managed(*row);
-    } catch (const std::exception& e) {
-        return internal_error(e);
+    const auto row = storage::find_managed_certificate(m_engine.store().reader(), account, id);
+    if (!row) {
+        return certificate_not_found(id);
     }
+    return to_managed(*row);
 }
 
 status managed_certificate_service::provision(std::int64_t account, const std::string& id,
@@ -157,42 +130,38 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
     }
     const std::int64_t now = m_engine.clock().now_unix();
     std::optional<error> refusal;
-    try {
-        // Every check runs in the writing transaction: two concurrent provisions of one
-        // certificate to two devices cannot both pass.
-        m_engine.store().writer().run([&](SQLite::Database& db) {
-            const auto row = storage::find_managed_certificate(db, account, id);
-            if (!row) {
-                refusal = certificate_not_found(id);
-                return;
-            }
-            const auto device = storage::find_account_device(db, account, device_id);
-            if (!device) {
-                refusal = device_not_found(device_id);
-                return;
-            }
-            if (row->revoked) {
-                refusal = make_error(errc::certificate_revoked, "certificate revoked",
-                                     "certificate " + id + " is revoked");
-                return;
-            }
-            if (row->not_after <= now) {
-                refusal = make_error(errc::certificate_expired, "certificate expired",
-                                     "certificate " + id + " has expired");
-                return;
-            }
-            if (row->device && *row->device != *device) {
-                refusal = make_error(errc::certificate_bound_elsewhere,
-                                     "certificate provisioned to another device",
-                                     "certificate " + id + " is provisioned to device " +
-                                         row->device_id.value_or("?"));
-                return;
-            }
-            storage::update_managed_certificate(db, row->sn, true, *device, policy.value());
-        });
-    } catch (const std::exception& e) {
-        return internal_error(e);
-    }
+    // Every check runs in the writing transaction: two concurrent provisions of one
+    // certificate to two devices cannot both pass.
+    m_engine.store().writer().run([&](SQLite::Database& db) {
+        const auto row = storage::find_managed_certificate(db, account, id);
+        if (!row) {
+            refusal = certificate_not_found(id);
+            return;
+        }
+        const auto device = storage::find_account_device(db, account, device_id);
+        if (!device) {
+            refusal = device_not_found(device_id);
+            return;
+        }
+        if (row->revoked) {
+            refusal = make_error(errc::certificate_revoked, "certificate revoked",
+                                 "certificate " + id + " is revoked");
+            return;
+        }
+        if (row->not_after <= now) {
+            refusal = make_error(errc::certificate_expired, "certificate expired",
+                                 "certificate " + id + " has expired");
+            return;
+        }
+        if (row->device && *row->device != *device) {
+            refusal = make_error(errc::certificate_bound_elsewhere,
+                                 "certificate provisioned to another device",
+                                 "certificate " + id + " is provisioned to device " +
+                                     row->device_id.value_or("?"));
+            return;
+        }
+        storage::update_managed_certificate(db, row->sn, true, *device, policy.value());
+    });
     if (refusal) {
         return *refusal;
     }
@@ -202,20 +171,14 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
 status managed_certificate_service::revoke(std::int64_t account, const std::string& id,
                                            const std::string& device_id, int reason,
                                            const audit_context& audit) {
-    std::optional<storage::managed_certificate_row> row;
-    std::optional<std::int64_t> device;
-    try {
-        auto& db = m_engine.store().reader();
-        row = storage::find_managed_certificate(db, account, id);
-        if (!row) {
-            return certificate_not_found(id);
-        }
-        device = storage::find_account_device(db, account, device_id);
-        if (!device) {
-            return device_not_found(device_id);
-        }
-    } catch (const std::exception& e) {
-        return internal_error(e);
+    auto& db = m_engine.store().reader();
+    const auto row = storage::find_managed_certificate(db, account, id);
+    if (!row) {
+        return certificate_not_found(id);
+    }
+    const auto device = storage::find_account_device(db, account, device_id);
+    if (!device) {
+        return device_not_found(device_id);
     }
     revoke_request req;
     req.sn = row->sn;

@@ -56,6 +56,8 @@ struct managed_create_request {
     audit_context audit;         // the caller, for the audit log
 };
 
+// A storage failure is an exception thrown by the call (the personality's internal error); a
+// failed commit of the writer is errc::internal.
 class managed_certificate_service {
 public:
     managed_certificate_service(engine& e, key_pool& keys) : m_engine(e), m_keys(keys) {}

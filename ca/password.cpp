@@ -1,5 +1,6 @@
 #include "ca/password.hpp"
 
+#include "ca/argon2id.hpp"
 #include "ca/authority.hpp"
 
 #include <botan/argon2.h>
@@ -8,17 +9,14 @@ namespace localca::ca {
 
 namespace {
 
-// OWASP's Argon2id minimum: 19 MiB, 2 passes, 1 lane.
-constexpr std::size_t k_memory_kib = 19456;
-constexpr std::size_t k_passes = 2;
-constexpr std::size_t k_lanes = 1;
-constexpr std::uint8_t k_argon2id = 2;
+constexpr std::uint8_t k_argon2id_family = 2; // Botan's family number of Argon2id
 
 } // namespace
 
 std::string hash_password(std::string_view password) {
-    return Botan::argon2_generate_pwhash(password.data(), password.size(), thread_rng(), k_lanes,
-                                         k_memory_kib, k_passes, k_argon2id);
+    return Botan::argon2_generate_pwhash(password.data(), password.size(), thread_rng(),
+                                         k_argon2id.lanes, k_argon2id.memory_kib, k_argon2id.passes,
+                                         k_argon2id_family);
 }
 
 bool verify_password(std::string_view password, const std::string& hash) {

@@ -1,5 +1,6 @@
 #include "ca/sealing_key.hpp"
 
+#include "ca/argon2id.hpp"
 #include "ca/authority.hpp"
 #include "storage/api_user_repository.hpp"
 #include "storage/database.hpp"
@@ -16,11 +17,8 @@ namespace localca::ca {
 
 namespace {
 
-// OWASP's Argon2id minimum, as for emCA passwords (ca/password.cpp): about 50 ms here, paid once
-// per start. Stored in the row, so that stronger parameters can come later without a migration.
-constexpr std::int64_t k_memory_kib = 19456;
-constexpr std::int64_t k_passes = 2;
-constexpr std::int64_t k_lanes = 1;
+// The Argon2id cost is paid once per start. Stored in the row, so that stronger parameters can
+// come later without a migration.
 constexpr std::size_t k_salt_bytes = 16;
 constexpr const char* k_wrap_context = "localca-sealing-key";
 
@@ -38,9 +36,9 @@ secret_box derive(const std::string& passphrase, const storage::sealing_key_row&
 storage::sealing_key_row wrap(std::span<const std::uint8_t> data_key,
                               const std::string& passphrase) {
     storage::sealing_key_row row;
-    row.kdf_memory_kib = k_memory_kib;
-    row.kdf_passes = k_passes;
-    row.kdf_lanes = k_lanes;
+    row.kdf_memory_kib = static_cast<std::int64_t>(k_argon2id.memory_kib);
+    row.kdf_passes = static_cast<std::int64_t>(k_argon2id.passes);
+    row.kdf_lanes = static_cast<std::int64_t>(k_argon2id.lanes);
     row.salt.resize(k_salt_bytes);
     thread_rng().randomize(row.salt.data(), row.salt.size());
     row.wrapped = derive(passphrase, row).seal(data_key, k_wrap_context);

@@ -11,6 +11,8 @@
 
 namespace localca::server {
 
+class personality;
+
 namespace http = boost::beast::http;
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
@@ -23,6 +25,9 @@ struct request_context {
     std::string request_id;                         // UUID v4, also sent as X-Request-Id
     std::string remote_address;
     std::chrono::steady_clock::time_point received;
+    // The personality whose route matched: it renders this request's internal error
+    // (server/core/internal_error.hpp). Null for routes added outside a personality.
+    const personality* api = nullptr;
 
     // First value of a query parameter.
     std::optional<std::string> query_param(const std::string& key) const;

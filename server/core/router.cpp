@@ -77,6 +77,17 @@ bool more_specific(const std::vector<std::string>& a, const std::vector<std::str
 
 } // namespace
 
+void router::add_personality(personality& p) {
+    m_adding = &p;
+    try {
+        p.add_routes(*this);
+    } catch (...) {
+        m_adding = nullptr;
+        throw;
+    }
+    m_adding = nullptr;
+}
+
 void router::add(http::verb method, std::string pattern, handler h) {
     if (pattern.empty() || pattern.front() != '/') {
         throw std::invalid_argument("route pattern must start with '/': " + pattern);
@@ -84,7 +95,7 @@ void router::add(http::verb method, std::string pattern, handler h) {
     if (!h) {
         throw std::invalid_argument("route without a handler: " + pattern);
     }
-    route r{method, {}, std::move(h)};
+    route r{method, {}, std::move(h), m_adding};
     for (const auto segment : split_path(pattern)) {
         if (segment.empty()) {
             throw std::invalid_argument("empty segment in route pattern: " + pattern);
@@ -120,6 +131,7 @@ const handler* router::match(request_context& ctx, http::status* status) const {
     }
     if (best) {
         segments_match(best->segments, segments, &ctx.path_params);
+        ctx.api = best->api;
         return &best->h;
     }
     if (status) {

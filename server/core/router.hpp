@@ -11,6 +11,9 @@ namespace localca::server {
 
 class router {
 public:
+    // Adds p's routes; their requests carry p as request_context::api, so that what fails
+    // unexpectedly in them is answered in p's format.
+    void add_personality(personality& p);
     void add(http::verb method, std::string pattern, handler h);
 
     // Finds the handler and fills ctx.path_params. Returns nullptr when nothing matches and then
@@ -22,16 +25,22 @@ private:
         http::verb method;
         std::vector<std::string> segments;
         handler h;
+        const personality* api;
     };
     std::vector<route> m_routes;
+    const personality* m_adding = nullptr; // during add_personality()
 };
 
-// A personality (one folder under server/) adds its routes to the table.
+// A personality (one folder under server/) adds its routes to the table
+// (router::add_personality), and says how its API answers an internal error.
 class personality {
 public:
     virtual ~personality() = default;
     virtual const char* name() const = 0;
     virtual void add_routes(router& r) = 0;
+    // The API's own answer to an unexpected failure (storage failure, bug) of the request. Must
+    // not name the failure: its detail goes to the server log only.
+    virtual response internal_error(const request_context& ctx) const = 0;
 };
 
 } // namespace localca::server

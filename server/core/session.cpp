@@ -1,7 +1,8 @@
 #include "server/core/session.hpp"
+#include "ca/uuid.hpp"
+#include "server/core/internal_error.hpp"
 #include "server/core/log.hpp"
 #include "server/core/url.hpp"
-#include "server/core/uuid.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -71,13 +72,10 @@ public:
         if (m_answered.load()) {
             return;
         }
-        try {
-            log::error(describe(*m_ctx) + ": handler dropped its responder without answering");
-            m_session->post_response(
-                json_response(m_ctx->req, http::status::internal_server_error, k_unexpected));
-        } catch (...) {
-            // Nothing sensible left to do in a destructor; the connection closes with the session.
-        }
+        // A bug of the handler, answered like any other (never throws).
+        answer_internal_error(
+            *m_ctx, [this](response res) { m_session->post_response(std::move(res)); },
+            "handler dropped its responder without answering");
     }
 
     void answer(response res) {
@@ -97,15 +95,7 @@ private:
 // Runs on a worker thread.
 void run_handler(const handler& h, std::shared_ptr<request_context> ctx, responder respond) {
     mark_worker_thread();
-    try {
-        h(ctx, respond);
-    } catch (const std::exception& e) {
-        log::error(describe(*ctx) + ": handler failed: " + e.what());
-        respond(json_response(ctx->req, http::status::internal_server_error, k_unexpected));
-    } catch (...) {
-        log::error(describe(*ctx) + ": handler failed with a non-standard exception");
-        respond(json_response(ctx->req, http::status::internal_server_error, k_unexpected));
-    }
+    run_guarded(*ctx, respond, [&] { h(ctx, respond); });
 }
 
 // One connection over Stream: beast::tcp_stream (plain) or tls_stream.
@@ -310,7 +300,7 @@ template <class Stream> void basic_session<Stream>::on_read(beast::error_code ec
     }
     auto ctx = std::make_shared<request_context>();
     ctx->req = m_parser->release();
-    ctx->request_id = make_request_id();
+    ctx->request_id = ca::random_uuid();
     ctx->remote_address = m_remote;
     ctx->received = std::chrono::steady_clock::now();
     m_in_flight = true;
@@ -370,7 +360,7 @@ void basic_session<Stream>::reject(http::status status, const char* message) {
         ctx->req = m_parser->release();
         ctx->req.body().clear();
     }
-    ctx->request_id = make_request_id();
+    ctx->request_id = ca::random_uuid();
     ctx->remote_address = m_remote;
     ctx->received = std::chrono::steady_clock::now();
     m_in_flight = true;

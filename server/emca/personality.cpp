@@ -1,5 +1,7 @@
 #include "server/emca/personality.hpp"
 
+#include "ca/constant_time.hpp"
+#include "server/core/internal_error.hpp"
 #include "server/core/log.hpp"
 #include "server/emca/codec.hpp"
 #include "server/emca/errors.hpp"
@@ -27,10 +29,9 @@ void fail(const request_context& ctx, const responder& done, const std::string& 
 void fail(const request_context& ctx, const responder& done, const ca::error& e,
           const std::string& profile_id = "") {
     if (e.code == ca::errc::internal) {
-        log::error("emca: " + e.detail);
-    } else {
-        log::debug("emca: refused: " + std::string(ca::to_string(e.code)) + ": " + e.detail);
+        return answer_internal_error(ctx, done, e.detail); // the one path of the unexpected
     }
+    log::debug("emca: refused: " + std::string(ca::to_string(e.code)) + ": " + e.detail);
     fail(ctx, done, failure_text(e, profile_id));
 }
 
@@ -52,15 +53,6 @@ std::optional<std::string> text(const json::object& o, std::string_view key) {
     return s;
 }
 
-// Comparison in time independent of where the strings differ (the emKey is a secret).
-bool same_secret(std::string_view a, std::string_view b) {
-    unsigned diff = a.size() == b.size() ? 0 : 1;
-    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-        diff |= static_cast<unsigned>(a[i] ^ b[i]);
-    }
-    return diff == 0;
-}
-
 std::string_view plain_ip(std::string_view address) {
     // An IPv4 client seen on a dual-stack socket.
     constexpr std::string_view mapped = "::ffff:";
@@ -76,6 +68,10 @@ std::string header(const request& req, std::string_view name) {
 }
 
 } // namespace
+
+response personality::internal_error(const request_context& ctx) const {
+    return json_response(ctx.req, http::status::ok, envelope_failure(k_internal));
+}
 
 void personality::add_routes(router& r) {
     const auto route = [&](const char* method, auto fn) {
@@ -93,14 +89,9 @@ std::optional<personality::call> personality::open(const request_context& ctx,
                                                    const responder& done,
                                                    std::initializer_list<const char*> required) {
     // A refused caller, recorded in the audit log (never the password or keys).
-    auto audit_denied = [this](std::string actor, const std::string& ip) {
-        ca::audit_event e;
-        e.actor = std::move(actor);
-        e.action = "auth";
-        e.source_ip = ip;
-        e.outcome = "denied";
-        ca::record_audit_async(m_service.engine_ref().store(), e,
-                               m_service.engine_ref().clock());
+    auto audit_denied = [this](const std::string& actor, const std::string& ip) {
+        ca::record_auth_denied(m_service.engine_ref().store(), actor, ip,
+                                m_service.engine_ref().clock());
     };
     boost::system::error_code ec;
     const auto body = json::parse(ctx.req.body(), ec);
@@ -151,7 +142,7 @@ std::optional<personality::call> personality::open(const request_context& ctx,
     const bool ip_allowed =
         std::find(user->allowed_ips.begin(), user->allowed_ips.end(),
                   plain_ip(ctx.remote_address)) != user->allowed_ips.end();
-    const bool ok = ip_allowed && same_secret(em_key, user->api_key) &&
+    const bool ok = ip_allowed && ca::constant_time_equal(em_key, user->api_key) &&
                     *text(c.fields, "userName") == user->user_name &&
                     m_service.check_password(*user, *text(c.fields, "password"));
     if (!ok) {
@@ -216,12 +207,12 @@ void personality::create(std::shared_ptr<request_context> ctx, responder done) {
         return envelope_success(outcome_result(outcome), subscriber, outcome_request_ids(outcome));
     };
     m_service.create(std::move(req), profile.value(), encode,
-                     [ctx, done, profile_id](ca::result<std::string> r) {
+                     guarded(ctx, done, [ctx, done, profile_id](ca::result<std::string> r) {
                          if (!r) {
                              return fail(*ctx, done, r.err(), profile_id);
                          }
                          answer(*ctx, done, r.value());
-                     });
+                     }));
 }
 
 std::optional<std::int64_t> personality::signed_number(const call& c, const request_context& ctx,
@@ -296,14 +287,14 @@ void personality::revoke(std::shared_ptr<request_context> ctx, responder done) {
     log::info("emca: user " + c->user.user_name + " revokes " + std::to_string(*sn) +
               " (remarks: " + *text(c->fields, "remarks") + ")");
     m_service.revoke(c->user, *sn, zero ? 0 : static_cast<int>(std::min<std::int64_t>(*mode, 99)),
-                     [ctx, done](ca::status s) {
+                     guarded(ctx, done, [ctx, done](ca::status s) {
                          if (!s) {
                              return fail(*ctx, done, s.err());
                          }
                          answer(*ctx, done,
                                 envelope_success("Certificate revoked successfully", std::nullopt,
                                                  std::nullopt));
-                     });
+                     }));
 }
 
 } // namespace localca::server::emca

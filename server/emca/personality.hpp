@@ -23,6 +23,8 @@ public:
     explicit personality(ca::engine& engine) : m_service(engine) {}
     const char* name() const override { return "emca"; }
     void add_routes(router& r) override;
+    // {"status": "Failure", "result": "Internal server error"}, HTTP 200 like every answer.
+    response internal_error(const request_context& ctx) const override;
 
 private:
     struct call {

@@ -1,5 +1,8 @@
 #include "server/enos/personality.hpp"
 
+#include "ca/constant_time.hpp"
+#include "ca/fingerprint.hpp"
+#include "server/core/internal_error.hpp"
 #include "server/core/log.hpp"
 #include "server/enos/codec.hpp"
 #include "server/enos/crypto.hpp"
@@ -40,6 +43,14 @@ void reply_error(const request_context& ctx, const responder& done, const enos_e
     done(json_response(ctx.req, http::status::ok, envelope_error(ctx.request_id, e)));
 }
 
+// A service's refusal in the envelope; an internal error takes the one path of the unexpected.
+void refuse(const request_context& ctx, const responder& done, const ca::error& e) {
+    if (e.code == ca::errc::internal) {
+        return answer_internal_error(ctx, done, e.detail);
+    }
+    reply_error(ctx, done, from_errc(e));
+}
+
 std::string to_lower(std::string s) {
     for (auto& c : s) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -77,6 +88,22 @@ void personality::add_routes(router& r) {
         }
     }
     m_legacy.add_routes(r);
+}
+
+response personality::internal_error(const request_context& ctx) const {
+    // The token service has its own envelope and code for it (1005); the certificate service
+    // answers 99500 in its envelope, on HTTP 200 like every business error.
+    if (ctx.path.rfind("/apim-token-service/", 0) == 0) {
+        json::object o;
+        o["status"] = static_cast<int>(token_status::internal);
+        o["msg"] = "internal error";
+        o["business"] = "apim-token-service";
+        o["data"] = nullptr;
+        return json_response(ctx.req, http::status::ok, json::serialize(o));
+    }
+    return json_response(ctx.req, http::status::ok,
+                         envelope_error(ctx.request_id, from_errc(ca::make_error(
+                                                            ca::errc::internal, "internal error"))));
 }
 
 void personality::token_call(std::shared_ptr<request_context> ctx, responder done,
@@ -163,7 +190,7 @@ bool personality::authenticate(const request_context& ctx,
     content += ctx.req.body();
     content += timestamp;
     content += (*app)->app_secret;
-    return constant_time_equal(to_lower(signature), sha256_hex(content));
+    return ca::constant_time_equal(to_lower(signature), ca::sha256_hex(content));
 }
 
 void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
@@ -172,12 +199,8 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
     std::optional<ca::app_credentials> app;
     if (!authenticate(*ctx, &app)) {
         log::info("enos: authentication failed for " + ctx->remote_address);
-        ca::audit_event denied;
-        denied.actor = app ? "appKey:" + app->app_key : "enos";
-        denied.action = "auth";
-        denied.source_ip = ctx->remote_address;
-        denied.outcome = "denied";
-        ca::record_audit_async(m_engine.store(), denied, m_engine.clock());
+        ca::record_auth_denied(m_engine.store(), app ? "appKey:" + app->app_key : "enos",
+                               ctx->remote_address, m_engine.clock());
         done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
         return;
     }
@@ -303,12 +326,9 @@ std::optional<enos_error> read_cert_sn(const request_context& ctx, const json::o
 
 ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_context> ctx,
                                                      responder done) {
-    return [this, ctx, done](ca::result<ca::issued_certificate> r) {
+    return guarded(ctx, done, [this, ctx, done](ca::result<ca::issued_certificate> r) {
         if (!r) {
-            if (r.err().code == ca::errc::internal) {
-                log::error("enos: issuance failed: " + r.err().detail);
-            }
-            return reply_error(*ctx, done, from_errc(r.err()));
+            return refuse(*ctx, done, r.err());
         }
         const char* name = ca::to_string(r->authority);
         json::object data;
@@ -319,7 +339,7 @@ ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_con
         data["issueAuthority"] = name;
         done(json_response(ctx->req, http::status::ok,
                            envelope_ok(ctx->request_id, std::move(data))));
-    };
+    });
 }
 
 void personality::apply(call& c, responder done) {
@@ -390,17 +410,18 @@ void personality::revoke(call& c, responder done) {
     }
     req.audit = c.audit;
     auto ctx = c.ctx;
-    m_devices.revoke(req, [ctx, done](ca::status s) {
-        const auto body = s ? envelope_ok(ctx->request_id, nullptr)
-                            : envelope_error(ctx->request_id, from_errc(s.err()));
-        done(json_response(ctx->req, http::status::ok, body));
-    });
+    m_devices.revoke(req, guarded(ctx, done, [ctx, done](ca::status s) {
+        if (!s) {
+            return refuse(*ctx, done, s.err());
+        }
+        done(json_response(ctx->req, http::status::ok, envelope_ok(ctx->request_id, nullptr)));
+    }));
 }
 
 void personality::list(call& c, responder done) {
     const auto rows = m_devices.list(c.device);
     if (!rows) {
-        return reply_error(*c.ctx, done, from_errc(rows.err()));
+        return refuse(*c.ctx, done, rows.err());
     }
     const auto now = m_engine.clock().now_unix();
     json::array data;

@@ -24,6 +24,8 @@ public:
     personality(ca::engine& engine, ca::registry& registry, options opts);
     const char* name() const override { return "enos"; }
     void add_routes(router& r) override;
+    // Token service: status 1005 in its envelope; certificate service: code 99500. HTTP 200.
+    response internal_error(const request_context& ctx) const override;
 
 private:
     struct call; // one parsed certificate call

@@ -1,5 +1,7 @@
 #include "server/enos/token_service.hpp"
 
+#include "ca/constant_time.hpp"
+#include "ca/fingerprint.hpp"
 #include "server/enos/crypto.hpp"
 
 #include <charconv>
@@ -71,7 +73,7 @@ std::string token_service::mint(const ca::app_credentials& app, std::int64_t exp
     auto [end, ec] = std::to_chars(hex, hex + sizeof hex, expiry_ms, 16);
     const std::string expiry(hex, end);
     const auto mac = hmac_sha256_hex(m_options.token_key, app.app_key + "|" + expiry + "|" +
-                                                              sha256_hex(app.app_secret));
+                                                              ca::sha256_hex(app.app_secret));
     return expiry + "." + base64url(app.app_key) + "." + mac;
 }
 
@@ -99,12 +101,12 @@ std::optional<token_grant> token_service::check_request(const std::string& app_k
     if (!found) {
         return failure(token_status::app_key_not_found, "appKey does not exist");
     }
-    const auto expected = sha256_hex(app_key + timestamp + found->app_secret);
+    const auto expected = ca::sha256_hex(app_key + timestamp + found->app_secret);
     std::string given = encryption;
     for (auto& c : given) {
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    if (!constant_time_equal(given, expected)) {
+    if (!ca::constant_time_equal(given, expected)) {
         return failure(token_status::encryption_invalid, "encryption is invalid");
     }
     *app = std::move(*found);
@@ -171,7 +173,7 @@ std::optional<ca::app_credentials> token_service::verify(const std::string& acce
         return std::nullopt;
     }
     auto app = m_registry.find_app(*app_key);
-    if (!app || !constant_time_equal(mint(*app, expiry), access_token)) {
+    if (!app || !ca::constant_time_equal(access_token, mint(*app, expiry))) {
         return std::nullopt;
     }
     return app;

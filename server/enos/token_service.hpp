@@ -24,6 +24,7 @@ enum class token_status : int {
     app_key_not_found = 1002,
     encryption_invalid = 1003,
     parameter_invalid = 1004,
+    internal = 1005, // a storage failure or bug (answered by personality::internal_error)
     parameter_missing = 1202,
     token_expired = 1203,
 };

@@ -1,6 +1,6 @@
 #include "server/foundry/personality.hpp"
 
-#include "server/core/log.hpp"
+#include "server/core/internal_error.hpp"
 #include "server/foundry/auth.hpp"
 #include "server/foundry/codec.hpp"
 #include "server/foundry/errors.hpp"
@@ -72,13 +72,9 @@ std::optional<ca::account_info> personality::authenticate(const request_context&
     if (account) {
         m_keys.start();
     } else {
-        ca::audit_event denied; // a wrong token (a missing one is not an attempt)
-        denied.actor = "foundry";
-        denied.action = "auth";
-        denied.source_ip = ctx.remote_address;
-        denied.outcome = "denied";
-        ca::record_audit_async(m_certificates.engine_ref().store(), denied,
-                               m_certificates.engine_ref().clock());
+        // A wrong token (a missing one is not an attempt).
+        ca::record_auth_denied(m_certificates.engine_ref().store(), "foundry", ctx.remote_address,
+                                m_certificates.engine_ref().clock());
     }
     return account;
 }
@@ -93,19 +89,25 @@ void personality::publish_state() {
     }
 }
 
-response personality::refused(const request& req, const ca::error& e, const char* call) const {
-    if (e.code == ca::errc::internal) {
-        log::error(std::string("foundry: ") + call + " failed: " + e.detail);
-    }
-    return failure(req, from_errc(e));
+response personality::internal_error(const request_context& ctx) const {
+    return failure(ctx.req, from_errc(ca::make_error(ca::errc::internal, "internal error")));
 }
 
-response personality::changed(const request& req, const ca::status& st, const char* call) {
+void personality::refuse(const request_context& ctx, const responder& done,
+                         const ca::error& e) const {
+    if (e.code == ca::errc::internal) {
+        return answer_internal_error(ctx, done, e.detail); // the one path of the unexpected
+    }
+    done(failure(ctx.req, from_errc(e)));
+}
+
+void personality::changed(const request_context& ctx, const responder& done,
+                          const ca::status& st) {
     if (!st) {
-        return refused(req, st.err(), call);
+        return refuse(ctx, done, st.err());
     }
     publish_state();
-    return json_response(req, http::status::ok, success_body());
+    done(json_response(ctx.req, http::status::ok, success_body()));
 }
 
 void personality::generate(std::shared_ptr<request_context> ctx, responder done) {
@@ -130,7 +132,7 @@ void personality::generate(std::shared_ptr<request_context> ctx, responder done)
     const bool activates = req.topics.has_value();
     auto created = m_certificates.create(std::move(req));
     if (!created) {
-        return done(refused(ctx->req, created.err(), "generate"));
+        return refuse(*ctx, done, created.err());
     }
     if (activates) {
         publish_state();
@@ -181,7 +183,7 @@ void personality::provision(std::shared_ptr<request_context> ctx, responder done
         return done(failure(ctx->req, bad_request("arn is not the ARN of certificate " + *id)));
     }
     const auto st = m_certificates.provision(account->id, *id, *device_id, std::move(*topics));
-    done(changed(ctx->req, st, "provision"));
+    changed(*ctx, done, st);
 }
 
 void personality::revoke(std::shared_ptr<request_context> ctx, responder done) {
@@ -216,7 +218,7 @@ void personality::revoke(std::shared_ptr<request_context> ctx, responder done) {
     const auto st = m_certificates.revoke(
         account->id, *id, *device_id, k_cessation_of_operation,
         ca::audit_context{"foundry:" + account->account_id, ctx->remote_address, ""});
-    done(changed(ctx->req, st, "revoke"));
+    changed(*ctx, done, st);
 }
 
 void personality::describe(std::shared_ptr<request_context> ctx, responder done) {
@@ -230,7 +232,7 @@ void personality::describe(std::shared_ptr<request_context> ctx, responder done)
     }
     const auto c = m_certificates.find(account->id, id);
     if (!c) {
-        return done(refused(ctx->req, c.err(), "describe"));
+        return refuse(*ctx, done, c.err());
     }
     done(json_response(ctx->req, http::status::ok,
                        success_body(certificate_fields(c.value(), arn_of(*account, id)))));

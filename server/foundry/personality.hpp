@@ -29,6 +29,8 @@ public:
                 options opts);
     const char* name() const override { return "foundry"; }
     void add_routes(router& r) override;
+    // {"success": false, "message": "internal error"}, HTTP 500.
+    response internal_error(const request_context& ctx) const override;
 
 private:
     void generate(std::shared_ptr<request_context> ctx, responder done);
@@ -41,10 +43,10 @@ private:
     std::string arn_of(const ca::account_info& account, const std::string& id) const;
     // After a committed change: bring the broker files up to date.
     void publish_state();
-    // The failure answer of a service error (internal errors are logged with their detail).
-    response refused(const request& req, const ca::error& e, const char* call) const;
-    // The answer of provision/revoke: {"success": true} after publishing the new state.
-    response changed(const request& req, const ca::status& st, const char* call);
+    // Answers a service error (an internal one through the one path of the unexpected).
+    void refuse(const request_context& ctx, const responder& done, const ca::error& e) const;
+    // Answers provision/revoke: {"success": true} after publishing the new state.
+    void changed(const request_context& ctx, const responder& done, const ca::status& st);
 
     ca::account_registry& m_accounts;
     ca::key_pool& m_keys;

@@ -1,6 +1,9 @@
 #include "server/pki/personality.hpp"
 
+#include "ca/constant_time.hpp"
 #include "ca/csr.hpp"
+#include "ca/unix_time.hpp"
+#include "server/core/internal_error.hpp"
 #include "server/pki/errors.hpp"
 
 #include <botan/pem.h>
@@ -15,19 +18,6 @@ namespace localca::server::pki {
 namespace json = boost::json;
 
 namespace {
-
-std::int64_t unix_seconds(std::chrono::system_clock::time_point t) {
-    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-// Constant-time comparison: the token is a secret.
-bool same_secret(std::string_view a, std::string_view b) {
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-    }
-    return diff == 0;
-}
 
 std::optional<ca::authority_kind> authority_param(const request_context& ctx) {
     auto it = ctx.path_params.find("authority");
@@ -66,20 +56,26 @@ json::object certificate_json(const storage::certificate_row& row) {
     return o;
 }
 
-// A refused bearer token, recorded in the audit log (without the token).
-void audit_denied(ca::engine& engine, const request_context& ctx) {
-    ca::audit_event e;
-    e.actor = "pki-token";
-    e.action = "auth";
-    e.source_ip = ctx.remote_address;
-    e.outcome = "denied";
-    ca::record_audit_async(engine.store(), e, engine.clock());
-}
-
 } // namespace
 
 personality::personality(ca::engine& engine, options opts)
     : m_engine(engine), m_options(std::move(opts)) {}
+
+response personality::internal_error(const request_context& ctx) const {
+    return error_response(ctx.req, ca::make_error(ca::errc::internal, "internal error"));
+}
+
+namespace {
+
+// A refusal in the API's format; an internal error takes the one path of the unexpected.
+void reply_error(const request_context& ctx, const responder& done, const ca::error& e) {
+    if (e.code == ca::errc::internal) {
+        return answer_internal_error(ctx, done, e.detail);
+    }
+    done(error_response(ctx.req, e));
+}
+
+} // namespace
 
 void personality::add_routes(router& r) {
     r.add(http::verb::get, "/healthz", [this](auto ctx, responder done) {
@@ -138,12 +134,12 @@ bool personality::authorized(const request_context& ctx) const {
     const std::string_view value = it->value();
     constexpr std::string_view prefix = "Bearer ";
     return value.substr(0, prefix.size()) == prefix &&
-           same_secret(value.substr(prefix.size()), m_options.token);
+           ca::constant_time_equal(value.substr(prefix.size()), m_options.token);
 }
 
 void personality::post_certificate(std::shared_ptr<request_context> ctx, responder done) {
     if (!authorized(*ctx)) {
-        audit_denied(m_engine, *ctx);
+        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
         done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
         return;
     }
@@ -179,29 +175,29 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
     }
     auto checked = ca::check_csr(std::string(csr->as_string()), req.authority);
     if (!checked) {
-        done(error_response(ctx->req, checked.err()));
+        reply_error(*ctx, done, checked.err());
         return;
     }
     req.subject = std::move(checked.value());
     req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
-    m_engine.issue(std::move(req), [ctx, done](ca::result<ca::issued_certificate> r) {
+    m_engine.issue(std::move(req), guarded(ctx, done, [ctx, done](ca::result<ca::issued_certificate> r) {
         if (!r) {
-            done(error_response(ctx->req, r.err()));
+            reply_error(*ctx, done, r.err());
             return;
         }
         json::object out;
         out["certSN"] = std::to_string(r->sn);
         out["authority"] = ca::to_string(r->authority);
         out["cert"] = r->pem;
-        out["notBefore"] = unix_seconds(r->not_before);
-        out["notAfter"] = unix_seconds(r->not_after);
+        out["notBefore"] = ca::unix_seconds(r->not_before);
+        out["notAfter"] = ca::unix_seconds(r->not_after);
         done(json_response(ctx->req, http::status::created, json::serialize(out)));
-    });
+    }));
 }
 
 void personality::get_certificate(std::shared_ptr<request_context> ctx, responder done) {
     if (!authorized(*ctx)) {
-        audit_denied(m_engine, *ctx);
+        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
         done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
         return;
     }
@@ -217,7 +213,7 @@ void personality::get_certificate(std::shared_ptr<request_context> ctx, responde
 
 void personality::post_revoke(std::shared_ptr<request_context> ctx, responder done) {
     if (!authorized(*ctx)) {
-        audit_denied(m_engine, *ctx);
+        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
         done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
         return;
     }
@@ -246,13 +242,13 @@ void personality::post_revoke(std::shared_ptr<request_context> ctx, responder do
             req.reason = static_cast<int>(r->as_int64());
         }
     }
-    m_engine.revoke(req, [ctx, done](ca::status s) {
+    m_engine.revoke(req, guarded(ctx, done, [ctx, done](ca::status s) {
         if (!s) {
-            done(error_response(ctx->req, s.err()));
+            reply_error(*ctx, done, s.err());
             return;
         }
         done(json_response(ctx->req, http::status::ok, R"({"revoked":true})"));
-    });
+    }));
 }
 
 } // namespace localca::server::pki

@@ -8,7 +8,8 @@
 //      POST /pki/v1/certificates              {"csr": PEM, "authority": "RSA", "validDays": 30}
 //      GET  /pki/v1/certificates/{sn}
 //      POST /pki/v1/certificates/{sn}/revoke  {"reason": 1}
-//    Errors: {"code": "<ca errc name>", "message": "...", "detail": "..."} with 400/401/404/409/500.
+//    Errors: {"code": "<ca errc name>", "message": "...", "detail": "..."} with 400/401/404/409/500
+//    (an internal error of any route here is {"code": "internal", ...} with 500, without detail).
 #include "ca/engine.hpp"
 #include "server/core/router.hpp"
 
@@ -25,6 +26,8 @@ public:
     personality(ca::engine& engine, options opts);
     const char* name() const override { return "pki"; }
     void add_routes(router& r) override;
+    // {"code": "internal", "message": "internal error", "detail": ""}, HTTP 500.
+    response internal_error(const request_context& ctx) const override;
 
 private:
     void get_cacert(std::shared_ptr<request_context> ctx, responder done);

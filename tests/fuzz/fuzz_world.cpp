@@ -129,10 +129,10 @@ world::world(server::enos::auth_mode enos_auth) : m_impl(std::make_unique<impl>(
     fo.key_pool_size = 0;
     w.foundry =
         std::make_unique<server::foundry::personality>(*w.engine, *w.accounts, w.foundry_keys, fo);
-    w.pki->add_routes(w.routes);
-    w.enos->add_routes(w.routes);
-    w.emca->add_routes(w.routes);
-    w.foundry->add_routes(w.routes);
+    w.routes.add_personality(*w.pki);
+    w.routes.add_personality(*w.enos);
+    w.routes.add_personality(*w.emca);
+    w.routes.add_personality(*w.foundry);
 
     // One INACTIVE Foundry certificate for provision/revoke inputs to name (see substitute()).
     server::request gen{http::verb::get, "/foundry/certificates/generate", 11};

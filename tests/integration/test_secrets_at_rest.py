@@ -205,10 +205,14 @@ class secrets_at_rest(localca_test):
             con.close()
         s = self.start()
         # u-ecb now holds u-gcm's sealed key: it does not open (the associated data names the row),
-        # which is the unexpected (an edited database): an exception naming the row, logged.
+        # which is the unexpected (an edited database): an exception naming the row, logged, and
+        # answered as emCA's internal error (issue 12: one error path per API, no longer the
+        # transport's plain 500).
         em = emca_client(s, "u-ecb", self.w.password["u-ecb"], "em-u-ecb", self.w.aes["u-gcm"], "GCM")
-        status, _ = em.raw(CREATE, {"userName": "u-ecb", "password": self.w.password["u-ecb"]})
-        self.assertEqual(status, 500)
+        status, data = em.raw(CREATE, {"userName": "u-ecb", "password": self.w.password["u-ecb"]})
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(data), {"status": "Failure", "result": "Internal server error",
+                                            "subscriberId": None, "requestId": None})
         self.assertIn("cannot open the sealed emca-aes-key:u-ecb", s.output())
         # The row it came from still opens.
         self.use_secrets_of(s, "u-gcm")

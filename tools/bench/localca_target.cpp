@@ -1,6 +1,7 @@
 #include "tools/bench/localca_target.hpp"
 
 #include "ca/clock.hpp"
+#include "ca/fingerprint.hpp"
 #include "storage/certificate_repository.hpp"
 #include "storage/serial_sequence.hpp"
 #include "storage/store.hpp"
@@ -9,8 +10,6 @@
 #include <botan/bigint.h>
 #include <botan/data_src.h>
 #include <botan/der_enc.h>
-#include <botan/hash.h>
-#include <botan/hex.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
 
@@ -51,12 +50,6 @@ void write_file(const std::filesystem::path& p, const std::string& text) {
 }
 
 } // namespace
-
-std::string sha256_hex(const std::string& data) {
-    auto h = Botan::HashFunction::create_or_throw("SHA-256");
-    h->update(data);
-    return Botan::hex_encode(h->final(), false);
-}
 
 localca_target::localca_target(const options& opts, const std::vector<csr_item>& csrs)
     : m_opts(opts), m_csrs(csrs), m_dir(opts.work_dir / "localca") {
@@ -111,7 +104,7 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
     m_ca_pem = http_call(m_port, "GET", "/enos/CA/cacert/" + opts.authority, "").second;
     const auto ts = std::to_string(now_ms());
     json::object token_req{{"appKey", k_app_key},
-                           {"encryption", sha256_hex(k_app_key + ts + k_app_secret)},
+                           {"encryption", localca::ca::sha256_hex(k_app_key + ts + k_app_secret)},
                            {"timestamp", ts}};
     const auto [status, body] =
         http_call(m_port, "POST", "/apim-token-service/v2.0/token/get", json::serialize(token_req));
@@ -183,7 +176,7 @@ target::request localca_target::make_request(std::size_t i) {
     r.headers = {{"Content-Type", "application/json;charset=UTF-8"},
                  {"apim-accesstoken", m_token},
                  {"apim-timestamp", ts},
-                 {"apim-signature", sha256_hex(content)}};
+                 {"apim-signature", localca::ca::sha256_hex(content)}};
     return r;
 }
 

@@ -42,7 +42,4 @@ private:
     std::uint64_t m_checked = 0;
 };
 
-// Lowercase hex SHA-256.
-std::string sha256_hex(const std::string& data);
-
 } // namespace localca::bench

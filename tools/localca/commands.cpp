@@ -153,11 +153,11 @@ int cmd_serve(const arguments& args) {
 
     server::router routes;
     server::pki::personality pki(engine, server::pki::options{c.pki.token});
-    pki.add_routes(routes);
+    routes.add_personality(pki);
     auto enos_options = c.enos;
     enos_options.token_key = load_or_create_secret(dir / "enos-token.key", 32);
     server::enos::personality enos(engine, registry, std::move(enos_options));
-    enos.add_routes(routes);
+    routes.add_personality(enos);
     if (c.enos.auth == server::enos::auth_mode::off) {
         server::log::warn("EnOS auth is OFF: anyone who reaches this port can issue and revoke "
                           "certificates for every org. Use only for a developer test CA.");
@@ -169,12 +169,12 @@ int cmd_serve(const arguments& args) {
     }
 
     server::emca::personality emca(engine);
-    emca.add_routes(routes);
+    routes.add_personality(emca);
 
     ca::account_registry accounts(*store);
     ca::key_pool foundry_keys(c.foundry.key_pool_size);
     server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
-    foundry.add_routes(routes);
+    routes.add_personality(foundry);
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key) {

@@ -125,6 +125,27 @@ BOOST_AUTO_TEST_CASE(append_links_each_entry_to_the_previous_one) {
     BOOST_TEST(json.find("\"certSN\":null") != std::string::npos, json);
 }
 
+BOOST_AUTO_TEST_CASE(a_refused_caller_is_one_denied_auth_entry) {
+    audit_store s;
+    const auto e = ca::auth_denied_event("pki-token", "10.1.2.3");
+    BOOST_TEST(e.actor == "pki-token");
+    BOOST_TEST(e.action == "auth");
+    BOOST_TEST(e.outcome == "denied");
+    BOOST_TEST(e.source_ip == "10.1.2.3");
+    BOOST_TEST(!e.cert_sn.has_value());
+    BOOST_TEST(e.subject.empty());
+
+    ca::record_auth_denied(*s.store, "foundry", "10.9.8.7");
+    s.store->writer().run([](SQLite::Database&) {}); // after the queued append
+    const auto rows = storage::audit_tail(s.store->reader(), 10);
+    BOOST_REQUIRE(rows.size() == 1u);
+    BOOST_TEST(rows[0].actor == "foundry");
+    BOOST_TEST(rows[0].action == "auth");
+    BOOST_TEST(rows[0].outcome == "denied");
+    BOOST_TEST(rows[0].source_ip == "10.9.8.7");
+    BOOST_TEST(s.verify().ok);
+}
+
 BOOST_AUTO_TEST_CASE(an_edited_field_breaks_that_entry) {
     for (const std::string set : {"outcome = 'ok'", "actor = 'cli'", "cert_sn = 12",
                                   "at = at + 1", "source_ip = '10.0.0.1'", "subject = ''"}) {

@@ -87,14 +87,4 @@ BOOST_AUTO_TEST_CASE(every_errc_has_an_enos_code) {
     BOOST_TEST(enos::from_errc({errc::internal, "", ""}).code == 99500);
 }
 
-BOOST_AUTO_TEST_CASE(sha256_matches_the_openssl_cli) {
-    // The signature scheme's hash, checked against an independent implementation.
-    const std::string text = "ak-1" "1572574909697" "sk-1";
-    const auto out = localca::test::must_run("printf '%s' '" + text + "' | openssl dgst -sha256 -r");
-    BOOST_TEST(enos::sha256_hex(text) == out.substr(0, 64));
-    BOOST_TEST(enos::constant_time_equal("abc", "abc"));
-    BOOST_TEST(!enos::constant_time_equal("abc", "abd"));
-    BOOST_TEST(!enos::constant_time_equal("abc", "ab"));
-}
-
 BOOST_AUTO_TEST_SUITE_END()

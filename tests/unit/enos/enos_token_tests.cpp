@@ -1,5 +1,6 @@
 // The token service: EnOS's encryption check, one token per app while valid, stateless
 // verification that survives a new service object (a restart) but not a key or secret change.
+#include "ca/fingerprint.hpp"
 #include "server/enos/crypto.hpp"
 #include "server/enos/token_service.hpp"
 #include "storage/tenant_repository.hpp"
@@ -44,7 +45,7 @@ struct token_fixture {
         return std::to_string(ca::real_time()->now_ms() + offset_ms);
     }
     static std::string encryption(const std::string& t, const std::string& secret = "sk-1") {
-        return enos::sha256_hex("ak-1" + t + secret);
+        return localca::ca::sha256_hex("ak-1" + t + secret);
     }
 };
 
