@@ -10,6 +10,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <boost/json.hpp>
+
 #include <future>
 
 namespace {
