@@ -464,9 +464,9 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
                                         revoke_hook check, device_revoke_writes also,
                                         device_revoke_callback done) {
     if (!accepted_reason(reason)) {
-        return done(make_error(errc::invalid_reason, "invalid revocation reason",
-                               "reason " + std::to_string(reason) +
-                                   " is not one of 0, 1, 3, 4, 5, 6, 9"));
+        return done(
+            make_error(errc::invalid_reason, "invalid revocation reason",
+                       "reason " + std::to_string(reason) + " is not one of 0, 1, 3, 4, 5, 6, 9"));
     }
     const auto now = now_seconds();
     auto refusal = std::make_shared<std::optional<error>>();
@@ -494,8 +494,8 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
                 throw std::logic_error("certificate " + std::to_string(row.sn) +
                                        " could not be marked revoked");
             }
-            append_audit(db, make_audit_event(audit, "revoke", row.sn,
-                                              subject_text(row.subject_der)));
+            append_audit(db,
+                         make_audit_event(audit, "revoke", row.sn, subject_text(row.subject_der)));
             revoked->push_back(row.sn);
             if (std::find(touched.begin(), touched.end(), *kind) == touched.end()) {
                 touched.push_back(*kind);
@@ -510,8 +510,7 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
         }
     };
     submit_job<std::vector<std::int64_t>>(
-        m_store.writer(), std::move(job), refusal, [revoked] { return *revoked; },
-        std::move(done));
+        m_store.writer(), std::move(job), refusal, [revoked] { return *revoked; }, std::move(done));
 }
 
 void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done) {

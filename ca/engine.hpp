@@ -118,7 +118,8 @@ public:
     // transaction with the caller's own work: `check` runs first and may refuse (then nothing is
     // written); `also` runs last, after the revocations (e.g. to delete the device), and throws
     // only for the unexpected. Completes with the revoked serials, ascending.
-    using device_revoke_writes = std::function<void(SQLite::Database&, const std::vector<std::int64_t>&)>;
+    using device_revoke_writes =
+        std::function<void(SQLite::Database&, const std::vector<std::int64_t>&)>;
     using device_revoke_callback = std::function<void(result<std::vector<std::int64_t>>)>;
     void revoke_device_certificates(std::int64_t device, int reason, audit_context audit,
                                     revoke_hook check, device_revoke_writes also,

@@ -110,8 +110,7 @@ std::string random_alnum(std::size_t n) {
 }
 
 db_enos::device_details_row default_details(const secret_box& secrets, std::int64_t device,
-                                            const std::string& device_key,
-                                            std::int64_t created_ms,
+                                            const std::string& device_key, std::int64_t created_ms,
                                             std::optional<std::string> secret) {
     db_enos::device_details_row row;
     row.device = device;
@@ -216,8 +215,8 @@ device_view device_management::view_of(const std::string& org_id, const std::str
     v.device_key = dev.device_key;
     v.name.default_value = details.name;
     v.name.i18n = string_map(parse_object(details.name_i18n));
-    v.device_secret = open_text(m_engine.secrets(), details.secret_sealed,
-                                device_secret_context(dev.id));
+    v.device_secret =
+        open_text(m_engine.secrets(), details.secret_sealed, device_secret_context(dev.id));
     v.description = details.description;
     v.timezone = details.timezone;
     v.attributes = parse_object(details.attributes);
@@ -307,9 +306,9 @@ status device_management::update(device_update_request req) {
                 details->tags = json::serialize(object_of(merged));
             }
             db_enos::update_device_details(db, *details);
-            append_audit(db, make_audit_event(req.audit, "device-update", std::nullopt,
-                                              names(row->asset_id, dev->product_key,
-                                                    row->device_key)));
+            append_audit(db,
+                         make_audit_event(req.audit, "device-update", std::nullopt,
+                                          names(row->asset_id, dev->product_key, row->device_key)));
         });
     } catch (const std::exception& e) {
         return internal(e);
@@ -321,7 +320,7 @@ status device_management::update(device_update_request req) {
 }
 
 status device_management::set_enabled(const device_ref& ref, bool enabled,
-                                       const audit_context& audit) {
+                                      const audit_context& audit) {
     auto refusal = std::make_shared<std::optional<error>>();
     try {
         const auto dev = m_registry.find_device(ref);
@@ -342,10 +341,9 @@ status device_management::set_enabled(const device_ref& ref, bool enabled,
                                                 "device " + row->asset_id + " is already disabled");
                 return;
             }
-            append_audit(db, make_audit_event(audit, enabled ? "device-enable" : "device-disable",
-                                              std::nullopt,
-                                              names(row->asset_id, dev->product_key,
-                                                    row->device_key)));
+            append_audit(db, make_audit_event(
+                                 audit, enabled ? "device-enable" : "device-disable", std::nullopt,
+                                 names(row->asset_id, dev->product_key, row->device_key)));
         });
     } catch (const std::exception& e) {
         return internal(e);

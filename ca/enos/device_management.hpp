@@ -116,7 +116,8 @@ public:
 
 private:
     // The details of the device, created first when it has none.
-    storage::enos::device_details_row details_of(std::int64_t device, const std::string& device_key);
+    storage::enos::device_details_row details_of(std::int64_t device,
+                                                 const std::string& device_key);
     device_view view_of(const std::string& org_id, const std::string& product_key,
                         const storage::device_row& dev,
                         const storage::enos::device_details_row& details) const;

@@ -193,7 +193,7 @@ parsed_expression parse_device_expression(const std::string& expression) {
             if (is_like) {
                 return fail(field + " supports = and in only");
             }
-            auto& slot = field == "productKey" ? f.product_keys
+            auto& slot = field == "productKey"  ? f.product_keys
                          : field == "deviceKey" ? f.device_keys
                                                 : f.asset_ids;
             narrow(slot, std::move(values));

@@ -1,6 +1,7 @@
 #pragma once
 // The `expression` of EnOS's Search Device: conditions joined by `and`, e.g.
-//   productKey = 'pk' and deviceKey in ('a', 'b') and deviceName.en_US like 'pump' and status = 'disable'
+//   productKey = 'pk' and deviceKey in ('a', 'b') and deviceName.en_US like 'pump' and status =
+//   'disable'
 // Fields: productKey, deviceKey, assetId (= and in), productType (= 'Device' | 'Gateway'),
 // deviceName[.default|.<locale>] (like: substring, case-insensitive for ASCII), status
 // (= 'inactive' | 'online' | 'offline' | 'disable'). Values are single- or double-quoted strings

@@ -118,7 +118,8 @@ failure read_attributes(const json::object& body, std::optional<json::object>* o
     return std::nullopt;
 }
 
-failure read_tags(const json::object& body, std::optional<std::map<std::string, std::string>>* out) {
+failure read_tags(const json::object& body,
+                  std::optional<std::map<std::string, std::string>>* out) {
     if (const auto* v = field(body, "deviceTags")) {
         if (!v->is_object()) {
             return invalid_argument("deviceTags", "invalid");
@@ -219,7 +220,7 @@ void device_routes::handle(std::shared_ptr<request_context> ctx,
     if (!action || action->empty()) {
         return fail(invalid_argument("action", "missing"));
     }
-    static const std::set<std::string> k_post = {"create", "update", "delete",
+    static const std::set<std::string> k_post = {"create", "update",  "delete",
                                                  "enable", "disable", "search"};
     const bool is_get = ctx->req.method() == http::verb::get;
     if (!(is_get && *action == "get") && !(!is_get && k_post.count(*action))) {
@@ -311,8 +312,8 @@ void device_routes::handle(std::shared_ptr<request_context> ctx,
         }
         const auto parsed = ca::enos::parse_device_expression(expression.value_or(""));
         if (!parsed.filter) {
-            return fail({99400, "Invalid Argument expression:expression is invalid, " +
-                                    parsed.problem});
+            return fail(
+                {99400, "Invalid Argument expression:expression is invalid, " + parsed.problem});
         }
         std::int64_t page_no = 1, page_size = k_default_page_size;
         if (const auto* p = field(body, "pagination")) {
@@ -371,8 +372,8 @@ void device_routes::handle(std::shared_ptr<request_context> ctx,
         return reply(*ctx, done, envelope_ok(ctx->request_id, device_json(r.value())));
     }
     if (*action == "update") {
-        if (auto e = only_known(body, {"deviceName", "timezone", "deviceAttributes", "deviceTags",
-                                       "deviceDesc"})) {
+        if (auto e = only_known(
+                body, {"deviceName", "timezone", "deviceAttributes", "deviceTags", "deviceDesc"})) {
             return fail(*e);
         }
         ca::enos::device_update_request req;

@@ -4,7 +4,6 @@
 
 #include <SQLiteCpp/Statement.h>
 
-
 namespace localca::storage::enos {
 
 namespace {
@@ -116,9 +115,10 @@ std::optional<device_details_row> find_device_details(SQLite::Database& db, std:
 }
 
 bool insert_device_details(SQLite::Database& db, const device_details_row& r) {
-    SQLite::Statement q(db, "INSERT INTO enos_devices (device, name, name_i18n, timezone, "
-                            "description, attributes, tags, secret_sealed, disabled, created_ms) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING");
+    SQLite::Statement q(db,
+                        "INSERT INTO enos_devices (device, name, name_i18n, timezone, "
+                        "description, attributes, tags, secret_sealed, disabled, created_ms) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING");
     q.bind(1, r.device);
     q.bind(2, r.name);
     q.bind(3, r.name_i18n);
@@ -154,7 +154,8 @@ void update_device_secret(SQLite::Database& db, std::int64_t device,
 }
 
 bool set_device_disabled(SQLite::Database& db, std::int64_t device, bool disabled) {
-    SQLite::Statement q(db, "UPDATE enos_devices SET disabled = ? WHERE device = ? AND disabled != ?");
+    SQLite::Statement q(db,
+                        "UPDATE enos_devices SET disabled = ? WHERE device = ? AND disabled != ?");
     q.bind(1, disabled ? 1 : 0);
     q.bind(2, device);
     q.bind(3, disabled ? 1 : 0);

@@ -15,8 +15,8 @@ namespace localca::storage::enos {
 
 struct device_details_row {
     std::int64_t device = 0;
-    std::string name;                       // deviceName.defaultValue
-    std::string name_i18n = "{}";           // JSON object
+    std::string name;             // deviceName.defaultValue
+    std::string name_i18n = "{}"; // JSON object
     std::string timezone;
     std::optional<std::string> description; // deviceDesc
     std::string attributes = "{}";          // JSON object

@@ -6,13 +6,13 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
 import unittest
 
 from cryptography import x509
 
 from enos_client import (MSG_ACTION_INVALID, MSG_ACTION_MISSING, MSG_DEVICE_ID, MSG_DEVICE_NOT_FOUND,
-                         MSG_ORG_MISSING, O1, O2, client, enos_test, py_csr)
+                         MSG_ORG_MISSING, O1, O2, enos_test, py_csr, seed_doc)
+from harness import localca
 
 DEVICES = "/connect-service/v2.1/devices"
 ALNUM8 = re.compile(r"^[A-Za-z0-9]{8}$")
@@ -189,6 +189,26 @@ class device_tests(enos_test):
                                      {"productKey": "pk1", "timezone": "Asia/Singapore",
                                       "deviceName": {"defaultValue": "x"}, "deviceKey": dk}))
         self.assertNotEqual(again["deviceSecret"], created["deviceSecret"])
+
+    def test_seed_gives_the_device_secret(self):
+        before = self.ok(self.devices("GET", "get", {"orgId": O1, "assetId": "asset1"}))["deviceSecret"]
+        doc = seed_doc()
+        doc["enos"]["orgs"][0]["products"][0]["devices"][0]["deviceSecret"] = "seeded-secret-1"
+        self.s.stop()
+        localca("seed", self.write_json("seed2.json", doc), "--data-dir", self.data)
+        self.restart(first=True)
+        after = self.ok(self.devices("GET", "get", {"orgId": O1, "assetId": "asset1"}))["deviceSecret"]
+        self.assertNotEqual(before, "seeded-secret-1")
+        self.assertEqual(after, "seeded-secret-1")
+        # Sealed at rest: the clear value is not in the database file.
+        with open(os.path.join(self.data, "localca.db"), "rb") as f:
+            self.assertNotIn(b"seeded-secret-1", f.read())
+        # Seeding again without a secret keeps it.
+        self.s.stop()
+        localca("seed", self.write_json("seed3.json", seed_doc()), "--data-dir", self.data)
+        self.restart(first=True)
+        self.assertEqual(self.ok(self.devices("GET", "get", {"orgId": O1, "assetId": "asset1"}))["deviceSecret"],
+                         "seeded-secret-1")
 
     # ---- bad input ----------------------------------------------------------------------------
     def test_bad_input_writes_nothing(self):

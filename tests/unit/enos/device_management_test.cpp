@@ -181,7 +181,8 @@ BOOST_AUTO_TEST_CASE(delete_revokes_live_certificates_with_the_device) {
     for (const auto sn : {a->sn, b->sn}) {
         const auto row = engine->find_certificate(sn);
         BOOST_REQUIRE(row.has_value());
-        BOOST_TEST(static_cast<int>(row->status) == static_cast<int>(storage::certificate_status::revoked));
+        BOOST_TEST(static_cast<int>(row->status) ==
+                   static_cast<int>(storage::certificate_status::revoked));
         BOOST_TEST(row->revocation_reason.value_or(-1) == 5);
         BOOST_TEST(!row->device.has_value());
     }
@@ -210,7 +211,8 @@ BOOST_AUTO_TEST_CASE(search_filters_and_pages) {
     BOOST_TEST(page.total == 5);
     BOOST_REQUIRE(page.devices.size() == 2u);
     BOOST_TEST(page.devices[0].device_key == "k2");
-    page = devices->search("o1", parse("deviceKey in ('k1', 'k3') and status = 'disable'"), 1, 10).value();
+    page = devices->search("o1", parse("deviceKey in ('k1', 'k3') and status = 'disable'"), 1, 10)
+               .value();
     BOOST_REQUIRE(page.devices.size() == 1u);
     BOOST_TEST(page.devices[0].asset_id == assets[1]);
     page = devices->search("o1", parse("deviceName like 'NAME-4'"), 1, 10).value();
@@ -221,14 +223,16 @@ BOOST_AUTO_TEST_CASE(search_filters_and_pages) {
 }
 
 BOOST_AUTO_TEST_CASE(expression_errors) {
-    for (const char* bad : {"colour = 'x'", "productKey like 'x'", "productKey = x", "status = 'gone'",
-                            "productKey = 'a' or deviceKey = 'b'", "deviceKey in ('a'", "assetId = 'x",
-                            "deviceName.z\"h like 'x'", "productType = 'Robot'"}) {
+    for (const char* bad :
+         {"colour = 'x'", "productKey like 'x'", "productKey = x", "status = 'gone'",
+          "productKey = 'a' or deviceKey = 'b'", "deviceKey in ('a'", "assetId = 'x",
+          "deviceName.z\"h like 'x'", "productType = 'Robot'"}) {
         const auto p = ca::enos::parse_device_expression(bad);
         BOOST_TEST(!p.filter.has_value(), bad);
         BOOST_TEST(!p.problem.empty(), bad);
     }
-    const auto ok = ca::enos::parse_device_expression("productKey = 'it''s' AND deviceKey IN ('a', \"b\")");
+    const auto ok =
+        ca::enos::parse_device_expression("productKey = 'it''s' AND deviceKey IN ('a', \"b\")");
     BOOST_REQUIRE(ok.filter.has_value());
     BOOST_TEST(ok.filter->product_keys->at(0) == "it's");
     BOOST_TEST(ok.filter->device_keys->size() == 2u);
