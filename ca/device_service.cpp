@@ -18,6 +18,10 @@ error device_not_found() {
 // The product rules every issuance for a device passes: certificate auth enabled, validity a
 // positive number of days within the product's maximum.
 std::optional<error> check_device_rules(const device_info& dev, std::int64_t valid_days) {
+    if (dev.disabled) {
+        return make_error(errc::device_disabled, "device disabled",
+                          "device " + dev.asset_id + " is disabled");
+    }
     if (!dev.bi_directional_auth) {
         return make_error(errc::device_not_eligible, "product without certificate auth",
                           "product " + dev.product_key +

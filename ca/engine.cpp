@@ -12,6 +12,7 @@
 
 #include <botan/pem.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -495,6 +496,59 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
     };
     submit_job<none>(
         m_store.writer(), std::move(job), refusal, [] { return none{}; }, std::move(done));
+}
+
+void engine::revoke_device_certificates(std::int64_t device, int reason, audit_context audit,
+                                        revoke_hook check, device_revoke_writes also,
+                                        device_revoke_callback done) {
+    if (!accepted_reason(reason)) {
+        return done(
+            make_error(errc::invalid_reason, "invalid revocation reason",
+                       "reason " + std::to_string(reason) + " is not one of 0, 1, 3, 4, 5, 6, 9"));
+    }
+    const auto now = now_seconds();
+    auto refusal = std::make_shared<std::optional<error>>();
+    auto revoked = std::make_shared<std::vector<std::int64_t>>();
+    auto job = [this, device, reason, audit, now, refusal, revoked, check,
+                also](SQLite::Database& db) {
+        if (check) {
+            if (auto st = check(db); !st) {
+                *refusal = st.err();
+                return;
+            }
+        }
+        std::vector<authority_kind> touched;
+        for (const auto& row : storage::certificates_of_device(db, device)) {
+            if (row.status == storage::certificate_status::revoked ||
+                row.not_after <= unix_seconds(now)) {
+                continue;
+            }
+            const auto kind = parse_authority(row.authority);
+            if (!kind) {
+                throw std::runtime_error("certificate " + std::to_string(row.sn) +
+                                         " has an unknown authority");
+            }
+            if (!storage::revoke_certificate(db, row.sn, unix_seconds(now), reason)) {
+                throw std::logic_error("certificate " + std::to_string(row.sn) +
+                                       " could not be marked revoked");
+            }
+            append_audit(db,
+                         make_audit_event(audit, "revoke", row.sn, subject_text(row.subject_der)));
+            revoked->push_back(row.sn);
+            if (std::find(touched.begin(), touched.end(), *kind) == touched.end()) {
+                touched.push_back(*kind);
+            }
+        }
+        // As revoke(): the CRLs commit with the revocations.
+        for (const auto kind : touched) {
+            build_crl_in(db, kind, now);
+        }
+        if (also) {
+            also(db, *revoked);
+        }
+    };
+    submit_job<std::vector<std::int64_t>>(
+        m_store.writer(), std::move(job), refusal, [revoked] { return *revoked; }, std::move(done));
 }
 
 void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done) {

@@ -121,6 +121,18 @@ public:
     void revoke(revoke_request req, revoke_callback done, revoke_hook in_transaction = {});
     status revoke_sync(revoke_request req, revoke_hook in_transaction = {});
 
+    // Revokes every live (valid, unexpired) certificate bound to `device` with `reason`, re-signs
+    // the CRL of each authority touched, and writes one audit entry per certificate, all in one
+    // transaction with the caller's own work: `check` runs first and may refuse (then nothing is
+    // written); `also` runs last, after the revocations (e.g. to delete the device), and throws
+    // only for the unexpected. Completes with the revoked serials, ascending.
+    using device_revoke_writes =
+        std::function<void(SQLite::Database&, const std::vector<std::int64_t>&)>;
+    using device_revoke_callback = std::function<void(result<std::vector<std::int64_t>>)>;
+    void revoke_device_certificates(std::int64_t device, int reason, audit_context audit,
+                                    revoke_hook check, device_revoke_writes also,
+                                    device_revoke_callback done);
+
     // The current CRL (DER) of the authority. Re-signs it first (through the writer) when more
     // than half of its validity has passed.
     std::vector<std::uint8_t> crl_der(authority_kind kind);

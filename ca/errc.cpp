@@ -33,6 +33,10 @@ const char* to_string(errc code) {
     case errc::request_rejected: return "request_rejected";
     case errc::invalid_topic_filter: return "invalid_topic_filter";
     case errc::certificate_bound_elsewhere: return "certificate_bound_elsewhere";
+    case errc::device_disabled: return "device_disabled";
+    case errc::device_enabled: return "device_enabled";
+    case errc::device_exists: return "device_exists";
+    case errc::product_not_found: return "product_not_found";
     case errc::internal: return "internal";
     }
     // Only reachable with a value cast from an out-of-range integer.

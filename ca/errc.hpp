@@ -20,6 +20,10 @@ enum class errc {
     key_in_use,                      // public key of a live certificate bound elsewhere
     device_not_found,
     device_not_eligible,             // e.g. product without bi-directional auth
+    device_disabled,                 // disabled by its owner: no certificate, or already disabled
+    device_enabled,                  // enabling a device that is not disabled
+    device_exists,                   // creating a device whose key is taken
+    product_not_found,               // no such product in the organization
     certificate_not_found,
     certificate_not_bound,           // exists, but not bound to the named device
     certificate_revoked,

@@ -1,5 +1,6 @@
 #include "ca/registry.hpp"
 
+#include "storage/enos/device_repository.hpp"
 #include "storage/tenant_repository.hpp"
 
 namespace localca::ca {
@@ -45,10 +46,14 @@ std::optional<device_info> registry::find_device(const device_ref& ref) {
     if (!product) {
         return std::nullopt;
     }
-    return device_info{dev->id,          org->org_id,
-                       product->product_key, dev->device_key,
-                       dev->asset_id,    product->bi_directional_auth,
-                       product->max_valid_day};
+    return device_info{dev->id,
+                       org->org_id,
+                       product->product_key,
+                       dev->device_key,
+                       dev->asset_id,
+                       product->bi_directional_auth,
+                       product->max_valid_day,
+                       storage::enos::device_disabled(db, dev->id)};
 }
 
 } // namespace localca::ca

@@ -31,6 +31,7 @@ struct device_info {
     std::string asset_id;
     bool bi_directional_auth = false;
     std::int64_t max_valid_day = 0;
+    bool disabled = false; // by the EnOS device API (ca/enos/device_management.hpp)
 };
 
 struct app_credentials {

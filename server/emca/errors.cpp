@@ -26,6 +26,10 @@ std::string failure_text(const ca::error& e, const std::string& profile_id) {
     case errc::authentication_failed:
     case errc::device_not_found:
     case errc::device_not_eligible:
+    case errc::device_disabled:
+    case errc::device_enabled:
+    case errc::device_exists:
+    case errc::product_not_found:
         return k_invalid_request;
     case errc::decryption_failed:
         return k_invalid_input;

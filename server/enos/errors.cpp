@@ -38,6 +38,15 @@ enos_error from_errc(const ca::error& e) {
     case errc::device_not_eligible:
         return {99400, "The product to which the device belongs to is not a product that "
                        "supports bi-directional authorization."};
+    // The device API's codes (docs/enos.md, "Device management").
+    case errc::device_disabled:
+        return {11723, "Device is disabled"};
+    case errc::device_enabled:
+        return {11721, "Device is enabled"};
+    case errc::device_exists:
+        return {11702, "DeviceKey existed"};
+    case errc::product_not_found:
+        return {99404, "Product cannot be found"};
     case errc::certificate_not_found:
     case errc::certificate_not_bound:
         return {99400, k_not_bound};

@@ -69,7 +69,8 @@ struct personality::call {
 
 personality::personality(ca::engine& engine, ca::registry& registry, options opts)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry),
-      m_options(std::move(opts)), m_tokens(registry, m_options, engine.clock()) {
+      m_device_routes(engine, registry), m_options(std::move(opts)),
+      m_tokens(registry, m_options, engine.clock()) {
     if (m_options.token_key.empty()) {
         throw std::invalid_argument("enos: token key must not be empty");
     }
@@ -88,6 +89,11 @@ void personality::add_routes(router& r) {
         }
     }
     m_legacy.add_routes(r);
+    // The device API exists in v2.1 only (EnOS's Connection Service API).
+    for (auto method : {http::verb::get, http::verb::post}) {
+        r.add(method, "/connect-service/v2.1/devices",
+              [this](auto ctx, responder done) { devices(ctx, std::move(done)); });
+    }
 }
 
 response personality::internal_error(const request_context& ctx) const {
@@ -193,28 +199,44 @@ bool personality::authenticate(const request_context& ctx,
     return ca::constant_time_equal(to_lower(signature), ca::sha256_hex(content));
 }
 
-void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
-    auto fail = [&](const enos_error& e) { reply_error(*ctx, done, e); };
+bool personality::admit(const request_context& ctx, const responder& done,
+                        std::optional<ca::app_credentials>* app_out) {
+    auto& app = *app_out;
     // The gateway authenticates before the service sees the request, whatever its action.
-    std::optional<ca::app_credentials> app;
-    if (!authenticate(*ctx, &app)) {
-        log::info("enos: authentication failed for " + ctx->remote_address);
+    if (!authenticate(ctx, &app)) {
+        log::info("enos: authentication failed for " + ctx.remote_address);
         ca::record_auth_denied(m_engine.store(), app ? "appKey:" + app->app_key : "enos",
-                               ctx->remote_address, m_engine.clock());
-        done(json_response(ctx->req, http::status::unauthorized, k_unauthorized));
-        return;
+                               ctx.remote_address, m_engine.clock());
+        done(json_response(ctx.req, http::status::unauthorized, k_unauthorized));
+        return false;
     }
     // Like the gateway: the limit is per credential, checked once the caller is known.
     if (m_limiter.enabled()) {
-        const auto key = app ? "app:" + app->app_key : "ip:" + ctx->remote_address;
+        const auto key = app ? "app:" + app->app_key : "ip:" + ctx.remote_address;
         if (const auto d = m_limiter.acquire(key); !d.allowed) {
             log::debug("enos: rate limit exceeded for " +
-                       (app ? app->app_key : ctx->remote_address));
-            auto res = json_response(ctx->req, http::status::too_many_requests, k_rate_limited);
+                       (app ? app->app_key : ctx.remote_address));
+            auto res = json_response(ctx.req, http::status::too_many_requests, k_rate_limited);
             res.set(http::field::retry_after, std::to_string(d.retry_after.count()));
             done(std::move(res));
-            return;
+            return false;
         }
+    }
+    return true;
+}
+
+void personality::devices(std::shared_ptr<request_context> ctx, responder done) {
+    std::optional<ca::app_credentials> app;
+    if (admit(*ctx, done, &app)) {
+        m_device_routes.handle(ctx, app, std::move(done));
+    }
+}
+
+void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
+    auto fail = [&](const enos_error& e) { reply_error(*ctx, done, e); };
+    std::optional<ca::app_credentials> app;
+    if (!admit(*ctx, done, &app)) {
+        return;
     }
     const auto action = ctx->query_param("action");
     if (!action || action->empty()) {

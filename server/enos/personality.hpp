@@ -5,6 +5,7 @@
 //   POST /connect-service/v2.{0,1}/certificates?action=apply|renew|revoke
 //   GET  /connect-service/v2.{0,1}/certificates?action=list
 // and the legacy SDK's /connectService/... certificate paths (legacy_routes.hpp).
+//   GET|POST /connect-service/v2.1/devices?action=... (server/enos/device_routes.hpp)
 // Wire format, codes and every choice where EnOS's documents are silent: docs/enos.md.
 #include "ca/device_service.hpp"
 #include "ca/engine.hpp"
@@ -12,6 +13,7 @@
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
 #include "server/enos/legacy_routes.hpp"
+#include "server/enos/device_routes.hpp"
 #include "server/enos/options.hpp"
 #include "server/enos/token_service.hpp"
 
@@ -31,6 +33,11 @@ private:
     struct call; // one parsed certificate call
     void token_call(std::shared_ptr<request_context> ctx, responder done, bool refresh);
     void certificates(std::shared_ptr<request_context> ctx, responder done);
+    void devices(std::shared_ptr<request_context> ctx, responder done);
+    // Gateway auth and rate limit of a connect-service call. False when it has been answered
+    // (401 or 429); *app is the caller (none when auth is off).
+    bool admit(const request_context& ctx, const responder& done,
+               std::optional<ca::app_credentials>* app);
     // False when the call must be answered 401. Sets *app to the calling app (none when off).
     bool authenticate(const request_context& ctx, std::optional<ca::app_credentials>* app);
     void apply(call& c, responder done);
@@ -42,6 +49,7 @@ private:
     ca::engine& m_engine;
     ca::registry& m_registry;
     ca::device_service m_devices;
+    device_routes m_device_routes;
     options m_options;
     token_service m_tokens;
     // Per-credential limit of the certificate calls (off unless options.rate_per_second > 0).

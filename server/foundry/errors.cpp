@@ -42,6 +42,10 @@ foundry_error from_errc(const ca::error& e) {
     case errc::duplicate_subject:
     case errc::key_in_use:
     case errc::device_not_eligible:
+    case errc::device_disabled:
+    case errc::device_enabled:
+    case errc::device_exists:
+    case errc::product_not_found:
     case errc::authentication_failed:
     case errc::decryption_failed:
     case errc::signed_data_malformed:

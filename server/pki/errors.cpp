@@ -36,6 +36,10 @@ http::status status_of(ca::errc code) {
     case errc::duplicate_subject:
     case errc::key_in_use:
     case errc::device_not_eligible:
+    case errc::device_disabled:
+    case errc::device_enabled:
+    case errc::device_exists:
+    case errc::product_not_found:
     case errc::certificate_not_bound:
     case errc::certificate_revoked:
     case errc::certificate_expired:

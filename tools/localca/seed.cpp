@@ -1,7 +1,9 @@
 #include "tools/localca/seed.hpp"
 
 #include "ca/audit.hpp"
+#include "ca/enos/device_management.hpp"
 
+#include "storage/enos/device_repository.hpp"
 #include "storage/tenant_repository.hpp"
 #include "tools/localca/json_reader.hpp"
 
@@ -46,9 +48,12 @@ seed_org parse_org(const json_node& n, std::set<std::string>& app_keys) {
             if (auto devices = p.find("devices")) {
                 for (std::size_t j = 0; j < devices->array_size(); ++j) {
                     const auto d = (*devices)[j];
-                    d.require_object({"deviceKey", "assetId"});
+                    d.require_object({"deviceKey", "assetId", "deviceSecret"});
                     seed_device dev{d.at("deviceKey").as_nonempty_string(),
-                                    d.at("assetId").as_nonempty_string()};
+                                    d.at("assetId").as_nonempty_string(), std::nullopt};
+                    if (auto secret = d.find("deviceSecret")) {
+                        dev.device_secret = secret->as_nonempty_string();
+                    }
                     if (!device_keys.insert(dev.device_key).second) {
                         d.at("deviceKey").fail("duplicate deviceKey '" + dev.device_key +
                                                "' in product '" + prod.product_key + "'");
@@ -96,6 +101,31 @@ seed_data parse_seed(std::string_view text) {
     return data;
 }
 
+// The EnOS device API's details of a seeded device: created with its secret (the seed's, else a
+// random one) when missing; the secret replaced when the seed gives another.
+static void seed_device_secret(SQLite::Database& db, const ca::secret_box& secrets,
+                               std::int64_t device_id, const seed_device& dev, bool* changed) {
+    const auto existing = storage::enos::find_device_details(db, device_id);
+    if (!existing) {
+        storage::enos::insert_device_details(
+            db, ca::enos::default_details(secrets, device_id, dev.device_key, ca::enos::now_ms(),
+                                          dev.device_secret));
+        *changed = true;
+        return;
+    }
+    if (!dev.device_secret) {
+        return;
+    }
+    const auto* secret = reinterpret_cast<const std::uint8_t*>(dev.device_secret->data());
+    const auto context = ca::enos::device_secret_context(device_id);
+    const auto sealed = ca::reseal(secrets, &existing->secret_sealed,
+                                   std::span(secret, dev.device_secret->size()), context);
+    if (sealed != existing->secret_sealed) {
+        storage::enos::update_device_secret(db, device_id, sealed);
+        *changed = true;
+    }
+}
+
 seed_report apply_seed(storage::store& store, const seed_data& data,
                        const ca::secret_box& secrets, const ca::clock& clk) {
     seed_report report;
@@ -135,8 +165,9 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
                                                  org.org_id +
                                                  "' already belongs to another device");
                     }
-                    storage::upsert_device(db, org_id, product_id, dev.device_key, dev.asset_id,
-                                           &changed);
+                    const auto device_id = storage::upsert_device(
+                        db, org_id, product_id, dev.device_key, dev.asset_id, &changed);
+                    seed_device_secret(db, secrets, device_id, dev, &changed);
                     count(changed);
                 }
             }

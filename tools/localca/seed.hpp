@@ -17,6 +17,7 @@
 #include "tools/localca/seed_foundry.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@ namespace localca::tools {
 struct seed_device {
     std::string device_key;
     std::string asset_id;
+    std::optional<std::string> device_secret; // none: a random one when the device has none
 };
 struct seed_product {
     std::string product_key;
