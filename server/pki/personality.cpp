@@ -184,6 +184,7 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
     }
     req.subject = std::move(checked.value());
     req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
+    req.profile.authority_info_access = m_engine.opts().aia_for("pki");
     m_engine.issue(std::move(req), [ctx, done](ca::result<ca::issued_certificate> r) {
         if (!r) {
             done(error_response(ctx->req, r.err()));

@@ -34,13 +34,18 @@ std::string join(const std::vector<std::string>& names) {
     return out;
 }
 
+// clock: replace with the injected clock
+std::chrono::system_clock::time_point clock_now() {
+    return std::chrono::system_clock::now();
+}
+
 } // namespace
 
 void install_certificate_files(const tls_config& tls, const install_certificate& install) {
     const auto chain = read_pem("tls.certFile", tls.cert_file);
     const auto key = read_pem("tls.keyFile", tls.key_file);
     try {
-        install(chain, key);
+        install(chain, key, nullptr); // not necessarily ours: nothing to staple
     } catch (const std::exception& e) {
         throw std::runtime_error("tls.certFile " + tls.cert_file + " / tls.keyFile " +
                                  tls.key_file + ": " + e.what());
@@ -48,8 +53,10 @@ void install_certificate_files(const tls_config& tls, const install_certificate&
     server::log::info("TLS certificate from " + tls.cert_file);
 }
 
-auto_certificate::auto_certificate(ca::engine& engine, tls_config tls, install_certificate install)
-    : m_engine(engine), m_tls(std::move(tls)), m_install(std::move(install)) {}
+auto_certificate::auto_certificate(ca::engine& engine, tls_config tls, install_certificate install,
+                                   ca::ocsp_responder* responder)
+    : m_engine(engine), m_tls(std::move(tls)), m_install(std::move(install)),
+      m_responder(responder) {}
 
 auto_certificate::~auto_certificate() {
     stop();
@@ -82,7 +89,18 @@ std::chrono::system_clock::time_point auto_certificate::renew() {
                                  ": " + issued.err().detail);
     }
     const auto& cert = issued->certificate;
-    m_install(cert.pem, issued->private_key_pem);
+    // The staple is made before the certificate is installed: no handshake with the new
+    // certificate goes without one.
+    auto staple = std::make_shared<server::ocsp_staple>();
+    if (m_responder) {
+        const auto a = m_responder->respond_for(ca::authority_kind::rsa, cert.sn, clock_now());
+        if (a.status == ca::ocsp_response_status::successful) {
+            staple->set(a.der);
+        }
+    }
+    m_install(cert.pem, issued->private_key_pem, staple);
+    m_staple = staple;
+    m_sn = cert.sn;
 
     // A third of the lifetime before notAfter unless configured; the lifetime may be shorter
     // than asked when the root expires sooner, then the default rule applies.
@@ -92,28 +110,53 @@ std::chrono::system_clock::time_point auto_certificate::renew() {
             ? std::chrono::duration_cast<std::chrono::system_clock::duration>(m_tls.renew_before)
             : lifetime / 3;
     const auto next = cert.not_after - lead;
-    const auto in =
-        std::chrono::duration_cast<std::chrono::seconds>(next - std::chrono::system_clock::now());
+    const auto in = std::chrono::duration_cast<std::chrono::seconds>(next - clock_now());
     server::log::info("TLS certificate " + std::to_string(cert.sn) + " for " +
                       join(m_tls.auto_names) + " issued by the RSA authority; renewal in " +
                       std::to_string(in.count()) + " s");
     return next;
 }
 
+std::chrono::system_clock::time_point auto_certificate::refresh_staple() {
+    const auto now = clock_now();
+    const auto a = m_responder->respond_for(ca::authority_kind::rsa, m_sn, now);
+    if (a.status != ca::ocsp_response_status::successful) {
+        throw std::runtime_error("cannot sign the OCSP staple: " + a.detail);
+    }
+    m_staple->set(a.der);
+    return now + (a.next_update - now) / 2;
+}
+
 void auto_certificate::run(std::chrono::system_clock::time_point next) {
     std::unique_lock lock(m_mutex);
+    auto staple_at = m_responder ? clock_now() + m_responder->opts().response_validity / 2
+                                 : std::chrono::system_clock::time_point::max();
     for (;;) {
-        if (m_cv.wait_until(lock, next, [this] { return m_stopping; })) {
+        if (m_cv.wait_until(lock, std::min(next, staple_at), [this] { return m_stopping; })) {
             return;
         }
         lock.unlock();
+        if (clock_now() < next) {
+            try {
+                staple_at = refresh_staple();
+            } catch (const std::exception& e) {
+                server::log::error(std::string(e.what()) + "; retrying in " +
+                                   std::to_string(k_retry.count()) + " s");
+                staple_at = clock_now() + k_retry;
+            }
+            lock.lock();
+            continue;
+        }
         try {
             next = renew();
+            if (m_responder) {
+                staple_at = clock_now() + m_responder->opts().response_validity / 2;
+            }
         } catch (const std::exception& e) {
             server::log::error(std::string(e.what()) +
                                "; still serving the current one, retrying in " +
                                std::to_string(k_retry.count()) + " s");
-            next = std::chrono::system_clock::now() + k_retry;
+            next = clock_now() + k_retry;
         }
         lock.lock();
     }
