@@ -70,8 +70,9 @@ struct ocsp_responder::issuer {
     authority_kind kind = authority_kind::rsa;
     std::string name;
     // Per hash name: SHA(issuer DN DER), SHA(issuer subjectPublicKey BIT STRING contents).
-    std::vector<std::pair<std::string, std::pair<std::vector<std::uint8_t>,
-                                                 std::vector<std::uint8_t>>>> hashes;
+    std::vector<
+        std::pair<std::string, std::pair<std::vector<std::uint8_t>, std::vector<std::uint8_t>>>>
+        hashes;
     std::shared_ptr<const Botan::Private_Key> private_key;
 
     std::mutex mutex; // key, renew_at
@@ -149,8 +150,8 @@ ocsp_responder::renew(issuer& is, std::chrono::system_clock::time_point now) {
         throw std::runtime_error("cannot issue the " + is.name + " OCSP responder certificate: " +
                                  issued.err().message + ": " + issued.err().detail);
     }
-    auto key = std::make_shared<const ocsp_signing_key>(is.private_key, issued->der,
-                                                        issued->not_after);
+    auto key =
+        std::make_shared<const ocsp_signing_key>(is.private_key, issued->der, issued->not_after);
     const auto lifetime = issued->not_after - issued->not_before;
     std::lock_guard lock(is.mutex);
     is.key = key;
@@ -224,8 +225,8 @@ std::vector<std::uint8_t> ocsp_responder::cert_id(authority_kind kind, const std
                 std::vector<std::uint8_t> der;
                 Botan::DER_Encoder(der)
                     .start_cons(Botan::SEQUENCE)
-                    .encode(Botan::AlgorithmIdentifier(
-                        Botan::OID(hash_oid(hash)), Botan::AlgorithmIdentifier::USE_NULL_PARAM))
+                    .encode(Botan::AlgorithmIdentifier(Botan::OID(hash_oid(hash)),
+                                                       Botan::AlgorithmIdentifier::USE_NULL_PARAM))
                     .encode(h.first, Botan::OCTET_STRING)
                     .encode(h.second, Botan::OCTET_STRING)
                     .encode(Botan::BigInt(static_cast<std::uint64_t>(sn)))
@@ -307,8 +308,8 @@ ocsp_answer ocsp_responder::answer(const ocsp_request& req,
             r.status = ocsp_cert_status::unknown;
         } else if (s->revoked) {
             r.status = ocsp_cert_status::revoked;
-            r.revocation_time = std::chrono::system_clock::time_point(
-                std::chrono::seconds(s->revoked_at));
+            r.revocation_time =
+                std::chrono::system_clock::time_point(std::chrono::seconds(s->revoked_at));
             // unspecified (0) is left out, as RFC 5280 5.3.1 asks of CRL entries.
             if (s->reason != 0) {
                 r.revocation_reason = s->reason;

@@ -30,8 +30,8 @@ bool is_rsa(const Botan::Private_Key& key) {
 // GeneralizedTime "YYYYMMDDHHMMSSZ" (RFC 5280 4.1.2.5.2: no fractions). Botan's X509_Time picks
 // UTCTime before 2050, which RFC 6960 does not allow here.
 void encode_time(Botan::DER_Encoder& enc, std::chrono::system_clock::time_point t) {
-    const std::time_t secs = std::chrono::system_clock::to_time_t(
-        std::chrono::floor<std::chrono::seconds>(t));
+    const std::time_t secs =
+        std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t));
     std::tm tm{};
     ::gmtime_r(&secs, &tm);
     char buf[32];
@@ -55,9 +55,9 @@ void encode_single(Botan::DER_Encoder& enc, const ocsp_single_response& r) {
         encode_time(enc, r.revocation_time);
         if (r.revocation_reason) {
             enc.start_explicit(0)
-                .add_object(Botan::ENUMERATED, Botan::UNIVERSAL,
-                            std::vector<std::uint8_t>{
-                                static_cast<std::uint8_t>(*r.revocation_reason)})
+                .add_object(
+                    Botan::ENUMERATED, Botan::UNIVERSAL,
+                    std::vector<std::uint8_t>{static_cast<std::uint8_t>(*r.revocation_reason)})
                 .end_explicit();
         }
         enc.end_cons();
@@ -169,9 +169,9 @@ build_ocsp_response(const std::vector<ocsp_single_response>& responses,
     std::vector<std::uint8_t> out;
     Botan::DER_Encoder(out)
         .start_cons(Botan::SEQUENCE)
-        .add_object(Botan::ENUMERATED, Botan::UNIVERSAL,
-                    std::vector<std::uint8_t>{static_cast<std::uint8_t>(
-                        ocsp_response_status::successful)})
+        .add_object(
+            Botan::ENUMERATED, Botan::UNIVERSAL,
+            std::vector<std::uint8_t>{static_cast<std::uint8_t>(ocsp_response_status::successful)})
         .start_explicit(0)
         .start_cons(Botan::SEQUENCE)
         .encode(Botan::OID("1.3.6.1.5.5.7.48.1.1")) // id-pkix-ocsp-basic

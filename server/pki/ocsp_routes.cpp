@@ -75,8 +75,8 @@ void ocsp_routes::add_routes(router& r) {
 void ocsp_routes::answer(const std::shared_ptr<request_context>& ctx, const std::string& der,
                          bool get, const responder& done) {
     const auto t = now();
-    const auto a = m_responder.respond(reinterpret_cast<const std::uint8_t*>(der.data()),
-                                       der.size(), t);
+    const auto a =
+        m_responder.respond(reinterpret_cast<const std::uint8_t*>(der.data()), der.size(), t);
     if (!a.detail.empty()) {
         log::debug("OCSP request " + ctx->request_id + " answered with status " +
                    std::to_string(static_cast<int>(a.status)) + ": " + a.detail);
@@ -84,12 +84,10 @@ void ocsp_routes::answer(const std::shared_ptr<request_context>& ctx, const std:
     auto res = make_response(ctx->req, http::status::ok, std::string(a.der.begin(), a.der.end()),
                              "application/ocsp-response");
     if (get && a.cacheable) {
-        const auto max_age =
-            std::max<std::int64_t>(0, std::chrono::duration_cast<std::chrono::seconds>(
-                                          a.next_update - t)
-                                          .count());
-        res.set(http::field::cache_control, "max-age=" + std::to_string(max_age) +
-                                                ", public, no-transform, must-revalidate");
+        const auto max_age = std::max<std::int64_t>(
+            0, std::chrono::duration_cast<std::chrono::seconds>(a.next_update - t).count());
+        res.set(http::field::cache_control,
+                "max-age=" + std::to_string(max_age) + ", public, no-transform, must-revalidate");
         res.set(http::field::etag, a.etag);
         res.set(http::field::last_modified, http_date(a.produced_at));
         res.set(http::field::expires, http_date(a.next_update));
