@@ -175,8 +175,7 @@ certificate_profile ocsp_responder_profile() {
 std::string expand_url_template(const std::string& url_template, authority_kind kind) {
     static const std::string placeholder = "{authority}";
     std::string out = url_template;
-    for (auto at = out.find(placeholder); at != std::string::npos;
-         at = out.find(placeholder, at)) {
+    for (auto at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at)) {
         out.replace(at, placeholder.size(), to_string(kind));
     }
     return out;

@@ -40,8 +40,7 @@ bool is_param(std::string_view segment) {
 // "{name...}" as the last segment of a pattern matches the rest of the path, one or more
 // segments, empty ones included (an OCSP GET request is base64, which may contain '/').
 bool is_tail(std::string_view segment) {
-    return is_param(segment) && segment.size() > 5 &&
-           segment.substr(segment.size() - 4) == "...}";
+    return is_param(segment) && segment.size() > 5 && segment.substr(segment.size() - 4) == "...}";
 }
 
 std::string param_name(std::string_view segment) {
@@ -106,7 +105,14 @@ void router::add(http::verb method, std::string pattern, handler h) {
         throw std::invalid_argument("route without a handler: " + pattern);
     }
     route r{method, {}, std::move(h)};
-    for (const auto segment : split_path(pattern)) {
+    const auto segments = split_path(pattern);
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const auto segment = segments[i];
+        const bool named_tail = segment.size() >= 4 && segment.substr(segment.size() - 4) == "...}";
+        if (named_tail && (!is_tail(segment) || i + 1 != segments.size())) {
+            throw std::invalid_argument("a \"{name...}\" segment must be named and last: " +
+                                        pattern);
+        }
         if (segment.empty()) {
             throw std::invalid_argument("empty segment in route pattern: " + pattern);
         }
