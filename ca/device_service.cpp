@@ -63,6 +63,7 @@ void device_service::issue_for(const device_info& dev, subject_key sk, authority
     req.unique_key = true;     // one live key per device across the server
     req.renewing_sn = renewing;
     req.audit = audit;
+    req.profile.authority_info_access = m_engine.opts().aia_for("enos");
     m_engine.issue(std::move(req), std::move(done));
 }
 

@@ -262,6 +262,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     for (auto& sk : keys) {
         reqs.push_back(issue_request_for(profile, std::move(sk), validity, req.not_before));
         reqs.back().audit = audit;
+        reqs.back().profile.authority_info_access = m_engine.opts().aia_for("emca");
     }
     m_engine.issue_batch(std::move(reqs), record,
                          [finish](result<std::vector<issued_certificate>> r) {
@@ -364,6 +365,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
     reqs.push_back(issue_request_for(profile.value(), std::move(sk.value()),
                                      std::chrono::seconds(item->validity), not_before));
     reqs.back().audit = audit_context{"cli", "", "emca-approve"};
+    reqs.back().profile.authority_info_access = m_engine.opts().aia_for("emca");
     auto decided = std::make_shared<bool>(true);
     auto mark = [request, decided, &clk = m_engine.clock()](
                     SQLite::Database& db, const std::vector<issued_certificate>& issued) {

@@ -1,6 +1,7 @@
 #pragma once
 // CA engine options. Every field documents its default.
 #include <chrono>
+#include <map>
 #include <string>
 
 namespace localca::ca {
@@ -26,6 +27,21 @@ struct options {
     // nextUpdate - thisUpdate of every CRL. Default 7 days. A CRL older than half of this is
     // re-signed when fetched, so a served CRL is never stale.
     std::chrono::seconds crl_next_update{7 * 24 * 3600};
+
+    // Authority Information Access of issued certificates (profiles with
+    // authority_info_access): the OCSP responder URL and the caIssuers URL (the issuing root,
+    // DER), "{authority}" standing for "RSA" / "ECC". "" = that entry is left out; both "" = no
+    // AIA extension. Default "" (the wiring in tools/localca sets <publicBaseUrl>/ocsp and
+    // <publicBaseUrl>/pki/issuer/{authority}).
+    std::string ocsp_url_template;
+    std::string ca_issuers_url_template;
+    // Per API name ("pki", and each personality's own name): false = its certificates carry no
+    // AIA (byte-exact vendor certificates). Absent = true.
+    std::map<std::string, bool> authority_info_access;
+    bool aia_for(const std::string& api) const {
+        const auto it = authority_info_access.find(api);
+        return it == authority_info_access.end() || it->second;
+    }
 };
 
 } // namespace localca::ca

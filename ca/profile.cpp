@@ -63,6 +63,31 @@ std::vector<std::uint8_t> crl_distribution_points(const std::string& uri) {
     return raw_extension("2.5.29.31", value);
 }
 
+// An authorityInfoAccess extension (RFC 5280 4.2.2.1): id-ad-ocsp first, then id-ad-caIssuers,
+// each a uniformResourceIdentifier [6]. Hand-encoded like the CRL DP: Botan 2.19 writes only
+// the OCSP entry.
+std::vector<std::uint8_t> authority_info_access(const std::string& ocsp,
+                                                const std::string& ca_issuers) {
+    std::vector<std::uint8_t> value;
+    Botan::DER_Encoder enc(value);
+    enc.start_cons(Botan::SEQUENCE);
+    const auto add = [&enc](const char* method, const std::string& uri) {
+        enc.start_cons(Botan::SEQUENCE)
+            .encode(Botan::OID(method))
+            .add_object(Botan::ASN1_Tag(6), Botan::CONTEXT_SPECIFIC,
+                        reinterpret_cast<const std::uint8_t*>(uri.data()), uri.size())
+            .end_cons();
+    };
+    if (!ocsp.empty()) {
+        add("1.3.6.1.5.5.7.48.1", ocsp);
+    }
+    if (!ca_issuers.empty()) {
+        add("1.3.6.1.5.5.7.48.2", ca_issuers);
+    }
+    enc.end_cons();
+    return raw_extension("1.3.6.1.5.5.7.1.1", value);
+}
+
 // The 4 or 16 bytes of an IPv4 / IPv6 address in text form; nullopt if it is neither.
 std::optional<std::vector<std::uint8_t>> ip_bytes(const std::string& text) {
     std::uint8_t buf[16];
@@ -138,6 +163,26 @@ certificate_profile device_profile() {
     return certificate_profile{};
 }
 
+certificate_profile ocsp_responder_profile() {
+    certificate_profile p;
+    p.name = "ocsp-responder";
+    p.basic_constraints_critical = true;
+    p.key_usage = Botan::Key_Constraints(Botan::DIGITAL_SIGNATURE);
+    p.extended_key_usage = {Botan::OID("1.3.6.1.5.5.7.3.9")}; // id-kp-OCSPSigning
+    p.authority_info_access = false;
+    p.ocsp_no_check = true;
+    return p;
+}
+
+std::string expand_url_template(const std::string& url_template, authority_kind kind) {
+    static const std::string placeholder = "{authority}";
+    std::string out = url_template;
+    for (auto at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at)) {
+        out.replace(at, placeholder.size(), to_string(kind));
+    }
+    return out;
+}
+
 bool valid_server_name(const std::string& name) {
     return ip_bytes(name).has_value() || valid_dns_name(name);
 }
@@ -194,6 +239,15 @@ Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
     }
     const auto dp = crl_distribution_points(crl_url(public_base_url, ca.kind()));
     list.insert(list.end(), dp.begin(), dp.end());
+    if (profile.authority_info_access &&
+        (!profile.aia_ocsp_url.empty() || !profile.aia_ca_issuers_url.empty())) {
+        const auto aia = authority_info_access(profile.aia_ocsp_url, profile.aia_ca_issuers_url);
+        list.insert(list.end(), aia.begin(), aia.end());
+    }
+    if (profile.ocsp_no_check) {
+        const auto nocheck = raw_extension("1.3.6.1.5.5.7.48.1.5", {0x05, 0x00});
+        list.insert(list.end(), nocheck.begin(), nocheck.end());
+    }
     std::vector<std::uint8_t> sequence;
     Botan::DER_Encoder(sequence).start_cons(Botan::SEQUENCE).raw_bytes(list).end_cons();
 

@@ -32,6 +32,14 @@ struct certificate_profile {
     // entries in text form ("127.0.0.1", "::1"; an invalid one makes profile_extensions throw).
     std::vector<std::string> dns_names;
     std::vector<std::string> ip_addresses;
+    // Authority Information Access (not critical) when true and the engine has an OCSP or
+    // caIssuers URL template (options::ocsp_url_template): the engine fills the two URLs below.
+    // An API switches it off for byte-exact vendor certificates (options::aia_for).
+    bool authority_info_access = true;
+    std::string aia_ocsp_url;       // id-ad-ocsp accessLocation; "" = none
+    std::string aia_ca_issuers_url; // id-ad-caIssuers accessLocation; "" = none
+    // id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1, NULL, not critical): OCSP responder certificates.
+    bool ocsp_no_check = false;
 };
 
 // The device profile (matches EnOS-issued certificates): CA:FALSE not critical, SKI, AKI,
@@ -49,6 +57,14 @@ bool valid_server_name(const std::string& name);
 // address, else as dNSName. Throws std::invalid_argument for an empty list or a name that fails
 // valid_server_name().
 certificate_profile server_profile(const std::vector<std::string>& names);
+
+// A delegated OCSP responder (RFC 6960 4.2.2.2): critical basicConstraints CA:FALSE, critical
+// keyUsage digitalSignature, extendedKeyUsage id-kp-OCSPSigning, id-pkix-ocsp-nocheck, SKI,
+// AKI, CRL distribution point; no AIA (a client must not ask about the responder itself).
+certificate_profile ocsp_responder_profile();
+
+// `url_template` with every "{authority}" replaced by the authority's name ("RSA" / "ECC").
+std::string expand_url_template(const std::string& url_template, authority_kind kind);
 
 struct certificate_spec {
     std::int64_t serial = 0;

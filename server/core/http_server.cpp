@@ -297,8 +297,9 @@ http_server::~http_server() {
     }
 }
 
-void http_server::set_tls_certificate(const std::string& chain_pem, const std::string& key_pem) {
-    m_impl->tls->set(make_tls_context(chain_pem, key_pem));
+void http_server::set_tls_certificate(const std::string& chain_pem, const std::string& key_pem,
+                                      std::shared_ptr<const ocsp_staple> staple) {
+    m_impl->tls->set(make_tls_context(chain_pem, key_pem, std::move(staple)));
 }
 
 void http_server::start() {

@@ -3,6 +3,7 @@
 // options.io_threads threads; every handler is posted to a separate worker pool so that crypto and
 // SQL never run on a network thread. Limits per options.limit; one JSON access-log line per
 // request.
+#include "server/core/ocsp_staple.hpp"
 #include "server/core/options.hpp"
 #include "server/core/router.hpp"
 
@@ -26,7 +27,9 @@ public:
     // Installs or replaces the PEM certificate chain (leaf first) and private key of the HTTPS
     // listener. Connections accepted afterwards use them; open connections keep the old ones.
     // Any thread. Throws std::runtime_error saying what is wrong (e.g. the key does not match).
-    void set_tls_certificate(const std::string& chain_pem, const std::string& key_pem);
+    // With a staple: its current OCSP response is stapled to handshakes that ask for one.
+    void set_tls_certificate(const std::string& chain_pem, const std::string& key_pem,
+                             std::shared_ptr<const ocsp_staple> staple = nullptr);
 
     // Binds and starts accepting. Throws std::runtime_error naming the address if bind fails,
     // std::logic_error if options.tls_listen is set and no certificate was installed.

@@ -1,5 +1,6 @@
 #include "server/core/router.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 
@@ -36,14 +37,26 @@ bool is_param(std::string_view segment) {
     return segment.size() >= 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+// "{name...}" as the last segment of a pattern matches the rest of the path, one or more
+// segments, empty ones included (an OCSP GET request is base64, which may contain '/').
+bool is_tail(std::string_view segment) {
+    return is_param(segment) && segment.size() > 5 && segment.substr(segment.size() - 4) == "...}";
+}
+
+std::string param_name(std::string_view segment) {
+    return std::string(segment.substr(1, segment.size() - (is_tail(segment) ? 5 : 2)));
+}
+
 // Matches `segments` against a route's; on success fills `params`.
 bool segments_match(const std::vector<std::string>& pattern,
                     const std::vector<std::string_view>& segments,
                     std::map<std::string, std::string>* params) {
-    if (pattern.size() != segments.size()) {
+    const bool tail = !pattern.empty() && is_tail(pattern.back());
+    if (tail ? segments.size() < pattern.size() : pattern.size() != segments.size()) {
         return false;
     }
-    for (std::size_t i = 0; i < pattern.size(); ++i) {
+    const std::size_t fixed = tail ? pattern.size() - 1 : pattern.size();
+    for (std::size_t i = 0; i < fixed; ++i) {
         if (is_param(pattern[i])) {
             if (segments[i].empty()) {
                 return false;
@@ -54,22 +67,29 @@ bool segments_match(const std::vector<std::string>& pattern,
     }
     if (params) {
         params->clear();
-        for (std::size_t i = 0; i < pattern.size(); ++i) {
+        for (std::size_t i = 0; i < fixed; ++i) {
             if (is_param(pattern[i])) {
-                (*params)[pattern[i].substr(1, pattern[i].size() - 2)] = std::string(segments[i]);
+                (*params)[param_name(pattern[i])] = std::string(segments[i]);
             }
+        }
+        if (tail) {
+            std::string rest;
+            for (std::size_t i = fixed; i < segments.size(); ++i) {
+                rest += (i == fixed ? "" : "/") + std::string(segments[i]);
+            }
+            (*params)[param_name(pattern.back())] = std::move(rest);
         }
     }
     return true;
 }
 
-// Both patterns have the same length (they matched the same path).
+// Both patterns matched the same path. Literal beats "{name}" beats "{name...}" at the first
+// position where the two differ.
 bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        const bool a_literal = !is_param(a[i]);
-        const bool b_literal = !is_param(b[i]);
-        if (a_literal != b_literal) {
-            return a_literal;
+    const auto rank = [](const std::string& s) { return is_tail(s) ? 0 : is_param(s) ? 1 : 2; };
+    for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+        if (rank(a[i]) != rank(b[i])) {
+            return rank(a[i]) > rank(b[i]);
         }
     }
     return false;
@@ -96,7 +116,14 @@ void router::add(http::verb method, std::string pattern, handler h) {
         throw std::invalid_argument("route without a handler: " + pattern);
     }
     route r{method, {}, std::move(h), m_adding};
-    for (const auto segment : split_path(pattern)) {
+    const auto segments = split_path(pattern);
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const auto segment = segments[i];
+        const bool named_tail = segment.size() >= 4 && segment.substr(segment.size() - 4) == "...}";
+        if (named_tail && (!is_tail(segment) || i + 1 != segments.size())) {
+            throw std::invalid_argument("a \"{name...}\" segment must be named and last: " +
+                                        pattern);
+        }
         if (segment.empty()) {
             throw std::invalid_argument("empty segment in route pattern: " + pattern);
         }

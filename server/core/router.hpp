@@ -1,6 +1,7 @@
 #pragma once
 // Route table: (method, path pattern) -> handler. Patterns are literal segments or "{name}",
-// which matches one non-empty segment. A path that matches no pattern gets 404, a path that
+// which matches one non-empty segment, or, as the last segment only, "{name...}", which matches
+// the rest of the path (one or more segments, joined with '/'). A path that matches no pattern gets 404, a path that
 // matches with another method gets 405; both as JSON {"message": "..."}.
 #include "server/core/request_context.hpp"
 

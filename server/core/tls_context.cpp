@@ -4,6 +4,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace localca::server {
@@ -42,12 +43,40 @@ void require(bool ok, const std::string& what) {
     }
 }
 
+// Server side of status_request (RFC 6066 8): runs in the handshake, on a network thread, so it
+// only copies bytes prepared elsewhere. OpenSSL frees the buffer.
+int staple_callback(SSL* ssl, void* arg) {
+    const auto der = static_cast<const ocsp_staple*>(arg)->get();
+    if (!der || der->empty()) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    auto* buf = static_cast<unsigned char*>(OPENSSL_malloc(der->size()));
+    if (!buf) {
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    std::copy(der->begin(), der->end(), buf);
+    if (SSL_set_tlsext_status_ocsp_resp(ssl, buf, static_cast<long>(der->size())) != 1) {
+        OPENSSL_free(buf);
+        return SSL_TLSEXT_ERR_NOACK;
+    }
+    return SSL_TLSEXT_ERR_OK;
+}
+
 } // namespace
 
 std::shared_ptr<ssl::context> make_tls_context(const std::string& chain_pem,
-                                               const std::string& key_pem) {
+                                               const std::string& key_pem,
+                                               std::shared_ptr<const ocsp_staple> staple) {
     ERR_clear_error();
-    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+    // The context and its staple in one allocation: OpenSSL's callback argument (a raw pointer
+    // to the staple) lives exactly as long as the context.
+    struct with_staple {
+        ssl::context ctx{ssl::context::tls_server};
+        std::shared_ptr<const ocsp_staple> staple;
+    };
+    auto holder = std::make_shared<with_staple>();
+    holder->staple = std::move(staple);
+    std::shared_ptr<ssl::context> ctx(holder, &holder->ctx);
     SSL_CTX* native = ctx->native_handle();
     require(SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) == 1,
             "cannot set the minimum TLS version");
@@ -77,6 +106,10 @@ std::shared_ptr<ssl::context> make_tls_context(const std::string& chain_pem,
     }
     require(SSL_CTX_check_private_key(native) == 1,
             "the private key does not match the certificate");
+    if (holder->staple) {
+        SSL_CTX_set_tlsext_status_cb(native, staple_callback);
+        SSL_CTX_set_tlsext_status_arg(native, const_cast<ocsp_staple*>(holder->staple.get()));
+    }
     return ctx;
 }
 

@@ -37,7 +37,8 @@ std::optional<foundry_error> check_certificate_id(const std::string& id) {
 
 personality::personality(ca::engine& engine, ca::account_registry& accounts, ca::key_pool& keys,
                          options opts)
-    : m_accounts(accounts), m_keys(keys), m_certificates(engine, keys), m_options(std::move(opts)) {
+    : m_accounts(accounts), m_keys(keys), m_certificates(engine, keys), m_options(std::move(opts)),
+      m_aia(engine.opts().aia_for("foundry")) {
     const auto& m = m_options.mosquitto;
     if (!m.acl_file.empty() || !m.crl_file.empty()) {
         m_broker =
@@ -119,6 +120,7 @@ void personality::generate(std::shared_ptr<request_context> ctx, responder done)
     req.account = account->id;
     req.audit = ca::audit_context{"foundry:" + account->account_id, ctx->remote_address, ""};
     req.profile = device_certificate_profile();
+    req.profile.authority_info_access = m_aia;
     if (m_options.subject == subject_mode::aws) {
         req.common_name = k_aws_common_name;
     }

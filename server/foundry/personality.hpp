@@ -52,6 +52,7 @@ private:
     ca::key_pool& m_keys;
     ca::managed_certificate_service m_certificates;
     options m_options;
+    bool m_aia;                               // certificates carry AIA (config aia.foundry)
     std::unique_ptr<mosquitto_view> m_broker; // null when no broker file is configured
 };
 

@@ -180,6 +180,7 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
     }
     req.subject = std::move(checked.value());
     req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
+    req.profile.authority_info_access = m_engine.opts().aia_for("pki");
     m_engine.issue(std::move(req), guarded(ctx, done, [ctx, done](ca::result<ca::issued_certificate> r) {
         if (!r) {
             reply_error(*ctx, done, r.err());

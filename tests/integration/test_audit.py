@@ -34,10 +34,13 @@ class audit_tests(localca_test):
         s.stop()
 
         entries = self.tail(n=50)
-        self.assertEqual([e["action"] for e in entries], ["start", "issue", "revoke", "auth", "stop"],
+        # First the OCSP responder certificates of both authorities, issued before serving.
+        self.assertEqual([(e["action"], e["actor"]) for e in entries[:2]],
+                         [("issue", "ocsp-responder")] * 2, entries)
+        self.assertEqual([e["action"] for e in entries[2:]], ["start", "issue", "revoke", "auth", "stop"],
                          entries)
-        self.assertEqual([e["id"] for e in entries], [1, 2, 3, 4, 5])
-        issue, revoke, denied = entries[1], entries[2], entries[3]
+        self.assertEqual([e["id"] for e in entries], [1, 2, 3, 4, 5, 6, 7])
+        issue, revoke, denied = entries[3], entries[4], entries[5]
         self.assertEqual((issue["actor"], issue["certSN"], issue["outcome"]), ("pki-token", sn, "ok"))
         self.assertIn("audited-device", issue["subject"])
         self.assertEqual(issue["sourceIp"], "127.0.0.1")
@@ -49,10 +52,10 @@ class audit_tests(localca_test):
             self.assertEqual(cur["prevHash"], prev["hash"])
         self.assertEqual(len(self.tail(n=2)), 2)
         self.assertEqual(self.tail(n=2)[-1]["action"], "stop")
-        self.assertEqual(len(self.tail()), 5)  # default 10
+        self.assertEqual(len(self.tail()), 7)  # default 10
 
         ok = localca("audit", "verify", "--data-dir", self.data)
-        self.assertIn("5 entries", ok.stdout)
+        self.assertIn("7 entries", ok.stdout)
 
         db = os.path.join(self.data, "localca.db")
         subprocess.run(["sqlite3", db, "UPDATE audit SET subject = 'CN=someone-else' WHERE id = 2"],

@@ -85,10 +85,15 @@ class ca_tests(localca_test):
         self.assertEqual(cert.subject.public_bytes(), req.subject.public_bytes())
         self.assertEqual(cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo),
                          req.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
-        # Extensions come from our profile only: CA:FALSE, SKI, AKI, CRL DP; nothing from the CSR.
+        # Extensions come from our profile only: CA:FALSE, SKI, AKI, CRL DP, AIA (OCSP and
+        # caIssuers, docs/ocsp.md); nothing from the CSR.
         oids = {e.oid for e in cert.extensions}
         self.assertEqual(oids, {ExtensionOID.BASIC_CONSTRAINTS, ExtensionOID.SUBJECT_KEY_IDENTIFIER,
-                                ExtensionOID.AUTHORITY_KEY_IDENTIFIER, ExtensionOID.CRL_DISTRIBUTION_POINTS})
+                                ExtensionOID.AUTHORITY_KEY_IDENTIFIER, ExtensionOID.CRL_DISTRIBUTION_POINTS,
+                                ExtensionOID.AUTHORITY_INFORMATION_ACCESS})
+        aia = cert.extensions.get_extension_for_oid(ExtensionOID.AUTHORITY_INFORMATION_ACCESS).value
+        self.assertEqual([d.access_location.value for d in aia],
+                         [f"{self.s.base}/ocsp", f"{self.s.base}/pki/issuer/RSA"])
         self.assertFalse(cert.extensions.get_extension_for_oid(ExtensionOID.BASIC_CONSTRAINTS).value.ca)
         dp = cert.extensions.get_extension_for_oid(ExtensionOID.CRL_DISTRIBUTION_POINTS).value
         self.assertEqual(dp[0].full_name[0].value, f"{self.s.base}/enos/CA/crl/RSA")

@@ -3,6 +3,7 @@
 #include "tools/bench/bench.hpp"
 #include "tools/bench/cfssl_target.hpp"
 #include "tools/bench/localca_target.hpp"
+#include "tools/bench/ocsp_target.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -17,9 +18,13 @@ namespace bench = localca::bench;
 
 namespace {
 
+int run_ocsp(const bench::options& o, bench::localca_target& localca, unsigned cores);
+
 constexpr const char* k_usage = R"(usage: localca-bench [options]
 
-  --mode localca|cfssl|compare|limit   what to run (default localca)
+  --mode localca|cfssl|compare|limit|ocsp
+                                       what to run (default localca; ocsp: an issuance round,
+                                       then cached OCSP GETs and nonce POSTs, docs/ocsp.md)
   --authority RSA|ECC                  key type of the CA and the CSRs (default RSA)
   --connections N                      keep-alive connections (default 16)
   --duration SECONDS                   length of one round (default 10)
@@ -85,8 +90,9 @@ bench::options parse(int argc, char** argv) {
     if (o.authority != "RSA" && o.authority != "ECC") {
         throw std::invalid_argument("--authority must be RSA or ECC");
     }
-    if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit") {
-        throw std::invalid_argument("--mode must be localca, cfssl, compare or limit");
+    if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit" &&
+        o.mode != "ocsp") {
+        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit or ocsp");
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");
@@ -144,7 +150,7 @@ int run(bench::options o) {
         std::printf("localca started in %.3f s (pid %d)\n", localca->startup_seconds(),
                     localca->server_pid());
     }
-    if (o.mode != "localca") {
+    if (o.mode != "localca" && o.mode != "ocsp") {
         cfssl = std::make_unique<bench::cfssl_target>(o, csrs);
     }
     std::vector<double> ratios;
@@ -158,6 +164,9 @@ int run(bench::options o) {
             bench::print_round(res, cores);
             ours = res.per_second();
             errors += res.errors;
+            if (o.mode == "ocsp") {
+                status = std::max(status, run_ocsp(o, *localca, cores));
+            }
             if (o.mode == "localca") {
                 std::printf("efficiency: %.0f%% of the Botan limit\n", 100.0 * ours / limit);
             }
@@ -196,7 +205,7 @@ int run(bench::options o) {
         for (const auto& p : problems) {
             std::printf("  %s\n", p.c_str());
         }
-        status = problems.empty() ? 0 : 1;
+        status = problems.empty() ? status : 1;
     }
     if (errors) {
         std::printf("%llu localca errors\n", static_cast<unsigned long long>(errors));
@@ -207,6 +216,34 @@ int run(bench::options o) {
     if (own_dir && !o.keep) {
         std::error_code ec;
         std::filesystem::remove_all(o.work_dir, ec);
+    }
+    return status;
+}
+
+// --mode ocsp, after the issuance round: cached GETs, then nonce POSTs, against the same
+// server. Returns 1 on a wrong answer.
+int run_ocsp(const bench::options& o, bench::localca_target& localca, unsigned cores) {
+    const auto root = o.work_dir / "localca" / "data" / "ca" /
+                      (o.authority == "RSA" ? "rsa.crt.pem" : "ecc.crt.pem");
+    const std::size_t items = std::max<std::size_t>(o.csrs, 8);
+    const double sign_ms = bench::ocsp_sign_cost_ms(o.authority);
+    const double sign_limit = cores * 1000.0 / sign_ms;
+    std::printf("OCSP signing limit: %.3f ms per %s signature x %u cores = %.0f responses/s\n",
+                sign_ms, o.authority.c_str(), cores, sign_limit);
+    int status = 0;
+    for (const bool nonce : {false, true}) {
+        bench::ocsp_target t(localca.port(), localca.server_pid(), root, items, nonce);
+        const auto res = bench::run_load(t, items, o.connections, o.duration);
+        bench::print_round(res, cores);
+        if (res.errors) {
+            status = 1;
+        }
+        if (nonce) {
+            std::printf("ocsp nonce: %.0f responses/s, %.0f%% of the signing limit\n",
+                        res.per_second(), 100.0 * res.per_second() / sign_limit);
+        } else {
+            std::printf("ocsp cached GET: %.0f responses/s\n", res.per_second());
+        }
     }
     return status;
 }

@@ -9,6 +9,7 @@
 #include "server/emca/personality.hpp"
 #include "server/enos/personality.hpp"
 #include "server/foundry/personality.hpp"
+#include "server/pki/ocsp_routes.hpp"
 #include "server/pki/personality.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/cli.hpp"
@@ -176,14 +177,21 @@ int cmd_serve(const arguments& args) {
     server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
     routes.add_personality(foundry);
 
+    // Responder certificates before the first request (blocks: keys, two issuances).
+    ca::ocsp_responder ocsp(engine, c.ocsp);
+    ocsp.start(engine.clock().now());
+    server::pki::ocsp_routes ocsp_routes(engine, ocsp);
+    routes.add_personality(ocsp_routes);
+
     server::http_server http(c.server, routes);
-    const install_certificate install = [&http](const std::string& chain, const std::string& key) {
-        http.set_tls_certificate(chain, key);
+    const install_certificate install = [&http](const std::string& chain, const std::string& key,
+                                                std::shared_ptr<const server::ocsp_staple> s) {
+        http.set_tls_certificate(chain, key, std::move(s));
     };
     // Declared after http: stopped and destroyed first, so it never installs into a dead server.
     std::unique_ptr<auto_certificate> tls_auto;
     if (c.tls.automatic()) {
-        tls_auto = std::make_unique<auto_certificate>(engine, c.tls, install);
+        tls_auto = std::make_unique<auto_certificate>(engine, c.tls, install, &ocsp);
         tls_auto->start();
     } else if (!c.server.tls_listen.empty()) {
         install_certificate_files(c.tls, install);

@@ -128,6 +128,31 @@ void validate_tls(const server::options& server, const tls_config& tls) {
 
 } // namespace
 
+static void read_ocsp(const json_node& o, config& c) {
+    o.require_object({"maxRequests", "responseValiditySeconds", "responderValiditySeconds",
+                      "cacheEntries", "urlTemplate", "caIssuersUrlTemplate"});
+    if (auto v = o.find("maxRequests")) {
+        c.ocsp.max_requests = static_cast<std::size_t>(v->as_integer_in(1, 100));
+    }
+    if (auto v = o.find("responseValiditySeconds")) {
+        c.ocsp.response_validity = std::chrono::seconds(v->as_integer_in(60, 7LL * 86400));
+    }
+    if (auto v = o.find("responderValiditySeconds")) {
+        c.ocsp.responder_validity = std::chrono::seconds(v->as_integer_in(3600, 366LL * 86400));
+    }
+    if (auto v = o.find("cacheEntries")) {
+        c.ocsp.cache_entries = static_cast<std::size_t>(v->as_integer_in(1, 10000000));
+    }
+    if (auto v = o.find("urlTemplate")) {
+        c.ca.ocsp_url_template = v->as_string();
+        c.ocsp_url_template_set = true;
+    }
+    if (auto v = o.find("caIssuersUrlTemplate")) {
+        c.ca.ca_issuers_url_template = v->as_string();
+        c.ca_issuers_url_template_set = true;
+    }
+}
+
 config load_config(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     if (!in) {
@@ -138,7 +163,8 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls"});
+                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "ocsp",
+                         "aia"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_string(); // "" = HTTPS only (checked in validate())
@@ -242,6 +268,17 @@ config load_config(const std::filesystem::path& file) {
     if (auto t = root.find("tls")) {
         read_tls(*t, c);
     }
+    if (auto o = root.find("ocsp")) {
+        read_ocsp(*o, c);
+    }
+    if (auto a = root.find("aia")) {
+        a->require_object({"pki", "enos", "foundry", "emca"});
+        for (const char* api : {"pki", "enos", "foundry", "emca"}) {
+            if (auto v = a->find(api)) {
+                c.ca.authority_info_access[api] = v->as_bool();
+            }
+        }
+    }
     return c;
 }
 
@@ -273,6 +310,17 @@ void config::validate() {
         ca.public_base_url.pop_back();
     }
     enos.public_base_url = ca.public_base_url;
+    // The AIA URLs name routes of server/pki/ocsp_routes; the core only expands "{authority}".
+    if (!ocsp_url_template_set) {
+        ca.ocsp_url_template = ca.public_base_url + "/ocsp";
+    }
+    if (!ca_issuers_url_template_set) {
+        ca.ca_issuers_url_template = ca.public_base_url + "/pki/issuer/{authority}";
+    }
+    if (ocsp.responder_validity <= ocsp.response_validity * 2) {
+        throw std::invalid_argument("ocsp.responderValiditySeconds: must be more than twice "
+                                    "ocsp.responseValiditySeconds");
+    }
     // The broker's CRL file must be re-signed well before its nextUpdate: check four times per
     // CRL lifetime, and at least hourly so that revocations made elsewhere reach the broker.
     foundry.refresh_interval = std::min(std::chrono::seconds(3600),

@@ -29,8 +29,15 @@
 //             "certFile": "", "keyFile": "", // PEM chain (leaf first) and key, or:
 //             "auto": [],                  // names: LocalCA issues its own certificate
 //             "validityDays": 30,          // auto: lifetime of each certificate
-//             "renewBeforeSeconds": 0}     // auto: 0 = when two thirds of it have passed
+//             "renewBeforeSeconds": 0},    // auto: 0 = when two thirds of it have passed
+//     "ocsp": {"maxRequests": 8,           // CertIDs per request (see docs/ocsp.md)
+//              "responseValiditySeconds": 3600, "responderValiditySeconds": 604800,
+//              "cacheEntries": 100000,
+//              "urlTemplate": "",          // "" = <publicBaseUrl>/ocsp
+//              "caIssuersUrlTemplate": ""},// "" = <publicBaseUrl>/pki/issuer/{authority}
+//     "aia": {"pki": true, "enos": true, "foundry": true, "emca": true}  // AIA per API
 //   }
+#include "ca/ocsp_responder.hpp"
 #include "ca/options.hpp"
 #include "server/core/options.hpp"
 #include "server/enos/options.hpp"
@@ -77,6 +84,10 @@ struct config {
     // Foundry personality; refresh_interval is derived from ca.crl_next_update in validate().
     server::foundry::options foundry;
     tls_config tls;
+    ca::ocsp_options ocsp;
+    // false: the AIA URL templates are derived from publicBaseUrl in validate().
+    bool ocsp_url_template_set = false;
+    bool ca_issuers_url_template_set = false;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();

@@ -54,7 +54,7 @@ void install_certificate_files(const tls_config& tls, const install_certificate&
     const auto chain = read_pem("tls.certFile", tls.cert_file);
     const auto key = read_pem("tls.keyFile", tls.key_file);
     try {
-        install(chain, key);
+        install(chain, key, nullptr); // not necessarily ours: nothing to staple
     } catch (const std::exception& e) {
         throw std::runtime_error("tls.certFile " + tls.cert_file + " / tls.keyFile " +
                                  tls.key_file + ": " + e.what());
@@ -62,8 +62,10 @@ void install_certificate_files(const tls_config& tls, const install_certificate&
     server::log::info("TLS certificate from " + tls.cert_file);
 }
 
-auto_certificate::auto_certificate(ca::engine& engine, tls_config tls, install_certificate install)
-    : m_engine(engine), m_tls(std::move(tls)), m_install(std::move(install)) {}
+auto_certificate::auto_certificate(ca::engine& engine, tls_config tls, install_certificate install,
+                                   ca::ocsp_responder* responder)
+    : m_engine(engine), m_tls(std::move(tls)), m_install(std::move(install)),
+      m_responder(responder) {}
 
 auto_certificate::~auto_certificate() {
     stop();
@@ -96,7 +98,20 @@ std::chrono::system_clock::time_point auto_certificate::renew() {
                                  ": " + issued.err().detail);
     }
     const auto& cert = issued->certificate;
-    m_install(cert.pem, issued->private_key_pem);
+    // The staple is made before the certificate is installed: no handshake with the new
+    // certificate goes without one.
+    auto staple = std::make_shared<server::ocsp_staple>();
+    if (m_responder) {
+        const auto a = m_responder->respond_for(ca::authority_kind::rsa, cert.sn, m_engine.clock().now());
+        if (a.status == ca::ocsp_response_status::successful) {
+            staple->set(a.der);
+            const auto now = m_engine.clock().now();
+            m_staple_at = now + (a.next_update - now) / 2;
+        }
+    }
+    m_install(cert.pem, issued->private_key_pem, staple);
+    m_staple = staple;
+    m_sn = cert.sn;
 
     const auto next = renewal_time(cert.not_before, cert.not_after,
                                    std::chrono::duration_cast<std::chrono::seconds>(m_tls.renew_before));
@@ -121,12 +136,30 @@ bool auto_certificate::renew_if_due() {
     return true;
 }
 
+std::chrono::system_clock::time_point auto_certificate::refresh_staple() {
+    const auto now = m_engine.clock().now();
+    const auto a = m_responder->respond_for(ca::authority_kind::rsa, m_sn, now);
+    if (a.status != ca::ocsp_response_status::successful) {
+        throw std::runtime_error("cannot sign the OCSP staple: " + a.detail);
+    }
+    m_staple->set(a.der);
+    return now + (a.next_update - now) / 2;
+}
+
 void auto_certificate::run() {
     std::unique_lock lock(m_mutex);
     // The wait is measured on the steady clock; the date it waits for is the engine clock's.
     while (!m_cv.wait_for(lock, k_recheck, [this] { return m_stopping; })) {
         lock.unlock();
-        renew_if_due();
+        if (!renew_if_due() && m_responder && m_engine.clock().now() >= m_staple_at) {
+            try {
+                m_staple_at = refresh_staple();
+            } catch (const std::exception& e) {
+                server::log::error(std::string(e.what()) + "; retrying in " +
+                                   std::to_string(k_retry.count()) + " s");
+                m_staple_at = m_engine.clock().now() + k_retry;
+            }
+        }
         lock.lock();
     }
 }

@@ -4,6 +4,8 @@
 // installed through `install` (http_server::set_tls_certificate): new connections get it,
 // connections already open keep the one they started with.
 #include "ca/engine.hpp"
+#include "ca/ocsp_responder.hpp"
+#include "server/core/ocsp_staple.hpp"
 #include "tools/localca/config.hpp"
 
 #include <chrono>
@@ -15,8 +17,10 @@
 
 namespace localca::tools {
 
+// `staple` (may be null): the OCSP response to staple for this certificate.
 using install_certificate =
-    std::function<void(const std::string& chain_pem, const std::string& key_pem)>;
+    std::function<void(const std::string& chain_pem, const std::string& key_pem,
+                       std::shared_ptr<const server::ocsp_staple> staple)>;
 
 // Reads tls.certFile and tls.keyFile and installs them. Throws std::runtime_error naming the key
 // and the file when one cannot be read, and saying so when the key does not match.
@@ -34,7 +38,10 @@ std::chrono::system_clock::time_point renewal_time(std::chrono::system_clock::ti
 // until a date, so that a clock that jumps (the lab's) renews on time.
 class auto_certificate {
 public:
-    auto_certificate(ca::engine& engine, tls_config tls, install_certificate install);
+    // With a responder, each certificate is installed with a fresh OCSP response of its own,
+    // re-signed when half of the response's validity has passed (stapling).
+    auto_certificate(ca::engine& engine, tls_config tls, install_certificate install,
+                     ca::ocsp_responder* responder = nullptr);
     ~auto_certificate(); // stop()
     auto_certificate(const auto_certificate&) = delete;
     auto_certificate& operator=(const auto_certificate&) = delete;
@@ -56,11 +63,18 @@ public:
 private:
     // Issues and installs one certificate; returns when to renew it. Throws on failure.
     std::chrono::system_clock::time_point renew();
+    // Re-signs the staple of the current certificate; returns when to do it again.
+    std::chrono::system_clock::time_point refresh_staple();
     void run();
+    // The engine-clock time the staple is re-signed next (max() without a responder).
+    std::chrono::system_clock::time_point m_staple_at = std::chrono::system_clock::time_point::max();
 
     ca::engine& m_engine;
     const tls_config m_tls;
     const install_certificate m_install;
+    ca::ocsp_responder* const m_responder;
+    std::shared_ptr<server::ocsp_staple> m_staple; // of the current certificate
+    std::int64_t m_sn = 0;                         // the current certificate
 
     std::mutex m_mutex;
     std::condition_variable m_cv;

@@ -32,7 +32,8 @@ struct tls_fixture {
         store.reset();
     }
     tools::install_certificate installer() {
-        return [this](const std::string& chain, const std::string&) { installed.push_back(chain); };
+        return [this](const std::string& chain, const std::string&,
+                      std::shared_ptr<const server::ocsp_staple>) { installed.push_back(chain); };
     }
     // notBefore/notAfter of the last installed certificate, read by openssl.
     std::string last_dates() {
