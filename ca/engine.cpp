@@ -335,7 +335,7 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         }
         spec.serial = m_serials.next();
         spec.extensions =
-            profile_extensions(ca, req.subject, m_options.public_base_url, req.profile);
+            profile_extensions(ca, req.subject, crl_url(m_options, ca.kind()), req.profile);
 
         auto& issued = p.issued;
         issued.sn = spec.serial;

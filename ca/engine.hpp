@@ -7,6 +7,7 @@
 // that made the change durable.
 #include "ca/audit.hpp"
 #include "ca/authority.hpp"
+#include "ca/certificate_record.hpp"
 #include "ca/errc.hpp"
 #include "ca/options.hpp"
 #include "ca/profile.hpp"
@@ -83,7 +84,7 @@ public:
     const authority& get(authority_kind kind) const;
     const options& opts() const { return m_options; }
     storage::store& store() { return m_store; }
-    // Seals and opens the secrets stored in the database (EnOS app secrets, emCA AES keys).
+    // Seals and opens the secrets the API modules store in the database (client secrets, keys).
     const secret_box& secrets() const { return *m_secrets; }
 
     using issue_callback = std::function<void(result<issued_certificate>)>;
@@ -118,7 +119,7 @@ public:
     std::vector<std::uint8_t> crl_der(authority_kind kind);
 
     // Certificate as stored, or nullopt.
-    std::optional<storage::certificate_row> find_certificate(std::int64_t sn);
+    std::optional<certificate_record> find_certificate(std::int64_t sn);
 
 private:
     struct prepared; // a signed certificate and its row, not yet committed

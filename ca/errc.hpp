@@ -26,7 +26,7 @@ enum class errc {
     certificate_expired,
     already_revoked,
     invalid_reason,                  // not an RFC 5280 CRLReason we accept
-    // Registered API users, issuance profiles and issuance requests (ca/issuance_service.hpp).
+    // Registered API users, issuance profiles and issuance requests.
     authentication_failed,           // unknown user, wrong password, key or source address
     decryption_failed,               // request envelope does not decrypt with the user's key
     signed_data_malformed,           // not a CMS SignedData we understand
@@ -36,7 +36,7 @@ enum class errc {
     not_before_invalid,              // requested notBefore unusable (e.g. after the root expires)
     request_not_found,               // no issuance request with that id for this user
     request_rejected,                // an officer rejected the request
-    // Managed certificates: state, topic policy, device association (ca/managed_certificate_service.hpp).
+    // Server-keyed managed certificates: state, topic policy, device association.
     invalid_topic_filter,            // not a valid MQTT topic filter, or an empty policy
     certificate_bound_elsewhere,     // associated with another device
     internal,                        // storage or crypto failure: never the caller's fault

@@ -1,4 +1,4 @@
-#include "ca/aes.hpp"
+#include "ca/emca/aes.hpp"
 
 #include "ca/authority.hpp"
 
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 namespace {
 
@@ -135,4 +135,4 @@ std::vector<std::uint8_t> aes256_encrypt(aes_mode mode, std::span<const std::uin
     return out;
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 enum class aes_mode { ecb, cbc, gcm };
 
@@ -31,4 +31,4 @@ result<std::vector<std::uint8_t>> aes256_decrypt(aes_mode mode, std::span<const 
 std::vector<std::uint8_t> aes256_encrypt(aes_mode mode, std::span<const std::uint8_t> key,
                                          std::span<const std::uint8_t> plain);
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

@@ -1,4 +1,4 @@
-#include "ca/cms.hpp"
+#include "ca/emca/cms.hpp"
 
 #include <botan/ber_dec.h>
 #include <botan/der_enc.h>
@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 namespace {
 
@@ -382,4 +382,4 @@ result<std::vector<std::uint8_t>> verify_signed_data(std::span<const std::uint8_
                       "no signer verifies with the registered signer certificate");
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

@@ -16,7 +16,7 @@
 #include <span>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 struct cms_signer_info {
     // DER of the signed attributes as signed (SET OF, tag 0x31); empty when there are none.
@@ -45,4 +45,4 @@ result<cms_signed_data> parse_signed_data(std::span<const std::uint8_t> ber);
 result<std::vector<std::uint8_t>> verify_signed_data(std::span<const std::uint8_t> ber,
                                                      const Botan::Public_Key& signer_key);
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

@@ -1,11 +1,12 @@
-#include "ca/issuance_service.hpp"
+#include "ca/emca/issuance_service.hpp"
 
-#include "ca/cms.hpp"
+#include "ca/emca/aes_key_secret.hpp"
+#include "ca/emca/cms.hpp"
 #include "ca/csr.hpp"
-#include "ca/password.hpp"
+#include "ca/emca/password.hpp"
 #include "ca/profile_names.hpp"
-#include "storage/api_user_repository.hpp"
-#include "storage/issuance_request_repository.hpp"
+#include "storage/emca/api_user_repository.hpp"
+#include "storage/emca/issuance_request_repository.hpp"
 
 #include <botan/x509cert.h>
 
@@ -14,7 +15,7 @@
 #include <memory>
 #include <sstream>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 namespace {
 
@@ -28,12 +29,12 @@ std::int64_t unix_of(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
-api_user user_of(const storage::api_user_row& r, const secret_box& secrets) {
+api_user user_of(const storage::emca::api_user_row& r, const secret_box& secrets) {
     api_user u;
     u.id = r.id;
     u.user_name = r.user_name;
     u.api_key = r.api_key;
-    const auto key = secrets.open(r.aes_key_sealed, emca_aes_key_context(r.user_name));
+    const auto key = secrets.open(r.aes_key_sealed, aes_key_context(r.user_name));
     u.aes_key.assign(key.begin(), key.end());
     u.mode = parse_aes_mode(r.aes_mode).value_or(aes_mode::ecb);
     u.allowed_ips = split_words(r.allowed_ips);
@@ -100,12 +101,12 @@ template <class T> T wait_for(std::function<void(std::function<void(T)>)> start)
 } // namespace
 
 std::optional<api_user> issuance_service::find_user(const std::string& user_name) {
-    const auto row = storage::find_api_user(m_engine.store().reader(), user_name);
+    const auto row = storage::emca::find_api_user(m_engine.store().reader(), user_name);
     return row ? std::optional(user_of(*row, m_engine.secrets())) : std::nullopt;
 }
 
 std::optional<api_user> issuance_service::find_user_by_key(const std::string& api_key) {
-    const auto row = storage::find_api_user_by_key(m_engine.store().reader(), api_key);
+    const auto row = storage::emca::find_api_user_by_key(m_engine.store().reader(), api_key);
     return row ? std::optional(user_of(*row, m_engine.secrets())) : std::nullopt;
 }
 
@@ -119,11 +120,11 @@ status issuance_service::check_password(const api_user& user, std::string_view p
 
 std::optional<std::string> issuance_service::stored_response(const api_user& user,
                                                              const std::string& application_id) {
-    return storage::find_request_response(m_engine.store().reader(), user.id, application_id);
+    return storage::emca::find_request_response(m_engine.store().reader(), user.id, application_id);
 }
 
 result<issuance_profile> issuance_service::find_profile(const std::string& profile_id) {
-    const auto row = storage::find_issuance_profile(m_engine.store().reader(), profile_id);
+    const auto row = storage::emca::find_issuance_profile(m_engine.store().reader(), profile_id);
     if (!row) {
         return make_error(errc::profile_not_found, "profile not found",
                           "no certificate profile " + profile_id);
@@ -200,16 +201,16 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     auto response = std::make_shared<std::string>();
     auto record = [req, profile_id = profile.profile_id, validity, encode, raced,
                    response](SQLite::Database& db, const std::vector<issued_certificate>& issued) {
-        if (auto stored = storage::find_request_response(db, req.user.id, req.application_id)) {
+        if (auto stored = storage::emca::find_request_response(db, req.user.id, req.application_id)) {
             *raced = std::move(stored);
             throw lost_race();
         }
         const auto now = now_unix();
-        const auto request = storage::insert_request(db, req.user.id, req.application_id, now, "");
+        const auto request = storage::emca::insert_request(db, req.user.id, req.application_id, now, "");
         batch_outcome outcome;
         outcome.pending = issued.empty();
         for (std::size_t i = 0; i < req.items.size(); ++i) {
-            storage::issuance_item_row row;
+            storage::emca::issuance_item_row row;
             row.request = request;
             row.user = req.user.id;
             row.item_id = req.items[i].id;
@@ -221,19 +222,19 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
             row.validity = validity.count();
             batch_outcome::entry entry{req.items[i].id, {}, std::nullopt};
             if (outcome.pending) {
-                row.status = storage::item_status::pending;
-                entry.request = storage::insert_item(db, row);
+                row.status = storage::emca::item_status::pending;
+                entry.request = storage::emca::insert_item(db, row);
             } else {
-                row.status = storage::item_status::issued;
+                row.status = storage::emca::item_status::issued;
                 row.cert_sn = issued[i].sn;
                 row.decided_at = now;
-                storage::insert_item(db, row);
+                storage::emca::insert_item(db, row);
                 entry.cert_der = issued[i].der;
             }
             outcome.entries.push_back(std::move(entry));
         }
         *response = encode(outcome);
-        storage::set_request_response(db, request, *response);
+        storage::emca::set_request_response(db, request, *response);
     };
     auto finish = [raced, response, done](std::optional<error> failure) {
         if (*raced) {
@@ -280,18 +281,18 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
 }
 
 result<request_state> issuance_service::request_status(const api_user& user, std::int64_t request) {
-    const auto item = storage::find_item(m_engine.store().reader(), request);
+    const auto item = storage::emca::find_item(m_engine.store().reader(), request);
     if (!item || item->user != user.id) {
         return make_error(errc::request_not_found, "request not found",
                           "no request " + std::to_string(request) + " of this user");
     }
     switch (item->status) {
-    case storage::item_status::pending:
+    case storage::emca::item_status::pending:
         return request_state{true, {}};
-    case storage::item_status::rejected:
+    case storage::emca::item_status::rejected:
         return make_error(errc::request_rejected, "request rejected",
                           "request " + std::to_string(request) + " was rejected");
-    case storage::item_status::issued:
+    case storage::emca::item_status::issued:
         break;
     }
     const auto cert = m_engine.find_certificate(item->cert_sn.value_or(0));
@@ -304,7 +305,7 @@ result<request_state> issuance_service::request_status(const api_user& user, std
 
 result<std::vector<std::uint8_t>> issuance_service::certificate(const api_user& user,
                                                                 std::int64_t sn) {
-    const auto item = storage::find_item_by_certificate(m_engine.store().reader(), sn);
+    const auto item = storage::emca::find_item_by_certificate(m_engine.store().reader(), sn);
     const auto cert = item && item->user == user.id ? m_engine.find_certificate(sn) : std::nullopt;
     if (!cert) {
         return make_error(errc::certificate_not_found, "certificate not found",
@@ -315,7 +316,7 @@ result<std::vector<std::uint8_t>> issuance_service::certificate(const api_user& 
 
 void issuance_service::revoke(const api_user& user, std::int64_t sn, int reason,
                               engine::revoke_callback done) {
-    const auto item = storage::find_item_by_certificate(m_engine.store().reader(), sn);
+    const auto item = storage::emca::find_item_by_certificate(m_engine.store().reader(), sn);
     if (!item || item->user != user.id) {
         return done(make_error(errc::certificate_not_found, "certificate not found",
                                "no certificate " + std::to_string(sn) + " of this user"));
@@ -328,12 +329,12 @@ void issuance_service::revoke(const api_user& user, std::int64_t sn, int reason,
 std::vector<pending_request> issuance_service::pending() {
     auto& db = m_engine.store().reader();
     std::vector<pending_request> out;
-    for (const auto& item : storage::pending_items(db)) {
+    for (const auto& item : storage::emca::pending_items(db)) {
         pending_request p;
         p.request = item.id;
         p.item_id = item.item_id;
         p.profile_id = item.profile_id;
-        if (const auto user = storage::find_api_user_by_id(db, item.user)) {
+        if (const auto user = storage::emca::find_api_user_by_id(db, item.user)) {
             p.user_name = user->user_name;
         }
         // Only shown to the officer; authority policy is checked again at approval.
@@ -352,8 +353,8 @@ std::vector<pending_request> issuance_service::pending() {
 }
 
 result<issued_certificate> issuance_service::approve(std::int64_t request) {
-    const auto item = storage::find_item(m_engine.store().reader(), request);
-    if (!item || item->status != storage::item_status::pending) {
+    const auto item = storage::emca::find_item(m_engine.store().reader(), request);
+    if (!item || item->status != storage::emca::item_status::pending) {
         return make_error(errc::request_not_found, "request not pending",
                           "no pending request " + std::to_string(request));
     }
@@ -377,7 +378,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
     auto decided = std::make_shared<bool>(true);
     auto mark = [request, decided](SQLite::Database& db,
                                    const std::vector<issued_certificate>& issued) {
-        if (!storage::mark_item_issued(db, request, issued.at(0).sn, now_unix())) {
+        if (!storage::emca::mark_item_issued(db, request, issued.at(0).sn, now_unix())) {
             *decided = false; // another officer decided meanwhile: roll our certificate back
             throw std::runtime_error("request is not pending any more");
         }
@@ -399,7 +400,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
 status issuance_service::reject(std::int64_t request) {
     bool ok = false;
     m_engine.store().writer().run([&](SQLite::Database& db) {
-        ok = storage::mark_item_rejected(db, request, now_unix());
+        ok = storage::emca::mark_item_rejected(db, request, now_unix());
         if (ok) {
             // Recorded in the same transaction as the rejection, like an approval's issuance.
             append_audit(db, make_audit_event(audit_context{"cli", "", ""}, "emca-reject", {},
@@ -413,4 +414,4 @@ status issuance_service::reject(std::int64_t request) {
     return success();
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

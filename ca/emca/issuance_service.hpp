@@ -7,7 +7,7 @@
 //
 // Threading: every call may block on crypto or SQL (worker threads only). create() and approve()
 // complete on the storage writer thread after the COMMIT.
-#include "ca/aes.hpp"
+#include "ca/emca/aes.hpp"
 #include "ca/engine.hpp"
 
 #include <chrono>
@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 struct api_user {
     std::int64_t id = 0;
@@ -138,4 +138,4 @@ private:
     engine& m_engine;
 };
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

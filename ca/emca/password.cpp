@@ -1,10 +1,10 @@
-#include "ca/password.hpp"
+#include "ca/emca/password.hpp"
 
 #include "ca/authority.hpp"
 
 #include <botan/argon2.h>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 namespace {
 
@@ -29,4 +29,4 @@ bool verify_password(std::string_view password, const std::string& hash) {
     }
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

@@ -4,10 +4,10 @@
 #include <string>
 #include <string_view>
 
-namespace localca::ca {
+namespace localca::ca::emca {
 
 std::string hash_password(std::string_view password);
 // False for a wrong password or a hash we cannot read.
 bool verify_password(std::string_view password, const std::string& hash);
 
-} // namespace localca::ca
+} // namespace localca::ca::emca

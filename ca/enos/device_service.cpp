@@ -1,4 +1,4 @@
-#include "ca/device_service.hpp"
+#include "ca/enos/device_service.hpp"
 
 #include "ca/csr.hpp"
 #include "ca/unix_time.hpp"
@@ -6,7 +6,7 @@
 #include <chrono>
 #include <optional>
 
-namespace localca::ca {
+namespace localca::ca::enos {
 
 namespace {
 
@@ -146,7 +146,7 @@ void device_service::revoke(device_revoke_request req, engine::revoke_callback d
     m_engine.revoke(r, std::move(done));
 }
 
-result<std::vector<storage::certificate_row>> device_service::list(const device_ref& ref) {
+result<std::vector<certificate_record>> device_service::list(const device_ref& ref) {
     auto dev = find_device(ref);
     if (!dev) {
         return dev.err();
@@ -158,4 +158,4 @@ result<std::vector<storage::certificate_row>> device_service::list(const device_
     }
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::enos

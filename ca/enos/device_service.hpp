@@ -4,13 +4,13 @@
 // the product's maximum, one live CN and one live key per device across the server).
 // Protocol-neutral: the EnOS personality (and any later one) maps the errors to its wire format.
 #include "ca/engine.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
 
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::enos {
 
 struct device_apply_request {
     device_ref device;
@@ -57,7 +57,7 @@ public:
     void revoke(device_revoke_request req, engine::revoke_callback done);
 
     // Every certificate ever bound to the device, ascending certSN.
-    result<std::vector<storage::certificate_row>> list(const device_ref& ref);
+    result<std::vector<certificate_record>> list(const device_ref& ref);
 
 private:
     void issue_for(const device_info& dev, subject_key sk, authority_kind authority,
@@ -69,4 +69,4 @@ private:
     registry& m_registry;
 };
 
-} // namespace localca::ca
+} // namespace localca::ca::enos

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-namespace localca::ca {
+namespace localca::ca::enos {
 
 // A device is named by its org plus either its asset id or (product key, device key).
 struct device_ref {
@@ -57,4 +57,4 @@ private:
     const secret_box& m_secrets;
 };
 
-} // namespace localca::ca
+} // namespace localca::ca::enos

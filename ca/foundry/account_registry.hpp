@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 struct account_info {
     std::int64_t id = 0;               // internal id, what the services take
@@ -34,4 +34,4 @@ private:
 // What the database keeps of a token: its SHA-256.
 std::vector<std::uint8_t> token_digest(std::string_view token);
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

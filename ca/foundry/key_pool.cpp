@@ -1,10 +1,10 @@
-#include "ca/key_pool.hpp"
+#include "ca/foundry/key_pool.hpp"
 
 #include "ca/authority.hpp"
 
 #include <iostream>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 namespace {
 
@@ -85,4 +85,4 @@ void key_pool::fill() {
     }
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 class key_pool {
 public:
@@ -47,4 +47,4 @@ private:
     std::thread m_thread;
 };
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

@@ -1,16 +1,16 @@
-#include "ca/managed_certificate_service.hpp"
+#include "ca/foundry/managed_certificate_service.hpp"
 
 #include "ca/csr.hpp"
 #include "ca/fingerprint.hpp"
-#include "ca/topic_filter.hpp"
+#include "ca/foundry/topic_filter.hpp"
 #include "ca/unix_time.hpp"
-#include "storage/account_repository.hpp"
+#include "storage/foundry/account_repository.hpp"
 
 #include <botan/pem.h>
 
 #include <future>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 namespace {
 
@@ -46,7 +46,7 @@ std::string random_uuid() {
     return out;
 }
 
-managed_certificate to_managed(const storage::managed_certificate_row& row) {
+managed_certificate to_managed(const storage::foundry::managed_certificate_row& row) {
     managed_certificate c;
     c.sn = row.sn;
     c.id = row.cert_id;
@@ -109,7 +109,7 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     auto writes = [account = req.account, active,
                    topics](SQLite::Database& db, const std::vector<issued_certificate>& issued) {
         const auto& c = issued.front();
-        storage::insert_managed_certificate(db, c.sn, account, certificate_id(c.der), active,
+        storage::foundry::insert_managed_certificate(db, c.sn, account, certificate_id(c.der), active,
                                             topics);
     };
     // Shared with the completion: set_value() may still be finishing on the writer thread when
@@ -138,7 +138,7 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
 result<managed_certificate> managed_certificate_service::find(std::int64_t account,
                                                               const std::string& id) {
     try {
-        const auto row = storage::find_managed_certificate(m_engine.store().reader(), account, id);
+        const auto row = storage::foundry::find_managed_certificate(m_engine.store().reader(), account, id);
         if (!row) {
             return certificate_not_found(id);
         }
@@ -161,12 +161,12 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
         // Every check runs in the writing transaction: two concurrent provisions of one
         // certificate to two devices cannot both pass.
         m_engine.store().writer().run([&](SQLite::Database& db) {
-            const auto row = storage::find_managed_certificate(db, account, id);
+            const auto row = storage::foundry::find_managed_certificate(db, account, id);
             if (!row) {
                 refusal = certificate_not_found(id);
                 return;
             }
-            const auto device = storage::find_account_device(db, account, device_id);
+            const auto device = storage::foundry::find_account_device(db, account, device_id);
             if (!device) {
                 refusal = device_not_found(device_id);
                 return;
@@ -188,7 +188,7 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
                                          row->device_id.value_or("?"));
                 return;
             }
-            storage::update_managed_certificate(db, row->sn, true, *device, policy.value());
+            storage::foundry::update_managed_certificate(db, row->sn, true, *device, policy.value());
         });
     } catch (const std::exception& e) {
         return internal_error(e);
@@ -202,15 +202,15 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
 status managed_certificate_service::revoke(std::int64_t account, const std::string& id,
                                            const std::string& device_id, int reason,
                                            const audit_context& audit) {
-    std::optional<storage::managed_certificate_row> row;
+    std::optional<storage::foundry::managed_certificate_row> row;
     std::optional<std::int64_t> device;
     try {
         auto& db = m_engine.store().reader();
-        row = storage::find_managed_certificate(db, account, id);
+        row = storage::foundry::find_managed_certificate(db, account, id);
         if (!row) {
             return certificate_not_found(id);
         }
-        device = storage::find_account_device(db, account, device_id);
+        device = storage::foundry::find_account_device(db, account, device_id);
         if (!device) {
             return device_not_found(device_id);
         }
@@ -223,12 +223,12 @@ status managed_certificate_service::revoke(std::int64_t account, const std::stri
     req.audit = audit;
     auto in_transaction = [account, id, device = *device](SQLite::Database& db) -> status {
         // Read again in the transaction: the association may have changed since the lookup.
-        const auto current = storage::find_managed_certificate(db, account, id);
+        const auto current = storage::foundry::find_managed_certificate(db, account, id);
         if (!current || current->device != device) {
             return make_error(errc::certificate_not_bound, "certificate not provisioned to device",
                               "certificate " + id + " is not provisioned to this device");
         }
-        storage::update_managed_certificate(db, current->sn, false, std::nullopt, {});
+        storage::foundry::update_managed_certificate(db, current->sn, false, std::nullopt, {});
         return success();
     };
     auto st = m_engine.revoke_sync(req, std::move(in_transaction));
@@ -240,8 +240,8 @@ status managed_certificate_service::revoke(std::int64_t account, const std::stri
     return st;
 }
 
-std::vector<storage::topic_grant> managed_certificate_service::active_grants() {
-    return storage::active_topic_grants(m_engine.store().reader(), now_unix());
+std::vector<storage::foundry::topic_grant> managed_certificate_service::active_grants() {
+    return storage::foundry::active_topic_grants(m_engine.store().reader(), now_unix());
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

@@ -12,8 +12,8 @@
 // The calls return after the change is committed, so the caller can then publish the new state
 // (e.g. a broker's ACL file) knowing it is durable.
 #include "ca/engine.hpp"
-#include "ca/key_pool.hpp"
-#include "storage/managed_certificate_repository.hpp"
+#include "ca/foundry/key_pool.hpp"
+#include "storage/foundry/managed_certificate_repository.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 enum class managed_status { inactive, active, revoked };
 
@@ -80,11 +80,11 @@ public:
                   int reason, const audit_context& audit = {});
 
     // Every topic filter granted now, by subject CN, across all accounts (for broker views).
-    std::vector<storage::topic_grant> active_grants();
+    std::vector<storage::foundry::topic_grant> active_grants();
 
 private:
     engine& m_engine;
     key_pool& m_keys;
 };
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

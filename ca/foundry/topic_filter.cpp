@@ -1,10 +1,10 @@
-#include "ca/topic_filter.hpp"
+#include "ca/foundry/topic_filter.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <optional>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 namespace {
 
@@ -131,4 +131,4 @@ result<std::vector<std::string>> check_topic_policy(std::vector<std::string> fil
     return unique;
 }
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

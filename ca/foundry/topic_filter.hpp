@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace localca::ca {
+namespace localca::ca::foundry {
 
 // Accepts a filter when:
 //  - it is not empty and at most 65535 bytes of well-formed UTF-8 (no overlong forms, no
@@ -24,4 +24,4 @@ status check_topic_filter(std::string_view filter);
 // the first bad filter ("topics[2]: ..."). Exact duplicates are removed, first one kept.
 result<std::vector<std::string>> check_topic_policy(std::vector<std::string> filters);
 
-} // namespace localca::ca
+} // namespace localca::ca::foundry

@@ -3,6 +3,7 @@
 #include "server/core/log.hpp"
 #include "server/enos/codec.hpp"
 #include "server/enos/crypto.hpp"
+#include "server/pki/paths.hpp"
 
 #include <boost/json.hpp>
 
@@ -51,11 +52,11 @@ std::string to_lower(std::string s) {
 struct personality::call {
     std::shared_ptr<request_context> ctx;
     json::object body;
-    ca::device_ref device;
+    ca::enos::device_ref device;
     ca::audit_context audit; // the caller, for the audit log
 };
 
-personality::personality(ca::engine& engine, ca::registry& registry, options opts)
+personality::personality(ca::engine& engine, ca::enos::registry& registry, options opts)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry),
       m_options(std::move(opts)), m_tokens(registry, m_options) {
     if (m_options.token_key.empty()) {
@@ -122,7 +123,7 @@ void personality::token_call(std::shared_ptr<request_context> ctx, responder don
 }
 
 bool personality::authenticate(const request_context& ctx,
-                               std::optional<ca::app_credentials>* app) {
+                               std::optional<ca::enos::app_credentials>* app) {
     if (m_options.auth == auth_mode::off) {
         return true;
     }
@@ -160,7 +161,7 @@ bool personality::authenticate(const request_context& ctx,
 void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
     auto fail = [&](const enos_error& e) { reply_error(*ctx, done, e); };
     // The gateway authenticates before the service sees the request, whatever its action.
-    std::optional<ca::app_credentials> app;
+    std::optional<ca::enos::app_credentials> app;
     if (!authenticate(*ctx, &app)) {
         log::info("enos: authentication failed for " + ctx->remote_address);
         ca::audit_event denied;
@@ -303,7 +304,8 @@ ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_con
         }
         const char* name = ca::to_string(r->authority);
         json::object data;
-        data["certChainURL"] = m_options.public_base_url + "/enos/CA/cacert/" + name;
+        data["certChainURL"] = ca::expand_url_template(server::pki::k_cacert_url_template,
+                                                       m_options.public_base_url, r->authority);
         data["caCert"] = m_engine.get(r->authority).cert_pem();
         data["cert"] = r->pem;
         data["certSN"] = std::to_string(r->sn);
@@ -319,7 +321,7 @@ void personality::apply(call& c, responder done) {
     if (!csr || !csr->is_string() || csr->as_string().empty()) {
         return fail(invalid_argument("csr", "missing"));
     }
-    ca::device_apply_request req;
+    ca::enos::device_apply_request req;
     req.device = c.device;
     req.csr = std::string(csr->as_string());
     if (auto e = read_valid_day(c.body, &req.valid_days)) {
@@ -336,7 +338,7 @@ void personality::apply(call& c, responder done) {
 
 void personality::renew(call& c, responder done) {
     auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
-    ca::device_renew_request req;
+    ca::enos::device_renew_request req;
     req.device = c.device;
     if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
         return fail(*e);
@@ -359,7 +361,7 @@ void personality::renew(call& c, responder done) {
 
 void personality::revoke(call& c, responder done) {
     auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
-    ca::device_revoke_request req;
+    ca::enos::device_revoke_request req;
     req.device = c.device;
     if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
         return fail(*e);

@@ -5,9 +5,9 @@
 //   POST /connect-service/v2.{0,1}/certificates?action=apply|renew|revoke
 //   GET  /connect-service/v2.{0,1}/certificates?action=list
 // Wire format, codes and every choice where EnOS's documents are silent: docs/enos.md.
-#include "ca/device_service.hpp"
+#include "ca/enos/device_service.hpp"
 #include "ca/engine.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
 #include "server/enos/options.hpp"
@@ -19,7 +19,7 @@ namespace localca::server::enos {
 
 class personality final : public server::personality {
 public:
-    personality(ca::engine& engine, ca::registry& registry, options opts);
+    personality(ca::engine& engine, ca::enos::registry& registry, options opts);
     const char* name() const override { return "enos"; }
     void add_routes(router& r) override;
 
@@ -28,7 +28,7 @@ private:
     void token_call(std::shared_ptr<request_context> ctx, responder done, bool refresh);
     void certificates(std::shared_ptr<request_context> ctx, responder done);
     // False when the call must be answered 401. Sets *app to the calling app (none when off).
-    bool authenticate(const request_context& ctx, std::optional<ca::app_credentials>* app);
+    bool authenticate(const request_context& ctx, std::optional<ca::enos::app_credentials>* app);
     void apply(call& c, responder done);
     void renew(call& c, responder done);
     void revoke(call& c, responder done);
@@ -36,8 +36,8 @@ private:
     ca::engine::issue_callback issue_answer(std::shared_ptr<request_context> ctx, responder done);
 
     ca::engine& m_engine;
-    ca::registry& m_registry;
-    ca::device_service m_devices;
+    ca::enos::registry& m_registry;
+    ca::enos::device_service m_devices;
     options m_options;
     token_service m_tokens;
     // Per-credential limit of the certificate calls (off unless options.rate_per_second > 0).

@@ -1,4 +1,4 @@
-#include "storage/api_user_repository.hpp"
+#include "storage/emca/api_user_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
 
@@ -6,7 +6,7 @@
 
 #include <tuple>
 
-namespace localca::storage {
+namespace localca::storage::emca {
 
 namespace {
 
@@ -132,4 +132,4 @@ void upsert_issuance_profile(SQLite::Database& db, const issuance_profile_row& r
     q.exec();
 }
 
-} // namespace localca::storage
+} // namespace localca::storage::emca

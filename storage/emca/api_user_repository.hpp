@@ -8,14 +8,17 @@
 #include <string>
 #include <vector>
 
-namespace localca::storage {
+namespace localca::storage::emca {
+
+// Kind of an AES key in table unsealed_secrets (schemas/005_sealed_secrets.sql); row_id = api_users.id.
+inline constexpr const char* k_unsealed_aes_key = "emca-aes";
 
 struct api_user_row {
     std::int64_t id = 0;
     std::string user_name;
     std::string password_hash; // Argon2id PHC string
     std::string api_key;
-    std::vector<std::uint8_t> aes_key_sealed; // ca::secret_box, context emca_aes_key_context
+    std::vector<std::uint8_t> aes_key_sealed; // ca::secret_box, context ca::emca::aes_key_context
     std::string aes_mode;                     // "ECB" | "CBC" | "GCM"
     std::string allowed_ips;                  // space-separated
     std::vector<std::uint8_t> signer_cert;    // DER
@@ -46,4 +49,4 @@ std::optional<issuance_profile_row> find_issuance_profile(SQLite::Database& db,
 // Insert, or update when a column differs. *changed as above.
 void upsert_issuance_profile(SQLite::Database& db, const issuance_profile_row& row, bool* changed);
 
-} // namespace localca::storage
+} // namespace localca::storage::emca

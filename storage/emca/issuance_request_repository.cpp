@@ -1,10 +1,10 @@
-#include "storage/issuance_request_repository.hpp"
+#include "storage/emca/issuance_request_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-namespace localca::storage {
+namespace localca::storage::emca {
 
 namespace {
 
@@ -127,4 +127,4 @@ bool mark_item_rejected(SQLite::Database& db, std::int64_t id, std::int64_t at) 
     return decide(db, id, item_status::rejected, std::nullopt, at);
 }
 
-} // namespace localca::storage
+} // namespace localca::storage::emca

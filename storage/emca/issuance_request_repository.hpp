@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace localca::storage {
+namespace localca::storage::emca {
 
 enum class item_status : int { pending = 0, issued = 1, rejected = 2 };
 
@@ -53,4 +53,4 @@ std::vector<issuance_item_row> pending_items(SQLite::Database& db);
 bool mark_item_issued(SQLite::Database& db, std::int64_t id, std::int64_t sn, std::int64_t at);
 bool mark_item_rejected(SQLite::Database& db, std::int64_t id, std::int64_t at);
 
-} // namespace localca::storage
+} // namespace localca::storage::emca

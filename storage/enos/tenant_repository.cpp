@@ -1,11 +1,11 @@
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
 #include "storage/statement_cache.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-namespace localca::storage {
+namespace localca::storage::enos {
 
 using sql::upsert;
 
@@ -185,4 +185,4 @@ std::optional<device_row> find_device_by_id(SQLite::Database& db, std::int64_t i
     return read_device(q);
 }
 
-} // namespace localca::storage
+} // namespace localca::storage::enos

@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
-namespace localca::storage {
+namespace localca::storage::enos {
+
+// Kind of an app secret in table unsealed_secrets (schemas/005_sealed_secrets.sql); row_id = apps.id.
+inline constexpr const char* k_unsealed_app_secret = "enos-app";
 
 struct org_row {
     std::int64_t id = 0;
@@ -18,7 +21,7 @@ struct app_row {
     std::int64_t id = 0;
     std::int64_t org = 0;
     std::string app_key;
-    std::vector<std::uint8_t> app_secret_sealed; // ca::secret_box, context enos_app_secret_context
+    std::vector<std::uint8_t> app_secret_sealed; // ca::secret_box, context ca::enos::app_secret_context
 };
 struct product_row {
     std::int64_t id = 0;
@@ -61,4 +64,4 @@ std::optional<device_row> find_device_by_key(SQLite::Database& db, std::int64_t 
                                              const std::string& device_key);
 std::optional<device_row> find_device_by_id(SQLite::Database& db, std::int64_t id);
 
-} // namespace localca::storage
+} // namespace localca::storage::enos

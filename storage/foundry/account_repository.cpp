@@ -1,10 +1,10 @@
-#include "storage/account_repository.hpp"
+#include "storage/foundry/account_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-namespace localca::storage {
+namespace localca::storage::foundry {
 
 namespace {
 
@@ -102,4 +102,4 @@ std::int64_t count_accounts(SQLite::Database& db) {
     return db.execAndGet("SELECT count(*) FROM accounts").getInt64();
 }
 
-} // namespace localca::storage
+} // namespace localca::storage::foundry

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace localca::storage {
+namespace localca::storage::foundry {
 
 struct account_row {
     std::int64_t id = 0;
@@ -37,4 +37,4 @@ std::optional<std::int64_t> find_account_device(SQLite::Database& db, std::int64
                                                 const std::string& device_id);
 std::int64_t count_accounts(SQLite::Database& db);
 
-} // namespace localca::storage
+} // namespace localca::storage::foundry

@@ -1,10 +1,10 @@
-#include "storage/managed_certificate_repository.hpp"
+#include "storage/foundry/managed_certificate_repository.hpp"
 
 #include "storage/sql_helpers.hpp"
 
 #include <SQLiteCpp/Statement.h>
 
-namespace localca::storage {
+namespace localca::storage::foundry {
 
 namespace {
 
@@ -103,4 +103,4 @@ std::vector<topic_grant> active_topic_grants(SQLite::Database& db, std::int64_t 
     return grants;
 }
 
-} // namespace localca::storage
+} // namespace localca::storage::foundry

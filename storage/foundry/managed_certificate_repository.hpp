@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace localca::storage {
+namespace localca::storage::foundry {
 
 struct managed_certificate_row {
     std::int64_t sn = 0;
@@ -48,4 +48,4 @@ struct topic_grant {
 // CN then filter. Certificates without a CN grant nothing.
 std::vector<topic_grant> active_topic_grants(SQLite::Database& db, std::int64_t now);
 
-} // namespace localca::storage
+} // namespace localca::storage::foundry

@@ -1,16 +1,11 @@
 // The init, seed and serve subcommands: composition root of LocalCA.
-#include "ca/account_registry.hpp"
 #include "ca/audit.hpp"
 #include "ca/engine.hpp"
-#include "ca/issuance_service.hpp"
-#include "ca/key_pool.hpp"
+#include "ca/emca/issuance_service.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
-#include "server/emca/personality.hpp"
-#include "server/enos/personality.hpp"
-#include "server/foundry/personality.hpp"
-#include "server/pki/personality.hpp"
 #include "storage/store.hpp"
+#include "tools/localca/apis.hpp"
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
@@ -149,27 +144,12 @@ int cmd_serve(const arguments& args) {
     }
     ca::engine engine(dir, *store, c.ca);
 
-    ca::registry registry(*store, engine.secrets());
-
     server::router routes;
-    server::pki::personality pki(engine, server::pki::options{c.pki.token});
-    pki.add_routes(routes);
-    auto enos_options = c.enos;
-    enos_options.token_key = load_or_create_secret(dir / "enos-token.key", 32);
-    server::enos::personality enos(engine, registry, std::move(enos_options));
-    enos.add_routes(routes);
-    if (c.enos.auth == server::enos::auth_mode::off) {
-        server::log::warn("EnOS auth is OFF: anyone who reaches this port can issue and revoke "
-                          "certificates for every org. Use only for a developer test CA.");
+    std::vector<std::shared_ptr<void>> personalities; // declared before http: outlive it
+    const api_context ctx{dir, c, *store, engine};
+    for (const auto& a : apis()) {
+        personalities.push_back(a.serve(ctx, routes));
     }
-
-    server::emca::personality emca(engine);
-    emca.add_routes(routes);
-
-    ca::account_registry accounts(*store);
-    ca::key_pool foundry_keys(c.foundry.key_pool_size);
-    server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
-    foundry.add_routes(routes);
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key) {
@@ -241,7 +221,7 @@ int cmd_emca(const arguments& args) {
     // writes with its writer, and serials come from the shared durable sequence.
     auto store = open_store(dir, c);
     ca::engine engine(dir, *store, c.ca);
-    ca::issuance_service service(engine);
+    ca::emca::issuance_service service(engine);
     if (listing) {
         const auto list = service.pending();
         std::cout << "requestId\tuser\tid\tprofile\tsubject\n";

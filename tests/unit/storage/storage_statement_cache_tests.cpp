@@ -5,7 +5,7 @@
 
 #include "storage/database.hpp"
 #include "storage/store.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include "test_support.hpp"
 
@@ -15,6 +15,7 @@
 
 using namespace localca;
 using namespace localca::storage;
+using namespace localca::storage::enos;
 
 namespace {
 
