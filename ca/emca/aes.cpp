@@ -73,9 +73,12 @@ std::size_t iv_size(aes_mode mode) {
 
 const char* to_string(aes_mode mode) {
     switch (mode) {
-    case aes_mode::ecb: return "ECB";
-    case aes_mode::cbc: return "CBC";
-    case aes_mode::gcm: return "GCM";
+    case aes_mode::ecb:
+        return "ECB";
+    case aes_mode::cbc:
+        return "CBC";
+    case aes_mode::gcm:
+        return "GCM";
     }
     return "ECB";
 }

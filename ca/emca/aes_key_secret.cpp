@@ -14,7 +14,8 @@ void register_aes_key_resealer() {
                       [](SQLite::Database& db, const secret_box& box, std::int64_t row_id,
                          const std::vector<std::uint8_t>& value) {
                           if (auto user = storage::emca::find_api_user_by_id(db, row_id)) {
-                              user->aes_key_sealed = box.seal(value, aes_key_context(user->user_name));
+                              user->aes_key_sealed =
+                                  box.seal(value, aes_key_context(user->user_name));
                               bool changed = false;
                               storage::emca::upsert_api_user(db, *user, &changed);
                           }

@@ -18,11 +18,11 @@ using Botan::BER_Object;
 
 // Bounds. Botan's decoder itself refuses lengths it cannot read and nests indefinite lengths at
 // most 16 deep; these bound what we accept on top.
-constexpr std::size_t k_max_children = 64;     // elements of one SEQUENCE / SET we look at
+constexpr std::size_t k_max_children = 64; // elements of one SEQUENCE / SET we look at
 constexpr std::size_t k_max_signers = 8;
 constexpr std::size_t k_max_attributes = 32;
-constexpr std::size_t k_max_chunks = 4096;     // segments of a constructed OCTET STRING
-constexpr int k_max_depth = 8;                 // constructed OCTET STRING / to_der nesting
+constexpr std::size_t k_max_chunks = 4096; // segments of a constructed OCTET STRING
+constexpr int k_max_depth = 8;             // constructed OCTET STRING / to_der nesting
 
 const ASN1_Tag k_constructed = Botan::CONSTRUCTED;
 const ASN1_Tag k_context_constructed = ASN1_Tag(Botan::CONTEXT_SPECIFIC | Botan::CONSTRUCTED);
@@ -35,8 +35,12 @@ struct malformed : std::runtime_error {
 bool is(const BER_Object& o, ASN1_Tag type, ASN1_Tag cls) {
     return o.type() == type && o.get_class() == cls;
 }
-bool is_sequence(const BER_Object& o) { return is(o, Botan::SEQUENCE, k_constructed); }
-bool is_set(const BER_Object& o) { return is(o, Botan::SET, k_constructed); }
+bool is_sequence(const BER_Object& o) {
+    return is(o, Botan::SEQUENCE, k_constructed);
+}
+bool is_set(const BER_Object& o) {
+    return is(o, Botan::SET, k_constructed);
+}
 bool is_context(const BER_Object& o, int n, bool constructed) {
     return o.type() == ASN1_Tag(n) &&
            o.get_class() == (constructed ? k_context_constructed : Botan::CONTEXT_SPECIFIC);

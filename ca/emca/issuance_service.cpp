@@ -1,8 +1,8 @@
 #include "ca/emca/issuance_service.hpp"
 
+#include "ca/csr.hpp"
 #include "ca/emca/aes_key_secret.hpp"
 #include "ca/emca/cms.hpp"
-#include "ca/csr.hpp"
 #include "ca/emca/password.hpp"
 #include "ca/profile_names.hpp"
 #include "storage/emca/api_user_repository.hpp"
@@ -201,12 +201,14 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     auto response = std::make_shared<std::string>();
     auto record = [req, profile_id = profile.profile_id, validity, encode, raced,
                    response](SQLite::Database& db, const std::vector<issued_certificate>& issued) {
-        if (auto stored = storage::emca::find_request_response(db, req.user.id, req.application_id)) {
+        if (auto stored =
+                storage::emca::find_request_response(db, req.user.id, req.application_id)) {
             *raced = std::move(stored);
             throw lost_race();
         }
         const auto now = now_unix();
-        const auto request = storage::emca::insert_request(db, req.user.id, req.application_id, now, "");
+        const auto request =
+            storage::emca::insert_request(db, req.user.id, req.application_id, now, "");
         batch_outcome outcome;
         outcome.pending = issued.empty();
         for (std::size_t i = 0; i < req.items.size(); ++i) {

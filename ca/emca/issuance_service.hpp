@@ -51,7 +51,7 @@ struct batch_request {
     api_user user;
     std::string application_id;
     std::string profile_id;
-    std::optional<std::chrono::seconds> validity; // none: the profile's default
+    std::optional<std::chrono::seconds> validity;                    // none: the profile's default
     std::optional<std::chrono::system_clock::time_point> not_before; // none: when issued
     std::vector<batch_item> items;
     audit_context audit; // the caller, for the audit log (actor defaults to "emca:<user>")

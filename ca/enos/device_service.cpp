@@ -102,9 +102,9 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
                                "no certificate with serial " + std::to_string(req.sn)));
     }
     if (old->device != dev->id) {
-        return done(make_error(errc::certificate_not_bound, "certificate not bound",
-                               "certificate " + std::to_string(req.sn) +
-                                   " is not bound to this device"));
+        return done(
+            make_error(errc::certificate_not_bound, "certificate not bound",
+                       "certificate " + std::to_string(req.sn) + " is not bound to this device"));
     }
     if (old->status == storage::certificate_status::revoked) {
         return done(make_error(errc::certificate_revoked, "certificate revoked",
@@ -115,7 +115,8 @@ void device_service::renew(device_renew_request req, engine::issue_callback done
                                "certificate " + std::to_string(req.sn) + " has expired"));
     }
     const auto old_authority = parse_authority(old->authority);
-    const authority_kind authority = req.authority.value_or(old_authority.value_or(authority_kind::rsa));
+    const authority_kind authority =
+        req.authority.value_or(old_authority.value_or(authority_kind::rsa));
     result<subject_key> sk = [&]() -> result<subject_key> {
         if (req.csr) {
             return check_csr(*req.csr, authority);

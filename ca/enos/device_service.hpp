@@ -23,7 +23,7 @@ struct device_apply_request {
 struct device_renew_request {
     device_ref device;
     std::int64_t sn = 0;
-    std::optional<std::string> csr;      // none: reuse the old subject and public key
+    std::optional<std::string> csr; // none: reuse the old subject and public key
     std::int64_t valid_days = 730;
     std::optional<authority_kind> authority; // none: the old certificate's authority
     audit_context audit;
@@ -62,8 +62,7 @@ public:
 private:
     void issue_for(const device_info& dev, subject_key sk, authority_kind authority,
                    std::int64_t valid_days, std::optional<std::int64_t> renewing,
-                   const audit_context& audit,
-                   engine::issue_callback done);
+                   const audit_context& audit, engine::issue_callback done);
 
     engine& m_engine;
     registry& m_registry;

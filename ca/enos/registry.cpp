@@ -47,9 +47,12 @@ std::optional<device_info> registry::find_device(const device_ref& ref) {
     if (!product) {
         return std::nullopt;
     }
-    return device_info{dev->id,          org->org_id,
-                       product->product_key, dev->device_key,
-                       dev->asset_id,    product->bi_directional_auth,
+    return device_info{dev->id,
+                       org->org_id,
+                       product->product_key,
+                       dev->device_key,
+                       dev->asset_id,
+                       product->bi_directional_auth,
                        product->max_valid_day};
 }
 

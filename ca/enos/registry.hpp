@@ -18,9 +18,7 @@ struct device_ref {
     std::optional<std::string> device_key;
 
     // True when one of the two forms is complete.
-    bool complete() const {
-        return !org_id.empty() && (asset_id || (product_key && device_key));
-    }
+    bool complete() const { return !org_id.empty() && (asset_id || (product_key && device_key)); }
 };
 
 struct device_info {

@@ -109,8 +109,8 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     auto writes = [account = req.account, active,
                    topics](SQLite::Database& db, const std::vector<issued_certificate>& issued) {
         const auto& c = issued.front();
-        storage::foundry::insert_managed_certificate(db, c.sn, account, certificate_id(c.der), active,
-                                            topics);
+        storage::foundry::insert_managed_certificate(db, c.sn, account, certificate_id(c.der),
+                                                     active, topics);
     };
     // Shared with the completion: set_value() may still be finishing on the writer thread when
     // get() returns here.
@@ -138,7 +138,8 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
 result<managed_certificate> managed_certificate_service::find(std::int64_t account,
                                                               const std::string& id) {
     try {
-        const auto row = storage::foundry::find_managed_certificate(m_engine.store().reader(), account, id);
+        const auto row =
+            storage::foundry::find_managed_certificate(m_engine.store().reader(), account, id);
         if (!row) {
             return certificate_not_found(id);
         }
@@ -188,7 +189,8 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
                                          row->device_id.value_or("?"));
                 return;
             }
-            storage::foundry::update_managed_certificate(db, row->sn, true, *device, policy.value());
+            storage::foundry::update_managed_certificate(db, row->sn, true, *device,
+                                                         policy.value());
         });
     } catch (const std::exception& e) {
         return internal_error(e);

@@ -5,8 +5,8 @@
 //   POST /connect-service/v2.{0,1}/certificates?action=apply|renew|revoke
 //   GET  /connect-service/v2.{0,1}/certificates?action=list
 // Wire format, codes and every choice where EnOS's documents are silent: docs/enos.md.
-#include "ca/enos/device_service.hpp"
 #include "ca/engine.hpp"
+#include "ca/enos/device_service.hpp"
 #include "ca/enos/registry.hpp"
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"

@@ -72,7 +72,8 @@ std::int64_t now_ms() {
 token_service::token_service(ca::enos::registry& registry, const options& opts)
     : m_registry(registry), m_options(opts) {}
 
-std::string token_service::mint(const ca::enos::app_credentials& app, std::int64_t expiry_ms) const {
+std::string token_service::mint(const ca::enos::app_credentials& app,
+                                std::int64_t expiry_ms) const {
     char hex[32];
     auto [end, ec] = std::to_chars(hex, hex + sizeof hex, expiry_ms, 16);
     const std::string expiry(hex, end);

@@ -98,7 +98,8 @@ std::string acl_text(const std::vector<storage::foundry::topic_grant>& grants) {
     return out;
 }
 
-mosquitto_view::mosquitto_view(ca::engine& engine, ca::foundry::managed_certificate_service& certificates,
+mosquitto_view::mosquitto_view(ca::engine& engine,
+                               ca::foundry::managed_certificate_service& certificates,
                                mosquitto_options opts, std::chrono::seconds refresh_interval)
     : m_engine(engine), m_certificates(certificates), m_options(std::move(opts)),
       m_refresh(refresh_interval) {}

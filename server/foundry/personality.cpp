@@ -35,8 +35,8 @@ std::optional<foundry_error> check_certificate_id(const std::string& id) {
 
 } // namespace
 
-personality::personality(ca::engine& engine, ca::foundry::account_registry& accounts, ca::foundry::key_pool& keys,
-                         options opts)
+personality::personality(ca::engine& engine, ca::foundry::account_registry& accounts,
+                         ca::foundry::key_pool& keys, options opts)
     : m_accounts(accounts), m_keys(keys), m_certificates(engine, keys), m_options(std::move(opts)) {
     const auto& m = m_options.mosquitto;
     if (!m.acl_file.empty() || !m.crl_file.empty()) {
@@ -82,7 +82,8 @@ std::optional<ca::foundry::account_info> personality::authenticate(const request
     return account;
 }
 
-std::string personality::arn_of(const ca::foundry::account_info& account, const std::string& id) const {
+std::string personality::arn_of(const ca::foundry::account_info& account,
+                                const std::string& id) const {
     return certificate_arn(account.region.value_or(m_options.region), account.account_id, id);
 }
 

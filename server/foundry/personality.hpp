@@ -8,8 +8,8 @@
 //   GET    /foundry/certificates/{certId}
 // Auth: "Authorization: Bearer <token>" or "x-api-key: <token>", tokens of seeded accounts.
 // Wire format and every choice where Foundry's documents are silent: docs/foundry.md.
-#include "ca/foundry/account_registry.hpp"
 #include "ca/engine.hpp"
+#include "ca/foundry/account_registry.hpp"
 #include "ca/foundry/key_pool.hpp"
 #include "ca/foundry/managed_certificate_service.hpp"
 #include "server/core/router.hpp"
@@ -25,8 +25,8 @@ namespace localca::server::foundry {
 class personality final : public server::personality {
 public:
     // Writes the broker files once (when configured) and starts their refresher.
-    personality(ca::engine& engine, ca::foundry::account_registry& accounts, ca::foundry::key_pool& keys,
-                options opts);
+    personality(ca::engine& engine, ca::foundry::account_registry& accounts,
+                ca::foundry::key_pool& keys, options opts);
     const char* name() const override { return "foundry"; }
     void add_routes(router& r) override;
 

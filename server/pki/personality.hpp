@@ -8,7 +8,8 @@
 //      POST /pki/v1/certificates              {"csr": PEM, "authority": "RSA", "validDays": 30}
 //      GET  /pki/v1/certificates/{sn}
 //      POST /pki/v1/certificates/{sn}/revoke  {"reason": 1}
-//    Errors: {"code": "<ca errc name>", "message": "...", "detail": "..."} with 400/401/404/409/500.
+//    Errors: {"code": "<ca errc name>", "message": "...", "detail": "..."} with
+//    400/401/404/409/500.
 #include "ca/engine.hpp"
 #include "server/core/router.hpp"
 

@@ -14,8 +14,8 @@ constexpr const char* k_user_columns = "SELECT id, user_name, password_hash, api
                                        "aes_key_sealed, aes_mode, allowed_ips, signer_cert "
                                        "FROM api_users ";
 
-template <typename Key> std::optional<api_user_row> read_user(SQLite::Database& db,
-                                                              const char* where, const Key& key) {
+template <typename Key>
+std::optional<api_user_row> read_user(SQLite::Database& db, const char* where, const Key& key) {
     SQLite::Statement q(db, std::string(k_user_columns) + where);
     q.bind(1, key);
     if (!q.executeStep()) {
@@ -40,8 +40,7 @@ auto user_fields(const api_user_row& r) {
 
 auto profile_fields(const issuance_profile_row& r) {
     return std::tie(r.profile_id, r.authority, r.key_types, r.default_validity, r.max_validity,
-                    r.required_subject, r.key_usage, r.extended_key_usage,
-                    r.manual_authorization);
+                    r.required_subject, r.key_usage, r.extended_key_usage, r.manual_authorization);
 }
 
 } // namespace
@@ -50,8 +49,7 @@ std::optional<api_user_row> find_api_user(SQLite::Database& db, const std::strin
     return read_user(db, "WHERE user_name = ?1", user_name);
 }
 
-std::optional<api_user_row> find_api_user_by_key(SQLite::Database& db,
-                                                 const std::string& api_key) {
+std::optional<api_user_row> find_api_user_by_key(SQLite::Database& db, const std::string& api_key) {
     return read_user(db, "WHERE api_key = ?1", api_key);
 }
 
@@ -105,8 +103,7 @@ std::optional<issuance_profile_row> find_issuance_profile(SQLite::Database& db,
     return r;
 }
 
-void upsert_issuance_profile(SQLite::Database& db, const issuance_profile_row& row,
-                             bool* changed) {
+void upsert_issuance_profile(SQLite::Database& db, const issuance_profile_row& row, bool* changed) {
     const auto existing = find_issuance_profile(db, row.profile_id);
     *changed = !existing || profile_fields(*existing) != profile_fields(row);
     if (!*changed) {

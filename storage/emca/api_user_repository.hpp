@@ -10,7 +10,8 @@
 
 namespace localca::storage::emca {
 
-// Kind of an AES key in table unsealed_secrets (schemas/005_sealed_secrets.sql); row_id = api_users.id.
+// Kind of an AES key in table unsealed_secrets (schemas/005_sealed_secrets.sql); row_id =
+// api_users.id.
 inline constexpr const char* k_unsealed_aes_key = "emca-aes";
 
 struct api_user_row {
@@ -26,13 +27,13 @@ struct api_user_row {
 
 struct issuance_profile_row {
     std::string profile_id;
-    std::string authority;          // "RSA" | "ECC"
-    std::string key_types;          // space-separated
+    std::string authority;             // "RSA" | "ECC"
+    std::string key_types;             // space-separated
     std::int64_t default_validity = 0; // seconds
     std::int64_t max_validity = 0;     // seconds
-    std::string required_subject;   // space-separated attribute names
-    std::string key_usage;          // space-separated names
-    std::string extended_key_usage; // space-separated names or OIDs
+    std::string required_subject;      // space-separated attribute names
+    std::string key_usage;             // space-separated names
+    std::string extended_key_usage;    // space-separated names or OIDs
     bool manual_authorization = false;
 };
 

@@ -76,8 +76,7 @@ std::int64_t insert_request(SQLite::Database& db, std::int64_t user,
     return db.getLastInsertRowid();
 }
 
-void set_request_response(SQLite::Database& db, std::int64_t request,
-                          const std::string& response) {
+void set_request_response(SQLite::Database& db, std::int64_t request, const std::string& response) {
     SQLite::Statement q(db, "UPDATE issuance_requests SET response = ?2 WHERE id = ?1");
     q.bind(1, request);
     q.bind(2, response);

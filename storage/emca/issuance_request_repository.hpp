@@ -19,7 +19,7 @@ struct issuance_item_row {
     std::int64_t user = 0;
     std::string item_id; // the caller's ID
     std::string profile_id;
-    std::vector<std::uint8_t> csr; // as received: PEM or DER
+    std::vector<std::uint8_t> csr;          // as received: PEM or DER
     std::optional<std::int64_t> not_before; // unix seconds; none = when issued
     std::int64_t validity = 0;              // seconds
     item_status status = item_status::pending;

@@ -10,7 +10,8 @@
 
 namespace localca::storage::enos {
 
-// Kind of an app secret in table unsealed_secrets (schemas/005_sealed_secrets.sql); row_id = apps.id.
+// Kind of an app secret in table unsealed_secrets (schemas/005_sealed_secrets.sql); row_id =
+// apps.id.
 inline constexpr const char* k_unsealed_app_secret = "enos-app";
 
 struct org_row {
@@ -21,7 +22,8 @@ struct app_row {
     std::int64_t id = 0;
     std::int64_t org = 0;
     std::string app_key;
-    std::vector<std::uint8_t> app_secret_sealed; // ca::secret_box, context ca::enos::app_secret_context
+    std::vector<std::uint8_t>
+        app_secret_sealed; // ca::secret_box, context ca::enos::app_secret_context
 };
 struct product_row {
     std::int64_t id = 0;

@@ -10,9 +10,9 @@
 #include "fuzz_support.hpp"
 #include "fuzz_world.hpp"
 
+#include "ca/csr.hpp"
 #include "ca/emca/aes.hpp"
 #include "ca/emca/cms.hpp"
-#include "ca/csr.hpp"
 #include "server/emca/codec.hpp"
 
 #include <boost/json.hpp>
@@ -122,8 +122,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) {
         return 0;
     }
-    const ca::emca::aes_mode modes[] = {ca::emca::aes_mode::ecb, ca::emca::aes_mode::cbc, ca::emca::aes_mode::gcm,
-                                  ca::emca::aes_mode::ecb};
+    const ca::emca::aes_mode modes[] = {ca::emca::aes_mode::ecb, ca::emca::aes_mode::cbc,
+                                        ca::emca::aes_mode::gcm, ca::emca::aes_mode::ecb};
     const auto mode = modes[data[0] & 3];
     const std::span<const std::uint8_t> rest(data + 1, size - 1);
     if ((data[0] & 0x80) == 0) {

@@ -2,10 +2,10 @@
 
 #include "fuzz_support.hpp"
 
-#include "ca/foundry/account_registry.hpp"
 #include "ca/engine.hpp"
-#include "ca/foundry/key_pool.hpp"
 #include "ca/enos/registry.hpp"
+#include "ca/foundry/account_registry.hpp"
+#include "ca/foundry/key_pool.hpp"
 #include "server/core/log.hpp"
 #include "server/core/url.hpp"
 #include "server/emca/personality.hpp"
@@ -89,7 +89,8 @@ struct world::impl {
     std::unique_ptr<ca::engine> engine;
     std::unique_ptr<ca::enos::registry> registry;
     std::unique_ptr<ca::foundry::account_registry> accounts;
-    ca::foundry::key_pool foundry_keys{0}; // no background thread: each generate makes its key inline
+    ca::foundry::key_pool foundry_keys{
+        0}; // no background thread: each generate makes its key inline
     std::unique_ptr<server::pki::personality> pki;
     std::unique_ptr<server::enos::personality> enos;
     std::unique_ptr<server::emca::personality> emca;

@@ -64,8 +64,12 @@ std::shared_ptr<void> serve_foundry(const api_context& ctx, server::router& rout
     return p;
 }
 
-void register_enos() { ca::enos::register_app_secret_resealer(); }
-void register_emca() { ca::emca::register_aes_key_resealer(); }
+void register_enos() {
+    ca::enos::register_app_secret_resealer();
+}
+void register_emca() {
+    ca::emca::register_aes_key_resealer();
+}
 
 // The registration list: one line per API.
 constexpr api k_apis[] = {
@@ -77,7 +81,9 @@ constexpr api k_apis[] = {
 
 } // namespace
 
-std::span<const api> apis() { return k_apis; }
+std::span<const api> apis() {
+    return k_apis;
+}
 
 void register_apis_with_core() {
     static std::once_flag once;

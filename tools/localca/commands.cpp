@@ -1,7 +1,7 @@
 // The init, seed and serve subcommands: composition root of LocalCA.
 #include "ca/audit.hpp"
-#include "ca/engine.hpp"
 #include "ca/emca/issuance_service.hpp"
+#include "ca/engine.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
 #include "storage/store.hpp"

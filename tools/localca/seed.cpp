@@ -124,9 +124,9 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
                 count(changed);
             }
             for (const auto& prod : org.products) {
-                const auto product_id = storage::enos::upsert_product(
-                    db, org_id, prod.product_key, prod.bi_directional_auth, prod.max_valid_day,
-                    &changed);
+                const auto product_id = storage::enos::upsert_product(db, org_id, prod.product_key,
+                                                                      prod.bi_directional_auth,
+                                                                      prod.max_valid_day, &changed);
                 count(changed);
                 for (const auto& dev : prod.devices) {
                     if (auto other = storage::enos::find_device_by_asset(db, org_id, dev.asset_id);
@@ -136,8 +136,8 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
                                                  org.org_id +
                                                  "' already belongs to another device");
                     }
-                    storage::enos::upsert_device(db, org_id, product_id, dev.device_key, dev.asset_id,
-                                           &changed);
+                    storage::enos::upsert_device(db, org_id, product_id, dev.device_key,
+                                                 dev.asset_id, &changed);
                     count(changed);
                 }
             }

@@ -1,8 +1,8 @@
 #include "tools/localca/seed_emca.hpp"
 
+#include "ca/authority_kind.hpp"
 #include "ca/emca/aes.hpp"
 #include "ca/emca/aes_key_secret.hpp"
-#include "ca/authority_kind.hpp"
 #include "ca/emca/password.hpp"
 #include "ca/profile_names.hpp"
 #include "server/emca/codec.hpp"
@@ -170,9 +170,10 @@ void apply_seed_emca(SQLite::Database& db, const seed_emca& data, const ca::secr
         auto row = u.row;
         // A new salt only when the password changed: seeding twice writes nothing.
         const auto existing = storage::emca::find_api_user(db, row.user_name);
-        row.password_hash = existing && ca::emca::verify_password(u.password, existing->password_hash)
-                                ? existing->password_hash
-                                : ca::emca::hash_password(u.password);
+        row.password_hash =
+            existing && ca::emca::verify_password(u.password, existing->password_hash)
+                ? existing->password_hash
+                : ca::emca::hash_password(u.password);
         row.aes_key_sealed = ca::reseal(secrets, existing ? &existing->aes_key_sealed : nullptr,
                                         u.aes_key, ca::emca::aes_key_context(row.user_name));
         bool changed = false;

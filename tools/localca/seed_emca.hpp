@@ -26,7 +26,8 @@
 namespace localca::tools {
 
 struct seed_emca_user {
-    storage::emca::api_user_row row; // password_hash and aes_key_sealed empty: computed when applied
+    storage::emca::api_user_row
+        row; // password_hash and aes_key_sealed empty: computed when applied
     std::string password;
     std::vector<std::uint8_t> aes_key; // 32 bytes, sealed when applied
 };

@@ -99,7 +99,8 @@ void apply_seed_foundry(SQLite::Database& db, const seed_foundry& data,
                         const std::function<void(bool)>& count) {
     for (const auto& account : data.accounts) {
         bool changed = false;
-        const auto id = storage::foundry::upsert_account(db, account.account_id, data.region, &changed);
+        const auto id =
+            storage::foundry::upsert_account(db, account.account_id, data.region, &changed);
         count(changed);
         for (const auto& token : account.tokens) {
             const auto digest = ca::foundry::token_digest(token);

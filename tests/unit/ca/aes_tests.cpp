@@ -41,7 +41,8 @@ BOOST_AUTO_TEST_CASE(openssl_enc_ecb_and_cbc_decrypt) {
     const auto hex_key = Botan::hex_encode(key);
     must_run("openssl enc -aes-256-ecb -K " + hex_key + " -in " + (dir / "plain.json").string() +
              " -out " + (dir / "ecb.bin").string());
-    auto r = ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, bytes(read_file(dir / "ecb.bin")));
+    auto r =
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, bytes(read_file(dir / "ecb.bin")));
     BOOST_TEST_REQUIRE(r.ok(), (r.ok() ? "" : r.err().detail));
     BOOST_TEST(r.value() == bytes(plain));
 
@@ -78,18 +79,23 @@ BOOST_AUTO_TEST_CASE(refusals) {
     BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, other, gcm)));
     gcm[gcm.size() / 2] ^= 1;
     BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, key, gcm)));
-    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, key, std::vector<std::uint8_t>(27))));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, key, std::vector<std::uint8_t>(27))));
     // ECB / CBC: sizes, and padding (a wrong key gives bad padding with probability ~255/256;
     // this key pair is fixed, so the test is deterministic).
     BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, {})));
-    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, std::vector<std::uint8_t>(17))));
-    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, std::vector<std::uint8_t>(16))));
-    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, std::vector<std::uint8_t>(40))));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, std::vector<std::uint8_t>(17))));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, std::vector<std::uint8_t>(16))));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, std::vector<std::uint8_t>(40))));
     const auto ecb = ca::emca::aes256_encrypt(ca::emca::aes_mode::ecb, key, plain);
     const auto wrong = ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, other, ecb);
     BOOST_TEST((!wrong.ok() || wrong.value() != plain));
-    BOOST_CHECK_THROW((void)ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, std::vector<std::uint8_t>(16), ecb),
-                      std::invalid_argument);
+    BOOST_CHECK_THROW(
+        (void)ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, std::vector<std::uint8_t>(16), ecb),
+        std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(mode_names) {

@@ -76,7 +76,8 @@ BOOST_AUTO_TEST_CASE(every_openssl_form_verifies) {
                 BOOST_TEST_REQUIRE(v.ok(), (v.ok() ? "" : v.err().detail));
                 BOOST_TEST(v.value() == bytes(content));
                 // The other key does not verify it.
-                const auto other = ca::emca::verify_signed_data(der, *(s == &f.rsa ? f.ec : f.rsa).public_key);
+                const auto other =
+                    ca::emca::verify_signed_data(der, *(s == &f.rsa ? f.ec : f.rsa).public_key);
                 BOOST_TEST_REQUIRE(!other.ok());
                 BOOST_TEST(ca::to_string(other.err().code) == std::string("signature_invalid"));
             }

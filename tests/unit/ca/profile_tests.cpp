@@ -295,8 +295,9 @@ BOOST_AUTO_TEST_CASE(crl_urls) {
     opts.crl_url_template = "{base}/crl/{authority}.crl";
     BOOST_CHECK_EQUAL(ca::crl_url(opts, ca::authority_kind::ecc),
                       "https://ca.example.com/crl/ECC.crl");
-    BOOST_CHECK_EQUAL(ca::expand_url_template("http://fixed/crl", "http://x", ca::authority_kind::rsa),
-                      "http://fixed/crl");
+    BOOST_CHECK_EQUAL(
+        ca::expand_url_template("http://fixed/crl", "http://x", ca::authority_kind::rsa),
+        "http://fixed/crl");
     for (const char* bad : {"{base}/{serial}", "{base}/crl/{authority", "{base}}/x"}) {
         BOOST_CHECK_THROW(ca::expand_url_template(bad, "http://x", ca::authority_kind::rsa),
                           std::invalid_argument);

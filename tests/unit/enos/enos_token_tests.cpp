@@ -34,9 +34,10 @@ struct token_fixture {
     void set_secret(const std::string& secret) {
         store->writer().run([&](SQLite::Database& db) {
             const auto org = storage::enos::upsert_org(db, "o1");
-            storage::enos::upsert_app(db, org, "ak-1",
-                                localca::ca::seal_text(
-                                    secrets, secret, localca::ca::enos::app_secret_context("ak-1")));
+            storage::enos::upsert_app(
+                db, org, "ak-1",
+                localca::ca::seal_text(secrets, secret,
+                                       localca::ca::enos::app_secret_context("ak-1")));
         });
     }
     static std::string ts(std::int64_t offset_ms = 0) {

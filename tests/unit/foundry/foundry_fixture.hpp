@@ -39,11 +39,13 @@ struct foundry_fixture {
         service = std::make_unique<ca::foundry::managed_certificate_service>(*engine, keys);
         store->writer().run([&](SQLite::Database& db) {
             acct.a = storage::foundry::upsert_account(db, "111111111111", std::nullopt);
-            storage::foundry::upsert_account_token(db, acct.a, ca::foundry::token_digest("token-a"));
+            storage::foundry::upsert_account_token(db, acct.a,
+                                                   ca::foundry::token_digest("token-a"));
             storage::foundry::upsert_account_device(db, acct.a, "d1");
             storage::foundry::upsert_account_device(db, acct.a, "d2");
             acct.b = storage::foundry::upsert_account(db, "222222222222", std::string("eu-west-1"));
-            storage::foundry::upsert_account_token(db, acct.b, ca::foundry::token_digest("token-b"));
+            storage::foundry::upsert_account_token(db, acct.b,
+                                                   ca::foundry::token_digest("token-b"));
             storage::foundry::upsert_account_device(db, acct.b, "d1");
         });
     }
@@ -55,8 +57,8 @@ struct foundry_fixture {
 
     // A certificate with Foundry's profile; fails the test when the service refuses.
     ca::foundry::created_certificate create(std::int64_t account,
-                                   std::optional<std::vector<std::string>> topics = {},
-                                   std::optional<std::string> cn = {}) {
+                                            std::optional<std::vector<std::string>> topics = {},
+                                            std::optional<std::string> cn = {}) {
         ca::foundry::managed_create_request req;
         req.account = account;
         req.topics = std::move(topics);

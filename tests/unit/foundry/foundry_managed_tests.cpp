@@ -215,7 +215,8 @@ BOOST_FIXTURE_TEST_CASE(bad_policies_write_nothing, fixture) {
                  ca::errc::invalid_topic_filter);
     expect_error(service->provision(acct.a, c.certificate.id, "d1", {"a+"}),
                  ca::errc::invalid_topic_filter);
-    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, c.certificate.id).status)) == "INACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, c.certificate.id).status)) ==
+               "INACTIVE");
 }
 
 BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture) {
@@ -235,7 +236,8 @@ BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture) {
     BOOST_REQUIRE(service->provision(acct.b, b.certificate.id, "d1", {"b/#"}).ok());
     expect_error(service->revoke(acct.b, a.certificate.id, "d1", 5),
                  ca::errc::certificate_not_found);
-    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, a.certificate.id).status)) == "ACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, a.certificate.id).status)) ==
+               "ACTIVE");
     BOOST_TEST(service->active_grants().size() == 2u);
 }
 

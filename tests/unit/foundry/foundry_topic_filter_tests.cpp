@@ -1,5 +1,5 @@
-// MQTT topic filter validation (ca/foundry/topic_filter.hpp): the rules of MQTT 3.1.1 section 4.7 plus
-// our refusals of control characters and edge spaces (they would corrupt a broker ACL file).
+// MQTT topic filter validation (ca/foundry/topic_filter.hpp): the rules of MQTT 3.1.1 section 4.7
+// plus our refusals of control characters and edge spaces (they would corrupt a broker ACL file).
 #include "ca/foundry/topic_filter.hpp"
 
 #include <boost/test/unit_test.hpp>

@@ -4,8 +4,8 @@
 #include "storage/statement_cache.hpp"
 
 #include "storage/database.hpp"
-#include "storage/store.hpp"
 #include "storage/enos/tenant_repository.hpp"
+#include "storage/store.hpp"
 
 #include "test_support.hpp"
 

@@ -1,7 +1,7 @@
 // Config and seed parsing: typed values, documented defaults, errors that name the JSON path.
 #include "ca/enos/app_secret.hpp"
-#include "storage/store.hpp"
 #include "storage/enos/tenant_repository.hpp"
+#include "storage/store.hpp"
 #include "test_support.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/json_reader.hpp"
