@@ -19,7 +19,7 @@ namespace localca::ca {
 
 // Who asked, from where. Filled in by the personalities; the CLI uses "cli".
 struct audit_context {
-    std::string actor = "unknown"; // "appKey:<key>", "pki-token", "emca:<user>", "foundry:<…>", "cli"
+    std::string actor = "unknown"; // "<api>:<credential>" as each personality names it, or "cli"
     std::string source_ip;         // "" when not from the network
     std::string action;            // overrides the engine's action ("issue"...) when not empty
 };

@@ -9,8 +9,8 @@ namespace localca::ca {
 
 namespace {
 
-// Keywords as Java's X500Name prints them (sun.security.x509.AVAKeyword), which is what EnOS
-// shows; other attributes are printed by OID.
+// Keywords as Java's X500Name prints them (sun.security.x509.AVAKeyword), which is what
+// Java-based CAs show; other attributes are printed by OID.
 const std::map<std::string, std::string>& short_names() {
     static const std::map<std::string, std::string> names = {
         {"2.5.4.3", "CN"},

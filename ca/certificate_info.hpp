@@ -1,6 +1,6 @@
 #pragma once
 // A decoded view of a stored certificate, for personalities that describe certificates in their
-// own format (e.g. EnOS's Java-style DN strings) without touching Botan themselves.
+// own format (e.g. Java X500Name-style DN strings) without touching Botan themselves.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -355,12 +355,13 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         }
         spec.serial = m_serials.next();
         if (req.profile.authority_info_access) {
-            req.profile.aia_ocsp_url = expand_url_template(m_options.ocsp_url_template, ca.kind());
+            req.profile.aia_ocsp_url = expand_url_template(m_options.ocsp_url_template, m_options.public_base_url, ca.kind());
             req.profile.aia_ca_issuers_url =
-                expand_url_template(m_options.ca_issuers_url_template, ca.kind());
+                expand_url_template(m_options.ca_issuers_url_template, m_options.public_base_url,
+                                    ca.kind());
         }
         spec.extensions =
-            profile_extensions(ca, req.subject, m_options.public_base_url, req.profile);
+            profile_extensions(ca, req.subject, crl_url(m_options, ca.kind()), req.profile);
         spec.profile = req.profile;
 
         auto& issued = p.issued;

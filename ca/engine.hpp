@@ -8,6 +8,7 @@
 #include "ca/audit.hpp"
 #include "ca/authority.hpp"
 #include "ca/clock.hpp"
+#include "ca/certificate_record.hpp"
 #include "ca/errc.hpp"
 #include "ca/options.hpp"
 #include "ca/profile.hpp"
@@ -91,7 +92,7 @@ public:
     // The injected wall clock; it outlives every writer job the engine queued.
     const ca::clock& clock() const { return *m_clock; }
     storage::store& store() { return m_store; }
-    // Seals and opens the secrets stored in the database (EnOS app secrets, emCA AES keys).
+    // Seals and opens the secrets the API modules store in the database (client secrets, keys).
     const secret_box& secrets() const { return *m_secrets; }
 
     using issue_callback = std::function<void(result<issued_certificate>)>;
@@ -138,7 +139,7 @@ public:
     std::vector<std::uint8_t> crl_der(authority_kind kind);
 
     // Certificate as stored, or nullopt.
-    std::optional<storage::certificate_row> find_certificate(std::int64_t sn);
+    std::optional<certificate_record> find_certificate(std::int64_t sn);
 
 private:
     struct prepared; // a signed certificate and its row, not yet committed

@@ -25,25 +25,25 @@ enum class errc {
     device_exists,                   // creating a device whose key is taken
     product_not_found,               // no such product in the organization
     certificate_not_found,
-    certificate_not_bound,           // exists, but not bound to the named device
+    certificate_not_bound, // exists, but not bound to the named device
     certificate_revoked,
     certificate_expired,
     already_revoked,
-    invalid_reason,                  // not an RFC 5280 CRLReason we accept
-    // Registered API users, issuance profiles and issuance requests (ca/issuance_service.hpp).
-    authentication_failed,           // unknown user, wrong password, key or source address
-    decryption_failed,               // request envelope does not decrypt with the user's key
-    signed_data_malformed,           // not a CMS SignedData we understand
-    signature_invalid,               // CMS signature does not verify with the registered signer
+    invalid_reason, // not an RFC 5280 CRLReason we accept
+    // Registered API users, issuance profiles and issuance requests.
+    authentication_failed, // unknown user, wrong password, key or source address
+    decryption_failed,     // request envelope does not decrypt with the user's key
+    signed_data_malformed, // not a CMS SignedData we understand
+    signature_invalid,     // CMS signature does not verify with the registered signer
     profile_not_found,
-    subject_attribute_missing,       // the profile requires a subject attribute the CSR lacks
-    not_before_invalid,              // requested notBefore unusable (e.g. after the root expires)
-    request_not_found,               // no issuance request with that id for this user
-    request_rejected,                // an officer rejected the request
-    // Managed certificates: state, topic policy, device association (ca/managed_certificate_service.hpp).
-    invalid_topic_filter,            // not a valid MQTT topic filter, or an empty policy
-    certificate_bound_elsewhere,     // associated with another device
-    internal,                        // storage or crypto failure: never the caller's fault
+    subject_attribute_missing, // the profile requires a subject attribute the CSR lacks
+    not_before_invalid,        // requested notBefore unusable (e.g. after the root expires)
+    request_not_found,         // no issuance request with that id for this user
+    request_rejected,          // an officer rejected the request
+    // Server-keyed managed certificates: state, topic policy, device association.
+    invalid_topic_filter,        // not a valid MQTT topic filter, or an empty policy
+    certificate_bound_elsewhere, // associated with another device
+    internal,                    // storage or crypto failure: never the caller's fault
 };
 
 // Stable name of a code, for logs and tests ("csr_malformed", ...).

@@ -19,10 +19,16 @@ struct options {
     authority_options rsa{"CN=LocalCA RSA Root CA,O=LocalCA", 3650};
     authority_options ecc{"CN=LocalCA ECC Root CA,O=LocalCA", 3650};
 
-    // Base URL clients reach this server at, without trailing slash. Certificates carry
-    // <public_base_url>/enos/CA/crl/<RSA|ECC> as CRL distribution point. Default
+    // Base URL clients reach this server at, without trailing slash. Default
     // "http://127.0.0.1:8080".
     std::string public_base_url = "http://127.0.0.1:8080";
+
+    // The URLs written into certificates are templates (ca::expand_url_template): "{base}" is
+    // public_base_url, "{authority}" the issuing authority's name (RSA | ECC). The core knows no
+    // route: the wiring sets them to where the server serves those files. A URL added later
+    // (OCSP, AIA caIssuers) gets a template of its own here.
+    // CRL distribution point of every issued certificate. Default "" (no CRL distribution point).
+    std::string crl_url_template;
 
     // nextUpdate - thisUpdate of every CRL. Default 7 days. A CRL older than half of this is
     // re-signed when fetched, so a served CRL is never stale.

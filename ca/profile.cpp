@@ -151,12 +151,48 @@ std::vector<std::uint8_t> subject_alt_name(const certificate_profile& profile) {
 
 } // namespace
 
-std::string crl_url(const std::string& public_base_url, authority_kind kind) {
-    std::string base = public_base_url;
+std::string expand_url_template(std::string_view url_template, std::string_view public_base_url,
+                                authority_kind kind) {
+    std::string_view base = public_base_url;
     while (!base.empty() && base.back() == '/') {
-        base.pop_back();
+        base.remove_suffix(1);
     }
-    return base + "/enos/CA/crl/" + to_string(kind);
+    std::string out;
+    for (std::size_t i = 0; i < url_template.size();) {
+        const char c = url_template[i];
+        if (c == '}') {
+            throw std::invalid_argument("URL template: unmatched '}' in '" +
+                                        std::string(url_template) + "'");
+        }
+        if (c != '{') {
+            out += c;
+            ++i;
+            continue;
+        }
+        const auto end = url_template.find('}', i);
+        if (end == std::string_view::npos) {
+            throw std::invalid_argument("URL template: unmatched '{' in '" +
+                                        std::string(url_template) + "'");
+        }
+        const auto name = url_template.substr(i + 1, end - i - 1);
+        if (name == "base") {
+            out += base;
+        } else if (name == "authority") {
+            out += to_string(kind);
+        } else {
+            throw std::invalid_argument("URL template: unknown placeholder {" + std::string(name) +
+                                        "} in '" + std::string(url_template) +
+                                        "' (known: {base}, {authority})");
+        }
+        i = end + 1;
+    }
+    return out;
+}
+
+std::string crl_url(const options& opts, authority_kind kind) {
+    return opts.crl_url_template.empty()
+               ? std::string()
+               : expand_url_template(opts.crl_url_template, opts.public_base_url, kind);
 }
 
 certificate_profile device_profile() {
@@ -172,15 +208,6 @@ certificate_profile ocsp_responder_profile() {
     p.authority_info_access = false;
     p.ocsp_no_check = true;
     return p;
-}
-
-std::string expand_url_template(const std::string& url_template, authority_kind kind) {
-    static const std::string placeholder = "{authority}";
-    std::string out = url_template;
-    for (auto at = out.find(placeholder); at != std::string::npos; at = out.find(placeholder, at)) {
-        out.replace(at, placeholder.size(), to_string(kind));
-    }
-    return out;
 }
 
 bool valid_server_name(const std::string& name) {
@@ -209,12 +236,12 @@ certificate_profile server_profile(const std::vector<std::string>& names) {
 }
 
 Botan::Extensions device_extensions(const authority& ca, const subject_key& sk,
-                                    const std::string& public_base_url) {
-    return profile_extensions(ca, sk, public_base_url, device_profile());
+                                    const std::string& crl_url) {
+    return profile_extensions(ca, sk, crl_url, device_profile());
 }
 
 Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
-                                     const std::string& public_base_url,
+                                     const std::string& crl_url,
                                      const certificate_profile& profile) {
     Botan::Extensions known;
     known.add(new Botan::Cert_Extension::Basic_Constraints(false),
@@ -237,8 +264,10 @@ Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
         const auto san = subject_alt_name(profile);
         list.insert(list.end(), san.begin(), san.end());
     }
-    const auto dp = crl_distribution_points(crl_url(public_base_url, ca.kind()));
-    list.insert(list.end(), dp.begin(), dp.end());
+    if (!crl_url.empty()) {
+        const auto dp = crl_distribution_points(crl_url);
+        list.insert(list.end(), dp.begin(), dp.end());
+    }
     if (profile.authority_info_access &&
         (!profile.aia_ocsp_url.empty() || !profile.aia_ca_issuers_url.empty())) {
         const auto aia = authority_info_access(profile.aia_ocsp_url, profile.aia_ca_issuers_url);

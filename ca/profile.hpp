@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace localca::ca {
@@ -42,8 +43,8 @@ struct certificate_profile {
     bool ocsp_no_check = false;
 };
 
-// The device profile (matches EnOS-issued certificates): CA:FALSE not critical, SKI, AKI,
-// CRL distribution point; validity from the request.
+// The device profile (matches the certificates of the cloud CAs LocalCA stands in for): CA:FALSE
+// not critical, SKI, AKI, CRL distribution point; validity from the request.
 certificate_profile device_profile();
 
 // True for a name a server certificate may carry: an IPv4 / IPv6 address, or a DNS host name
@@ -63,9 +64,6 @@ certificate_profile server_profile(const std::vector<std::string>& names);
 // AKI, CRL distribution point; no AIA (a client must not ask about the responder itself).
 certificate_profile ocsp_responder_profile();
 
-// `url_template` with every "{authority}" replaced by the authority's name ("RSA" / "ECC").
-std::string expand_url_template(const std::string& url_template, authority_kind kind);
-
 struct certificate_spec {
     std::int64_t serial = 0;
     std::chrono::system_clock::time_point not_before;
@@ -76,15 +74,16 @@ struct certificate_spec {
     certificate_profile profile;
 };
 
-// Device profile (matches EnOS-issued certificates): basicConstraints CA:FALSE (not critical),
-// SKI, AKI (keyid), CRL distribution point <public_base_url>/enos/CA/crl/<RSA|ECC>.
+// Device profile: basicConstraints CA:FALSE (not critical), SKI, AKI (keyid), CRL distribution
+// point `crl_url` (crl_url() below; none when empty).
 Botan::Extensions device_extensions(const authority& ca, const subject_key& sk,
-                                    const std::string& public_base_url);
+                                    const std::string& crl_url);
 
 // The extensions of `profile`: basicConstraints CA:FALSE, keyUsage / extendedKeyUsage /
-// subjectAltName as the profile says, SKI, AKI and the CRL distribution point of the authority.
+// subjectAltName as the profile says, SKI, AKI and the CRL distribution point `crl_url` (none
+// when empty).
 Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
-                                     const std::string& public_base_url,
+                                     const std::string& crl_url,
                                      const certificate_profile& profile);
 
 // notAfter = not_before + days x 86400 s exactly, clamped to the root's notAfter.
@@ -98,7 +97,14 @@ device_not_after(const authority& ca, std::chrono::system_clock::time_point nb, 
 std::vector<std::uint8_t> sign_certificate(const authority& ca, const subject_key& sk,
                                            const certificate_spec& spec);
 
-// "http://host:port/enos/CA/crl/RSA" for the authority.
-std::string crl_url(const std::string& public_base_url, authority_kind kind);
+// A URL template of the options with "{base}" replaced by public_base_url (trailing slashes
+// dropped) and "{authority}" by the authority's name (RSA | ECC). Throws std::invalid_argument
+// for any other "{...}" or an unmatched brace, so the wiring can check a template at start.
+std::string expand_url_template(std::string_view url_template, std::string_view public_base_url,
+                                authority_kind kind);
+
+// The CRL distribution point of the authority's certificates: opts.crl_url_template expanded, ""
+// (none) when the template is empty.
+std::string crl_url(const options& opts, authority_kind kind);
 
 } // namespace localca::ca

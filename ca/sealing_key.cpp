@@ -2,14 +2,14 @@
 
 #include "ca/argon2id.hpp"
 #include "ca/authority.hpp"
-#include "storage/api_user_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/sealing_key_repository.hpp"
-#include "storage/tenant_repository.hpp"
 #include "storage/unsealed_secret_repository.hpp"
 
 #include <botan/pwdhash.h>
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -55,22 +55,30 @@ std::optional<Botan::secure_vector<std::uint8_t>> unwrap(const storage::sealing_
     }
 }
 
+struct resealers {
+    std::mutex mutex;
+    std::map<std::string, resealer> by_kind;
+};
+
+resealers& registered() {
+    static resealers r;
+    return r;
+}
+
 void seal_in_row(SQLite::Database& db, const secret_box& box,
                  const storage::unsealed_secret& clear) {
-    if (clear.kind == storage::k_unsealed_enos_app) {
-        if (const auto app = storage::find_app_by_id(db, clear.row_id)) {
-            storage::upsert_app(db, app->org, app->app_key,
-                                box.seal(clear.value, enos_app_secret_context(app->app_key)));
+    resealer fn;
+    {
+        auto& r = registered();
+        const std::lock_guard lock(r.mutex);
+        if (const auto it = r.by_kind.find(clear.kind); it != r.by_kind.end()) {
+            fn = it->second;
         }
-    } else if (clear.kind == storage::k_unsealed_emca_aes) {
-        if (auto user = storage::find_api_user_by_id(db, clear.row_id)) {
-            user->aes_key_sealed = box.seal(clear.value, emca_aes_key_context(user->user_name));
-            bool changed = false;
-            storage::upsert_api_user(db, *user, &changed);
-        }
-    } else {
+    }
+    if (!fn) {
         throw std::runtime_error("unsealed_secrets has a row of unknown kind '" + clear.kind + "'");
     }
+    fn(db, box, clear.row_id, clear.value);
 }
 
 // One-time upgrade of a database older than schema 5 (see schemas/005_sealed_secrets.sql).
@@ -96,6 +104,12 @@ void seal_old_clear_secrets(storage::store& store, const secret_box& box) {
 }
 
 } // namespace
+
+void register_resealer(const std::string& kind, resealer fn) {
+    auto& r = registered();
+    const std::lock_guard lock(r.mutex);
+    r.by_kind[kind] = std::move(fn);
+}
 
 std::unique_ptr<secret_box> open_sealing_key(storage::store& store, const std::string& passphrase) {
     auto row = storage::find_sealing_key(store.reader());

@@ -6,10 +6,25 @@
 #include "ca/secret_box.hpp"
 #include "storage/store.hpp"
 
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace localca::ca {
+
+// Seals one clear secret left by a database older than schema 5 back into the row it came from
+// (row_id in the kind's table), inside the upgrading transaction. The core does not know which
+// tables hold secrets: the module that owns one registers a resealer for its kind of
+// storage::unsealed_secret (the wiring calls the modules' registrations once, before the first
+// engine opens the store). A kind nobody registered stops the start.
+using resealer = std::function<void(SQLite::Database& db, const secret_box& box,
+                                    std::int64_t row_id, const std::vector<std::uint8_t>& value)>;
+// Replaces an earlier registration of the same kind. Thread-safe.
+void register_resealer(const std::string& kind, resealer fn);
 
 // Opens the data key under the passphrase, creating it on first use (another process may race
 // us: the first one's key wins). Then seals the clear secrets a database older than schema 5

@@ -84,14 +84,6 @@ Botan::secure_vector<std::uint8_t> secret_box::open(std::span<const std::uint8_t
     return buf;
 }
 
-std::string enos_app_secret_context(std::string_view app_key) {
-    return "enos-app-secret:" + std::string(app_key);
-}
-
-std::string emca_aes_key_context(std::string_view user_name) {
-    return "emca-aes-key:" + std::string(user_name);
-}
-
 std::vector<std::uint8_t> reseal(const secret_box& box, const std::vector<std::uint8_t>* current,
                                  std::span<const std::uint8_t> plain, std::string_view context) {
     if (current) {

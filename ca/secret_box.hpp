@@ -1,9 +1,10 @@
 #pragma once
-// Sealing of the secrets the server needs in clear but must not store in clear (EnOS app secrets,
-// emCA AES keys): AES-256-GCM under one 32-byte key. A sealed value is
+// Sealing of the secrets the server needs in clear but must not store in clear (an API's client
+// secrets and keys): AES-256-GCM under one 32-byte key. A sealed value is
 //   version (1 byte) || random nonce (12 bytes) || ciphertext || tag (16 bytes)
 // and its associated data is the version byte followed by a context naming the row and purpose
-// ("enos-app-secret:<appKey>"), so that a value copied into another row does not open.
+// (e.g. "<api>-app-secret:<appKey>", defined by the module owning the column), so that a value
+// copied into another row does not open.
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -38,10 +39,6 @@ public:
 private:
     Botan::secure_vector<std::uint8_t> m_key;
 };
-
-// The contexts of the sealed columns, one per row.
-std::string enos_app_secret_context(std::string_view app_key);
-std::string emca_aes_key_context(std::string_view user_name);
 
 // `current` when it already holds `plain` for this context, else a new seal: sealing is randomised,
 // so re-seeding an unchanged secret must keep the stored value to write nothing.

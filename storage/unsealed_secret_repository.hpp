@@ -1,7 +1,8 @@
 #pragma once
-// Table unsealed_secrets: the clear EnOS app secrets and emCA AES keys of a database older than
-// schema 5, moved there by migration 005 until a start with the passphrase seals them
-// (ca/sealing_key.cpp). Empty on every database created by schema 5 or later.
+// Table unsealed_secrets: the clear secrets of a database older than schema 5, moved there by
+// migration 005 until a start with the passphrase seals them (ca/sealing_key.cpp). Each row's
+// kind names the table it came from; the storage module owning that table defines the kind.
+// Empty on every database created by schema 5 or later.
 #include <SQLiteCpp/Database.h>
 
 #include <cstdint>
@@ -9,9 +10,6 @@
 #include <vector>
 
 namespace localca::storage {
-
-inline constexpr const char* k_unsealed_enos_app = "enos-app"; // row_id = apps.id
-inline constexpr const char* k_unsealed_emca_aes = "emca-aes"; // row_id = api_users.id
 
 struct unsealed_secret {
     std::string kind;

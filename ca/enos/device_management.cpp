@@ -1,7 +1,7 @@
 #include "ca/enos/device_management.hpp"
 
 #include "ca/authority.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include <boost/json.hpp>
 
@@ -67,16 +67,16 @@ json::object object_of(const std::map<std::string, std::string>& m) {
 
 // The row a device found by `ref` inside a writer job (registry::find_device reads through the
 // reader connection, which may lag behind the writer's transaction).
-std::optional<storage::device_row> find_in(SQLite::Database& db, const device_ref& ref) {
-    const auto org = storage::find_org(db, ref.org_id);
+std::optional<storage::enos::device_row> find_in(SQLite::Database& db, const device_ref& ref) {
+    const auto org = storage::enos::find_org(db, ref.org_id);
     if (!org) {
         return std::nullopt;
     }
     if (ref.asset_id) {
-        return storage::find_device_by_asset(db, org->id, *ref.asset_id);
+        return storage::enos::find_device_by_asset(db, org->id, *ref.asset_id);
     }
     if (ref.product_key && ref.device_key) {
-        return storage::find_device_by_key(db, org->id, *ref.product_key, *ref.device_key);
+        return storage::enos::find_device_by_key(db, org->id, *ref.product_key, *ref.device_key);
     }
     return std::nullopt;
 }
@@ -120,7 +120,7 @@ result<device_created> device_management::create(device_create_request req) {
     device_created out;
     try {
         m_engine.store().writer().run([&](SQLite::Database& db) {
-            const auto org = storage::find_org(db, req.org_id);
+            const auto org = storage::enos::find_org(db, req.org_id);
             const auto product =
                 org ? db_enos::find_product(db, org->id, req.product_key) : std::nullopt;
             if (!product) {
@@ -130,7 +130,7 @@ result<device_created> device_management::create(device_create_request req) {
             }
             std::string device_key;
             if (req.device_key) {
-                if (storage::find_device_by_key(db, org->id, req.product_key, *req.device_key)) {
+                if (storage::enos::find_device_by_key(db, org->id, req.product_key, *req.device_key)) {
                     *refusal = make_error(errc::device_exists, "deviceKey exists",
                                           "product " + req.product_key + " already has device " +
                                               *req.device_key);
@@ -140,7 +140,7 @@ result<device_created> device_management::create(device_create_request req) {
             } else {
                 for (int i = 0; i < k_id_attempts && device_key.empty(); ++i) {
                     auto candidate = random_alnum(k_device_key_length);
-                    if (!storage::find_device_by_key(db, org->id, req.product_key, candidate)) {
+                    if (!storage::enos::find_device_by_key(db, org->id, req.product_key, candidate)) {
                         device_key = std::move(candidate);
                     }
                 }
@@ -148,7 +148,7 @@ result<device_created> device_management::create(device_create_request req) {
             std::string asset_id;
             for (int i = 0; i < k_id_attempts && asset_id.empty(); ++i) {
                 auto candidate = random_alnum(k_asset_id_length);
-                if (!storage::find_device_by_asset(db, org->id, candidate)) {
+                if (!storage::enos::find_device_by_asset(db, org->id, candidate)) {
                     asset_id = std::move(candidate);
                 }
             }
@@ -200,7 +200,7 @@ db_enos::device_details_row device_management::details_of(std::int64_t device,
 }
 
 device_view device_management::view_of(const std::string& org_id, const std::string& product_key,
-                                       const storage::device_row& dev,
+                                       const storage::enos::device_row& dev,
                                        const db_enos::device_details_row& details) const {
     device_view v;
     v.org_id = org_id;
@@ -226,7 +226,7 @@ result<device_view> device_management::get(const device_ref& ref) {
         if (!dev) {
             return device_not_found();
         }
-        const auto row = storage::find_device_by_id(m_engine.store().reader(), dev->id);
+        const auto row = storage::enos::find_device_by_id(m_engine.store().reader(), dev->id);
         if (!row) {
             return device_not_found();
         }
@@ -242,7 +242,7 @@ result<device_page> device_management::search(const std::string& org_id,
     try {
         device_page page;
         auto& db = m_engine.store().reader();
-        const auto org = storage::find_org(db, org_id);
+        const auto org = storage::enos::find_org(db, org_id);
         if (!org) {
             return page;
         }

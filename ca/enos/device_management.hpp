@@ -8,7 +8,7 @@
 #include "ca/audit.hpp"
 #include "ca/engine.hpp"
 #include "ca/errc.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
 #include "storage/enos/device_repository.hpp"
 
 #include <boost/json/object.hpp>
@@ -116,7 +116,7 @@ private:
     storage::enos::device_details_row details_of(std::int64_t device,
                                                  const std::string& device_key);
     device_view view_of(const std::string& org_id, const std::string& product_key,
-                        const storage::device_row& dev,
+                        const storage::enos::device_row& dev,
                         const storage::enos::device_details_row& details) const;
 
     engine& m_engine;

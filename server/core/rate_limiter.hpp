@@ -1,6 +1,6 @@
 #pragma once
 // A token-bucket rate limiter keyed by a string (an API credential, a source address). Generic:
-// the personalities choose the key and the answer (EnOS: 429 "API rate limit exceeded").
+// the personalities choose the key and the answer (e.g. 429 with the API's own error body).
 //
 // Each key has a bucket of `burst` tokens, refilled at `per_second` tokens per second; a call
 // takes one token or is refused. Thread-safe (one mutex; a check is a hash lookup and a few

@@ -5,7 +5,7 @@
 // gets 400) rather than kept literally: an identifier must have exactly one spelling on the wire,
 // and a literal "%zz" that a lenient decoder let through would be a second spelling of nothing.
 // So is a result that is not well-formed UTF-8 ("%FF", "%C3" alone, overlong forms): handlers
-// echo identifiers in JSON answers, which must be UTF-8 (found by tests/fuzz, foundry target).
+// echo identifiers in JSON answers, which must be UTF-8 (found by a tests/fuzz target).
 // The path is decoded as a whole before routing, so "%2F" becomes a segment separator.
 #include <map>
 #include <optional>

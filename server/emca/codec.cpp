@@ -115,8 +115,8 @@ std::optional<std::chrono::system_clock::time_point> parse_valid_from(std::strin
            std::chrono::seconds(ss);
 }
 
-std::optional<std::vector<ca::batch_item>> parse_csr_payload(std::string_view payload) {
-    std::vector<ca::batch_item> items;
+std::optional<std::vector<ca::emca::batch_item>> parse_csr_payload(std::string_view payload) {
+    std::vector<ca::emca::batch_item> items;
     std::set<std::string> ids;
     for (const auto entry : split(trim(payload), '~')) {
         const auto bar = entry.find('|');
@@ -141,7 +141,7 @@ std::optional<std::vector<ca::batch_item>> parse_csr_payload(std::string_view pa
     return items;
 }
 
-std::string outcome_result(const ca::batch_outcome& outcome) {
+std::string outcome_result(const ca::emca::batch_outcome& outcome) {
     if (outcome.pending) {
         return k_accepted;
     }
@@ -155,7 +155,7 @@ std::string outcome_result(const ca::batch_outcome& outcome) {
     return base64_encode(std::vector<std::uint8_t>(list.begin(), list.end()));
 }
 
-std::optional<std::string> outcome_request_ids(const ca::batch_outcome& outcome) {
+std::optional<std::string> outcome_request_ids(const ca::emca::batch_outcome& outcome) {
     if (!outcome.pending) {
         return std::nullopt;
     }

@@ -2,7 +2,7 @@
 // Wire formats of the emCA v4.0.17 Open API (docs/emca.md): the response envelope, the
 // D:H:M:S validity, the dd:MM:yyyy HH:mm:ss validFrom, the multi-CSR payload
 // "ID1|<CSR>~ID2|<CSR>" and the "ID1|x~ID2|y" lists of results. Pure functions, no I/O.
-#include "ca/issuance_service.hpp"
+#include "ca/emca/issuance_service.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -31,12 +31,12 @@ inline constexpr std::size_t k_max_csrs = 100;
 
 // "ID1|<CSR>~ID2|<CSR>...": IDs non-empty, unique, without '|' or '~'; each CSR PEM, or Base64
 // DER (whitespace ignored; returned decoded). nullopt when the payload does not follow that.
-std::optional<std::vector<ca::batch_item>> parse_csr_payload(std::string_view payload);
+std::optional<std::vector<ca::emca::batch_item>> parse_csr_payload(std::string_view payload);
 
 // The result of a create call: Base64("ID1|<Base64 DER>~ID2|...") when issued, the fixed
 // acceptance text when pending. request_ids: "ID1|<requestId>~..." when pending.
-std::string outcome_result(const ca::batch_outcome& outcome);
-std::optional<std::string> outcome_request_ids(const ca::batch_outcome& outcome);
+std::string outcome_result(const ca::emca::batch_outcome& outcome);
+std::optional<std::string> outcome_request_ids(const ca::emca::batch_outcome& outcome);
 
 // The text of a manual-authorization acceptance and of a pending request.
 inline constexpr const char* k_accepted = "Request accepted for manual authorization";

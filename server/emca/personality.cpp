@@ -121,7 +121,7 @@ std::optional<personality::call> personality::open(const request_context& ctx,
         fail(ctx, done, k_invalid_input);
         return std::nullopt;
     }
-    const auto plain = ca::aes256_decrypt(user->mode, user->aes_key, *cipher);
+    const auto plain = ca::emca::aes256_decrypt(user->mode, user->aes_key, *cipher);
     if (!plain) {
         fail(ctx, done, plain.err());
         return std::nullopt;
@@ -179,7 +179,7 @@ void personality::create(std::shared_ptr<request_context> ctx, responder done) {
     if (!payload) {
         return fail(*ctx, done, payload.err());
     }
-    ca::batch_request req;
+    ca::emca::batch_request req;
     req.user = c->user;
     req.audit = ca::audit_context{"emca:" + c->user.user_name, ctx->remote_address, ""};
     req.application_id = application_id;
@@ -203,7 +203,7 @@ void personality::create(std::shared_ptr<request_context> ctx, responder done) {
     }
     req.items = std::move(*items);
     const auto subscriber = *text(c->fields, "subscriberId");
-    auto encode = [subscriber](const ca::batch_outcome& outcome) {
+    auto encode = [subscriber](const ca::emca::batch_outcome& outcome) {
         return envelope_success(outcome_result(outcome), subscriber, outcome_request_ids(outcome));
     };
     m_service.create(std::move(req), profile.value(), encode,

@@ -8,7 +8,7 @@
 // Every call: header emKey, body {"requestData": Base64(AES-256(JSON)), "userName": ...}; the
 // user's password, source address and emKey are checked, payloads are CMS-signed by the user's
 // registered certificate. Always HTTP 200 with the status/result envelope. docs/emca.md.
-#include "ca/issuance_service.hpp"
+#include "ca/emca/issuance_service.hpp"
 #include "server/core/router.hpp"
 
 #include <boost/json/object.hpp>
@@ -28,7 +28,7 @@ public:
 
 private:
     struct call {
-        ca::api_user user;
+        ca::emca::api_user user;
         boost::json::object fields; // the decrypted JSON
     };
     // Parse, decrypt, required fields and authentication, in emCA's order. nullopt when it has
@@ -43,7 +43,7 @@ private:
     void get_certificate(std::shared_ptr<request_context> ctx, responder done);
     void revoke(std::shared_ptr<request_context> ctx, responder done);
 
-    ca::issuance_service m_service;
+    ca::emca::issuance_service m_service;
 };
 
 } // namespace localca::server::emca

@@ -152,9 +152,9 @@ std::string envelope_error(const std::string& request_id, const enos_error& e) {
     return json::serialize(o);
 }
 
-json::object list_entry(const storage::certificate_row& row, std::int64_t now_unix) {
+json::object list_entry(const ca::certificate_record& row, std::int64_t now_unix) {
     const auto info = ca::describe_certificate(row.der);
-    const bool revoked = row.status == storage::certificate_status::revoked;
+    const bool revoked = row.status == ca::certificate_status::revoked;
     json::object o;
     o["certSN"] = std::to_string(row.sn);
     o["cert"] = Botan::PEM_Code::encode(row.der, "CERTIFICATE");

@@ -1,8 +1,8 @@
 #pragma once
 // Request and response codecs of the EnOS connect-service certificate API.
 #include "ca/certificate_info.hpp"
+#include "ca/certificate_record.hpp"
 #include "server/enos/errors.hpp"
-#include "storage/certificate_repository.hpp"
 
 #include <boost/json.hpp>
 
@@ -37,6 +37,6 @@ std::string envelope_ok(const std::string& request_id, boost::json::value data);
 std::string envelope_error(const std::string& request_id, const enos_error& e);
 
 // One entry of action=list.
-boost::json::object list_entry(const storage::certificate_row& row, std::int64_t now_unix);
+boost::json::object list_entry(const ca::certificate_record& row, std::int64_t now_unix);
 
 } // namespace localca::server::enos

@@ -203,7 +203,7 @@ failure read_page_number(const json::object& p, const char* name, std::int64_t f
 } // namespace
 
 void device_routes::handle(std::shared_ptr<request_context> ctx,
-                           const std::optional<ca::app_credentials>& app, responder done) {
+                           const std::optional<ca::enos::app_credentials>& app, responder done) {
     const auto fail = [&](const enos_error& e) {
         reply(*ctx, done, envelope_error(ctx->request_id, e));
     };
@@ -353,7 +353,7 @@ void device_routes::handle(std::shared_ptr<request_context> ctx,
     }
 
     // The other actions name one device, in the query.
-    ca::device_ref device;
+    ca::enos::device_ref device;
     device.org_id = *org;
     device.asset_id = ctx->query_param("assetId");
     device.product_key = ctx->query_param("productKey");

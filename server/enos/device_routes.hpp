@@ -5,7 +5,7 @@
 // The personality authenticates the call (gateway auth, rate limit) first; this answers it with
 // EnOS's envelope. Field rules, codes and choices: docs/enos.md, "Device management".
 #include "ca/enos/device_management.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
 #include "server/core/request_context.hpp"
 
 #include <memory>
@@ -15,16 +15,16 @@ namespace localca::server::enos {
 
 class device_routes {
 public:
-    device_routes(ca::engine& engine, ca::registry& registry)
+    device_routes(ca::engine& engine, ca::enos::registry& registry)
         : m_registry(registry), m_devices(engine, registry) {}
 
     // `app` is the authenticated caller (none when enos.auth is off); `actor` names it in the
     // audit log.
-    void handle(std::shared_ptr<request_context> ctx, const std::optional<ca::app_credentials>& app,
+    void handle(std::shared_ptr<request_context> ctx, const std::optional<ca::enos::app_credentials>& app,
                 responder done);
 
 private:
-    ca::registry& m_registry;
+    ca::enos::registry& m_registry;
     ca::enos::device_management m_devices;
 };
 

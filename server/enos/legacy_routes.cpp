@@ -116,7 +116,7 @@ std::optional<std::string> legacy_csr(const std::string& body) {
 
 struct legacy_routes::call {
     std::shared_ptr<request_context> ctx;
-    ca::device_ref device;
+    ca::enos::device_ref device;
     ca::audit_context audit;
 };
 
@@ -129,7 +129,7 @@ bool legacy_routes::owns(const request_context& ctx) {
     return ctx.path.rfind("/connectService/", 0) == 0;
 }
 
-legacy_routes::legacy_routes(ca::engine& engine, ca::registry& registry, const options& opts,
+legacy_routes::legacy_routes(ca::engine& engine, ca::enos::registry& registry, const options& opts,
                              rate_limiter& limiter)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry), m_options(opts),
       m_limiter(limiter) {}
@@ -158,7 +158,7 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
     };
     // The legacy SDK signs with the app's secret, which we hold: every mode but "off" checks it
     // (unverified-token relaxes only the gateway token, which we cannot decrypt).
-    std::optional<ca::app_credentials> app;
+    std::optional<ca::enos::app_credentials> app;
     if (m_options.auth != auth_mode::off) {
         const auto access_key = ctx->query_param("accessKey").value_or("");
         if (!access_key.empty()) {
@@ -221,7 +221,7 @@ void legacy_routes::apply(call& c, responder done) {
     if (!csr || csr->empty()) {
         return reply(*c.ctx, done, to_legacy(invalid_argument("csr", "missing")));
     }
-    ca::device_apply_request req;
+    ca::enos::device_apply_request req;
     req.device = c.device;
     req.csr = *csr;
     // The legacy call has neither validDay nor issueAuthority: EnOS's defaults (730 days, RSA;
@@ -277,7 +277,7 @@ void legacy_routes::revoke(call& c, responder done) {
     if (sn.value < 0) {
         return fail(certsn_negative());
     }
-    ca::device_revoke_request req;
+    ca::enos::device_revoke_request req;
     req.device = c.device;
     req.sn = sn.value;
     if (const auto reason = c.ctx->query_param("reason")) {

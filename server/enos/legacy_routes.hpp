@@ -7,9 +7,9 @@
 // and the same three under /connectService/devices/{assetId}/certificates/. Query auth
 // ?accessKey=&requestTimestamp=&orgId=&sign=, envelope {status, requestId, msg, submsg, data}.
 // What the SDK sends, byte for byte, and what we chose: docs/enos.md, "Legacy certificate path".
-#include "ca/device_service.hpp"
+#include "ca/enos/device_service.hpp"
 #include "ca/engine.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
 #include "server/enos/errors.hpp"
@@ -33,7 +33,7 @@ std::optional<std::string> legacy_csr(const std::string& body);
 class legacy_routes {
 public:
     // `limiter` is the personality's: legacy and connect-service calls share one budget.
-    legacy_routes(ca::engine& engine, ca::registry& registry, const options& opts,
+    legacy_routes(ca::engine& engine, ca::enos::registry& registry, const options& opts,
                   rate_limiter& limiter);
     void add_routes(router& r);
     // The personality's catch point renders an escaped exception on a legacy path with this:
@@ -50,8 +50,8 @@ private:
     void revoke(call& c, responder done);
 
     ca::engine& m_engine;
-    ca::registry& m_registry;
-    ca::device_service m_devices;
+    ca::enos::registry& m_registry;
+    ca::enos::device_service m_devices;
     const options& m_options;
     rate_limiter& m_limiter;
 };

@@ -7,6 +7,7 @@
 #include "server/enos/codec.hpp"
 #include "server/enos/crypto.hpp"
 #include "server/enos/unverified_token.hpp"
+#include "server/pki/paths.hpp"
 
 #include <boost/json.hpp>
 
@@ -63,11 +64,11 @@ std::string to_lower(std::string s) {
 struct personality::call {
     std::shared_ptr<request_context> ctx;
     json::object body;
-    ca::device_ref device;
+    ca::enos::device_ref device;
     ca::audit_context audit; // the caller, for the audit log
 };
 
-personality::personality(ca::engine& engine, ca::registry& registry, options opts)
+personality::personality(ca::engine& engine, ca::enos::registry& registry, options opts)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry),
       m_device_routes(engine, registry), m_options(std::move(opts)),
       m_tokens(registry, m_options, engine.clock()) {
@@ -161,7 +162,7 @@ void personality::token_call(std::shared_ptr<request_context> ctx, responder don
 }
 
 bool personality::authenticate(const request_context& ctx,
-                               std::optional<ca::app_credentials>* app) {
+                               std::optional<ca::enos::app_credentials>* app) {
     if (m_options.auth == auth_mode::off) {
         return true;
     }
@@ -204,7 +205,7 @@ bool personality::authenticate(const request_context& ctx,
 }
 
 bool personality::admit(const request_context& ctx, const responder& done,
-                        std::optional<ca::app_credentials>* app_out) {
+                        std::optional<ca::enos::app_credentials>* app_out) {
     auto& app = *app_out;
     // The gateway authenticates before the service sees the request, whatever its action.
     if (!authenticate(ctx, &app)) {
@@ -230,7 +231,7 @@ bool personality::admit(const request_context& ctx, const responder& done,
 }
 
 void personality::devices(std::shared_ptr<request_context> ctx, responder done) {
-    std::optional<ca::app_credentials> app;
+    std::optional<ca::enos::app_credentials> app;
     if (admit(*ctx, done, &app)) {
         m_device_routes.handle(ctx, app, std::move(done));
     }
@@ -238,7 +239,7 @@ void personality::devices(std::shared_ptr<request_context> ctx, responder done) 
 
 void personality::certificates(std::shared_ptr<request_context> ctx, responder done) {
     auto fail = [&](const enos_error& e) { reply_error(*ctx, done, e); };
-    std::optional<ca::app_credentials> app;
+    std::optional<ca::enos::app_credentials> app;
     if (!admit(*ctx, done, &app)) {
         return;
     }
@@ -358,7 +359,8 @@ ca::engine::issue_callback personality::issue_answer(std::shared_ptr<request_con
         }
         const char* name = ca::to_string(r->authority);
         json::object data;
-        data["certChainURL"] = m_options.public_base_url + "/enos/CA/cacert/" + name;
+        data["certChainURL"] = ca::expand_url_template(server::pki::k_cacert_url_template,
+                                                       m_options.public_base_url, r->authority);
         data["caCert"] = m_engine.get(r->authority).cert_pem();
         data["cert"] = r->pem;
         data["certSN"] = std::to_string(r->sn);
@@ -374,7 +376,7 @@ void personality::apply(call& c, responder done) {
     if (!csr || !csr->is_string() || csr->as_string().empty()) {
         return fail(invalid_argument("csr", "missing"));
     }
-    ca::device_apply_request req;
+    ca::enos::device_apply_request req;
     req.device = c.device;
     req.csr = std::string(csr->as_string());
     if (auto e = read_valid_day(c.body, &req.valid_days)) {
@@ -391,7 +393,7 @@ void personality::apply(call& c, responder done) {
 
 void personality::renew(call& c, responder done) {
     auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
-    ca::device_renew_request req;
+    ca::enos::device_renew_request req;
     req.device = c.device;
     if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
         return fail(*e);
@@ -414,7 +416,7 @@ void personality::renew(call& c, responder done) {
 
 void personality::revoke(call& c, responder done) {
     auto fail = [&](const enos_error& e) { reply_error(*c.ctx, done, e); };
-    ca::device_revoke_request req;
+    ca::enos::device_revoke_request req;
     req.device = c.device;
     if (auto e = read_cert_sn(*c.ctx, c.body, &req.sn)) {
         return fail(*e);

@@ -7,9 +7,9 @@
 // and the legacy SDK's /connectService/... certificate paths (legacy_routes.hpp).
 //   GET|POST /connect-service/v2.1/devices?action=... (server/enos/device_routes.hpp)
 // Wire format, codes and every choice where EnOS's documents are silent: docs/enos.md.
-#include "ca/device_service.hpp"
 #include "ca/engine.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/device_service.hpp"
+#include "ca/enos/registry.hpp"
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
 #include "server/enos/legacy_routes.hpp"
@@ -23,7 +23,7 @@ namespace localca::server::enos {
 
 class personality final : public server::personality {
 public:
-    personality(ca::engine& engine, ca::registry& registry, options opts);
+    personality(ca::engine& engine, ca::enos::registry& registry, options opts);
     const char* name() const override { return "enos"; }
     void add_routes(router& r) override;
     // Token service: status 1005 in its envelope; certificate service: code 99500. HTTP 200.
@@ -37,9 +37,9 @@ private:
     // Gateway auth and rate limit of a connect-service call. False when it has been answered
     // (401 or 429); *app is the caller (none when auth is off).
     bool admit(const request_context& ctx, const responder& done,
-               std::optional<ca::app_credentials>* app);
+               std::optional<ca::enos::app_credentials>* app);
     // False when the call must be answered 401. Sets *app to the calling app (none when off).
-    bool authenticate(const request_context& ctx, std::optional<ca::app_credentials>* app);
+    bool authenticate(const request_context& ctx, std::optional<ca::enos::app_credentials>* app);
     void apply(call& c, responder done);
     void renew(call& c, responder done);
     void revoke(call& c, responder done);
@@ -47,8 +47,8 @@ private:
     ca::engine::issue_callback issue_answer(std::shared_ptr<request_context> ctx, responder done);
 
     ca::engine& m_engine;
-    ca::registry& m_registry;
-    ca::device_service m_devices;
+    ca::enos::registry& m_registry;
+    ca::enos::device_service m_devices;
     device_routes m_device_routes;
     options m_options;
     token_service m_tokens;

@@ -65,10 +65,11 @@ token_grant failure(token_status status, std::string message) {
 
 } // namespace
 
-token_service::token_service(ca::registry& registry, const options& opts, const ca::clock& clk)
+token_service::token_service(ca::enos::registry& registry, const options& opts, const ca::clock& clk)
     : m_registry(registry), m_options(opts), m_clock(clk) {}
 
-std::string token_service::mint(const ca::app_credentials& app, std::int64_t expiry_ms) const {
+std::string token_service::mint(const ca::enos::app_credentials& app,
+                                std::int64_t expiry_ms) const {
     char hex[32];
     auto [end, ec] = std::to_chars(hex, hex + sizeof hex, expiry_ms, 16);
     const std::string expiry(hex, end);
@@ -80,7 +81,7 @@ std::string token_service::mint(const ca::app_credentials& app, std::int64_t exp
 std::optional<token_grant> token_service::check_request(const std::string& app_key,
                                                         const std::string& encryption,
                                                         const std::string& timestamp,
-                                                        ca::app_credentials* app) {
+                                                        ca::enos::app_credentials* app) {
     if (app_key.empty() || encryption.empty() || timestamp.empty()) {
         return failure(token_status::parameter_missing, "parameter is empty");
     }
@@ -115,7 +116,7 @@ std::optional<token_grant> token_service::check_request(const std::string& app_k
 
 token_grant token_service::get(const std::string& app_key, const std::string& encryption,
                                const std::string& timestamp) {
-    ca::app_credentials app;
+    ca::enos::app_credentials app;
     if (auto f = check_request(app_key, encryption, timestamp, &app)) {
         return *f;
     }
@@ -140,7 +141,7 @@ token_grant token_service::refresh(const std::string& app_key, const std::string
     if (access_token.empty()) {
         return failure(token_status::parameter_missing, "accessToken is empty");
     }
-    ca::app_credentials app;
+    ca::enos::app_credentials app;
     if (auto f = check_request(app_key, encryption, timestamp, &app)) {
         return *f;
     }
@@ -156,7 +157,7 @@ token_grant token_service::refresh(const std::string& app_key, const std::string
     return token_grant{token_status::success, "SUCCESS", token, m_options.token_ttl.count()};
 }
 
-std::optional<ca::app_credentials> token_service::verify(const std::string& access_token) {
+std::optional<ca::enos::app_credentials> token_service::verify(const std::string& access_token) {
     const auto dot1 = access_token.find('.');
     const auto dot2 = dot1 == std::string::npos ? dot1 : access_token.find('.', dot1 + 1);
     if (dot2 == std::string::npos || access_token.size() > 1024) {

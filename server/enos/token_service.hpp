@@ -7,7 +7,7 @@
 // when the app's secret changes. While a token is valid, get returns the same token again (a
 // per-app cache; after a restart a new one is minted, the old one stays valid until it expires).
 #include "ca/clock.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
 #include "server/enos/options.hpp"
 
 #include <chrono>
@@ -40,7 +40,7 @@ class token_service {
 public:
     // Token lifetimes are `clk`'s time; request timestamps are checked against its real_now()
     // (the client's clock does not travel with the lab's).
-    token_service(ca::registry& registry, const options& opts, const ca::clock& clk);
+    token_service(ca::enos::registry& registry, const options& opts, const ca::clock& clk);
 
     // appKey, encryption, timestamp (ms, as text) from the request body; access_token for refresh.
     token_grant get(const std::string& app_key, const std::string& encryption,
@@ -50,16 +50,16 @@ public:
 
     // The app an access token belongs to, if the token is genuine, unexpired and the app (with
     // the same secret) still exists.
-    std::optional<ca::app_credentials> verify(const std::string& access_token);
+    std::optional<ca::enos::app_credentials> verify(const std::string& access_token);
 
 private:
     std::optional<token_grant> check_request(const std::string& app_key,
                                              const std::string& encryption,
                                              const std::string& timestamp,
-                                             ca::app_credentials* app);
-    std::string mint(const ca::app_credentials& app, std::int64_t expiry_ms) const;
+                                             ca::enos::app_credentials* app);
+    std::string mint(const ca::enos::app_credentials& app, std::int64_t expiry_ms) const;
 
-    ca::registry& m_registry;
+    ca::enos::registry& m_registry;
     const options& m_options;
     const ca::clock& m_clock;
     std::mutex m_mutex;

@@ -72,11 +72,11 @@ std::string success_body(const json::object& fields) {
     return json::serialize(body);
 }
 
-json::object certificate_fields(const ca::managed_certificate& c, const std::string& arn) {
+json::object certificate_fields(const ca::foundry::managed_certificate& c, const std::string& arn) {
     json::object o;
     o["id"] = c.id;
     o["arn"] = arn;
-    o["status"] = ca::to_string(c.status);
+    o["status"] = ca::foundry::to_string(c.status);
     if (c.device_id) {
         o["deviceId"] = *c.device_id;
     } else {

@@ -1,7 +1,7 @@
 #pragma once
 // Foundry's wire format: ARNs, certificate ids, the topics parameter, Base64-of-PEM fields,
 // timestamps and the success envelope {"success": true, ...}. Pure functions.
-#include "ca/managed_certificate_service.hpp"
+#include "ca/foundry/managed_certificate_service.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -35,6 +35,7 @@ std::string iso8601(std::chrono::system_clock::time_point t);
 std::string success_body(const boost::json::object& fields = {});
 
 // id, arn, status, deviceId (null if none), topics, notBefore, notAfter, cert.
-boost::json::object certificate_fields(const ca::managed_certificate& c, const std::string& arn);
+boost::json::object certificate_fields(const ca::foundry::managed_certificate& c,
+                                       const std::string& arn);
 
 } // namespace localca::server::foundry

@@ -81,11 +81,11 @@ bool replace_if_different(const std::filesystem::path& path, const std::string& 
 
 } // namespace
 
-std::string acl_text(const std::vector<storage::topic_grant>& grants) {
+std::string acl_text(const std::vector<storage::foundry::topic_grant>& grants) {
     std::string out = "# Written by LocalCA from the state of its Foundry certificates: one user\n"
                       "# (a certificate's subject CN) per ACTIVE certificate, with its topic\n"
                       "# policy. Rewritten after every change; edits here are lost.\n";
-    const storage::topic_grant* previous = nullptr;
+    const storage::foundry::topic_grant* previous = nullptr;
     for (const auto& g : grants) {
         if (!previous || previous->subject_cn != g.subject_cn) {
             out += "\nuser " + g.subject_cn + "\n";
@@ -98,7 +98,8 @@ std::string acl_text(const std::vector<storage::topic_grant>& grants) {
     return out;
 }
 
-mosquitto_view::mosquitto_view(ca::engine& engine, ca::managed_certificate_service& certificates,
+mosquitto_view::mosquitto_view(ca::engine& engine,
+                               ca::foundry::managed_certificate_service& certificates,
                                mosquitto_options opts, std::chrono::seconds refresh_interval)
     : m_engine(engine), m_certificates(certificates), m_options(std::move(opts)),
       m_refresh(refresh_interval) {}

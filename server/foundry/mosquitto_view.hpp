@@ -7,7 +7,7 @@
 // Files are replaced atomically (temporary file + rename) and only when their content changes;
 // after a change the reload command runs (e.g. SIGHUP to the broker, which re-reads both).
 #include "ca/engine.hpp"
-#include "ca/managed_certificate_service.hpp"
+#include "ca/foundry/managed_certificate_service.hpp"
 #include "server/foundry/options.hpp"
 
 #include <atomic>
@@ -22,11 +22,11 @@
 namespace localca::server::foundry {
 
 // The ACL file's text for these grants (ordered by CN, as active_topic_grants() returns them).
-std::string acl_text(const std::vector<storage::topic_grant>& grants);
+std::string acl_text(const std::vector<storage::foundry::topic_grant>& grants);
 
 class mosquitto_view {
 public:
-    mosquitto_view(ca::engine& engine, ca::managed_certificate_service& certificates,
+    mosquitto_view(ca::engine& engine, ca::foundry::managed_certificate_service& certificates,
                    mosquitto_options opts, std::chrono::seconds refresh_interval);
     ~mosquitto_view(); // stops the refresher
 
@@ -46,7 +46,7 @@ private:
     void rewrite();
 
     ca::engine& m_engine;
-    ca::managed_certificate_service& m_certificates;
+    ca::foundry::managed_certificate_service& m_certificates;
     mosquitto_options m_options;
     std::chrono::seconds m_refresh;
 

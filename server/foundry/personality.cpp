@@ -35,8 +35,8 @@ std::optional<foundry_error> check_certificate_id(const std::string& id) {
 
 } // namespace
 
-personality::personality(ca::engine& engine, ca::account_registry& accounts, ca::key_pool& keys,
-                         options opts)
+personality::personality(ca::engine& engine, ca::foundry::account_registry& accounts,
+                         ca::foundry::key_pool& keys, options opts)
     : m_accounts(accounts), m_keys(keys), m_certificates(engine, keys), m_options(std::move(opts)),
       m_aia(engine.opts().aia_for("foundry")) {
     const auto& m = m_options.mosquitto;
@@ -64,7 +64,7 @@ void personality::add_routes(router& r) {
           [this](auto ctx, responder done) { describe(ctx, std::move(done)); });
 }
 
-std::optional<ca::account_info> personality::authenticate(const request_context& ctx) {
+std::optional<ca::foundry::account_info> personality::authenticate(const request_context& ctx) {
     const auto token = presented_token(ctx.req);
     if (!token) {
         return std::nullopt;
@@ -80,7 +80,8 @@ std::optional<ca::account_info> personality::authenticate(const request_context&
     return account;
 }
 
-std::string personality::arn_of(const ca::account_info& account, const std::string& id) const {
+std::string personality::arn_of(const ca::foundry::account_info& account,
+                                const std::string& id) const {
     return certificate_arn(account.region.value_or(m_options.region), account.account_id, id);
 }
 
@@ -116,7 +117,7 @@ void personality::generate(std::shared_ptr<request_context> ctx, responder done)
     if (!account) {
         return done(failure(ctx->req, unauthorized()));
     }
-    ca::managed_create_request req;
+    ca::foundry::managed_create_request req;
     req.account = account->id;
     req.audit = ca::audit_context{"foundry:" + account->account_id, ctx->remote_address, ""};
     req.profile = device_certificate_profile();

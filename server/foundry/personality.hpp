@@ -8,10 +8,10 @@
 //   GET    /foundry/certificates/{certId}
 // Auth: "Authorization: Bearer <token>" or "x-api-key: <token>", tokens of seeded accounts.
 // Wire format and every choice where Foundry's documents are silent: docs/foundry.md.
-#include "ca/account_registry.hpp"
 #include "ca/engine.hpp"
-#include "ca/key_pool.hpp"
-#include "ca/managed_certificate_service.hpp"
+#include "ca/foundry/account_registry.hpp"
+#include "ca/foundry/key_pool.hpp"
+#include "ca/foundry/managed_certificate_service.hpp"
 #include "server/core/router.hpp"
 #include "server/foundry/mosquitto_view.hpp"
 #include "server/foundry/options.hpp"
@@ -25,8 +25,8 @@ namespace localca::server::foundry {
 class personality final : public server::personality {
 public:
     // Writes the broker files once (when configured) and starts their refresher.
-    personality(ca::engine& engine, ca::account_registry& accounts, ca::key_pool& keys,
-                options opts);
+    personality(ca::engine& engine, ca::foundry::account_registry& accounts,
+                ca::foundry::key_pool& keys, options opts);
     const char* name() const override { return "foundry"; }
     void add_routes(router& r) override;
     // {"success": false, "message": "internal error"}, HTTP 500.
@@ -39,8 +39,8 @@ private:
     void describe(std::shared_ptr<request_context> ctx, responder done);
 
     // The calling account, or nullopt (then the answer is 401).
-    std::optional<ca::account_info> authenticate(const request_context& ctx);
-    std::string arn_of(const ca::account_info& account, const std::string& id) const;
+    std::optional<ca::foundry::account_info> authenticate(const request_context& ctx);
+    std::string arn_of(const ca::foundry::account_info& account, const std::string& id) const;
     // After a committed change: bring the broker files up to date.
     void publish_state();
     // Answers a service error (an internal one through the one path of the unexpected).
@@ -48,9 +48,9 @@ private:
     // Answers provision/revoke: {"success": true} after publishing the new state.
     void changed(const request_context& ctx, const responder& done, const ca::status& st);
 
-    ca::account_registry& m_accounts;
-    ca::key_pool& m_keys;
-    ca::managed_certificate_service m_certificates;
+    ca::foundry::account_registry& m_accounts;
+    ca::foundry::key_pool& m_keys;
+    ca::foundry::managed_certificate_service m_certificates;
     options m_options;
     bool m_aia;                               // certificates carry AIA (config aia.foundry)
     std::unique_ptr<mosquitto_view> m_broker; // null when no broker file is configured

@@ -5,6 +5,7 @@
 #include "ca/unix_time.hpp"
 #include "server/core/internal_error.hpp"
 #include "server/pki/errors.hpp"
+#include "server/pki/paths.hpp"
 
 #include <botan/pem.h>
 
@@ -41,11 +42,11 @@ std::optional<std::int64_t> parse_sn(const std::string& s) {
     return v;
 }
 
-json::object certificate_json(const storage::certificate_row& row) {
+json::object certificate_json(const ca::certificate_record& row) {
     json::object o;
     o["certSN"] = std::to_string(row.sn);
     o["authority"] = row.authority;
-    o["status"] = row.status == storage::certificate_status::revoked ? "revoked" : "valid";
+    o["status"] = row.status == ca::certificate_status::revoked ? "revoked" : "valid";
     o["notBefore"] = row.not_before;
     o["notAfter"] = row.not_after;
     o["cert"] = Botan::PEM_Code::encode(row.der, "CERTIFICATE");
@@ -84,11 +85,11 @@ void personality::add_routes(router& r) {
         done(json_response(ctx->req, http::status::ok, R"({"status":"ok"})"));
     });
     auto cacert = [this](auto ctx, responder done) { get_cacert(ctx, std::move(done)); };
-    r.add(http::verb::get, "/enos/CA/cacert", cacert);
-    r.add(http::verb::get, "/enos/CA/cacert/{authority}", cacert);
+    r.add(http::verb::get, k_cacert_path, cacert);
+    r.add(http::verb::get, std::string(k_cacert_path) + "/{authority}", cacert);
     auto crl = [this](auto ctx, responder done) { get_crl(ctx, std::move(done)); };
-    r.add(http::verb::get, "/enos/CA/crl", crl);
-    r.add(http::verb::get, "/enos/CA/crl/{authority}", crl);
+    r.add(http::verb::get, k_crl_path, crl);
+    r.add(http::verb::get, std::string(k_crl_path) + "/{authority}", crl);
     if (m_options.token.empty()) {
         return;
     }

@@ -3,7 +3,7 @@
 //  - GET /healthz                                   {"status":"ok"}
 //  - GET /enos/CA/cacert, /enos/CA/cacert/{RSA|ECC}  root certificate, PEM (no auth)
 //  - GET /enos/CA/crl, /enos/CA/crl/{RSA|ECC}        CRL, DER; ?format=pem for PEM (no auth)
-//    (the paths EnOS devices already use, so certificates' CRL URLs resolve here)
+//    (the paths EnOS devices already use, so certificates' CRL URLs resolve here: paths.hpp)
 //  - with a configured token, the plain issuance API (Authorization: Bearer <token>):
 //      POST /pki/v1/certificates              {"csr": PEM, "authority": "RSA", "validDays": 30}
 //      GET  /pki/v1/certificates/{sn}

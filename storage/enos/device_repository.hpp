@@ -2,7 +2,7 @@
 // The EnOS device API's own data about a device (name, timezone, attributes, tags, sealed device
 // secret, enabled state; schemas/008_enos_devices.sql), device creation and deletion, and the
 // device search. The identity rows (orgs, products, devices) are storage/tenant_repository.hpp.
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include <SQLiteCpp/Database.h>
 

@@ -4,7 +4,7 @@
 #include "fuzz_support.hpp"
 #include "fuzz_world.hpp"
 
-#include "ca/cms.hpp"
+#include "ca/emca/cms.hpp"
 
 #include <memory>
 
@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::span<const std::uint8_t> in(data, size);
-    const auto parsed = ca::parse_signed_data(in);
+    const auto parsed = ca::emca::parse_signed_data(in);
     if (!parsed && parsed.err().code != ca::errc::signed_data_malformed) {
         violated(std::string("parse_signed_data returned ") + ca::to_string(parsed.err().code));
     }
@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         violated("a parsed SignedData has no signer");
     }
     for (const auto* key : {keys().rsa.get(), keys().ecc.get()}) {
-        const auto verified = ca::verify_signed_data(in, *key);
+        const auto verified = ca::emca::verify_signed_data(in, *key);
         if (verified) {
             if (!parsed || verified.value() != parsed->content) {
                 violated("verify_signed_data returned other content than parse_signed_data");

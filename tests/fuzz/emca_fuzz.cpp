@@ -10,9 +10,9 @@
 #include "fuzz_support.hpp"
 #include "fuzz_world.hpp"
 
-#include "ca/aes.hpp"
-#include "ca/cms.hpp"
 #include "ca/csr.hpp"
+#include "ca/emca/aes.hpp"
+#include "ca/emca/cms.hpp"
 #include "server/emca/codec.hpp"
 
 #include <boost/json.hpp>
@@ -102,11 +102,11 @@ void inner(std::string_view plain) {
     if (!cms) {
         return;
     }
-    if (const auto content = ca::verify_signed_data(*cms, signer())) {
+    if (const auto content = ca::emca::verify_signed_data(*cms, signer())) {
         payload(chars(content.value()));
     }
     // Mutated content no longer verifies: feed what parses to the payload decoder as well.
-    if (const auto parsed = ca::parse_signed_data(*cms)) {
+    if (const auto parsed = ca::emca::parse_signed_data(*cms)) {
         payload(chars(parsed->content));
     }
 }
@@ -122,13 +122,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size == 0) {
         return 0;
     }
-    const ca::aes_mode modes[] = {ca::aes_mode::ecb, ca::aes_mode::cbc, ca::aes_mode::gcm,
-                                  ca::aes_mode::ecb};
+    const ca::emca::aes_mode modes[] = {ca::emca::aes_mode::ecb, ca::emca::aes_mode::cbc,
+                                        ca::emca::aes_mode::gcm, ca::emca::aes_mode::ecb};
     const auto mode = modes[data[0] & 3];
     const std::span<const std::uint8_t> rest(data + 1, size - 1);
     if ((data[0] & 0x80) == 0) {
-        const auto cipher = ca::aes256_encrypt(mode, aes_key(), rest);
-        const auto plain = ca::aes256_decrypt(mode, aes_key(), cipher);
+        const auto cipher = ca::emca::aes256_encrypt(mode, aes_key(), rest);
+        const auto plain = ca::emca::aes256_decrypt(mode, aes_key(), cipher);
         if (!plain || !std::equal(plain->begin(), plain->end(), rest.begin(), rest.end())) {
             violated("aes256_decrypt(aes256_encrypt(x)) != x");
         }
@@ -145,7 +145,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!cipher) {
         return 0;
     }
-    const auto plain = ca::aes256_decrypt(mode, aes_key(), *cipher);
+    const auto plain = ca::emca::aes256_decrypt(mode, aes_key(), *cipher);
     if (!plain) {
         if (plain.err().code != ca::errc::decryption_failed) {
             violated(std::string("aes256_decrypt returned ") + ca::to_string(plain.err().code));

@@ -2,10 +2,10 @@
 
 #include "fuzz_support.hpp"
 
-#include "ca/account_registry.hpp"
 #include "ca/engine.hpp"
-#include "ca/key_pool.hpp"
-#include "ca/registry.hpp"
+#include "ca/enos/registry.hpp"
+#include "ca/foundry/account_registry.hpp"
+#include "ca/foundry/key_pool.hpp"
 #include "server/core/log.hpp"
 #include "server/core/url.hpp"
 #include "server/emca/personality.hpp"
@@ -13,6 +13,7 @@
 #include "server/foundry/personality.hpp"
 #include "server/pki/personality.hpp"
 #include "storage/store.hpp"
+#include "tools/localca/config.hpp"
 #include "tools/localca/seed.hpp"
 
 #include <boost/beast/http/write.hpp>
@@ -86,9 +87,10 @@ struct world::impl {
     std::filesystem::path dir;
     std::unique_ptr<storage::store> store;
     std::unique_ptr<ca::engine> engine;
-    std::unique_ptr<ca::registry> registry;
-    std::unique_ptr<ca::account_registry> accounts;
-    ca::key_pool foundry_keys{0}; // no background thread: each generate makes its key inline
+    std::unique_ptr<ca::enos::registry> registry;
+    std::unique_ptr<ca::foundry::account_registry> accounts;
+    ca::foundry::key_pool foundry_keys{
+        0}; // no background thread: each generate makes its key inline
     std::unique_ptr<server::pki::personality> pki;
     std::unique_ptr<server::enos::personality> enos;
     std::unique_ptr<server::emca::personality> emca;
@@ -107,7 +109,7 @@ world::world(server::enos::auth_mode enos_auth) : m_impl(std::make_unique<impl>(
     so.path = w.dir / "localca.db";
     so.durable = false; // nothing here needs to survive a power cut
     w.store = std::make_unique<storage::store>(so);
-    ca::options co;
+    ca::options co = tools::default_ca_options(); // as the server: CRL URLs in certificates
     ca::engine::initialize(w.dir, *w.store, co);
     w.engine = std::make_unique<ca::engine>(w.dir, *w.store, co);
     auto seed = read_fuzz_file("keys/world.seed.json");
@@ -115,8 +117,8 @@ world::world(server::enos::auth_mode enos_auth) : m_impl(std::make_unique<impl>(
                 json::serialize(json::value(read_fuzz_file("keys/signer-ecc.crt.pem"))));
     tools::apply_seed(*w.store, tools::parse_seed(seed), w.engine->secrets(), *ca::real_time());
 
-    w.registry = std::make_unique<ca::registry>(*w.store, w.engine->secrets());
-    w.accounts = std::make_unique<ca::account_registry>(*w.store);
+    w.registry = std::make_unique<ca::enos::registry>(*w.store, w.engine->secrets());
+    w.accounts = std::make_unique<ca::foundry::account_registry>(*w.store);
     w.pki =
         std::make_unique<server::pki::personality>(*w.engine, server::pki::options{k_pki_token});
     server::enos::options eo;

@@ -1,5 +1,7 @@
 #include "tools/localca/cli.hpp"
 
+#include "tools/localca/apis.hpp"
+
 #include <cstring>
 #include <iostream>
 #include <set>
@@ -220,6 +222,7 @@ int run_cli(int argc, char** argv) {
             return 2;
         }
         try {
+            register_apis_with_core();
             return cmd.run(args);
         } catch (const std::exception& e) {
             std::cerr << "localca " << cmd.name << ": " << e.what() << "\n";

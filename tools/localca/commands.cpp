@@ -1,17 +1,13 @@
 // The init, seed and serve subcommands: composition root of LocalCA.
-#include "ca/account_registry.hpp"
 #include "ca/audit.hpp"
+#include "ca/emca/issuance_service.hpp"
 #include "ca/engine.hpp"
-#include "ca/issuance_service.hpp"
-#include "ca/key_pool.hpp"
+#include "ca/ocsp_responder.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
-#include "server/emca/personality.hpp"
-#include "server/enos/personality.hpp"
-#include "server/foundry/personality.hpp"
 #include "server/pki/ocsp_routes.hpp"
-#include "server/pki/personality.hpp"
 #include "storage/store.hpp"
+#include "tools/localca/apis.hpp"
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
@@ -150,34 +146,14 @@ int cmd_serve(const arguments& args) {
     }
     ca::engine engine(dir, *store, c.ca, clock_of(dir));
 
-    ca::registry registry(*store, engine.secrets());
-
     server::router routes;
-    server::pki::personality pki(engine, server::pki::options{c.pki.token});
-    routes.add_personality(pki);
-    auto enos_options = c.enos;
-    enos_options.token_key = load_or_create_secret(dir / "enos-token.key", 32);
-    server::enos::personality enos(engine, registry, std::move(enos_options));
-    routes.add_personality(enos);
-    if (c.enos.auth == server::enos::auth_mode::off) {
-        server::log::warn("EnOS auth is OFF: anyone who reaches this port can issue and revoke "
-                          "certificates for every org. Use only for a developer test CA.");
+    std::vector<std::shared_ptr<void>> personalities; // declared before http: outlive it
+    const api_context ctx{dir, c, *store, engine};
+    for (const auto& a : apis()) {
+        personalities.push_back(a.serve(ctx, routes));
     }
-    if (c.enos.auth == server::enos::auth_mode::unverified_token) {
-        server::log::warn("EnOS auth is UNVERIFIED-TOKEN: any well-formed apim-accesstoken is "
-                          "accepted unchecked; anyone who reaches this port and knows an orgId can "
-                          "issue and revoke its certificates. Use only in a lab.");
-    }
-
-    server::emca::personality emca(engine);
-    routes.add_personality(emca);
-
-    ca::account_registry accounts(*store);
-    ca::key_pool foundry_keys(c.foundry.key_pool_size);
-    server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
-    routes.add_personality(foundry);
-
-    // Responder certificates before the first request (blocks: keys, two issuances).
+    // The OCSP responder is the core's, not an API's: responder certificates before the first
+    // request (blocks: keys, two issuances); the TLS listener staples its answers.
     ca::ocsp_responder ocsp(engine, c.ocsp);
     ocsp.start(engine.clock().now());
     server::pki::ocsp_routes ocsp_routes(engine, ocsp);
@@ -254,7 +230,7 @@ int cmd_emca(const arguments& args) {
     // writes with its writer, and serials come from the shared durable sequence.
     auto store = open_store(dir, c);
     ca::engine engine(dir, *store, c.ca, clock_of(dir));
-    ca::issuance_service service(engine);
+    ca::emca::issuance_service service(engine);
     if (listing) {
         const auto list = service.pending();
         std::cout << "requestId\tuser\tid\tprofile\tsubject\n";

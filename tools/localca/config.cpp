@@ -207,7 +207,7 @@ config load_config(const std::filesystem::path& file) {
         }
     }
     if (auto cav = root.find("ca")) {
-        cav->require_object({"rsa", "ecc", "crlNextUpdateSeconds"});
+        cav->require_object({"rsa", "ecc", "crlNextUpdateSeconds", "crlUrlTemplate"});
         if (auto v = cav->find("rsa")) {
             read_authority(*v, c.ca.rsa);
         }
@@ -216,6 +216,14 @@ config load_config(const std::filesystem::path& file) {
         }
         if (auto v = cav->find("crlNextUpdateSeconds")) {
             c.ca.crl_next_update = std::chrono::seconds(v->as_integer_in(60, 366LL * 86400));
+        }
+        if (auto v = cav->find("crlUrlTemplate")) {
+            c.ca.crl_url_template = v->as_string();
+            try {
+                ca::expand_url_template(c.ca.crl_url_template, "http://h", ca::authority_kind::rsa);
+            } catch (const std::invalid_argument& e) {
+                v->fail(e.what());
+            }
         }
     }
     if (auto st = root.find("storage")) {

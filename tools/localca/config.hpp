@@ -14,7 +14,10 @@
 //                "maxConnections": 1024},
 //     "ca": {"rsa": {"subject": "CN=LocalCA RSA Root CA,O=LocalCA", "validityDays": 3650},
 //            "ecc": {"subject": "CN=LocalCA ECC Root CA,O=LocalCA", "validityDays": 3650},
-//            "crlNextUpdateSeconds": 604800},
+//            "crlNextUpdateSeconds": 604800,
+//            // CRL distribution point of issued certificates; {base} = publicBaseUrl,
+//            // {authority} = RSA | ECC; "" = none
+//            "crlUrlTemplate": "{base}/enos/CA/crl/{authority}"},
 //     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256,
 //                 "mmapBytes": 0,            // bytes read through a memory map; 0 = plain reads
 //                 "writerCacheBytes": 33554432},  // the writer connection's page cache
@@ -42,6 +45,7 @@
 #include "server/core/options.hpp"
 #include "server/enos/options.hpp"
 #include "server/foundry/options.hpp"
+#include "server/pki/paths.hpp"
 #include "storage/options.hpp"
 
 #include <chrono>
@@ -72,9 +76,17 @@ struct tls_config {
     bool automatic() const { return !auto_names.empty(); }
 };
 
+// ca::options with the URL templates of where the pki personality serves the files
+// (server/pki/paths.hpp).
+inline ca::options default_ca_options() {
+    ca::options o;
+    o.crl_url_template = server::pki::k_crl_url_template;
+    return o;
+}
+
 struct config {
     server::options server;
-    ca::options ca;
+    ca::options ca = default_ca_options();
     storage::options storage; // storage.path is set from the data dir, not from the file
     std::string log_level = "info";
     bool public_base_url_set = false; // false: derived from the listeners in validate()

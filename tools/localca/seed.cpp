@@ -1,10 +1,11 @@
 #include "tools/localca/seed.hpp"
 
 #include "ca/audit.hpp"
+#include "ca/enos/app_secret.hpp"
 #include "ca/enos/device_management.hpp"
 
 #include "storage/enos/device_repository.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 #include "tools/localca/json_reader.hpp"
 
 #include <map>
@@ -137,10 +138,10 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
         };
         for (const auto& org : data.orgs) {
             bool changed = false;
-            const auto org_id = storage::upsert_org(db, org.org_id, &changed);
+            const auto org_id = storage::enos::upsert_org(db, org.org_id, &changed);
             count(changed);
             for (const auto& app : org.apps) {
-                const auto existing = storage::find_app(db, app.app_key);
+                const auto existing = storage::enos::find_app(db, app.app_key);
                 if (existing && existing->org != org_id) {
                     throw std::runtime_error("appKey '" + app.app_key +
                                              "' already belongs to another org");
@@ -149,24 +150,24 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
                 const auto sealed =
                     ca::reseal(secrets, existing ? &existing->app_secret_sealed : nullptr,
                                std::span(secret, app.app_secret.size()),
-                               ca::enos_app_secret_context(app.app_key));
-                storage::upsert_app(db, org_id, app.app_key, sealed, &changed);
+                               ca::enos::app_secret_context(app.app_key));
+                storage::enos::upsert_app(db, org_id, app.app_key, sealed, &changed);
                 count(changed);
             }
             for (const auto& prod : org.products) {
-                const auto product_id = storage::upsert_product(
-                    db, org_id, prod.product_key, prod.bi_directional_auth, prod.max_valid_day,
-                    &changed);
+                const auto product_id = storage::enos::upsert_product(db, org_id, prod.product_key,
+                                                                      prod.bi_directional_auth,
+                                                                      prod.max_valid_day, &changed);
                 count(changed);
                 for (const auto& dev : prod.devices) {
-                    if (auto other = storage::find_device_by_asset(db, org_id, dev.asset_id);
+                    if (auto other = storage::enos::find_device_by_asset(db, org_id, dev.asset_id);
                         other &&
                         (other->product != product_id || other->device_key != dev.device_key)) {
                         throw std::runtime_error("assetId '" + dev.asset_id + "' of org '" +
                                                  org.org_id +
                                                  "' already belongs to another device");
                     }
-                    const auto device_id = storage::upsert_device(
+                    const auto device_id = storage::enos::upsert_device(
                         db, org_id, product_id, dev.device_key, dev.asset_id, &changed);
                     seed_device_secret(db, secrets, device_id, dev, clk.now_ms(), &changed);
                     count(changed);

@@ -1,8 +1,9 @@
 #include "tools/localca/seed_emca.hpp"
 
-#include "ca/aes.hpp"
 #include "ca/authority_kind.hpp"
-#include "ca/password.hpp"
+#include "ca/emca/aes.hpp"
+#include "ca/emca/aes_key_secret.hpp"
+#include "ca/emca/password.hpp"
 #include "ca/profile_names.hpp"
 #include "server/emca/codec.hpp"
 
@@ -42,17 +43,17 @@ seed_emca_user parse_user(const json_node& u) {
     out.password = u.at("password").as_nonempty_string();
     row.api_key = u.at("emKey").as_nonempty_string();
     const auto key = server::emca::base64_decode(u.at("aesKey").as_nonempty_string());
-    if (!key || key->size() != ca::k_aes_key_bytes) {
+    if (!key || key->size() != ca::emca::k_aes_key_bytes) {
         u.at("aesKey").fail("must be the Base64 of 32 bytes");
     }
     out.aes_key = *key;
     row.aes_mode = "ECB";
     if (auto m = u.find("aesMode")) {
-        const auto mode = ca::parse_aes_mode(m->as_string());
+        const auto mode = ca::emca::parse_aes_mode(m->as_string());
         if (!mode) {
             m->fail("must be one of ECB, CBC, GCM");
         }
-        row.aes_mode = ca::to_string(*mode);
+        row.aes_mode = ca::emca::to_string(*mode);
     }
     const auto ips = string_list(u.at("allowedIps"));
     if (ips.empty()) {
@@ -71,10 +72,10 @@ seed_emca_user parse_user(const json_node& u) {
     return out;
 }
 
-storage::issuance_profile_row parse_profile(const json_node& p) {
+storage::emca::issuance_profile_row parse_profile(const json_node& p) {
     p.require_object({"profileId", "authority", "keyTypes", "defaultValidity", "maxValidity",
                       "requiredSubject", "keyUsage", "extendedKeyUsage", "manualAuthorization"});
-    storage::issuance_profile_row row;
+    storage::emca::issuance_profile_row row;
     row.profile_id = p.at("profileId").as_nonempty_string();
     const auto authority = ca::parse_authority(p.at("authority").as_string());
     if (!authority) {
@@ -161,26 +162,27 @@ seed_emca parse_seed_emca(const json_node& n) {
 void apply_seed_emca(SQLite::Database& db, const seed_emca& data, const ca::secret_box& secrets,
                      const std::function<void(bool)>& count) {
     for (const auto& u : data.users) {
-        if (auto other = storage::find_api_user_by_key(db, u.row.api_key);
+        if (auto other = storage::emca::find_api_user_by_key(db, u.row.api_key);
             other && other->user_name != u.row.user_name) {
             throw std::runtime_error("emKey of user '" + u.row.user_name +
                                      "' already belongs to user '" + other->user_name + "'");
         }
         auto row = u.row;
         // A new salt only when the password changed: seeding twice writes nothing.
-        const auto existing = storage::find_api_user(db, row.user_name);
-        row.password_hash = existing && ca::verify_password(u.password, existing->password_hash)
-                                ? existing->password_hash
-                                : ca::hash_password(u.password);
+        const auto existing = storage::emca::find_api_user(db, row.user_name);
+        row.password_hash =
+            existing && ca::emca::verify_password(u.password, existing->password_hash)
+                ? existing->password_hash
+                : ca::emca::hash_password(u.password);
         row.aes_key_sealed = ca::reseal(secrets, existing ? &existing->aes_key_sealed : nullptr,
-                                        u.aes_key, ca::emca_aes_key_context(row.user_name));
+                                        u.aes_key, ca::emca::aes_key_context(row.user_name));
         bool changed = false;
-        storage::upsert_api_user(db, row, &changed);
+        storage::emca::upsert_api_user(db, row, &changed);
         count(changed);
     }
     for (const auto& p : data.profiles) {
         bool changed = false;
-        storage::upsert_issuance_profile(db, p, &changed);
+        storage::emca::upsert_issuance_profile(db, p, &changed);
         count(changed);
     }
 }

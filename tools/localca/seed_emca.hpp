@@ -14,7 +14,7 @@
 // userName, emKey and profileId are unique. The password is stored as an Argon2id hash; seeding
 // the same password again keeps the stored hash, so a second run changes nothing.
 #include "ca/secret_box.hpp"
-#include "storage/api_user_repository.hpp"
+#include "storage/emca/api_user_repository.hpp"
 #include "tools/localca/json_reader.hpp"
 
 #include <SQLiteCpp/Database.h>
@@ -26,14 +26,15 @@
 namespace localca::tools {
 
 struct seed_emca_user {
-    storage::api_user_row row; // password_hash and aes_key_sealed empty: computed when applied
+    storage::emca::api_user_row
+        row; // password_hash and aes_key_sealed empty: computed when applied
     std::string password;
     std::vector<std::uint8_t> aes_key; // 32 bytes, sealed when applied
 };
 
 struct seed_emca {
     std::vector<seed_emca_user> users;
-    std::vector<storage::issuance_profile_row> profiles;
+    std::vector<storage::emca::issuance_profile_row> profiles;
 };
 
 // Validates the section (json_error naming the path of the first problem).

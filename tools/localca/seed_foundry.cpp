@@ -1,8 +1,8 @@
 #include "tools/localca/seed_foundry.hpp"
 
-#include "ca/account_registry.hpp"
+#include "ca/foundry/account_registry.hpp"
 #include "server/foundry/options.hpp"
-#include "storage/account_repository.hpp"
+#include "storage/foundry/account_repository.hpp"
 
 #include <set>
 #include <stdexcept>
@@ -99,19 +99,20 @@ void apply_seed_foundry(SQLite::Database& db, const seed_foundry& data,
                         const std::function<void(bool)>& count) {
     for (const auto& account : data.accounts) {
         bool changed = false;
-        const auto id = storage::upsert_account(db, account.account_id, data.region, &changed);
+        const auto id =
+            storage::foundry::upsert_account(db, account.account_id, data.region, &changed);
         count(changed);
         for (const auto& token : account.tokens) {
-            const auto digest = ca::token_digest(token);
-            if (auto owner = storage::token_owner(db, digest); owner && *owner != id) {
+            const auto digest = ca::foundry::token_digest(token);
+            if (auto owner = storage::foundry::token_owner(db, digest); owner && *owner != id) {
                 throw std::runtime_error("a token of Foundry account '" + account.account_id +
                                          "' already belongs to another account");
             }
-            storage::upsert_account_token(db, id, digest, &changed);
+            storage::foundry::upsert_account_token(db, id, digest, &changed);
             count(changed);
         }
         for (const auto& device : account.devices) {
-            storage::upsert_account_device(db, id, device, &changed);
+            storage::foundry::upsert_account_device(db, id, device, &changed);
             count(changed);
         }
     }

@@ -1,6 +1,6 @@
 // aes256_decrypt(): the three envelope layouts, checked against `openssl enc` (ECB, CBC) and
 // our own encrypt (GCM), and refusals (wrong key, bad padding, bad sizes, GCM tag).
-#include "ca/aes.hpp"
+#include "ca/emca/aes.hpp"
 #include "test_support.hpp"
 
 #include <botan/hex.h>
@@ -41,7 +41,8 @@ BOOST_AUTO_TEST_CASE(openssl_enc_ecb_and_cbc_decrypt) {
     const auto hex_key = Botan::hex_encode(key);
     must_run("openssl enc -aes-256-ecb -K " + hex_key + " -in " + (dir / "plain.json").string() +
              " -out " + (dir / "ecb.bin").string());
-    auto r = ca::aes256_decrypt(ca::aes_mode::ecb, key, bytes(read_file(dir / "ecb.bin")));
+    auto r =
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, bytes(read_file(dir / "ecb.bin")));
     BOOST_TEST_REQUIRE(r.ok(), (r.ok() ? "" : r.err().detail));
     BOOST_TEST(r.value() == bytes(plain));
 
@@ -51,19 +52,19 @@ BOOST_AUTO_TEST_CASE(openssl_enc_ecb_and_cbc_decrypt) {
     auto data = Botan::hex_decode(iv);
     const auto body = bytes(read_file(dir / "cbc.bin"));
     data.insert(data.end(), body.begin(), body.end());
-    r = ca::aes256_decrypt(ca::aes_mode::cbc, key, data);
+    r = ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, data);
     BOOST_TEST_REQUIRE(r.ok(), (r.ok() ? "" : r.err().detail));
     BOOST_TEST(r.value() == bytes(plain));
 }
 
 BOOST_AUTO_TEST_CASE(round_trip_every_mode_and_length) {
     const auto key = key_of(9);
-    for (auto mode : {ca::aes_mode::ecb, ca::aes_mode::cbc, ca::aes_mode::gcm}) {
+    for (auto mode : {ca::emca::aes_mode::ecb, ca::emca::aes_mode::cbc, ca::emca::aes_mode::gcm}) {
         for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 1000u}) {
             const std::vector<std::uint8_t> plain(n, static_cast<std::uint8_t>(n));
-            const auto c = ca::aes256_encrypt(mode, key, plain);
-            const auto r = ca::aes256_decrypt(mode, key, c);
-            BOOST_TEST_REQUIRE(r.ok(), ca::to_string(mode) << " " << n);
+            const auto c = ca::emca::aes256_encrypt(mode, key, plain);
+            const auto r = ca::emca::aes256_decrypt(mode, key, c);
+            BOOST_TEST_REQUIRE(r.ok(), ca::emca::to_string(mode) << " " << n);
             BOOST_TEST(r.value() == plain);
         }
     }
@@ -74,29 +75,34 @@ BOOST_AUTO_TEST_CASE(refusals) {
     const auto other = key_of(2);
     const auto plain = bytes("{\"a\":1}");
     // GCM authenticates: a wrong key or a flipped bit is always refused.
-    auto gcm = ca::aes256_encrypt(ca::aes_mode::gcm, key, plain);
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::gcm, other, gcm)));
+    auto gcm = ca::emca::aes256_encrypt(ca::emca::aes_mode::gcm, key, plain);
+    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, other, gcm)));
     gcm[gcm.size() / 2] ^= 1;
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::gcm, key, gcm)));
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::gcm, key, std::vector<std::uint8_t>(27))));
+    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, key, gcm)));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::gcm, key, std::vector<std::uint8_t>(27))));
     // ECB / CBC: sizes, and padding (a wrong key gives bad padding with probability ~255/256;
     // this key pair is fixed, so the test is deterministic).
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::ecb, key, {})));
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::ecb, key, std::vector<std::uint8_t>(17))));
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::cbc, key, std::vector<std::uint8_t>(16))));
-    BOOST_TEST(refused(ca::aes256_decrypt(ca::aes_mode::cbc, key, std::vector<std::uint8_t>(40))));
-    const auto ecb = ca::aes256_encrypt(ca::aes_mode::ecb, key, plain);
-    const auto wrong = ca::aes256_decrypt(ca::aes_mode::ecb, other, ecb);
+    BOOST_TEST(refused(ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, {})));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, key, std::vector<std::uint8_t>(17))));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, std::vector<std::uint8_t>(16))));
+    BOOST_TEST(refused(
+        ca::emca::aes256_decrypt(ca::emca::aes_mode::cbc, key, std::vector<std::uint8_t>(40))));
+    const auto ecb = ca::emca::aes256_encrypt(ca::emca::aes_mode::ecb, key, plain);
+    const auto wrong = ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, other, ecb);
     BOOST_TEST((!wrong.ok() || wrong.value() != plain));
-    BOOST_CHECK_THROW((void)ca::aes256_decrypt(ca::aes_mode::ecb, std::vector<std::uint8_t>(16), ecb),
-                      std::invalid_argument);
+    BOOST_CHECK_THROW(
+        (void)ca::emca::aes256_decrypt(ca::emca::aes_mode::ecb, std::vector<std::uint8_t>(16), ecb),
+        std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(mode_names) {
-    BOOST_TEST((ca::parse_aes_mode("gcm") == ca::aes_mode::gcm));
-    BOOST_TEST((ca::parse_aes_mode("ECB") == ca::aes_mode::ecb));
-    BOOST_TEST(!ca::parse_aes_mode("CTR").has_value());
-    BOOST_TEST(std::string(ca::to_string(ca::aes_mode::cbc)) == "CBC");
+    BOOST_TEST((ca::emca::parse_aes_mode("gcm") == ca::emca::aes_mode::gcm));
+    BOOST_TEST((ca::emca::parse_aes_mode("ECB") == ca::emca::aes_mode::ecb));
+    BOOST_TEST(!ca::emca::parse_aes_mode("CTR").has_value());
+    BOOST_TEST(std::string(ca::emca::to_string(ca::emca::aes_mode::cbc)) == "CBC");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

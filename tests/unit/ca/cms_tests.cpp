@@ -1,7 +1,7 @@
 // parse_signed_data() / verify_signed_data(): CMS SignedData made by the openssl CLI (DER and
 // -stream BER, with and without signed attributes, RSA and ECDSA signers), tampering, other
 // signers, and robustness on truncated and mutated input (the fuzz entry point never throws).
-#include "ca/cms.hpp"
+#include "ca/emca/cms.hpp"
 #include "test_support.hpp"
 
 #include <botan/data_src.h>
@@ -66,17 +66,18 @@ BOOST_AUTO_TEST_CASE(every_openssl_form_verifies) {
                 if (extra.find("-stream") != std::string::npos) {
                     BOOST_TEST(der.at(1) == 0x80); // indefinite length, as documented
                 }
-                const auto parsed = ca::parse_signed_data(der);
+                const auto parsed = ca::emca::parse_signed_data(der);
                 BOOST_TEST_REQUIRE(parsed.ok(), (parsed.ok() ? "" : parsed.err().detail));
                 BOOST_TEST(std::string(parsed->content.begin(), parsed->content.end()) == content);
                 BOOST_TEST(parsed->signers.size() == 1u);
                 BOOST_TEST(parsed->signers[0].signed_attributes.empty() ==
                            (extra.find("-noattr") != std::string::npos));
-                const auto v = ca::verify_signed_data(der, *s->public_key);
+                const auto v = ca::emca::verify_signed_data(der, *s->public_key);
                 BOOST_TEST_REQUIRE(v.ok(), (v.ok() ? "" : v.err().detail));
                 BOOST_TEST(v.value() == bytes(content));
                 // The other key does not verify it.
-                const auto other = ca::verify_signed_data(der, *(s == &f.rsa ? f.ec : f.rsa).public_key);
+                const auto other =
+                    ca::emca::verify_signed_data(der, *(s == &f.rsa ? f.ec : f.rsa).public_key);
                 BOOST_TEST_REQUIRE(!other.ok());
                 BOOST_TEST(ca::to_string(other.err().code) == std::string("signature_invalid"));
             }
@@ -91,7 +92,7 @@ BOOST_AUTO_TEST_CASE(large_streamed_content_is_joined) {
         content[i] = static_cast<char>('a' + i % 26);
     }
     const auto der = sign(f.dir, f.rsa, content, "-stream");
-    const auto v = ca::verify_signed_data(der, *f.rsa.public_key);
+    const auto v = ca::emca::verify_signed_data(der, *f.rsa.public_key);
     BOOST_TEST_REQUIRE(v.ok(), (v.ok() ? "" : v.err().detail));
     BOOST_TEST(v.value() == bytes(content));
 }
@@ -105,20 +106,20 @@ BOOST_AUTO_TEST_CASE(tampered_content_or_signature_fails) {
         BOOST_TEST_REQUIRE(at != std::string::npos);
         auto tampered = der;
         tampered[at] = 'X';
-        auto r = ca::verify_signed_data(tampered, *f.rsa.public_key);
+        auto r = ca::emca::verify_signed_data(tampered, *f.rsa.public_key);
         BOOST_TEST_REQUIRE(!r.ok());
         BOOST_TEST(ca::to_string(r.err().code) == std::string("signature_invalid"));
         // Flip the last signature byte (the signature is near the end in every form).
         auto bad_sig = der;
         bad_sig[bad_sig.size() - (extra == "-stream" ? 20 : 1)] ^= 0x01;
-        BOOST_TEST(!ca::verify_signed_data(bad_sig, *f.rsa.public_key).ok());
+        BOOST_TEST(!ca::emca::verify_signed_data(bad_sig, *f.rsa.public_key).ok());
     }
 }
 
 BOOST_AUTO_TEST_CASE(rejects_what_it_does_not_understand) {
     fixture f;
     const auto malformed = [](const std::vector<std::uint8_t>& in) {
-        const auto r = ca::parse_signed_data(in);
+        const auto r = ca::emca::parse_signed_data(in);
         return !r.ok() && r.err().code == ca::errc::signed_data_malformed;
     };
     BOOST_TEST(malformed({}));
@@ -142,7 +143,7 @@ BOOST_AUTO_TEST_CASE(rejects_what_it_does_not_understand) {
     trailing.push_back(0x00);
     trailing.push_back(0x05);
     BOOST_TEST(malformed(trailing));
-    BOOST_TEST(malformed(std::vector<std::uint8_t>(ca::k_cms_max_bytes + 1, 0x30)));
+    BOOST_TEST(malformed(std::vector<std::uint8_t>(ca::emca::k_cms_max_bytes + 1, 0x30)));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_and_mutated_input_never_throws) {
@@ -151,13 +152,13 @@ BOOST_AUTO_TEST_CASE(truncated_and_mutated_input_never_throws) {
         const auto der = sign(f.dir, f.ec, "ID1|abc~ID2|def", extra);
         for (std::size_t n = 0; n < der.size(); ++n) {
             const std::vector<std::uint8_t> cut(der.begin(), der.begin() + n);
-            BOOST_CHECK_NO_THROW(BOOST_TEST(!ca::parse_signed_data(cut).ok()));
+            BOOST_CHECK_NO_THROW(BOOST_TEST(!ca::emca::parse_signed_data(cut).ok()));
         }
         for (std::size_t i = 0; i < der.size(); ++i) {
             for (std::uint8_t x : {0x01, 0x80, 0xff}) {
                 auto m = der;
                 m[i] ^= x;
-                BOOST_CHECK_NO_THROW((void)ca::verify_signed_data(m, *f.ec.public_key));
+                BOOST_CHECK_NO_THROW((void)ca::emca::verify_signed_data(m, *f.ec.public_key));
             }
         }
     }

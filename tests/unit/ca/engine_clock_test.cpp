@@ -6,7 +6,7 @@
 #include "ca/unix_time.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/authority_repository.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 #include "test_support.hpp"
 
 #include <ctime>
@@ -79,9 +79,9 @@ struct clock_fixture {
     std::int64_t device(const std::string& key) {
         std::int64_t id = 0;
         store->writer().run([&](SQLite::Database& db) {
-            const auto org = storage::upsert_org(db, "org");
-            const auto product = storage::upsert_product(db, org, "product", true, 3650);
-            id = storage::upsert_device(db, org, product, key, "asset-" + key);
+            const auto org = storage::enos::upsert_org(db, "org");
+            const auto product = storage::enos::upsert_product(db, org, "product", true, 3650);
+            id = storage::enos::upsert_device(db, org, product, key, "asset-" + key);
         });
         return id;
     }

@@ -4,7 +4,7 @@
 #include "ca/engine.hpp"
 #include "storage/authority_repository.hpp"
 #include "storage/certificate_repository.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 #include "test_support.hpp"
 
 #include <botan/bigint.h>
@@ -72,9 +72,15 @@ bool has(const std::string& text, const std::string& what) {
     return found;
 }
 
+// Options with the CRL URL template the server's wiring sets by default.
+ca::options with_crl_url(ca::options o = {}) {
+    o.crl_url_template = "{base}/enos/CA/crl/{authority}";
+    return o;
+}
+
 // A data dir with an initialized store and CA, and the engine loaded on it.
 struct fixture {
-    explicit fixture(ca::options o = {}) : opts(std::move(o)) {
+    explicit fixture(ca::options o = with_crl_url()) : opts(std::move(o)) {
         sopts.path = dir / "localca.db";
         sopts.durable = false;
         sopts.serial_block = 10;
@@ -90,9 +96,9 @@ struct fixture {
     std::int64_t device(const std::string& key) {
         std::int64_t id = 0;
         store->writer().run([&](SQLite::Database& db) {
-            const auto org = storage::upsert_org(db, "org");
-            const auto product = storage::upsert_product(db, org, "product", true, 3650);
-            id = storage::upsert_device(db, org, product, key, "asset-" + key);
+            const auto org = storage::enos::upsert_org(db, "org");
+            const auto product = storage::enos::upsert_product(db, org, "product", true, 3650);
+            id = storage::enos::upsert_device(db, org, product, key, "asset-" + key);
         });
         return id;
     }

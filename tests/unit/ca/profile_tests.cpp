@@ -75,7 +75,10 @@ issued issue(const temp_dir& dir, const std::string& stem, ca::authority_kind ki
     spec.serial = serial;
     spec.not_before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     spec.not_after = ca::device_not_after(a, spec.not_before, days);
-    spec.extensions = ca::profile_extensions(a, sk.value(), "http://127.0.0.1:8080/", profile);
+    ca::options opts;
+    opts.public_base_url = "http://127.0.0.1:8080/";
+    opts.crl_url_template = "{base}/enos/CA/crl/{authority}"; // the server's default
+    spec.extensions = ca::profile_extensions(a, sk.value(), ca::crl_url(opts, kind), profile);
     spec.profile = profile;
     const auto der = ca::sign_certificate(a, sk.value(), spec);
 
@@ -284,10 +287,37 @@ BOOST_AUTO_TEST_CASE(server_names) {
 }
 
 BOOST_AUTO_TEST_CASE(crl_urls) {
-    BOOST_CHECK_EQUAL(ca::crl_url("http://127.0.0.1:8080", ca::authority_kind::rsa),
+    ca::options opts;
+    BOOST_CHECK_EQUAL(ca::crl_url(opts, ca::authority_kind::rsa), ""); // no template: no CRL DP
+    opts.public_base_url = "http://127.0.0.1:8080";
+    opts.crl_url_template = "{base}/enos/CA/crl/{authority}";
+    BOOST_CHECK_EQUAL(ca::crl_url(opts, ca::authority_kind::rsa),
                       "http://127.0.0.1:8080/enos/CA/crl/RSA");
-    BOOST_CHECK_EQUAL(ca::crl_url("https://ca.example.com/", ca::authority_kind::ecc),
-                      "https://ca.example.com/enos/CA/crl/ECC");
+    opts.public_base_url = "https://ca.example.com/";
+    opts.crl_url_template = "{base}/crl/{authority}.crl";
+    BOOST_CHECK_EQUAL(ca::crl_url(opts, ca::authority_kind::ecc),
+                      "https://ca.example.com/crl/ECC.crl");
+    BOOST_CHECK_EQUAL(
+        ca::expand_url_template("http://fixed/crl", "http://x", ca::authority_kind::rsa),
+        "http://fixed/crl");
+    for (const char* bad : {"{base}/{serial}", "{base}/crl/{authority", "{base}}/x"}) {
+        BOOST_CHECK_THROW(ca::expand_url_template(bad, "http://x", ca::authority_kind::rsa),
+                          std::invalid_argument);
+    }
+}
+
+// An empty CRL URL (template "") leaves the CRL distribution point out; nothing else changes.
+BOOST_AUTO_TEST_CASE(no_crl_url_no_distribution_point) {
+    temp_dir dir;
+    const auto& a = root(ca::authority_kind::rsa);
+    const auto pem = openssl_csr(dir.path(), "n", "rsa2048", "/CN=nodp");
+    auto sk = ca::check_csr(pem, ca::authority_kind::rsa);
+    BOOST_REQUIRE(sk.ok());
+    const auto with = ca::device_extensions(a, sk.value(), "http://h/crl");
+    const auto without = ca::device_extensions(a, sk.value(), "");
+    BOOST_CHECK(with.extension_set(Botan::OID::from_string("2.5.29.31")));
+    BOOST_CHECK(!without.extension_set(Botan::OID::from_string("2.5.29.31")));
+    BOOST_CHECK(without.extension_set(Botan::OID::from_string("2.5.29.35")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,7 @@
 // secret_box: AES-256-GCM sealing of the secrets at rest, opened by python3-cryptography as the
 // independent counterpart; and the sealing key under the CA passphrase (ca/sealing_key.hpp).
+#include "ca/emca/aes_key_secret.hpp"
+#include "ca/enos/app_secret.hpp"
 #include "ca/sealing_key.hpp"
 #include "ca/secret_box.hpp"
 #include "storage/sealing_key_repository.hpp"
@@ -54,7 +56,7 @@ BOOST_AUTO_TEST_CASE(python_cryptography_opens_what_it_seals) {
     temp_dir dir;
     const auto key = key_of(0x42);
     const ca::secret_box box(key);
-    const auto context = ca::enos_app_secret_context("ak-1");
+    const auto context = ca::enos::app_secret_context("ak-1");
     const auto sealed = ca::seal_text(box, "sk-clear-value", context);
     // version 1 || nonce (12) || ciphertext || tag (16); AD = version || context.
     const auto clear = must_run(
@@ -79,7 +81,7 @@ BOOST_AUTO_TEST_CASE(each_seal_has_its_own_nonce) {
 
 BOOST_AUTO_TEST_CASE(any_changed_byte_is_refused) {
     const ca::secret_box box(key_of(2));
-    const auto context = ca::emca_aes_key_context("user1");
+    const auto context = ca::emca::aes_key_context("user1");
     const auto clear = key_of(7);
     const auto sealed = box.seal(clear, context);
     BOOST_TEST(text(box.open(sealed, context)) == std::string(clear.begin(), clear.end()));
@@ -96,9 +98,9 @@ BOOST_AUTO_TEST_CASE(any_changed_byte_is_refused) {
 
 BOOST_AUTO_TEST_CASE(a_value_copied_to_another_row_is_refused) {
     const ca::secret_box box(key_of(3));
-    const auto sealed = ca::seal_text(box, "sk-1", ca::enos_app_secret_context("ak-1"));
-    BOOST_TEST(refused(box, sealed, ca::enos_app_secret_context("ak-2")));
-    BOOST_TEST(refused(box, sealed, ca::emca_aes_key_context("ak-1")));
+    const auto sealed = ca::seal_text(box, "sk-1", ca::enos::app_secret_context("ak-1"));
+    BOOST_TEST(refused(box, sealed, ca::enos::app_secret_context("ak-2")));
+    BOOST_TEST(refused(box, sealed, ca::emca::aes_key_context("ak-1")));
 }
 
 BOOST_AUTO_TEST_CASE(another_key_is_refused) {

@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(csr_payload) {
 }
 
 BOOST_AUTO_TEST_CASE(outcome_and_envelope) {
-    ca::batch_outcome issued;
+    ca::emca::batch_outcome issued;
     issued.entries.push_back({"ID1", {0x30, 0x01}, std::nullopt});
     issued.entries.push_back({"ID2", {0x30, 0x02}, std::nullopt});
     const auto result = outcome_result(issued);
@@ -64,7 +64,7 @@ BOOST_AUTO_TEST_CASE(outcome_and_envelope) {
     BOOST_TEST(std::string(decoded->begin(), decoded->end()) == "ID1|MAE=~ID2|MAI=");
     BOOST_TEST(!outcome_request_ids(issued).has_value());
 
-    ca::batch_outcome pending;
+    ca::emca::batch_outcome pending;
     pending.pending = true;
     pending.entries.push_back({"A", {}, 7});
     pending.entries.push_back({"B", {}, 8});

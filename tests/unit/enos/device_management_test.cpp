@@ -2,10 +2,10 @@
 // secret, enable/disable refusing certificates, delete revoking live certificates in the
 // deleting transaction, search filters and the expression parser.
 #include "ca/csr.hpp"
-#include "ca/device_service.hpp"
+#include "ca/enos/device_service.hpp"
 #include "ca/enos/device_management.hpp"
 #include "ca/enos/device_query.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 #include "test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -22,7 +22,7 @@ struct device_fixture {
     test::temp_dir dir;
     std::unique_ptr<storage::store> store;
     std::unique_ptr<ca::engine> engine;
-    std::unique_ptr<ca::registry> registry;
+    std::unique_ptr<ca::enos::registry> registry;
     std::unique_ptr<ca::enos::device_management> devices;
 
     device_fixture() {
@@ -32,13 +32,13 @@ struct device_fixture {
         store = std::make_unique<storage::store>(so);
         ca::engine::initialize(dir.path(), *store, {});
         engine = std::make_unique<ca::engine>(dir.path(), *store, ca::options{});
-        registry = std::make_unique<ca::registry>(*store, engine->secrets());
+        registry = std::make_unique<ca::enos::registry>(*store, engine->secrets());
         devices = std::make_unique<ca::enos::device_management>(*engine, *registry);
         store->writer().run([](SQLite::Database& db) {
-            const auto o1 = storage::upsert_org(db, "o1");
-            storage::upsert_product(db, o1, "pk1", true, 3650);
-            const auto o2 = storage::upsert_org(db, "o2");
-            storage::upsert_product(db, o2, "pk2", true, 3650);
+            const auto o1 = storage::enos::upsert_org(db, "o1");
+            storage::enos::upsert_product(db, o1, "pk1", true, 3650);
+            const auto o2 = storage::enos::upsert_org(db, "o2");
+            storage::enos::upsert_product(db, o2, "pk2", true, 3650);
         });
     }
     ~device_fixture() {
@@ -69,8 +69,8 @@ struct device_fixture {
 
     // A certificate for the device, from an openssl-made CSR.
     ca::result<ca::issued_certificate> apply(const std::string& asset, const std::string& cn) {
-        ca::device_service svc(*engine, *registry);
-        ca::device_apply_request req;
+        ca::enos::device_service svc(*engine, *registry);
+        ca::enos::device_apply_request req;
         req.device.org_id = "o1";
         req.device.asset_id = asset;
         req.csr = test::openssl_csr(dir.path(), cn, "p256", "/CN=" + cn);
@@ -82,8 +82,8 @@ struct device_fixture {
     }
 };
 
-ca::device_ref by_asset(const std::string& asset) {
-    ca::device_ref ref;
+ca::enos::device_ref by_asset(const std::string& asset) {
+    ca::enos::device_ref ref;
     ref.org_id = "o1";
     ref.asset_id = asset;
     return ref;

@@ -1,9 +1,10 @@
 // The token service: EnOS's encryption check, one token per app while valid, stateless
 // verification that survives a new service object (a restart) but not a key or secret change.
 #include "ca/fingerprint.hpp"
+#include "ca/enos/app_secret.hpp"
 #include "server/enos/crypto.hpp"
 #include "server/enos/token_service.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -22,7 +23,7 @@ struct token_fixture {
     localca::test::temp_dir dir;
     std::unique_ptr<storage::store> store;
     localca::ca::secret_box secrets{std::vector<std::uint8_t>(32, 3)};
-    std::unique_ptr<localca::ca::registry> registry;
+    std::unique_ptr<localca::ca::enos::registry> registry;
     enos::options opts;
 
     token_fixture() {
@@ -30,15 +31,16 @@ struct token_fixture {
         o.path = dir / "t.db";
         store = std::make_unique<storage::store>(o);
         set_secret("sk-1");
-        registry = std::make_unique<localca::ca::registry>(*store, secrets);
+        registry = std::make_unique<localca::ca::enos::registry>(*store, secrets);
         opts.token_key = std::vector<unsigned char>(32, 7);
     }
     void set_secret(const std::string& secret) {
         store->writer().run([&](SQLite::Database& db) {
-            const auto org = storage::upsert_org(db, "o1");
-            storage::upsert_app(db, org, "ak-1",
-                                localca::ca::seal_text(
-                                    secrets, secret, localca::ca::enos_app_secret_context("ak-1")));
+            const auto org = storage::enos::upsert_org(db, "o1");
+            storage::enos::upsert_app(
+                db, org, "ak-1",
+                localca::ca::seal_text(secrets, secret,
+                                       localca::ca::enos::app_secret_context("ak-1")));
         });
     }
     static std::string ts(std::int64_t offset_ms = 0) {

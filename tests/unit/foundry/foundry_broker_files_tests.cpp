@@ -30,7 +30,7 @@ struct fixture : test::foundry_fixture {
         return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
     }
 
-    ca::created_certificate create(std::optional<std::vector<std::string>> topics) {
+    ca::foundry::created_certificate create(std::optional<std::vector<std::string>> topics) {
         return foundry_fixture::create(account, std::move(topics));
     }
 

@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(regions_and_subject_modes) {
 }
 
 BOOST_AUTO_TEST_CASE(acl_text_groups_filters_by_cn) {
-    const std::vector<storage::topic_grant> grants = {
+    const std::vector<storage::foundry::topic_grant> grants = {
         {"AWS IoT Certificate", "a/#"},
         {"AWS IoT Certificate", "a/#"}, // two certificates sharing a CN and a filter
         {"AWS IoT Certificate", "b"},

@@ -2,11 +2,11 @@
 // A data dir with an initialised store and CA, the managed-certificate service on it, and two
 // seeded accounts: a ("111111111111", token "token-a", devices d1 and d2) and b ("222222222222",
 // region eu-west-1, token "token-b", device d1: same name as a's, another device).
-#include "ca/account_registry.hpp"
-#include "ca/key_pool.hpp"
-#include "ca/managed_certificate_service.hpp"
+#include "ca/foundry/account_registry.hpp"
+#include "ca/foundry/key_pool.hpp"
+#include "ca/foundry/managed_certificate_service.hpp"
 #include "server/foundry/profile.hpp"
-#include "storage/account_repository.hpp"
+#include "storage/foundry/account_repository.hpp"
 #include "test_support.hpp"
 
 #include <memory>
@@ -20,8 +20,8 @@ struct foundry_fixture {
     temp_dir dir;
     std::unique_ptr<storage::store> store;
     std::unique_ptr<ca::engine> engine;
-    ca::key_pool keys{0};
-    std::unique_ptr<ca::managed_certificate_service> service;
+    ca::foundry::key_pool keys{0};
+    std::unique_ptr<ca::foundry::managed_certificate_service> service;
     struct {
         std::int64_t a = 0;
         std::int64_t b = 0;
@@ -34,16 +34,20 @@ struct foundry_fixture {
         so.durable = false;
         store = std::make_unique<storage::store>(so);
         ca::engine::initialize(dir.path(), *store, {}, *clk);
-        engine = std::make_unique<ca::engine>(dir.path(), *store, ca::options{}, clk);
-        service = std::make_unique<ca::managed_certificate_service>(*engine, keys);
+        ca::options opts;
+        opts.crl_url_template = "{base}/enos/CA/crl/{authority}"; // the server's default
+        engine = std::make_unique<ca::engine>(dir.path(), *store, opts, clk);
+        service = std::make_unique<ca::foundry::managed_certificate_service>(*engine, keys);
         store->writer().run([&](SQLite::Database& db) {
-            acct.a = storage::upsert_account(db, "111111111111", std::nullopt);
-            storage::upsert_account_token(db, acct.a, ca::token_digest("token-a"));
-            storage::upsert_account_device(db, acct.a, "d1");
-            storage::upsert_account_device(db, acct.a, "d2");
-            acct.b = storage::upsert_account(db, "222222222222", std::string("eu-west-1"));
-            storage::upsert_account_token(db, acct.b, ca::token_digest("token-b"));
-            storage::upsert_account_device(db, acct.b, "d1");
+            acct.a = storage::foundry::upsert_account(db, "111111111111", std::nullopt);
+            storage::foundry::upsert_account_token(db, acct.a,
+                                                   ca::foundry::token_digest("token-a"));
+            storage::foundry::upsert_account_device(db, acct.a, "d1");
+            storage::foundry::upsert_account_device(db, acct.a, "d2");
+            acct.b = storage::foundry::upsert_account(db, "222222222222", std::string("eu-west-1"));
+            storage::foundry::upsert_account_token(db, acct.b,
+                                                   ca::foundry::token_digest("token-b"));
+            storage::foundry::upsert_account_device(db, acct.b, "d1");
         });
     }
     ~foundry_fixture() {
@@ -53,10 +57,10 @@ struct foundry_fixture {
     }
 
     // A certificate with Foundry's profile; fails the test when the service refuses.
-    ca::created_certificate create(std::int64_t account,
-                                   std::optional<std::vector<std::string>> topics = {},
-                                   std::optional<std::string> cn = {}) {
-        ca::managed_create_request req;
+    ca::foundry::created_certificate create(std::int64_t account,
+                                            std::optional<std::vector<std::string>> topics = {},
+                                            std::optional<std::string> cn = {}) {
+        ca::foundry::managed_create_request req;
         req.account = account;
         req.topics = std::move(topics);
         req.common_name = std::move(cn);

@@ -5,7 +5,7 @@
 #include "foundry_fixture.hpp"
 #include "server/foundry/codec.hpp"
 #include "storage/certificate_repository.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include <botan/x509cert.h>
 
@@ -21,7 +21,7 @@ namespace {
 struct fixture : test::foundry_fixture {
     explicit fixture(std::shared_ptr<const ca::clock> clk = ca::real_time())
         : foundry_fixture(std::move(clk)) {}
-    ca::managed_certificate find(std::int64_t account, const std::string& id) {
+    ca::foundry::managed_certificate find(std::int64_t account, const std::string& id) {
         auto r = service->find(account, id);
         BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().detail));
         return r.value();
@@ -140,16 +140,16 @@ BOOST_FIXTURE_TEST_CASE(the_private_key_is_never_stored, fixture) {
 BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
     const auto c = create(acct.a);
     const auto& id = c.certificate.id;
-    BOOST_TEST((c.certificate.status == ca::managed_status::inactive));
+    BOOST_TEST((c.certificate.status == ca::foundry::managed_status::inactive));
     auto f = find(acct.a, id);
-    BOOST_TEST(std::string(ca::to_string(f.status)) == "INACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(f.status)) == "INACTIVE");
     BOOST_TEST(!f.device_id.has_value());
     BOOST_TEST(f.topics.empty());
     BOOST_TEST(service->active_grants().empty());
 
     BOOST_REQUIRE(service->provision(acct.a, id, "d1", {"dev/1/#", "test/+/x", "dev/1/#"}).ok());
     f = find(acct.a, id);
-    BOOST_TEST(std::string(ca::to_string(f.status)) == "ACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(f.status)) == "ACTIVE");
     BOOST_TEST(f.device_id.value_or("") == "d1");
     BOOST_TEST((f.topics == std::vector<std::string>{"dev/1/#", "test/+/x"}));
     auto grants = service->active_grants();
@@ -168,11 +168,11 @@ BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
     // Revoking through the wrong device: refused, nothing revoked.
     expect_error(service->revoke(acct.a, id, "d2", 5), ca::errc::certificate_not_bound);
     expect_error(service->revoke(acct.a, id, "nope", 5), ca::errc::device_not_found);
-    BOOST_TEST(std::string(ca::to_string(find(acct.a, id).status)) == "ACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, id).status)) == "ACTIVE");
 
     BOOST_REQUIRE(service->revoke(acct.a, id, "d1", 5).ok());
     f = find(acct.a, id);
-    BOOST_TEST(std::string(ca::to_string(f.status)) == "REVOKED");
+    BOOST_TEST(std::string(ca::foundry::to_string(f.status)) == "REVOKED");
     BOOST_TEST(!f.device_id.has_value());
     BOOST_TEST(f.topics.empty());
     BOOST_TEST(service->active_grants().empty());
@@ -192,16 +192,16 @@ BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
     // REVOKED is terminal.
     expect_error(service->revoke(acct.a, id, "d1", 5), ca::errc::already_revoked);
     expect_error(service->provision(acct.a, id, "d1", {"x"}), ca::errc::certificate_revoked);
-    BOOST_TEST(std::string(ca::to_string(find(acct.a, id).status)) == "REVOKED");
+    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, id).status)) == "REVOKED");
     const auto revoked = storage::revoked_of_authority(store->reader(), "RSA");
     BOOST_TEST(revoked.size() == 1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(created_with_topics_is_active_without_device, fixture) {
     const auto c = create(acct.a, std::vector<std::string>{"1/2/3", "test/+/+/1"});
-    BOOST_TEST((c.certificate.status == ca::managed_status::active));
+    BOOST_TEST((c.certificate.status == ca::foundry::managed_status::active));
     const auto f = find(acct.a, c.certificate.id);
-    BOOST_TEST(std::string(ca::to_string(f.status)) == "ACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(f.status)) == "ACTIVE");
     BOOST_TEST(!f.device_id.has_value());
     BOOST_TEST((f.topics == std::vector<std::string>{"1/2/3", "test/+/+/1"}));
     // Not associated with any device: revoke needs the association.
@@ -213,7 +213,7 @@ BOOST_FIXTURE_TEST_CASE(created_with_topics_is_active_without_device, fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(bad_policies_write_nothing, fixture) {
-    ca::managed_create_request req;
+    ca::foundry::managed_create_request req;
     req.account = acct.a;
     req.topics = std::vector<std::string>{"ok", "a/#/b"};
     req.profile = server::foundry::device_certificate_profile();
@@ -227,7 +227,8 @@ BOOST_FIXTURE_TEST_CASE(bad_policies_write_nothing, fixture) {
                  ca::errc::invalid_topic_filter);
     expect_error(service->provision(acct.a, c.certificate.id, "d1", {"a+"}),
                  ca::errc::invalid_topic_filter);
-    BOOST_TEST(std::string(ca::to_string(find(acct.a, c.certificate.id).status)) == "INACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, c.certificate.id).status)) ==
+               "INACTIVE");
 }
 
 BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture) {
@@ -247,7 +248,8 @@ BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture) {
     BOOST_REQUIRE(service->provision(acct.b, b.certificate.id, "d1", {"b/#"}).ok());
     expect_error(service->revoke(acct.b, a.certificate.id, "d1", 5),
                  ca::errc::certificate_not_found);
-    BOOST_TEST(std::string(ca::to_string(find(acct.a, a.certificate.id).status)) == "ACTIVE");
+    BOOST_TEST(std::string(ca::foundry::to_string(find(acct.a, a.certificate.id).status)) ==
+               "ACTIVE");
     BOOST_TEST(service->active_grants().size() == 2u);
 }
 
@@ -259,7 +261,7 @@ BOOST_FIXTURE_TEST_CASE(revocation_through_another_api_shows_as_revoked, fixture
     r.reason = 1;
     BOOST_REQUIRE(engine->revoke_sync(r).ok());
     const auto f = find(acct.a, c.certificate.id);
-    BOOST_TEST(std::string(ca::to_string(f.status)) == "REVOKED");
+    BOOST_TEST(std::string(ca::foundry::to_string(f.status)) == "REVOKED");
     BOOST_TEST(!f.device_id.has_value());
     BOOST_TEST(f.topics.empty());
     BOOST_TEST(service->active_grants().empty());
@@ -281,7 +283,7 @@ BOOST_FIXTURE_TEST_CASE(concurrent_provisions_to_two_devices_one_wins, fixture) 
 }
 
 BOOST_FIXTURE_TEST_CASE(tokens_find_their_account, fixture) {
-    ca::account_registry accounts(*store);
+    ca::foundry::account_registry accounts(*store);
     BOOST_TEST(accounts.any_account());
     const auto a = accounts.find_by_token("token-a");
     BOOST_REQUIRE(a.has_value());
@@ -308,9 +310,9 @@ BOOST_FIXTURE_TEST_CASE(device_apis_cannot_reuse_a_managed_certificates_cn, fixt
     const auto cn = cert.subject_dn().get_first_attribute("CN");
     std::int64_t device = 0;
     store->writer().run([&](SQLite::Database& db) {
-        const auto org = storage::upsert_org(db, "org");
-        const auto product = storage::upsert_product(db, org, "product", true, 3650);
-        device = storage::upsert_device(db, org, product, "dk", "asset");
+        const auto org = storage::enos::upsert_org(db, "org");
+        const auto product = storage::enos::upsert_product(db, org, "product", true, 3650);
+        device = storage::enos::upsert_device(db, org, product, "dk", "asset");
     });
     auto sk = ca::check_csr(test::openssl_csr(dir.path(), "dup", "rsa2048", "/CN=" + cn),
                             ca::authority_kind::rsa);
@@ -325,7 +327,7 @@ BOOST_FIXTURE_TEST_CASE(device_apis_cannot_reuse_a_managed_certificates_cn, fixt
 }
 
 BOOST_AUTO_TEST_CASE(key_pool_fills_in_the_background_and_never_repeats) {
-    ca::key_pool pool(3);
+    ca::foundry::key_pool pool(3);
     BOOST_TEST(pool.ready() == 0u); // not started: no CPU spent
     pool.start();
     pool.start();
@@ -345,7 +347,7 @@ BOOST_AUTO_TEST_CASE(key_pool_fills_in_the_background_and_never_repeats) {
 }
 
 BOOST_AUTO_TEST_CASE(key_pool_of_size_zero_makes_keys_on_demand) {
-    ca::key_pool pool(0);
+    ca::foundry::key_pool pool(0);
     pool.start();
     BOOST_TEST(pool.ready() == 0u);
     BOOST_TEST(pool.take()->get_n().bits() == 2048u);

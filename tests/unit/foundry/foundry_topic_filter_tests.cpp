@@ -1,6 +1,6 @@
-// MQTT topic filter validation (ca/topic_filter.hpp): the rules of MQTT 3.1.1 section 4.7 plus
-// our refusals of control characters and edge spaces (they would corrupt a broker ACL file).
-#include "ca/topic_filter.hpp"
+// MQTT topic filter validation (ca/foundry/topic_filter.hpp): the rules of MQTT 3.1.1 section 4.7
+// plus our refusals of control characters and edge spaces (they would corrupt a broker ACL file).
+#include "ca/foundry/topic_filter.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -11,11 +11,11 @@ using namespace localca;
 namespace {
 
 bool valid(const std::string& filter) {
-    return ca::check_topic_filter(filter).ok();
+    return ca::foundry::check_topic_filter(filter).ok();
 }
 
 std::string detail_of(const std::string& filter) {
-    const auto st = ca::check_topic_filter(filter);
+    const auto st = ca::foundry::check_topic_filter(filter);
     BOOST_REQUIRE(!st.ok());
     BOOST_TEST((st.err().code == ca::errc::invalid_topic_filter));
     return st.err().detail;
@@ -102,16 +102,16 @@ BOOST_AUTO_TEST_CASE(no_leading_or_trailing_space) {
 }
 
 BOOST_AUTO_TEST_CASE(policy_checks_each_filter_and_drops_duplicates) {
-    auto ok = ca::check_topic_policy({"a/#", "b", "a/#", "c/+", "b"});
+    auto ok = ca::foundry::check_topic_policy({"a/#", "b", "a/#", "c/+", "b"});
     BOOST_REQUIRE(ok.ok());
     BOOST_TEST((ok.value() == std::vector<std::string>{"a/#", "b", "c/+"}));
 
-    auto empty = ca::check_topic_policy({});
+    auto empty = ca::foundry::check_topic_policy({});
     BOOST_REQUIRE(!empty.ok());
     BOOST_TEST((empty.err().code == ca::errc::invalid_topic_filter));
     BOOST_TEST(empty.err().detail == "the topic policy must contain at least one filter");
 
-    auto bad = ca::check_topic_policy({"ok", "fine/#", "1/#/1"});
+    auto bad = ca::foundry::check_topic_policy({"ok", "fine/#", "1/#/1"});
     BOOST_REQUIRE(!bad.ok());
     BOOST_TEST(bad.err().detail == "topics[2]: '#' must be the last level");
     BOOST_TEST(bad.err().message == "invalid topic filter");

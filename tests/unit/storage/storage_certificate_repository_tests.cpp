@@ -3,7 +3,7 @@
 #include "storage/certificate_repository.hpp"
 
 #include "storage/database.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include "test_support.hpp"
 
@@ -17,6 +17,7 @@
 
 using namespace localca;
 using namespace localca::storage;
+using namespace localca::storage::enos;
 
 namespace {
 

@@ -4,8 +4,8 @@
 #include "storage/statement_cache.hpp"
 
 #include "storage/database.hpp"
+#include "storage/enos/tenant_repository.hpp"
 #include "storage/store.hpp"
-#include "storage/tenant_repository.hpp"
 
 #include "test_support.hpp"
 
@@ -15,6 +15,7 @@
 
 using namespace localca;
 using namespace localca::storage;
+using namespace localca::storage::enos;
 
 namespace {
 

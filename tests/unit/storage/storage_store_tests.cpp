@@ -3,7 +3,7 @@
 #include "storage/store.hpp"
 
 #include "storage/database.hpp"
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include "test_support.hpp"
 
@@ -18,6 +18,7 @@
 
 using namespace localca;
 using namespace localca::storage;
+using namespace localca::storage::enos;
 
 namespace {
 

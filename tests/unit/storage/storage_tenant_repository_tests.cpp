@@ -1,6 +1,6 @@
 // Orgs, apps, products and devices: upserts keyed by natural keys that report real changes only,
 // and the lookups the API personalities make.
-#include "storage/tenant_repository.hpp"
+#include "storage/enos/tenant_repository.hpp"
 
 #include "storage/database.hpp"
 
@@ -12,6 +12,7 @@
 
 using namespace localca;
 using namespace localca::storage;
+using namespace localca::storage::enos;
 
 namespace {
 

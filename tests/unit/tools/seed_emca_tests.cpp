@@ -1,6 +1,7 @@
 // The "emca" section of the seed file: validation with JSON paths, hashed passwords, idempotence.
-#include "ca/password.hpp"
-#include "storage/api_user_repository.hpp"
+#include "ca/emca/aes_key_secret.hpp"
+#include "ca/emca/password.hpp"
+#include "storage/emca/api_user_repository.hpp"
 #include "storage/store.hpp"
 #include "test_support.hpp"
 #include "tools/localca/seed.hpp"
@@ -78,13 +79,13 @@ BOOST_AUTO_TEST_CASE(apply_hashes_and_is_idempotent) {
     const localca::ca::secret_box secrets(std::vector<std::uint8_t>(32, 9));
     const auto first = tools::apply_seed(store, tools::parse_seed(seed_text(cert)), secrets, *localca::ca::real_time());
     BOOST_TEST(first.inserted_or_changed == 2);
-    const auto user = localca::storage::find_api_user(store.reader(), "app1");
+    const auto user = localca::storage::emca::find_api_user(store.reader(), "app1");
     BOOST_TEST_REQUIRE(user.has_value());
     BOOST_TEST(user->password_hash.find("secret") == std::string::npos);
-    BOOST_TEST(localca::ca::verify_password("secret", user->password_hash));
+    BOOST_TEST(localca::ca::emca::verify_password("secret", user->password_hash));
     BOOST_TEST(user->aes_mode == "ECB");
     const auto aes_key =
-        secrets.open(user->aes_key_sealed, localca::ca::emca_aes_key_context("app1"));
+        secrets.open(user->aes_key_sealed, localca::ca::emca::aes_key_context("app1"));
     BOOST_TEST_REQUIRE(aes_key.size() == 32u);
     for (std::size_t i = 0; i < aes_key.size(); ++i) { // the Base64 of bytes 0..31
         BOOST_TEST(aes_key[i] == i);
@@ -94,8 +95,8 @@ BOOST_AUTO_TEST_CASE(apply_hashes_and_is_idempotent) {
     const auto changed =
         tools::apply_seed(store, tools::parse_seed(seed_text(cert, "other")), secrets, *localca::ca::real_time());
     BOOST_TEST(changed.inserted_or_changed == 1);
-    BOOST_TEST(localca::ca::verify_password(
-        "other", localca::storage::find_api_user(store.reader(), "app1")->password_hash));
+    BOOST_TEST(localca::ca::emca::verify_password(
+        "other", localca::storage::emca::find_api_user(store.reader(), "app1")->password_hash));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

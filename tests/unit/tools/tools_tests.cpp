@@ -1,6 +1,7 @@
 // Config and seed parsing: typed values, documented defaults, errors that name the JSON path.
+#include "ca/enos/app_secret.hpp"
+#include "storage/enos/tenant_repository.hpp"
 #include "storage/store.hpp"
-#include "storage/tenant_repository.hpp"
 #include "test_support.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/json_reader.hpp"
@@ -175,10 +176,10 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
     BOOST_TEST(second.inserted_or_changed == 0);
     BOOST_TEST(second.unchanged == 4);
     // Sealed, and under the app's own context.
-    const auto app = localca::storage::find_app(store.reader(), "ak-1");
+    const auto app = localca::storage::enos::find_app(store.reader(), "ak-1");
     BOOST_TEST_REQUIRE(app.has_value());
     BOOST_TEST(localca::ca::open_text(secrets, app->app_secret_sealed,
-                                      localca::ca::enos_app_secret_context("ak-1")) == "sk-1");
+                                      localca::ca::enos::app_secret_context("ak-1")) == "sk-1");
     // A device of another product claiming asset1: refused, and the new product is not written.
     const auto clash = tools::parse_seed(R"({"enos": {"orgs": [{"orgId": "o1",
         "products": [{"productKey": "pk2", "biDirectionalAuth": true, "maxValidDay": 1,
