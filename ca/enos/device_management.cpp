@@ -13,13 +13,6 @@ namespace localca::ca::enos {
 namespace json = boost::json;
 namespace db_enos = storage::enos;
 
-// clock: replace with the injected clock
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 namespace {
 
 // Like EnOS's: 8 characters (samples "9HhK0YxX", "7u4bfyO0").
@@ -174,10 +167,11 @@ result<device_created> device_management::create(device_create_request req) {
             row.attributes = json::serialize(req.attributes);
             row.tags = json::serialize(object_of(req.tags));
             row.secret_sealed = seal_text(m_engine.secrets(), secret, device_secret_context(id));
-            row.created_ms = now_ms();
+            row.created_ms = m_engine.clock().now_ms();
             db_enos::insert_device_details(db, row);
             append_audit(db, make_audit_event(req.audit, "device-create", std::nullopt,
-                                              names(asset_id, req.product_key, device_key)));
+                                              names(asset_id, req.product_key, device_key)),
+                         m_engine.clock());
             out = device_created{req.product_key, device_key, asset_id, secret};
         });
     } catch (const std::exception& e) {
@@ -195,7 +189,7 @@ db_enos::device_details_row device_management::details_of(std::int64_t device,
         return std::move(*d);
     }
     // A device seeded or created before schema 8: give it its details (and a secret) once.
-    const auto fresh = default_details(m_engine.secrets(), device, device_key, now_ms());
+    const auto fresh = default_details(m_engine.secrets(), device, device_key, m_engine.clock().now_ms());
     m_engine.store().writer().run(
         [&](SQLite::Database& db) { db_enos::insert_device_details(db, fresh); });
     auto d = db_enos::find_device_details(m_engine.store().reader(), device);
@@ -308,7 +302,8 @@ status device_management::update(device_update_request req) {
             db_enos::update_device_details(db, *details);
             append_audit(db,
                          make_audit_event(req.audit, "device-update", std::nullopt,
-                                          names(row->asset_id, dev->product_key, row->device_key)));
+                                          names(row->asset_id, dev->product_key, row->device_key)),
+                         m_engine.clock());
         });
     } catch (const std::exception& e) {
         return internal(e);
@@ -343,7 +338,8 @@ status device_management::set_enabled(const device_ref& ref, bool enabled,
             }
             append_audit(db, make_audit_event(
                                  audit, enabled ? "device-enable" : "device-disable", std::nullopt,
-                                 names(row->asset_id, dev->product_key, row->device_key)));
+                                 names(row->asset_id, dev->product_key, row->device_key)),
+                         m_engine.clock());
         });
     } catch (const std::exception& e) {
         return internal(e);
@@ -375,9 +371,10 @@ result<std::vector<std::int64_t>> device_management::remove(const device_ref& re
         }
         return success();
     };
-    auto also = [id, label, audit](SQLite::Database& db, const std::vector<std::int64_t>&) {
+    auto also = [id, label, audit, &clk = m_engine.clock()](SQLite::Database& db,
+                                                           const std::vector<std::int64_t>&) {
         db_enos::delete_device(db, id);
-        append_audit(db, make_audit_event(audit, "device-delete", std::nullopt, label));
+        append_audit(db, make_audit_event(audit, "device-delete", std::nullopt, label), clk);
     };
     auto promise = std::make_shared<std::promise<result<std::vector<std::int64_t>>>>();
     auto future = promise->get_future();

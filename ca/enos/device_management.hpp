@@ -79,9 +79,6 @@ struct device_page {
     std::int64_t total = 0; // matching devices on all pages
 };
 
-// Epoch milliseconds (createTime): the device API's one wall-clock read.
-std::int64_t now_ms();
-
 // The sealing context of a device secret: bound to the row, so a value copied elsewhere does
 // not open.
 std::string device_secret_context(std::int64_t device);

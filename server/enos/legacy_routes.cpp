@@ -1,5 +1,7 @@
 #include "server/enos/legacy_routes.hpp"
 
+#include "ca/constant_time.hpp"
+
 #include "server/core/log.hpp"
 #include "server/enos/codec.hpp"
 #include "server/enos/crypto.hpp"
@@ -119,6 +121,15 @@ struct legacy_routes::call {
     ca::audit_context audit;
 };
 
+response legacy_routes::internal_error(const request_context& ctx) {
+    return json_response(ctx.req, http::status::ok,
+                         envelope(ctx.request_id, 500, "internal error", nullptr));
+}
+
+bool legacy_routes::owns(const request_context& ctx) {
+    return ctx.path.rfind("/connectService/", 0) == 0;
+}
+
 legacy_routes::legacy_routes(ca::engine& engine, ca::registry& registry, const options& opts,
                              rate_limiter& limiter)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry), m_options(opts),
@@ -148,7 +159,7 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
         ev.action = "auth";
         ev.source_ip = ctx->remote_address;
         ev.outcome = "denied";
-        ca::record_audit_async(m_engine.store(), ev);
+        ca::record_audit_async(m_engine.store(), ev, m_engine.clock());
         fail(e);
     };
     // The legacy SDK signs with the app's secret, which we hold: every mode but "off" checks it
@@ -165,11 +176,11 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
         const auto actor = "appKey:" + app->app_key;
         const auto sign = ctx->query_param("sign").value_or("");
         const auto expected = legacy_sign(app->app_key, app->app_secret, ctx->query, ctx->req.body());
-        if (!constant_time_equal(to_upper(sign), expected)) {
+        if (!ca::constant_time_equal(to_upper(sign), expected)) {
             return denied(actor, {k_app_check_failed, "App Signature Checked Fail"});
         }
         const auto ts = read_int_text(ctx->query_param("requestTimestamp").value_or(""));
-        if (!ts.valid || std::llabs(ts.value - now_ms()) > m_options.max_clock_skew.count() * 1000) {
+        if (!ts.valid || std::llabs(ts.value - m_engine.clock().now_ms()) > m_options.max_clock_skew.count() * 1000) {
             return denied(actor, {k_app_check_failed, "App Timestamp Checked Fail"});
         }
     }
@@ -243,14 +254,14 @@ void legacy_routes::list(call& c, responder done) {
     if (!rows) {
         return reply(*c.ctx, done, to_legacy(from_errc(rows.err())));
     }
-    const auto now = now_ms() / 1000;
+    const auto now = m_engine.clock().now_unix();
     json::array data;
     for (const auto& row : rows.value()) {
         // DeviceCertSummaryInfo: 0 ACTIVATED, 1 REVOKED; an expired certificate is 2, as in the
         // connect-service list (the legacy class has no constant for it).
         const bool revoked = row.status == storage::certificate_status::revoked;
         data.push_back(json::object{{"certSN", std::to_string(row.sn)},
-                                    {"certStatus", revoked ? 1 : (row.not_after <= now ? 2 : 0)}});
+                                    {"certStatus", static_cast<std::int64_t>(revoked ? 1 : (row.not_after <= now ? 2 : 0))}});
     }
     reply_ok(*c.ctx, done, std::move(data));
 }

@@ -36,6 +36,10 @@ public:
     legacy_routes(ca::engine& engine, ca::registry& registry, const options& opts,
                   rate_limiter& limiter);
     void add_routes(router& r);
+    // The personality's catch point renders an escaped exception on a legacy path with this:
+    // the legacy envelope, status 500, on HTTP 200 like every legacy answer.
+    static bool owns(const request_context& ctx);
+    static response internal_error(const request_context& ctx);
 
 private:
     struct call;

@@ -98,7 +98,11 @@ void personality::add_routes(router& r) {
 
 response personality::internal_error(const request_context& ctx) const {
     // The token service has its own envelope and code for it (1005); the certificate service
-    // answers 99500 in its envelope, on HTTP 200 like every business error.
+    // answers 99500 in its envelope, on HTTP 200 like every business error; the legacy paths
+    // answer in the legacy envelope.
+    if (legacy_routes::owns(ctx)) {
+        return legacy_routes::internal_error(ctx);
+    }
     if (ctx.path.rfind("/apim-token-service/", 0) == 0) {
         json::object o;
         o["status"] = static_cast<int>(token_status::internal);

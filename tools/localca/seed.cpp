@@ -104,11 +104,12 @@ seed_data parse_seed(std::string_view text) {
 // The EnOS device API's details of a seeded device: created with its secret (the seed's, else a
 // random one) when missing; the secret replaced when the seed gives another.
 static void seed_device_secret(SQLite::Database& db, const ca::secret_box& secrets,
-                               std::int64_t device_id, const seed_device& dev, bool* changed) {
+                               std::int64_t device_id, const seed_device& dev, bool* changed,
+                               const ca::clock& clk) {
     const auto existing = storage::enos::find_device_details(db, device_id);
     if (!existing) {
         storage::enos::insert_device_details(
-            db, ca::enos::default_details(secrets, device_id, dev.device_key, ca::enos::now_ms(),
+            db, ca::enos::default_details(secrets, device_id, dev.device_key, clk.now_ms(),
                                           dev.device_secret));
         *changed = true;
         return;
@@ -167,7 +168,7 @@ seed_report apply_seed(storage::store& store, const seed_data& data,
                     }
                     const auto device_id = storage::upsert_device(
                         db, org_id, product_id, dev.device_key, dev.asset_id, &changed);
-                    seed_device_secret(db, secrets, device_id, dev, &changed);
+                    seed_device_secret(db, secrets, device_id, dev, &changed, clk);
                     count(changed);
                 }
             }
