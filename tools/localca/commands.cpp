@@ -2,6 +2,7 @@
 #include "ca/account_registry.hpp"
 #include "ca/audit.hpp"
 #include "ca/engine.hpp"
+#include "tools/localca/revoke.hpp"
 #include "ca/issuance_service.hpp"
 #include "ca/key_pool.hpp"
 #include "server/core/http_server.hpp"
@@ -84,6 +85,20 @@ std::unique_ptr<storage::store> open_store(const std::filesystem::path& dir, con
 
 } // namespace
 
+int cmd_revoke(const arguments& args) {
+    const auto dir = data_dir_of(args);
+    const auto c = effective_config(args);
+    if (!std::filesystem::exists(dir / "localca.db")) {
+        throw std::runtime_error(dir.string() + " is not an initialised data dir");
+    }
+    // No data-dir lock: the server may be running (as `localca emca approve`).
+    auto store = open_store(dir, c);
+    ca::engine engine(dir, *store, c.ca, clock_of(dir));
+    const int rc = run_bulk_revocation(args, engine);
+    store->writer().stop();
+    return rc;
+}
+
 int cmd_init(const arguments& args) {
     const auto dir = data_dir_of(args);
     const auto c = effective_config(args);
@@ -152,7 +167,8 @@ int cmd_serve(const arguments& args) {
     ca::registry registry(*store, engine.secrets());
 
     server::router routes;
-    server::pki::personality pki(engine, server::pki::options{c.pki.token});
+    const auto bulk_filters = all_bulk_filters();
+    server::pki::personality pki(engine, server::pki::options{c.pki.token, &bulk_filters});
     routes.add_personality(pki);
     auto enos_options = c.enos;
     enos_options.token_key = load_or_create_secret(dir / "enos-token.key", 32);
