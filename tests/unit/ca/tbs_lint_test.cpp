@@ -1,6 +1,7 @@
 // The pre-signature lint: TBSCertificates built by hand here (not by profile.cpp, whose encoder
 // the lint checks), one rule broken at a time; and the engine refusing an issuance whose profile
 // is broken on purpose.
+#include "ca/clock.hpp"
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
 #include "ca/tbs_lint.hpp"
@@ -26,9 +27,9 @@ namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
     static const ca::authority rsa =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng());
+        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
     static const ca::authority ecc =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng());
+        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
     return kind == ca::authority_kind::rsa ? rsa : ecc;
 }
 
