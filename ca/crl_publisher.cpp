@@ -4,6 +4,7 @@
 #include "storage/certificate_repository.hpp"
 #include "storage/crl_state_repository.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 
@@ -121,6 +122,9 @@ crl_publisher::cached crl_publisher::build(authority_kind kind) {
         });
         if (stored) {
             ++m_builds;
+            m_last_build_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - t0)
+                                  .count();
             const auto ms = std::chrono::duration<double, std::milli>(
                                 std::chrono::steady_clock::now() - t0)
                                 .count();
@@ -140,7 +144,9 @@ void crl_publisher::revoked() {
     {
         std::lock_guard lock(m_bg_mutex);
         if (!m_due) {
-            m_due = std::chrono::steady_clock::now() + m_settings.debounce;
+            m_due = std::chrono::steady_clock::now() +
+                    std::max(m_settings.debounce,
+                             std::chrono::milliseconds(m_last_build_ms.load() * m_settings.spacing));
         }
     }
     m_bg_cv.notify_all();

@@ -38,8 +38,12 @@ public:
     using authority_of = std::function<const authority&(authority_kind)>;
     struct settings {
         std::chrono::seconds next_update{7 * 24 * 3600}; // nextUpdate - thisUpdate
-        // How long the background rebuild waits after the first revocation of a burst.
+        // How long the background rebuild waits after the first revocation of a burst; at least
+        // `spacing` times the last build's duration, so that background builds of a large CRL
+        // take at most ~1/spacing of a core while revocations keep coming (fetches still build
+        // on demand when stale).
         std::chrono::milliseconds debounce{200};
+        int spacing = 10;
     };
 
     // `signer` returns the authority signing each kind's CRL; it and `store` outlive this object.
@@ -88,6 +92,7 @@ private:
     slot m_ecc;
     std::atomic<std::uint64_t> m_builds{0};
     std::atomic<std::uint64_t> m_generation{0};
+    std::atomic<std::int64_t> m_last_build_ms{0};
 
     std::mutex m_bg_mutex;
     std::condition_variable m_bg_cv;
