@@ -1,6 +1,7 @@
 #include "ca/engine.hpp"
 
 #include "ca/crl.hpp"
+#include "ca/crl_publisher.hpp"
 #include "ca/csr.hpp"
 #include "ca/key_store.hpp"
 #include "ca/profile.hpp"
@@ -9,6 +10,7 @@
 #include "ca/tbs_lint.hpp"
 #include "ca/unix_time.hpp"
 #include "storage/authority_repository.hpp"
+#include "storage/crl_state_repository.hpp"
 
 #include <botan/pem.h>
 
@@ -246,6 +248,9 @@ engine::engine(const std::filesystem::path& data_dir, storage::store& store, con
     }
     // After the keys, so that a wrong passphrase is reported as such by the key files first.
     m_secrets = open_sealing_key(m_store, pass);
+    m_crls = std::make_unique<crl_publisher>(
+        m_store, m_clock, [this](authority_kind kind) -> const authority& { return get(kind); },
+        crl_publisher::settings{m_options.crl_next_update});
 }
 
 engine::~engine() {
@@ -493,15 +498,16 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
             throw std::runtime_error("certificate " + std::to_string(req.sn) +
                                      " has an unknown authority");
         }
-        // The CRL and the revocation commit together: a revoked certificate is never missing
-        // from the published CRL.
-        build_crl_in(db, *kind, now);
+        // Not the CRL: the counter tells the CRL publisher a rebuild is due, so the cost of a
+        // revocation does not grow with the CRL (ca/crl_publisher.hpp).
+        storage::count_revocations(db, row->authority);
         append_audit(db,
                      make_audit_event(req.audit, "revoke", req.sn, subject_text(row->subject_der)),
                      *m_clock);
     };
     submit_job<none>(
-        m_store.writer(), std::move(job), refusal, [] { return none{}; }, std::move(done));
+        m_store.writer(), std::move(job), refusal, [] { return none{}; },
+        after_revocation<none>(std::move(done)));
 }
 
 void engine::revoke_device_certificates(std::int64_t device, int reason, audit_context audit,
@@ -523,7 +529,6 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
                 return;
             }
         }
-        std::vector<authority_kind> touched;
         for (const auto& row : storage::certificates_of_device(db, device)) {
             if (row.status == storage::certificate_status::revoked ||
                 row.not_after <= unix_seconds(now)) {
@@ -542,20 +547,31 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
                          make_audit_event(audit, "revoke", row.sn, subject_text(row.subject_der)),
                          *m_clock);
             revoked->push_back(row.sn);
-            if (std::find(touched.begin(), touched.end(), *kind) == touched.end()) {
-                touched.push_back(*kind);
-            }
-        }
-        // As revoke(): the CRLs commit with the revocations.
-        for (const auto kind : touched) {
-            build_crl_in(db, kind, now);
+            storage::count_revocations(db, row.authority);
         }
         if (also) {
             also(db, *revoked);
         }
     };
     submit_job<std::vector<std::int64_t>>(
-        m_store.writer(), std::move(job), refusal, [revoked] { return *revoked; }, std::move(done));
+        m_store.writer(), std::move(job), refusal, [revoked] { return *revoked; },
+        after_revocation<std::vector<std::int64_t>>(std::move(done)));
+}
+
+template <class T>
+std::function<void(result<T>)> engine::after_revocation(std::function<void(result<T>)> done) {
+    // After the COMMIT and before the answer: a CRL fetched after the answer reads the counter
+    // anyway; this only starts the background rebuild that keeps fetches on the cache.
+    return [this, done = std::move(done)](result<T> r) {
+        if (r) {
+            m_crls->revoked();
+        }
+        done(std::move(r));
+    };
+}
+
+void engine::notify_revoked() {
+    m_crls->revoked();
 }
 
 void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done) {
@@ -600,52 +616,8 @@ status engine::revoke_sync(revoke_request req, revoke_hook in_transaction) {
     return future.get();
 }
 
-std::vector<std::uint8_t> engine::build_crl_in(SQLite::Database& db, authority_kind kind,
-                                               std::chrono::system_clock::time_point now) {
-    const std::string name = to_string(kind);
-    const auto current = storage::find_authority(db, name);
-    if (!current) {
-        throw std::runtime_error("the database has no " + name + " authority");
-    }
-    std::vector<crl_entry> entries;
-    for (const auto& r : storage::revoked_of_authority(db, name)) {
-        entries.push_back(crl_entry{
-            r.sn, std::chrono::system_clock::time_point(std::chrono::seconds(r.revoked_at)),
-            r.reason});
-    }
-    const std::int64_t number = current->crl_number + 1;
-    auto der = build_crl(get(kind), entries, number, now, m_options.crl_next_update);
-    storage::update_crl(db, name, number, der, unix_seconds(now));
-    return der;
-}
-
 std::vector<std::uint8_t> engine::crl_der(authority_kind kind) {
-    const std::string name = to_string(kind);
-    // Re-signed once more than half of its validity has passed, so what we serve always has at
-    // least half of crl_next_update before its nextUpdate.
-    const auto stale = [this](const storage::authority_row& row, std::int64_t now) {
-        return row.crl_der.empty() ||
-               (now - row.crl_this_update) * 2 > m_options.crl_next_update.count();
-    };
-    const auto row = storage::find_authority(m_store.reader(), name);
-    if (!row) {
-        throw std::runtime_error("the database has no " + name + " authority");
-    }
-    const auto now = now_seconds(*m_clock);
-    if (!stale(*row, unix_seconds(now))) {
-        return row->crl_der;
-    }
-    std::vector<std::uint8_t> der;
-    m_store.writer().run([&](SQLite::Database& db) {
-        // Another request may have re-signed it while we queued.
-        const auto fresh = storage::find_authority(db, name);
-        if (fresh && !stale(*fresh, unix_seconds(now))) {
-            der = fresh->crl_der;
-            return;
-        }
-        der = build_crl_in(db, kind, now);
-    });
-    return der;
+    return m_crls->current(kind);
 }
 
 std::optional<storage::certificate_row> engine::find_certificate(std::int64_t sn) {

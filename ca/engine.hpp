@@ -29,7 +29,8 @@
 
 namespace localca::ca {
 
-class lint_failure; // tbs_lint.hpp
+class lint_failure;  // tbs_lint.hpp
+class crl_publisher; // crl_publisher.hpp
 
 struct issue_request {
     authority_kind authority = authority_kind::rsa;
@@ -118,12 +119,13 @@ public:
     // so that a service's state changes commit together with the revocation. An error refuses
     // the revocation; the hook must then have written nothing.
     using revoke_hook = std::function<status(SQLite::Database&)>;
-    // Marks the certificate revoked and stores the authority's next CRL in the same transaction.
+    // Marks the certificate revoked (and bumps its authority's revocation counter, which makes the
+    // next CRL fetch include it: ca/crl_publisher.hpp) with its audit entry.
     void revoke(revoke_request req, revoke_callback done, revoke_hook in_transaction = {});
     status revoke_sync(revoke_request req, revoke_hook in_transaction = {});
 
-    // Revokes every live (valid, unexpired) certificate bound to `device` with `reason`, re-signs
-    // the CRL of each authority touched, and writes one audit entry per certificate, all in one
+    // Revokes every live (valid, unexpired) certificate bound to `device` with `reason`, counts
+    // the revocations for the CRLs, and writes one audit entry per certificate, all in one
     // transaction with the caller's own work: `check` runs first and may refuse (then nothing is
     // written); `also` runs last, after the revocations (e.g. to delete the device), and throws
     // only for the unexpected. Completes with the revoked serials, ascending.
@@ -134,9 +136,15 @@ public:
                                     revoke_hook check, device_revoke_writes also,
                                     device_revoke_callback done);
 
-    // The current CRL (DER) of the authority. Re-signs it first (through the writer) when more
+    // The current CRL (DER) of the authority, including every revocation committed before the
+    // call (ca/crl_publisher.hpp): cached, rebuilt off the writer when stale, re-signed when more
     // than half of its validity has passed.
     std::vector<std::uint8_t> crl_der(authority_kind kind);
+    // For revocations committed outside revoke() (bulk revocation, ca/bulk_revocation.hpp), once
+    // committed: schedules the background CRL rebuild.
+    void notify_revoked();
+    // The CRL builder (build counts for tests and the log).
+    const crl_publisher& crls() const { return *m_crls; }
 
     // Certificate as stored, or nullopt.
     std::optional<certificate_record> find_certificate(std::int64_t sn);
@@ -146,8 +154,8 @@ private:
     result<prepared> prepare(issue_request& req);
     // Logs and audits ("lint-refused") an issuance the pre-signature lint refused; errc::internal.
     error refuse_unlinted(const issue_request& req, std::int64_t sn, const lint_failure& e);
-    std::vector<std::uint8_t> build_crl_in(SQLite::Database& db, authority_kind kind,
-                                           std::chrono::system_clock::time_point now);
+    template <class T>
+    std::function<void(result<T>)> after_revocation(std::function<void(result<T>)> done);
 
     options m_options;
     std::shared_ptr<const ca::clock> m_clock;
@@ -156,6 +164,8 @@ private:
     std::unique_ptr<authority> m_ecc;
     std::unique_ptr<secret_box> m_secrets;
     storage::serial_sequence m_serials;
+    // Last: its background thread uses the authorities, so it stops before they go.
+    std::unique_ptr<crl_publisher> m_crls;
 };
 
 } // namespace localca::ca

@@ -259,7 +259,7 @@ void legacy_routes::list(call& c, responder done) {
         // connect-service list (the legacy class has no constant for it).
         const bool revoked = row.status == storage::certificate_status::revoked;
         data.push_back(json::object{{"certSN", std::to_string(row.sn)},
-                                    {"certStatus", revoked ? 1 : (row.not_after <= now ? 2 : 0)}});
+                                    {"certStatus", static_cast<std::int64_t>(revoked ? 1 : (row.not_after <= now ? 2 : 0))}});
     }
     reply_ok(*c.ctx, done, std::move(data));
 }

@@ -1,5 +1,6 @@
 #include "server/pki/personality.hpp"
 
+#include "ca/bulk_revocation.hpp"
 #include "ca/constant_time.hpp"
 #include "ca/csr.hpp"
 #include "ca/unix_time.hpp"
@@ -99,6 +100,10 @@ void personality::add_routes(router& r) {
           [this](auto ctx, responder done) { get_certificate(ctx, std::move(done)); });
     r.add(http::verb::post, "/pki/v1/certificates/{sn}/revoke",
           [this](auto ctx, responder done) { post_revoke(ctx, std::move(done)); });
+    if (m_options.bulk_filters) {
+        r.add(http::verb::post, "/pki/v1/revocations",
+              [this](auto ctx, responder done) { post_revocations(ctx, std::move(done)); });
+    }
 }
 
 void personality::get_cacert(std::shared_ptr<request_context> ctx, responder done) {
@@ -251,6 +256,67 @@ void personality::post_revoke(std::shared_ptr<request_context> ctx, responder do
         }
         done(json_response(ctx->req, http::status::ok, R"({"revoked":true})"));
     }));
+}
+
+void personality::post_revocations(std::shared_ptr<request_context> ctx, responder done) {
+    if (!authorized(*ctx)) {
+        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
+        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+        return;
+    }
+    boost::system::error_code ec;
+    const auto body = json::parse(ctx->req.body(), ec);
+    if (ec || !body.is_object()) {
+        done(bad_request(ctx->req, "body must be a JSON object"));
+        return;
+    }
+    const auto& o = body.as_object();
+    const auto* filter = o.if_contains("filter");
+    if (!filter || !filter->is_object()) {
+        done(bad_request(ctx->req, "filter is required (a JSON object)"));
+        return;
+    }
+    ca::bulk_filter given;
+    for (const auto& [key, value] : filter->as_object()) {
+        if (value.is_string()) {
+            given.emplace_back(key, std::string(value.as_string()));
+        } else if (value.is_int64()) {
+            given.emplace_back(key, std::to_string(value.as_int64()));
+        } else {
+            done(bad_request(ctx->req, "filter key \"" + std::string(key) +
+                                           "\" must be a string or an integer"));
+            return;
+        }
+    }
+    auto compiled = ca::compile_filter(*m_options.bulk_filters, given);
+    if (!compiled.problem.empty()) {
+        done(bad_request(ctx->req, compiled.problem));
+        return;
+    }
+    const auto* r = o.if_contains("reason");
+    std::optional<int> reason;
+    if (r && r->is_string()) {
+        reason = ca::parse_reason(std::string(r->as_string()));
+    } else if (r && r->is_int64()) {
+        reason = ca::parse_reason(std::to_string(r->as_int64()));
+    }
+    if (!reason) {
+        done(error_response(ctx->req,
+                            ca::make_error(ca::errc::invalid_reason, "invalid revocation reason",
+                                           "reason must be an RFC 5280 name or code among 0, 1, "
+                                           "3, 4, 5, 6, 9")));
+        return;
+    }
+    ca::bulk_revocation_request req;
+    req.conditions = std::move(compiled.conditions);
+    req.reason = *reason;
+    req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
+    // On this worker thread: batches through the writer, each answered before the next, so the
+    // count answered is committed (and in the next CRL fetch).
+    const auto n = ca::revoke_matching(m_engine, *m_options.bulk_filters, req);
+    json::object out;
+    out["revoked"] = n;
+    done(json_response(ctx->req, http::status::ok, json::serialize(out)));
 }
 
 } // namespace localca::server::pki

@@ -8,10 +8,14 @@
 //      POST /pki/v1/certificates              {"csr": PEM, "authority": "RSA", "validDays": 30}
 //      GET  /pki/v1/certificates/{sn}
 //      POST /pki/v1/certificates/{sn}/revoke  {"reason": 1}
+//      POST /pki/v1/revocations               {"filter": {"orgId": "o1", ...}, "reason":
+//                                             "keyCompromise"} -> {"revoked": N} (bulk, batched:
+//                                             ca/bulk_revocation.hpp; keys from the modules)
 //    Errors: {"code": "<ca errc name>", "message": "...", "detail": "..."} with 400/401/404/409/500
 //    (an internal error of any route here is {"code": "internal", ...} with 500, without detail).
 #include "ca/engine.hpp"
 #include "server/core/router.hpp"
+#include "storage/bulk_filters.hpp"
 
 #include <string>
 
@@ -19,6 +23,9 @@ namespace localca::server::pki {
 
 struct options {
     std::string token; // empty: /pki/v1 is not routed
+    // The filter keys of POST /pki/v1/revocations (core and vendor modules', wired by the
+    // caller); null: the route is not served.
+    const storage::bulk_filters* bulk_filters = nullptr;
 };
 
 class personality final : public server::personality {
@@ -35,6 +42,7 @@ private:
     void post_certificate(std::shared_ptr<request_context> ctx, responder done);
     void get_certificate(std::shared_ptr<request_context> ctx, responder done);
     void post_revoke(std::shared_ptr<request_context> ctx, responder done);
+    void post_revocations(std::shared_ptr<request_context> ctx, responder done);
     bool authorized(const request_context& ctx) const;
 
     ca::engine& m_engine;

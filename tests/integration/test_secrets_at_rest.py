@@ -154,7 +154,8 @@ class secrets_at_rest(localca_test):
             con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
             con.executemany("INSERT INTO schema_version VALUES (?)", [(1,), (2,), (3,), (4,)])
             con.execute("ATTACH ? AS cur", (new_db,))
-            con.execute("INSERT INTO authorities SELECT * FROM cur.authorities")
+            con.execute("INSERT INTO authorities SELECT name, cert_der, crl_number, crl_der, crl_this_update "
+                        "FROM cur.authorities")  # schema 4's columns
             con.execute("INSERT INTO orgs SELECT * FROM cur.orgs")
             con.execute("INSERT INTO products SELECT * FROM cur.products")
             con.execute("INSERT INTO devices SELECT * FROM cur.devices")

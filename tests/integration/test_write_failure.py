@@ -78,12 +78,12 @@ class write_failure(localca_test):
         return True
 
     def revoke_enos(self):
-        """Revokes the oldest EnOS certificate not revoked yet (a write of its own: the row and
-        the new CRL in one transaction)."""
-        live = set(self.enos_device) - self.revoked
-        if not live:  # every EnOS issuance since the last revocation failed: nothing to revoke
-            return False
-        sn = min(live)
+        """Revokes the oldest EnOS certificate not revoked yet (a write of its own: the row, its
+        audit entry and the authority's revocation counter in one transaction)."""
+        left = set(self.enos_device) - self.revoked
+        if not left:
+            return None  # nothing to revoke this round (EnOS issuance is failing)
+        sn = min(left)
         r = self.enos.revoke(dev(f"a{self.enos_device[sn]}", ORG), str(sn))
         self.assertEqual(r.status, 200, r)
         if r.json["code"] == 99500:
@@ -134,9 +134,9 @@ class write_failure(localca_test):
     def test_full_disk_is_an_internal_error_without_partial_state_and_recovers(self):
         for _ in range(3):
             self.assertEqual(self.write_all(), [True, True, True, True])
-        # Live EnOS certificates in reserve, so that revocations are still tried (and fail) in
-        # the rounds after the fault, whichever write hits the limit first.
-        for _ in range(5):
+        # A stock of EnOS certificates to revoke while the disk is full: a revocation is a small
+        # write now (no CRL in its transaction), so it keeps fitting for longer than issuance.
+        for _ in range(40):
             self.assertTrue(self.issue_enos())
 
         # The "disk" fills up from now on: no database file may grow more than 64 KiB past the
@@ -159,6 +159,11 @@ class write_failure(localca_test):
             self.assertEqual(self.write_all(), [True, True, True, True])
         fresh = sorted(self.answered)[-6:]
         self.assertTrue(all(sn > highest for sn in fresh), (highest, fresh))
+        # Revoked exactly when the revocation was answered, and then in the ECC CRL fetched
+        # (EnOS issues under ECC here; emCA and Foundry under RSA).
+        status, _, der = self.s.request("GET", "/enos/CA/crl/ECC")
+        self.assertEqual(status, 200)
+        self.assertEqual({e.serial_number for e in x509.load_der_x509_crl(der)}, self.revoked)
         print(f"\nlimit {limit} bytes: {issued_before} certificates before it, internal errors "
               f"{self.internal}, {len(self.answered)} certificates answered in all", flush=True)
         self.assertEqual(self.s.stop(), 0)
@@ -178,10 +183,9 @@ class write_failure(localca_test):
             self.assertEqual(con.execute("SELECT count(*) FROM issuance_items").fetchone()[0], len(self.emca_ok))
             managed = {r[0] for r in con.execute("SELECT sn FROM managed_certificates")}
             self.assertEqual(managed, {sn for sn, api in self.answered.items() if api == "foundry"})
-            # Revoked exactly when the revocation was answered, and then in the ECC CRL (EnOS
-            # issues under ECC here; emCA and Foundry under RSA).
             revoked = {r[0] for r in con.execute("SELECT sn FROM certificates WHERE status = 1")}
             self.assertEqual(revoked, self.revoked)
+            # The stored CRL is the one that fetch built and stored.
             crl = x509.load_der_x509_crl(
                 con.execute("SELECT crl_der FROM authorities WHERE name = 'ECC'").fetchone()[0])
             self.assertEqual({e.serial_number for e in crl}, self.revoked)

@@ -15,13 +15,16 @@
 namespace localca::bench {
 
 struct options {
-    std::string mode = "localca";  // localca | cfssl | compare | limit
+    std::string mode = "localca";  // localca | cfssl | compare | limit | revoke
     std::string authority = "RSA"; // RSA | ECC
     unsigned connections = 16;
     double duration = 10;     // seconds per round
     unsigned rounds = 0;      // rounds per target; 0: 3 in compare mode, else 1
     unsigned csrs = 256;      // distinct CSRs (and devices) made beforehand
     std::int64_t preload = 0; // certificate rows put in the database before the run
+    // --mode revoke: revoked RSA rows put in the database before the run (the CRL's size).
+    std::int64_t preload_revoked = 0;
+    double revocations_per_second = 100; // --mode revoke: the revocation rate under load
     bool group_commit = true;
     std::string auth = "strict"; // EnOS auth mode of the server under test
     // A JSON object merged (key by key, objects recursively) into the server's config.json, for

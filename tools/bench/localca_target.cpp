@@ -74,7 +74,8 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
     write_file(m_dir / "seed.json", json::serialize(seed));
     json::object config{{"logLevel", "warn"},
                         {"enos", json::object{{"auth", opts.auth}}},
-                        {"storage", json::object{{"groupCommit", opts.group_commit}}}};
+                        {"storage", json::object{{"groupCommit", opts.group_commit}}},
+                        {"pki", json::object{{"token", pki_token}}}};
     if (!opts.server_config.empty()) {
         const auto extra = json::parse(opts.server_config);
         if (!extra.is_object()) {
@@ -87,6 +88,9 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
     must_run(bin + " init --data-dir " + data + " > /dev/null");
     if (opts.preload > 0) {
         preload(opts.preload);
+    }
+    if (opts.preload_revoked > 0) {
+        preload_revoked(m_dir / "data" / "localca.db", opts.preload_revoked);
     }
     must_run(bin + " seed " + (m_dir / "seed.json").string() + " --data-dir " + data +
              " > /dev/null");
@@ -219,6 +223,16 @@ std::string localca_target::check(std::size_t i, const http_result& r) {
         }
     }
     return {};
+}
+
+std::optional<std::int64_t> localca_target::take_issued() {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_issued.upper_bound(m_taken);
+    if (it == m_issued.end()) {
+        return std::nullopt;
+    }
+    m_taken = it->first;
+    return it->first;
 }
 
 std::vector<std::string> localca_target::stop_and_verify() {

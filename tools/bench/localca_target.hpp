@@ -5,9 +5,17 @@
 #include "tools/bench/process.hpp"
 
 #include <map>
+#include <optional>
 #include <mutex>
 
 namespace localca::bench {
+
+// --preload-revoked: `rows` revoked RSA certificate rows (certificate-sized random blobs), and the
+// RSA authority's revocation counter bumped so that the next CRL fetch builds with them.
+void preload_revoked(const std::filesystem::path& db, std::int64_t rows);
+
+// --mode revoke (revoke_mode.cpp): returns 0 when every answer was right.
+int run_revoke_mode(class localca_target& t, const options& o, const std::vector<csr_item>& csrs);
 
 class localca_target final : public target {
 public:
@@ -21,6 +29,10 @@ public:
 
     int server_pid() const override { return m_server ? m_server->pid() : -1; }
     double startup_seconds() const { return m_startup_seconds; }
+    const std::filesystem::path& dir() const { return m_dir; }
+    // A certificate answered by the load and not handed out before (for --mode revoke), if any.
+    std::optional<std::int64_t> take_issued();
+    static constexpr const char* pki_token = "bench-pki-token"; // /pki/v1 (--mode revoke)
     // Stops the server, then checks that every certificate answered is in the database with the
     // same DER and that no certSN was answered twice. Returns problems found (empty: all good).
     std::vector<std::string> stop_and_verify();
@@ -40,6 +52,7 @@ private:
     std::map<std::int64_t, std::string> m_issued; // certSN -> PEM as answered
     std::vector<std::string> m_duplicates;
     std::uint64_t m_checked = 0;
+    std::int64_t m_taken = 0; // take_issued() hands out serials above this one
 };
 
 } // namespace localca::bench

@@ -22,9 +22,11 @@ int run_ocsp(const bench::options& o, bench::localca_target& localca, unsigned c
 
 constexpr const char* k_usage = R"(usage: localca-bench [options]
 
-  --mode localca|cfssl|compare|limit|ocsp
+  --mode localca|cfssl|compare|limit|ocsp|revoke
                                        what to run (default localca; ocsp: an issuance round,
                                        then cached OCSP GETs and nonce POSTs, docs/ocsp.md)
+                                       revoke: revocation latency and issuance under
+                                       revocations, CRL build, bulk (docs/performance.md)
   --authority RSA|ECC                  key type of the CA and the CSRs (default RSA)
   --connections N                      keep-alive connections (default 16)
   --duration SECONDS                   length of one round (default 10)
@@ -32,6 +34,8 @@ constexpr const char* k_usage = R"(usage: localca-bench [options]
                                        same database (default 3 in compare mode, else 1)
   --csrs N                             distinct CSRs/devices made beforehand (default 256)
   --preload N                          certificate rows in the database before the run
+  --preload-revoked N                  --mode revoke: revoked RSA rows before the run (CRL size)
+  --revocations-per-second R           --mode revoke: revocation rate under the load (default 100)
   --no-group-commit                    one transaction (one fsync) per certificate
   --auth strict|token|off              EnOS auth mode of the server (default strict)
   --server-config JSON                 merged into the server's config.json, e.g.
@@ -52,7 +56,11 @@ bench::options parse(int argc, char** argv) {
     };
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--mode")
+        if (a == "--preload-revoked")
+            o.preload_revoked = std::stoll(value(i));
+        else if (a == "--revocations-per-second")
+            o.revocations_per_second = std::stod(value(i));
+        else if (a == "--mode")
             o.mode = value(i);
         else if (a == "--authority")
             o.authority = value(i);
@@ -91,8 +99,8 @@ bench::options parse(int argc, char** argv) {
         throw std::invalid_argument("--authority must be RSA or ECC");
     }
     if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit" &&
-        o.mode != "ocsp") {
-        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit or ocsp");
+        o.mode != "ocsp" && o.mode != "revoke") {
+        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit, ocsp or revoke");
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");
@@ -143,6 +151,19 @@ int run(bench::options o) {
         return 0;
     }
 
+    if (o.mode == "revoke") {
+        bench::localca_target target(o, csrs);
+        const int rc = bench::run_revoke_mode(target, o, csrs);
+        const auto problems = target.stop_and_verify();
+        for (const auto& p : problems) {
+            std::printf("  %s\n", p.c_str());
+        }
+        if (own_dir && !o.keep) {
+            std::error_code ec;
+            std::filesystem::remove_all(o.work_dir, ec);
+        }
+        return rc || !problems.empty() ? 1 : 0;
+    }
     std::unique_ptr<bench::localca_target> localca;
     std::unique_ptr<bench::cfssl_target> cfssl;
     if (o.mode != "cfssl") {

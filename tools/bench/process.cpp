@@ -63,8 +63,9 @@ std::uint16_t free_port() {
     return a.local_endpoint().port();
 }
 
-std::pair<int, std::string> http_call(std::uint16_t port, const std::string& method,
-                                      const std::string& target, const std::string& body) {
+std::pair<int, std::string>
+http_call(std::uint16_t port, const std::string& method, const std::string& target,
+          const std::string& body, const std::vector<std::pair<std::string, std::string>>& headers) {
     asio::io_context io;
     beast::tcp_stream stream(io);
     stream.expires_after(std::chrono::seconds(60));
@@ -72,6 +73,9 @@ std::pair<int, std::string> http_call(std::uint16_t port, const std::string& met
     http::request<http::string_body> req{http::string_to_verb(method), target, 11};
     req.set(http::field::host, "127.0.0.1");
     req.set(http::field::content_type, "application/json");
+    for (const auto& [name, value] : headers) {
+        req.set(name, value);
+    }
     req.body() = body;
     req.prepare_payload();
     http::write(stream, req);

@@ -30,7 +30,9 @@ void wait_until_listening(std::uint16_t port, const std::string& path, double ti
 std::uint16_t free_port();
 
 // One HTTP request on a fresh connection (setup calls, not the measured load).
-std::pair<int, std::string> http_call(std::uint16_t port, const std::string& method,
-                                      const std::string& target, const std::string& body);
+std::pair<int, std::string>
+http_call(std::uint16_t port, const std::string& method, const std::string& target,
+          const std::string& body,
+          const std::vector<std::pair<std::string, std::string>>& headers = {});
 
 } // namespace localca::bench

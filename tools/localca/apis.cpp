@@ -11,6 +11,7 @@
 #include "server/foundry/personality.hpp"
 #include "server/pki/personality.hpp"
 #include "tools/localca/data_dir.hpp"
+#include "tools/localca/revoke.hpp"
 
 #include <mutex>
 
@@ -19,9 +20,14 @@ namespace localca::tools {
 namespace {
 
 std::shared_ptr<void> serve_pki(const api_context& ctx, server::router& routes) {
-    auto p = std::make_shared<server::pki::personality>(
-        ctx.engine, server::pki::options{ctx.settings.pki.token});
-    routes.add_personality(*p);
+    struct parts {
+        storage::bulk_filters filters = all_bulk_filters(); // every API's bulk-revocation keys
+        server::pki::personality personality;
+        explicit parts(const api_context& ctx)
+            : personality(ctx.engine, server::pki::options{ctx.settings.pki.token, &filters}) {}
+    };
+    auto p = std::make_shared<parts>(ctx);
+    routes.add_personality(p->personality);
     return p;
 }
 

@@ -23,6 +23,7 @@ commands:
   restore restore a backup into a new or empty data dir
   emca    officer actions on emCA requests held for manual authorization
   audit   verify the tamper-evident audit log, or print its last entries
+  revoke  bulk revocation: every live certificate of an org, product, device, account, user, profile or serial range
   rotate-passphrase  re-encrypt the CA keys and stored secrets under a new passphrase
 
   localca <command> --help   shows the options of a command
@@ -128,6 +129,18 @@ options:
   --data-dir DIR     data directory (required)
 )";
 
+constexpr const char* k_revoke_help =
+    R"(usage: localca revoke --data-dir DIR --reason R [--org O] [--product P] [--device D]
+       [--account A] [--foundry-device D] [--user U] [--profile P] [--authority RSA|ECC]
+       [--serial-from N] [--serial-to N]
+
+Revokes every live certificate the filter selects (all given keys must match: EnOS org, product,
+device; Foundry account, device; emCA user, profile; authority; serial range, inclusive) with one
+reason (RFC 5280 name such as keyCompromise, or its code). In batches of 200, each committed with
+one audit entry per certificate: an interrupted run is finished by running it again. Works while
+the server runs; its CRLs include the revocations at the next fetch.
+)";
+
 struct command {
     const char* name;
     const char* help;
@@ -150,6 +163,12 @@ const command k_commands[] = {
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
     {"audit", k_audit_help, {"--data-dir", "-n"}, 1, cmd_audit},
     {"rotate-passphrase", k_rotate_help, {"--data-dir"}, 0, cmd_rotate_passphrase},
+    {"revoke",
+     k_revoke_help,
+     {"--data-dir", "--config", "--reason", "--org", "--product", "--device", "--account",
+      "--foundry-device", "--user", "--profile", "--authority", "--serial-from", "--serial-to"},
+     0,
+     cmd_revoke},
 };
 
 // Parses "--name value", "--name=value"; anything unknown is a usage error.

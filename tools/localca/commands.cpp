@@ -3,6 +3,7 @@
 #include "ca/emca/issuance_service.hpp"
 #include "ca/engine.hpp"
 #include "ca/ocsp_responder.hpp"
+#include "tools/localca/revoke.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
 #include "server/pki/ocsp_routes.hpp"
@@ -80,6 +81,20 @@ std::unique_ptr<storage::store> open_store(const std::filesystem::path& dir, con
 }
 
 } // namespace
+
+int cmd_revoke(const arguments& args) {
+    const auto dir = data_dir_of(args);
+    const auto c = effective_config(args);
+    if (!std::filesystem::exists(dir / "localca.db")) {
+        throw std::runtime_error(dir.string() + " is not an initialised data dir");
+    }
+    // No data-dir lock: the server may be running (as `localca emca approve`).
+    auto store = open_store(dir, c);
+    ca::engine engine(dir, *store, c.ca, clock_of(dir));
+    const int rc = run_bulk_revocation(args, engine);
+    store->writer().stop();
+    return rc;
+}
 
 int cmd_init(const arguments& args) {
     const auto dir = data_dir_of(args);

@@ -1,6 +1,7 @@
 // The pre-signature lint: TBSCertificates built by hand here (not by profile.cpp, whose encoder
 // the lint checks), one rule broken at a time; and the engine refusing an issuance whose profile
 // is broken on purpose.
+#include "ca/clock.hpp"
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
 #include "ca/tbs_lint.hpp"

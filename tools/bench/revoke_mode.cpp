@@ -1,0 +1,192 @@
+// --mode revoke (docs/performance.md "Revocation at scale"): with --preload-revoked N revoked
+// certificates, the time to build that CRL on a fetch, revocation latency at a steady rate while
+// issuance runs at --connections, issuance latency meanwhile, and a bulk revocation of the
+// preloaded live ECC rows (--preload) through POST /pki/v1/revocations.
+#include "ca/clock.hpp"
+#include "storage/certificate_repository.hpp"
+#include "storage/crl_state_repository.hpp"
+#include "storage/serial_sequence.hpp"
+#include "storage/store.hpp"
+#include "tools/bench/localca_target.hpp"
+
+#include <botan/auto_rng.h>
+#include <botan/der_enc.h>
+#include <botan/pkix_types.h>
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+namespace localca::bench {
+
+namespace json = boost::json;
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+double ms_since(steady::time_point t0) {
+    return std::chrono::duration<double, std::milli>(steady::now() - t0).count();
+}
+
+double percentile(std::vector<double> v, double p) {
+    if (v.empty()) {
+        return 0;
+    }
+    const auto k = static_cast<std::size_t>(std::min<double>(v.size() - 1, p / 100.0 * v.size()));
+    std::nth_element(v.begin(), v.begin() + k, v.end());
+    return v[k];
+}
+
+std::vector<std::pair<std::string, std::string>> auth() {
+    return {{"Authorization", std::string("Bearer ") + localca_target::pki_token}};
+}
+
+} // namespace
+
+void preload_revoked(const std::filesystem::path& db_path, std::int64_t rows) {
+    storage::options so;
+    so.path = db_path;
+    storage::store store(so);
+    Botan::AutoSeeded_RNG rng;
+    const auto t0 = steady::now();
+    const std::int64_t now = ca::real_time()->now_unix();
+    std::int64_t first = 0;
+    store.writer().run([&](SQLite::Database& db) { first = storage::reserve_serials(db, rows); });
+    const std::int64_t batch = 20000;
+    for (std::int64_t done = 0; done < rows; done += batch) {
+        store.writer().run([&](SQLite::Database& db) {
+            const auto end = std::min(rows, done + batch);
+            for (std::int64_t i = done; i < end; ++i) {
+                storage::certificate_row row;
+                row.sn = first + i;
+                row.authority = "RSA";
+                row.profile = "device";
+                const auto cn = "revoked-" + std::to_string(i);
+                Botan::X509_DN dn;
+                dn.add_attribute("X520.CommonName", cn);
+                Botan::DER_Encoder(row.subject_der).encode(dn);
+                row.subject_cn = cn;
+                const auto spki = rng.random_vec(32);
+                row.spki_sha256.assign(spki.begin(), spki.end());
+                const auto der = rng.random_vec(880);
+                row.der.assign(der.begin(), der.end());
+                row.not_before = now - 86400;
+                row.not_after = now + 86400 * 365;
+                row.status = storage::certificate_status::revoked;
+                row.revoked_at = now - 3600;
+                row.revocation_reason = i % 3 ? 1 : 4;
+                storage::insert_certificate(db, row);
+            }
+            storage::count_revocations(db, "RSA", end - done);
+        });
+    }
+    std::printf("preloaded %lld revoked RSA certificate rows in %.1f s\n",
+                static_cast<long long>(rows),
+                std::chrono::duration<double>(steady::now() - t0).count());
+}
+
+int run_revoke_mode(localca_target& t, const options& o, const std::vector<csr_item>& csrs) {
+    int status = 0;
+    const auto port = t.port();
+    const std::string crl_path = "/enos/CA/crl/" + o.authority;
+
+    // 1. The first fetch finds the CRL stale (the preloaded revocations) and builds it.
+    auto t0 = steady::now();
+    auto [crl_status, crl] = http_call(port, "GET", crl_path, "");
+    std::printf("CRL fetch that builds it (%lld preloaded revoked): %.0f ms, %zu bytes (HTTP %d)\n",
+                static_cast<long long>(o.preload_revoked), ms_since(t0), crl.size(), crl_status);
+    t0 = steady::now();
+    crl = http_call(port, "GET", crl_path, "").second;
+    std::printf("CRL fetch from the cache: %.1f ms\n", ms_since(t0));
+
+    // 2. The certificates revoked are the load's own, as it answers them (a second issuance path
+    // would collide with the load's unique-subject checks).
+    // 3. Revocations at the rate while the issuance load runs at --connections.
+    std::vector<double> revoke_ms;
+    std::uint64_t revoke_errors = 0;
+    round_result load;
+    std::thread loader([&] { load = run_load(t, csrs.size(), o.connections, o.duration); });
+    const auto start = steady::now();
+    const auto period = std::chrono::duration<double>(1.0 / o.revocations_per_second);
+    for (std::size_t i = 0;; ++i) {
+        std::this_thread::sleep_until(
+            start + std::chrono::duration_cast<steady::duration>(period * static_cast<double>(i)));
+        if (ms_since(start) > o.duration * 1000) {
+            break;
+        }
+        const auto sn = t.take_issued();
+        if (!sn) {
+            continue; // the load has not answered a new certificate yet
+        }
+        const auto r0 = steady::now();
+        const auto [s, answer] = http_call(port, "POST",
+                                           "/pki/v1/certificates/" + std::to_string(*sn) +
+                                               "/revoke",
+                                           R"({"reason":1})", auth());
+        revoke_ms.push_back(ms_since(r0));
+        if (s != 200) {
+            ++revoke_errors;
+        }
+    }
+    loader.join();
+    print_round(load, std::max(1u, std::thread::hardware_concurrency()));
+    std::printf("revocations under load: %zu at %.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, "
+                "%llu errors\n",
+                revoke_ms.size(), o.revocations_per_second, percentile(revoke_ms, 50),
+                percentile(revoke_ms, 99),
+                revoke_ms.empty() ? 0 : *std::max_element(revoke_ms.begin(), revoke_ms.end()),
+                static_cast<unsigned long long>(revoke_errors));
+    std::printf("issuance under revocations: %.0f certificates/s, p50 %.1f ms, p99 %.1f ms, %llu "
+                "errors\n",
+                load.per_second(), load.percentile(50), load.percentile(99),
+                static_cast<unsigned long long>(load.errors));
+    if (revoke_errors || load.errors) {
+        status = 1;
+    }
+
+    // 4. A fetch right after: includes them all (built on fetch or by the background rebuild).
+    t0 = steady::now();
+    crl = http_call(port, "GET", crl_path, "").second;
+    std::printf("CRL fetch after the revocations: %.0f ms, %zu bytes\n", ms_since(t0), crl.size());
+
+    // 5. Bulk: every live preloaded ECC row (--preload puts half of its rows in ECC).
+    if (o.preload > 0) {
+        t0 = steady::now();
+        const auto [s, answer] = http_call(
+            port, "POST", "/pki/v1/revocations",
+            R"({"filter":{"authority":"ECC"},"reason":"cessationOfOperation"})", auth());
+        const double seconds = ms_since(t0) / 1000;
+        std::printf("bulk revocation {authority: ECC}: HTTP %d %s in %.2f s\n", s, answer.c_str(),
+                    seconds);
+        if (s != 200) {
+            status = 1;
+        }
+    }
+
+    // The server's own account of its CRL builds ("CRL RSA #n built with N entries in X ms").
+    std::ifstream log(t.dir() / "server.log");
+    const std::regex built(R"(CRL (RSA|ECC) #(\d+) built with (\d+) entries in (\d+) ms)");
+    std::string line;
+    unsigned builds = 0;
+    long long biggest = 0;
+    long long biggest_ms = 0;
+    while (std::getline(log, line)) {
+        std::smatch m;
+        if (std::regex_search(line, m, built)) {
+            ++builds;
+            if (std::stoll(m[3]) >= biggest) {
+                biggest = std::stoll(m[3]);
+                biggest_ms = std::stoll(m[4]);
+            }
+        }
+    }
+    std::printf("server CRL builds: %u; the largest, %lld entries, in %lld ms\n", builds, biggest,
+                biggest_ms);
+    return status;
+}
+
+} // namespace localca::bench
