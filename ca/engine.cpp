@@ -370,6 +370,7 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         row.sn = spec.serial;
         row.authority = ca.name();
         row.profile = req.profile.name;
+        row.api = req.api;
         row.subject_der = req.subject.subject_der;
         row.subject_cn = req.subject.cn;
         row.spki_sha256 = req.subject.spki_sha256;
@@ -393,7 +394,7 @@ error engine::refuse_unlinted(const issue_request& req, std::int64_t sn, const l
     auto event = make_audit_event(req.audit, "lint-refused", sn, subject_text(req.subject.subject_der));
     event.outcome = "refused";
     try {
-        record_audit(m_store, event);
+        record_audit(m_store, event, *m_clock);
     } catch (const std::exception& failure) {
         std::cerr << "localca: could not audit the lint refusal: " << failure.what() << std::endl;
     }
@@ -506,7 +507,7 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
             make_error(errc::invalid_reason, "invalid revocation reason",
                        "reason " + std::to_string(reason) + " is not one of 0, 1, 3, 4, 5, 6, 9"));
     }
-    const auto now = now_seconds();
+    const auto now = now_seconds(*m_clock);
     auto refusal = std::make_shared<std::optional<error>>();
     auto revoked = std::make_shared<std::vector<std::int64_t>>();
     auto job = [this, device, reason, audit, now, refusal, revoked, check,
@@ -533,7 +534,8 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
                                        " could not be marked revoked");
             }
             append_audit(db,
-                         make_audit_event(audit, "revoke", row.sn, subject_text(row.subject_der)));
+                         make_audit_event(audit, "revoke", row.sn, subject_text(row.subject_der)),
+                         *m_clock);
             revoked->push_back(row.sn);
             if (std::find(touched.begin(), touched.end(), *kind) == touched.end()) {
                 touched.push_back(*kind);

@@ -177,7 +177,8 @@ result<device_created> device_management::create(device_create_request req) {
             row.created_ms = now_ms();
             db_enos::insert_device_details(db, row);
             append_audit(db, make_audit_event(req.audit, "device-create", std::nullopt,
-                                              names(asset_id, req.product_key, device_key)));
+                                              names(asset_id, req.product_key, device_key)),
+                         m_engine.clock());
             out = device_created{req.product_key, device_key, asset_id, secret};
         });
     } catch (const std::exception& e) {
@@ -308,7 +309,8 @@ status device_management::update(device_update_request req) {
             db_enos::update_device_details(db, *details);
             append_audit(db,
                          make_audit_event(req.audit, "device-update", std::nullopt,
-                                          names(row->asset_id, dev->product_key, row->device_key)));
+                                          names(row->asset_id, dev->product_key, row->device_key)),
+                         m_engine.clock());
         });
     } catch (const std::exception& e) {
         return internal(e);
@@ -343,7 +345,8 @@ status device_management::set_enabled(const device_ref& ref, bool enabled,
             }
             append_audit(db, make_audit_event(
                                  audit, enabled ? "device-enable" : "device-disable", std::nullopt,
-                                 names(row->asset_id, dev->product_key, row->device_key)));
+                                 names(row->asset_id, dev->product_key, row->device_key)),
+                         m_engine.clock());
         });
     } catch (const std::exception& e) {
         return internal(e);
@@ -375,9 +378,10 @@ result<std::vector<std::int64_t>> device_management::remove(const device_ref& re
         }
         return success();
     };
-    auto also = [id, label, audit](SQLite::Database& db, const std::vector<std::int64_t>&) {
+    auto also = [id, label, audit, &clk = m_engine.clock()](SQLite::Database& db,
+                                                         const std::vector<std::int64_t>&) {
         db_enos::delete_device(db, id);
-        append_audit(db, make_audit_event(audit, "device-delete", std::nullopt, label));
+        append_audit(db, make_audit_event(audit, "device-delete", std::nullopt, label), clk);
     };
     auto promise = std::make_shared<std::promise<result<std::vector<std::int64_t>>>>();
     auto future = promise->get_future();

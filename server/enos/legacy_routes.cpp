@@ -1,5 +1,6 @@
 #include "server/enos/legacy_routes.hpp"
 
+#include "ca/constant_time.hpp"
 #include "server/core/log.hpp"
 #include "server/enos/codec.hpp"
 #include "server/enos/crypto.hpp"
@@ -148,7 +149,7 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
         ev.action = "auth";
         ev.source_ip = ctx->remote_address;
         ev.outcome = "denied";
-        ca::record_audit_async(m_engine.store(), ev);
+        ca::record_audit_async(m_engine.store(), ev, m_engine.clock());
         fail(e);
     };
     // The legacy SDK signs with the app's secret, which we hold: every mode but "off" checks it
@@ -165,11 +166,11 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
         const auto actor = "appKey:" + app->app_key;
         const auto sign = ctx->query_param("sign").value_or("");
         const auto expected = legacy_sign(app->app_key, app->app_secret, ctx->query, ctx->req.body());
-        if (!constant_time_equal(to_upper(sign), expected)) {
+        if (!ca::constant_time_equal(to_upper(sign), expected)) {
             return denied(actor, {k_app_check_failed, "App Signature Checked Fail"});
         }
         const auto ts = read_int_text(ctx->query_param("requestTimestamp").value_or(""));
-        if (!ts.valid || std::llabs(ts.value - now_ms()) > m_options.max_clock_skew.count() * 1000) {
+        if (!ts.valid || std::llabs(ts.value - m_engine.clock().now_ms()) > m_options.max_clock_skew.count() * 1000) {
             return denied(actor, {k_app_check_failed, "App Timestamp Checked Fail"});
         }
     }
@@ -243,7 +244,7 @@ void legacy_routes::list(call& c, responder done) {
     if (!rows) {
         return reply(*c.ctx, done, to_legacy(from_errc(rows.err())));
     }
-    const auto now = now_ms() / 1000;
+    const auto now = m_engine.clock().now_ms() / 1000;
     json::array data;
     for (const auto& row : rows.value()) {
         // DeviceCertSummaryInfo: 0 ACTIVATED, 1 REVOKED; an expired certificate is 2, as in the

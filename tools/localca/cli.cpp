@@ -21,6 +21,7 @@ commands:
   restore restore a backup into a new or empty data dir
   emca    officer actions on emCA requests held for manual authorization
   audit   verify the tamper-evident audit log, or print its last entries
+  admin   operator API tokens: admin token create|list|revoke
   rotate-passphrase  re-encrypt the CA keys and stored secrets under a new passphrase
 
   localca <command> --help   shows the options of a command
@@ -126,6 +127,21 @@ options:
   --data-dir DIR     data directory (required)
 )";
 
+constexpr const char* k_admin_help =
+    R"(usage: localca admin token create --name N --role viewer|operator --data-dir DIR
+       localca admin token list --data-dir DIR
+       localca admin token revoke NAME --data-dir DIR
+
+Tokens of the operator API (/admin/v1, docs/admin-api.md). `create` prints a new random token
+once; only its SHA-256 is stored. `viewer` reads; `operator` also revokes certificates and
+approves or rejects emCA requests. Works while the server runs: changes apply at once.
+
+options:
+  --data-dir DIR     data directory (required)
+  --name N           token name (create)
+  --role ROLE        viewer or operator (create)
+)";
+
 struct command {
     const char* name;
     const char* help;
@@ -147,6 +163,7 @@ const command k_commands[] = {
     {"restore", k_restore_help, {"--data-dir"}, 1, cmd_restore},
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
     {"audit", k_audit_help, {"--data-dir", "-n"}, 1, cmd_audit},
+    {"admin", k_admin_help, {"--data-dir", "--name", "--role"}, 3, cmd_admin},
     {"rotate-passphrase", k_rotate_help, {"--data-dir"}, 0, cmd_rotate_passphrase},
 };
 
