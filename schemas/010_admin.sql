@@ -42,3 +42,5 @@ CREATE INDEX audit_cert_sn ON audit(cert_sn) WHERE cert_sn IS NOT NULL;
 CREATE INDEX audit_actor ON audit(actor);
 CREATE INDEX audit_action ON audit(action);
 CREATE INDEX audit_at ON audit(at);
+-- Statistics (GET /admin/v1/stats): the counts by api x authority x status read this index only.
+CREATE INDEX certificates_stats ON certificates(api, authority, status, not_after);

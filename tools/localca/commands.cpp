@@ -4,12 +4,17 @@
 #include "ca/engine.hpp"
 #include "ca/issuance_service.hpp"
 #include "ca/key_pool.hpp"
+#include "server/admin/personality.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
+#include "server/emca/admin_routes.hpp"
 #include "server/emca/personality.hpp"
 #include "server/enos/personality.hpp"
 #include "server/foundry/personality.hpp"
 #include "server/pki/personality.hpp"
+#include "storage/emca/admin_owner.hpp"
+#include "storage/enos/admin_owner.hpp"
+#include "storage/foundry/admin_owner.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
@@ -175,6 +180,16 @@ int cmd_serve(const arguments& args) {
     ca::key_pool foundry_keys(c.foundry.key_pool_size);
     server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
     routes.add_personality(foundry);
+
+    // The operator API: vendor-neutral, with each vendor module's owner joins and filters.
+    storage::admin::owner_registry owners;
+    owners.add(storage::enos::admin_owner());
+    owners.add(storage::foundry::admin_owner());
+    owners.add(storage::emca::admin_owner());
+    server::admin::personality admin(engine, owners);
+    routes.add_personality(admin);
+    server::emca::admin_routes emca_admin(engine);
+    routes.add_personality(emca_admin);
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key) {
