@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from cryptography.hazmat.primitives import hashes
 
+from emca_client import decode_result, emca_test, py_csr
 from harness import localca, localca_test
 
 SOURCE = os.environ.get("LOCALCA_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "..", "..")
@@ -257,6 +258,51 @@ class admin_tests(localca_test):
         listed = localca("admin", "token", "list", "--data-dir", self.data).stdout
         self.assertIn("op\toperator", listed)
         self.assertNotIn("\nv\t", listed)
+
+
+class admin_emca_tests(emca_test):
+    """emCA officer actions over HTTP and the emCA owner (user) in the inventory."""
+
+    def admin(self, method, path, role="operator"):
+        token = localca("admin", "token", "create", "--name", f"{role}-{self.app_id()}", "--role", role,
+                        "--data-dir", self.data).stdout.strip()
+        return self.srv.json(method, path, headers={"Authorization": f"Bearer {token}"})
+
+    def test_approve_reject_over_http_and_user_filter(self):
+        body = self.create(self.c1, "s1", [("A", py_csr("officer-a")), ("B", py_csr("officer-b"))], profile="9")
+        ids = dict(e.split("|") for e in body["requestId"].split("~"))
+        st, pending = self.admin("GET", "/admin/v1/emca/pending", role="viewer")
+        self.assertEqual(st, 200, pending)
+        validate(pending, "EmcaPending")
+        self.assertLessEqual({int(ids["A"]), int(ids["B"])}, {p["requestId"] for p in pending["items"]})
+        self.assertEqual(self.admin("POST", f"/admin/v1/emca/requests/{ids['A']}/approve", role="viewer")[0], 403)
+        st, d = self.admin("POST", f"/admin/v1/emca/requests/{ids['A']}/approve")
+        self.assertEqual(st, 200, d)
+        validate(d, "Decision")
+        st, r = self.admin("POST", f"/admin/v1/emca/requests/{ids['B']}/reject")
+        self.assertEqual((st, r["status"]), (200, "rejected"))
+        self.assertEqual(self.admin("POST", f"/admin/v1/emca/requests/{ids['B']}/approve")[0], 404)
+        st, pending = self.admin("GET", "/admin/v1/emca/pending", role="viewer")
+        self.assertFalse({int(ids["A"]), int(ids["B"])} & {p["requestId"] for p in pending["items"]})
+
+        # Issued directly for app2 as well: the user filter separates them.
+        body = self.create(self.c2, "s2", [("C", py_csr("officer-c", alg="ec"))], profile="4")
+        c_sn = None
+        st, page = self.admin("GET", "/admin/v1/certificates?api=emca&limit=1000", role="viewer")
+        self.assertEqual(st, 200, page)
+        validate(page, "CertificatePage")
+        by_user = {}
+        for item in page["items"]:
+            self.assertEqual(item["api"], "emca")
+            by_user.setdefault(item["owner"]["user"], []).append(item["certSN"])
+        self.assertIn(d["certSN"], by_user["app1"])
+        for user, sns in by_user.items():
+            st, page = self.admin("GET", f"/admin/v1/certificates?user={user}&limit=1000", role="viewer")
+            self.assertEqual([i["certSN"] for i in page["items"]], sns)
+        self.assertEqual(len(by_user.get("app2", [])), 1)
+        st, audit = self.admin("GET", f"/admin/v1/audit?certSN={d['certSN']}", role="viewer")
+        self.assertEqual([a["action"] for a in audit["items"]], ["emca-approve"])
+        self.assertTrue(audit["items"][0]["actor"].startswith("admin:operator-"))
 
 
 def s_now(stats):
