@@ -208,22 +208,43 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
     const auto format = ctx->query_param("format").value_or("json");
     auto& db = m_engine.store().reader();
     if (format == "csv" || format == "ndjson") {
-        // Every match, page by page in keyset order (each page one indexed query).
-        // TODO(issue 16): stream the pages as a chunked body instead of one string.
+        // Every match, streamed: each piece is one keyset page (one indexed query, run by the
+        // session on a worker thread), so memory stays one page whatever the size. Certificates
+        // issued during the export appear or not, but none is repeated or skipped.
         const bool csv = format == "csv";
-        std::string body = csv ? k_csv_header : "";
         q.limit = 1000;
-        for (;;) {
-            const auto rows = sa::list_certificates(db, m_owners, q);
+        struct state {
+            sa::certificate_query q;
+            bool header = true;
+            bool finished = false;
+        };
+        auto st = std::make_shared<state>(state{q, csv, false});
+        ctx->stream_body = [this, st, csv]() -> std::string {
+            std::string piece;
+            if (st->header) {
+                st->header = false;
+                return k_csv_header;
+            }
+            if (st->finished) {
+                return piece;
+            }
+            const auto rows = sa::list_certificates(m_engine.store().reader(), m_owners, st->q);
             for (const auto& r : rows) {
-                body += csv ? csv_line(r, q.now) : json::serialize(item_json(r, q.now)) + "\n";
+                if (csv) {
+                    piece += csv_line(r, st->q.now);
+                } else {
+                    piece += json::serialize(item_json(r, st->q.now));
+                    piece += '\n';
+                }
             }
-            if (rows.size() < 1000) {
-                break;
+            if (rows.size() < static_cast<std::size_t>(st->q.limit)) {
+                st->finished = true;
+            } else {
+                st->q.after = std::make_pair(rows.back().key, rows.back().sn);
             }
-            q.after = std::make_pair(rows.back().key, rows.back().sn);
-        }
-        done(make_response(ctx->req, http::status::ok, std::move(body),
+            return piece;
+        };
+        done(make_response(ctx->req, http::status::ok, "",
                            csv ? "text/csv; charset=utf-8" : "application/x-ndjson"));
         return;
     }
