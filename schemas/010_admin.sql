@@ -34,6 +34,9 @@ CREATE INDEX certificates_not_after ON certificates(not_after);
 CREATE INDEX certificates_not_before ON certificates(not_before);
 -- The CN prefix filter is a range on the CN; the live-CN index of schema 6 holds valid rows only.
 CREATE INDEX certificates_cn ON certificates(subject_cn);
+-- status with a notAfter sort or range (valid/expired are status 0 on either side of now), and
+-- the expiring-per-week statistics: one range each.
+CREATE INDEX certificates_status_not_after ON certificates(status, not_after);
 -- Owner filters of the vendor modules: certificates of a Foundry account, of an emCA user.
 CREATE INDEX managed_certificates_account ON managed_certificates(account, sn);
 CREATE INDEX issuance_items_user ON issuance_items(user, cert_sn);

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include <tuple>
+
 namespace localca::storage::admin {
 
 namespace {
@@ -23,14 +25,30 @@ std::map<std::int64_t, std::int64_t> buckets(SQLite::Database& db, const char* s
 
 certificate_stats certificate_statistics(SQLite::Database& db, std::int64_t now) {
     certificate_stats s;
-    // Reads only the covering index certificates_stats (api, authority, status, not_after).
-    SQLite::Statement q(db, "SELECT coalesce(api, 'pki'), authority, CASE WHEN status = 1 THEN "
-                            "'revoked' WHEN not_after > ? THEN 'valid' ELSE 'expired' END AS st, "
-                            "count(*) FROM certificates GROUP BY 1, 2, 3 ORDER BY 1, 2, 3");
+    // One pass over the covering index certificates_stats (api, authority, status, not_after),
+    // grouped in index order (no sort): valid and expired are split by a sum, not a group.
+    SQLite::Statement q(db, "SELECT api, authority, status, sum(not_after > ?), count(*) "
+                            "FROM certificates GROUP BY api, authority, status");
     q.bind(1, now);
+    std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
     while (q.executeStep()) {
-        s.counts.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                            q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+        const auto api = q.getColumn(0).isNull() ? std::string("pki") : q.getColumn(0).getString();
+        const auto authority = q.getColumn(1).getString();
+        const auto live = q.getColumn(3).getInt64();
+        const auto all = q.getColumn(4).getInt64();
+        if (q.getColumn(2).getInt() == 1) {
+            counts[{api, authority, "revoked"}] += all;
+            continue;
+        }
+        if (live) {
+            counts[{api, authority, "valid"}] += live;
+        }
+        if (all - live) {
+            counts[{api, authority, "expired"}] += all - live;
+        }
+    }
+    for (const auto& [k, n] : counts) {
+        s.counts.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), n});
     }
     constexpr std::int64_t hour = 3600, day = 86400, week = 7 * 86400;
     s.issued_per_hour = buckets(db,

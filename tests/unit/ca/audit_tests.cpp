@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_refused_caller_is_one_denied_auth_entry) {
     BOOST_TEST(!e.cert_sn.has_value());
     BOOST_TEST(e.subject.empty());
 
-    ca::record_auth_denied(*s.store, "foundry", "10.9.8.7");
+    ca::record_auth_denied(*s.store, "foundry", "10.9.8.7", *ca::real_time());
     s.store->writer().run([](SQLite::Database&) {}); // after the queued append
     const auto rows = storage::audit_tail(s.store->reader(), 10);
     BOOST_REQUIRE(rows.size() == 1u);
@@ -327,7 +327,7 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
                 e.source_ip = n % 3 ? "192.0.2.1" : "";
                 e.outcome = outcome;
                 db->exec("BEGIN IMMEDIATE");
-                ca::append_audit(*db, e);
+                ca::append_audit(*db, e, *ca::real_time());
                 db->exec("COMMIT");
                 ++n;
             }
@@ -352,7 +352,7 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
     ca::audit_event next;
     next.actor = "cli";
     next.action = "seed";
-    ca::record_audit(store, next);
+    ca::record_audit(store, next, *ca::real_time());
     const auto after = ca::verify_audit(store.reader());
     BOOST_TEST(after.ok, after.reason);
     BOOST_TEST(after.entries == 7);
@@ -371,7 +371,7 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_with_a_mistyped_row_is_not_migrated) {
         e.actor = "cli";
         e.action = "seed";
         db->exec("BEGIN IMMEDIATE");
-        ca::append_audit(*db, e);
+        ca::append_audit(*db, e, *ca::real_time());
         db->exec("COMMIT");
     }
     db->exec("UPDATE audit SET at = at || 'x' WHERE id = 2");
