@@ -19,6 +19,8 @@ from cryptography.x509.oid import NameOID
 from cryptography.hazmat.primitives import hashes
 
 from emca_client import decode_result, emca_test, py_csr
+from enos_client import O1, O2, devpk, enos_test
+from enos_client import py_csr as enos_csr
 from harness import localca, localca_test
 
 SOURCE = os.environ.get("LOCALCA_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "..", "..")
@@ -303,6 +305,37 @@ class admin_emca_tests(emca_test):
         st, audit = self.admin("GET", f"/admin/v1/audit?certSN={d['certSN']}", role="viewer")
         self.assertEqual([a["action"] for a in audit["items"]], ["emca-approve"])
         self.assertTrue(audit["items"][0]["actor"].startswith("admin:operator-"))
+
+
+class admin_enos_tests(enos_test):
+    """EnOS owners (org/product/device) in the inventory, from certificates applied through EnOS."""
+
+    def test_enos_owner_filters(self):
+        mine = {}  # certSN -> (org, product, device)
+        for org, client, pk, dk in [(O1, self.c1, "pk1", "dk1"), (O1, self.c1, "pk1", "dk2"),
+                                    (O1, self.c1, "pk-many", "c01"), (O2, self.c2, "pk1", "dk1")]:
+            r = client.apply(devpk(pk, dk, org), enos_csr(f"{org}-{dk}")[0], validDay=30, issueAuthority="ECC")
+            self.assertEqual(r.status, 200, r)
+            mine[str(r.json["data"]["certSN"])] = (org, pk, dk)
+        token = localca("admin", "token", "create", "--name", "v", "--role", "viewer",
+                        "--data-dir", self.data).stdout.strip()
+
+        def listed(q):
+            st, body = self.s.json("GET", f"/admin/v1/certificates?limit=1000&{q}",
+                                   headers={"Authorization": f"Bearer {token}"})
+            self.assertEqual(st, 200, body)
+            validate(body, "CertificatePage")
+            return body["items"]
+        every = sorted(mine, key=int)
+        items = listed("api=enos")
+        self.assertEqual([i["certSN"] for i in items], every)
+        for i in items:
+            self.assertEqual(i["owner"], dict(zip(("org", "product", "device"), mine[i["certSN"]])))
+        for q, pred in [(f"org={O1}", lambda o: o[0] == O1), (f"org={O2}", lambda o: o[0] == O2),
+                        ("product=pk1", lambda o: o[1] == "pk1"), ("device=dk1", lambda o: o[2] == "dk1"),
+                        (f"org={O1}&product=pk1&device=dk1", lambda o: o == (O1, "pk1", "dk1")),
+                        (f"org={O2}&device=dk2", lambda o: False)]:
+            self.assertEqual([i["certSN"] for i in listed(q)], [sn for sn in every if pred(mine[sn])], q)
 
 
 def s_now(stats):
