@@ -381,6 +381,7 @@ result<engine::prepared> engine::prepare(issue_request& req) {
         row.sn = spec.serial;
         row.authority = ca.name();
         row.profile = req.profile.name;
+        row.api = req.api;
         row.subject_der = req.subject.subject_der;
         row.subject_cn = req.subject.cn;
         row.spki_sha256 = req.subject.spki_sha256;

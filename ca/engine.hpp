@@ -44,6 +44,9 @@ struct issue_request {
     std::optional<std::int64_t> max_valid_days; // validity_exceeds_maximum above it
     std::optional<std::int64_t> device;         // bind the certificate to this device
     certificate_profile profile = device_profile();
+    // The API that issued it ("pki", "server", or a personality's own name), stored with the
+    // certificate for the operator's inventory (schemas/010_admin.sql).
+    std::string api = "pki";
     // Refuse when the CN / the key is in a live certificate bound to another device (or to none),
     // checked again inside the committing transaction so concurrent requests cannot both pass.
     bool unique_subject = false;

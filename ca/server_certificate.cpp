@@ -10,6 +10,7 @@ namespace localca::ca {
 result<server_credentials> issue_server_certificate(engine& e,
                                                     const server_certificate_request& req) {
     issue_request issue;
+    issue.api = "server";
     issue.authority = authority_kind::rsa;
     issue.profile = server_profile(req.names);
     issue.validity = req.validity;

@@ -102,7 +102,7 @@ live_elsewhere(SQLite::Database& db, const live_elsewhere_statements& sql, BindV
 
 void insert_certificate(SQLite::Database& db, const certificate_row& row) {
     cached_statement cached(db, std::string("INSERT INTO certificates (") + k_columns +
-                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                    ", api) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SQLite::Statement& q = *cached;
     q.bind(1, row.sn);
     q.bind(2, row.authority);
@@ -117,6 +117,7 @@ void insert_certificate(SQLite::Database& db, const certificate_row& row) {
     bind_blob(q, 11, row.der);
     bind_optional(q, 12, row.revoked_at);
     bind_optional(q, 13, row.revocation_reason);
+    q.bind(14, row.api);
     q.exec();
 }
 

@@ -26,6 +26,7 @@ struct certificate_row {
     std::vector<std::uint8_t> der;
     std::optional<std::int64_t> revoked_at;
     std::optional<int> revocation_reason; // RFC 5280 CRLReason code
+    std::string api = "pki"; // the issuing API (schemas/010_admin.sql); written, not read back
 };
 
 // Throws SQLite::Exception on a duplicate sn (a bug: serials come from the sequence).

@@ -74,6 +74,7 @@ issue_request issue_request_for(const issuance_profile& profile, subject_key sk,
                                 std::chrono::seconds validity,
                                 std::optional<std::chrono::system_clock::time_point> not_before) {
     issue_request r;
+    r.api = "emca";
     r.authority = profile.authority;
     r.subject = std::move(sk);
     r.validity = validity;
@@ -343,7 +344,8 @@ std::vector<pending_request> issuance_service::pending() {
     return out;
 }
 
-result<issued_certificate> issuance_service::approve(std::int64_t request) {
+result<issued_certificate> issuance_service::approve(std::int64_t request,
+                                                     const audit_context& who) {
     const auto item = storage::emca::find_item(m_engine.store().reader(), request);
     if (!item || item->status != storage::emca::item_status::pending) {
         return make_error(errc::request_not_found, "request not pending",
@@ -365,7 +367,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
     std::vector<issue_request> reqs;
     reqs.push_back(issue_request_for(profile.value(), std::move(sk.value()),
                                      std::chrono::seconds(item->validity), not_before));
-    reqs.back().audit = audit_context{"cli", "", "emca-approve"};
+    reqs.back().audit = audit_context{who.actor, who.source_ip, "emca-approve"};
     reqs.back().profile.authority_info_access = m_engine.opts().aia_for("emca");
     auto decided = std::make_shared<bool>(true);
     auto mark = [request, decided, &clk = m_engine.clock()](
@@ -389,13 +391,13 @@ result<issued_certificate> issuance_service::approve(std::int64_t request) {
     return std::move(r.value().at(0));
 }
 
-status issuance_service::reject(std::int64_t request) {
+status issuance_service::reject(std::int64_t request, const audit_context& who) {
     bool ok = false;
     m_engine.store().writer().run([&](SQLite::Database& db) {
         ok = storage::emca::mark_item_rejected(db, request, m_engine.clock().now_unix());
         if (ok) {
             // Recorded in the same transaction as the rejection, like an approval's issuance.
-            append_audit(db, make_audit_event(audit_context{"cli", "", ""}, "emca-reject", {},
+            append_audit(db, make_audit_event(audit_context{who.actor, who.source_ip, ""}, "emca-reject", {},
                                               "request " + std::to_string(request)),
                          m_engine.clock());
         }

@@ -131,8 +131,10 @@ public:
     std::vector<pending_request> pending();
     // Issues the pending request's certificate with its stored profile, validity and notBefore.
     // request_not_found when it is not pending.
-    result<issued_certificate> approve(std::int64_t request);
-    status reject(std::int64_t request);
+    // `who` is the officer for the audit entry: the CLI's, or an admin token's (admin API).
+    result<issued_certificate> approve(std::int64_t request,
+                                       const audit_context& who = {"cli", "", ""});
+    status reject(std::int64_t request, const audit_context& who = {"cli", "", ""});
 
 private:
     engine& m_engine;

@@ -54,6 +54,7 @@ void device_service::issue_for(const device_info& dev, subject_key sk, authority
                                std::int64_t valid_days, std::optional<std::int64_t> renewing,
                                const audit_context& audit, engine::issue_callback done) {
     issue_request req;
+    req.api = "enos";
     req.authority = authority;
     req.subject = std::move(sk);
     req.valid_days = valid_days;

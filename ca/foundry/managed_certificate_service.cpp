@@ -72,6 +72,7 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     const bool active = req.topics.has_value();
     created_certificate out;
     issue_request issue;
+    issue.api = "foundry";
     {
         const auto key = m_keys.take();
         issue.authority = authority_kind::rsa;

@@ -28,6 +28,11 @@ struct request_context {
     // The personality whose route matched: it renders this request's internal error
     // (server/core/internal_error.hpp). Null for routes added outside a personality.
     const personality* api = nullptr;
+    // Set by a handler before it answers to stream the body (exports): the answer's headers go
+    // first, then the session calls this on a worker thread for each next piece, sent as an HTTP
+    // chunk, until it returns "" (the end). So an export of any size holds one piece in memory
+    // and its SQL never runs on a network thread. An exception ends the connection.
+    std::function<std::string()> stream_body;
 
     // First value of a query parameter.
     std::optional<std::string> query_param(const std::string& key) const;

@@ -140,6 +140,10 @@ private:
     // A response that ends the connection because the request could not be read.
     void reject(http::status status, const char* message);
     void write_response(response res);
+    // A response whose body comes from m_ctx->stream_body, as chunks.
+    void write_streamed(response head);
+    void next_piece();
+    void on_piece(std::shared_ptr<std::string> piece);
     void on_write(beast::error_code ec, std::size_t);
     void lingering_close();
     void on_drain(beast::error_code ec, std::size_t n);
@@ -155,6 +159,9 @@ private:
 
     std::shared_ptr<request_context> m_ctx; // the request being answered (for the access log)
     response m_res;                         // kept alive during async_write
+    // A streamed response's header serializer and the piece being written.
+    std::unique_ptr<http::response<http::empty_body>> m_stream_head;
+    std::unique_ptr<http::response_serializer<http::empty_body>> m_stream_sr;
     bool m_in_flight = false;               // request read, response not yet written
     bool m_close_after = false;             // close once the current response is written
     bool m_linger = false;                  // ...and drain unread input first (error replies)
@@ -391,12 +398,83 @@ template <class Stream> void basic_session<Stream>::write_response(response res)
         res.set("X-Request-Id", m_ctx->request_id);
     }
     m_close_after = !keep;
+    if (m_ctx->stream_body && res.result() == http::status::ok) {
+        return write_streamed(std::move(res));
+    }
     m_res = std::move(res);
     // A client that does not read its response must not pin the connection either.
     lowest().expires_after(m_state->opts.limit.read_timeout);
     http::async_write(
         m_stream, m_res,
         beast::bind_front_handler(&basic_session::on_write, this->shared_from_this()));
+}
+
+template <class Stream> void basic_session<Stream>::write_streamed(response head) {
+    m_stream_head = std::make_unique<http::response<http::empty_body>>(head.result(), head.version());
+    for (const auto& f : head) {
+        if (f.name() != http::field::content_length) {
+            m_stream_head->set(f.name_string(), f.value());
+        }
+    }
+    m_stream_head->keep_alive(head.keep_alive());
+    m_stream_head->chunked(true);
+    head.body().clear();
+    m_res = std::move(head); // for the access log
+    m_stream_sr = std::make_unique<http::response_serializer<http::empty_body>>(*m_stream_head);
+    lowest().expires_after(m_state->opts.limit.read_timeout);
+    http::async_write_header(m_stream, *m_stream_sr,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                                 if (ec) {
+                                     return self->on_write(ec, 0);
+                                 }
+                                 self->next_piece();
+                             });
+}
+
+template <class Stream> void basic_session<Stream>::next_piece() {
+    // The producer reads the database: on a worker thread, then back to this connection.
+    net::post(m_state->workers, [self = this->shared_from_this(), ctx = m_ctx] {
+        mark_worker_thread();
+        auto piece = std::make_shared<std::string>();
+        bool failed = false;
+        try {
+            *piece = ctx->stream_body();
+        } catch (const std::exception& e) {
+            log::error(describe(*ctx) + ": streamed body failed: " + e.what());
+            failed = true;
+        }
+        net::post(self->m_stream.get_executor(), [self, piece, failed] {
+            if (failed) {
+                // The status is already sent: only a cut connection tells the client.
+                self->m_close_after = true;
+                return self->on_write(net::error::connection_aborted, 0);
+            }
+            self->on_piece(piece);
+        });
+    });
+}
+
+template <class Stream> void basic_session<Stream>::on_piece(std::shared_ptr<std::string> piece) {
+    if (m_closed) {
+        return;
+    }
+    lowest().expires_after(m_state->opts.limit.read_timeout);
+    if (piece->empty()) {
+        net::async_write(m_stream, http::make_chunk_last(),
+                         [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                             self->m_stream_sr.reset();
+                             self->m_stream_head.reset();
+                             self->on_write(ec, n);
+                         });
+        return;
+    }
+    net::async_write(m_stream, http::make_chunk(net::buffer(*piece)),
+                     [self = this->shared_from_this(), piece](beast::error_code ec, std::size_t) {
+                         if (ec) {
+                             return self->on_write(ec, 0);
+                         }
+                         self->next_piece();
+                     });
 }
 
 template <class Stream> void basic_session<Stream>::on_write(beast::error_code ec, std::size_t) {

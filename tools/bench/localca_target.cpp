@@ -138,6 +138,10 @@ void localca_target::preload(std::int64_t rows) {
                 row.sn = first + i;
                 row.authority = i % 2 ? "ECC" : "RSA";
                 row.profile = "device";
+                // The operator API's inventory filters by issuing API: a realistic mix, with
+                // one rare tag (the TLS certificate's).
+                static const char* const apis[] = {"enos", "enos", "foundry", "emca", "pki"};
+                row.api = i % 100000 == 7 ? "server" : apis[i % 5];
                 const auto cn = "preload-" + std::to_string(i);
                 Botan::X509_DN dn;
                 dn.add_attribute("X520.CommonName", cn);

@@ -1,5 +1,6 @@
 // localca-bench: see bench.hpp and docs/performance.md.
 #include "ca/secure_memory.hpp"
+#include "tools/bench/admin_bench.hpp"
 #include "tools/bench/bench.hpp"
 #include "tools/bench/cfssl_target.hpp"
 #include "tools/bench/localca_target.hpp"
@@ -22,11 +23,14 @@ int run_ocsp(const bench::options& o, bench::localca_target& localca, unsigned c
 
 constexpr const char* k_usage = R"(usage: localca-bench [options]
 
-  --mode localca|cfssl|compare|limit|ocsp|revoke
+  --mode localca|cfssl|compare|limit|ocsp|revoke|
                                        what to run (default localca; ocsp: an issuance round,
                                        then cached OCSP GETs and nonce POSTs, docs/ocsp.md)
                                        revoke: revocation latency and issuance under
                                        revocations, CRL build, bulk (docs/performance.md)
+       inventory|export                the operator API at size: p50/p99 of a 100-row page per
+                                       filter and of /admin/v1/stats, or the rate of a full
+                                       csv/ndjson export (use with --preload)
   --authority RSA|ECC                  key type of the CA and the CSRs (default RSA)
   --connections N                      keep-alive connections (default 16)
   --duration SECONDS                   length of one round (default 10)
@@ -99,8 +103,10 @@ bench::options parse(int argc, char** argv) {
         throw std::invalid_argument("--authority must be RSA or ECC");
     }
     if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit" &&
-        o.mode != "ocsp" && o.mode != "revoke") {
-        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit, ocsp or revoke");
+        o.mode != "ocsp" && o.mode != "revoke" &&
+        o.mode != "inventory" && o.mode != "export") {
+        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit, ocsp, revoke, inventory or
+        export");
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");
@@ -141,6 +147,14 @@ int run(bench::options o) {
     std::printf("made %u %s CSRs in %.1f s\n", o.csrs, o.authority.c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 
+    if (o.mode == "inventory" || o.mode == "export") {
+        const int admin_status = bench::run_admin(o, csrs);
+        if (own_dir && !o.keep) {
+            std::error_code ec;
+            std::filesystem::remove_all(o.work_dir, ec);
+        }
+        return admin_status;
+    }
     const double cost = bench::botan_cost_ms(csrs, o.authority);
     const double limit = cores * 1000.0 / cost;
     std::printf("Botan limit: parse+verify+sign %.3f ms per certificate x %u cores = %.0f "

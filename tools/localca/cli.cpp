@@ -24,6 +24,7 @@ commands:
   emca    officer actions on emCA requests held for manual authorization
   audit   verify the tamper-evident audit log, or print its last entries
   revoke  bulk revocation: every live certificate of an org, product, device, account, user, profile or serial range
+  admin   operator API tokens: admin token create|list|revoke
   rotate-passphrase  re-encrypt the CA keys and stored secrets under a new passphrase
 
   localca <command> --help   shows the options of a command
@@ -139,6 +140,19 @@ device; Foundry account, device; emCA user, profile; authority; serial range, in
 reason (RFC 5280 name such as keyCompromise, or its code). In batches of 200, each committed with
 one audit entry per certificate: an interrupted run is finished by running it again. Works while
 the server runs; its CRLs include the revocations at the next fetch.
+constexpr const char* k_admin_help =
+    R"(usage: localca admin token create --name N --role viewer|operator --data-dir DIR
+       localca admin token list --data-dir DIR
+       localca admin token revoke NAME --data-dir DIR
+
+Tokens of the operator API (/admin/v1, docs/admin-api.md). `create` prints a new random token
+once; only its SHA-256 is stored. `viewer` reads; `operator` also revokes certificates and
+approves or rejects emCA requests. Works while the server runs: changes apply at once.
+
+options:
+  --data-dir DIR     data directory (required)
+  --name N           token name (create)
+  --role ROLE        viewer or operator (create)
 )";
 
 struct command {
@@ -162,6 +176,7 @@ const command k_commands[] = {
     {"restore", k_restore_help, {"--data-dir"}, 1, cmd_restore},
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
     {"audit", k_audit_help, {"--data-dir", "-n"}, 1, cmd_audit},
+    {"admin", k_admin_help, {"--data-dir", "--name", "--role"}, 3, cmd_admin},
     {"rotate-passphrase", k_rotate_help, {"--data-dir"}, 0, cmd_rotate_passphrase},
     {"revoke",
      k_revoke_help,

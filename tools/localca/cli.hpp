@@ -27,5 +27,6 @@ int cmd_emca(const arguments& args); // officer actions: pending | approve | rej
 int cmd_audit(const arguments& args); // audit log: verify | tail
 int cmd_rotate_passphrase(const arguments& args);
 int cmd_revoke(const arguments& args); // bulk revocation (revoke.cpp)
+int cmd_admin(const arguments& args); // operator API tokens: admin token create|list|revoke
 
 } // namespace localca::tools

@@ -7,6 +7,11 @@
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
 #include "server/pki/ocsp_routes.hpp"
+#include "server/admin/personality.hpp"
+#include "server/emca/admin_routes.hpp"
+#include "storage/emca/admin_owner.hpp"
+#include "storage/enos/admin_owner.hpp"
+#include "storage/foundry/admin_owner.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/apis.hpp"
 #include "tools/localca/cli.hpp"
@@ -173,6 +178,16 @@ int cmd_serve(const arguments& args) {
     ocsp.start(engine.clock().now());
     server::pki::ocsp_routes ocsp_routes(engine, ocsp);
     routes.add_personality(ocsp_routes);
+
+    // The operator API: vendor-neutral, with each vendor module's owner joins and filters.
+    storage::admin::owner_registry owners;
+    owners.add(storage::enos::admin_owner());
+    owners.add(storage::foundry::admin_owner());
+    owners.add(storage::emca::admin_owner());
+    server::admin::personality admin(engine, owners);
+    routes.add_personality(admin);
+    server::emca::admin_routes emca_admin(engine);
+    routes.add_personality(emca_admin);
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key,

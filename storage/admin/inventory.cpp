@@ -1,0 +1,168 @@
+#include "storage/admin/inventory.hpp"
+
+#include "storage/sql_helpers.hpp"
+#include "storage/statement_cache.hpp"
+
+#include <variant>
+
+namespace localca::storage::admin {
+
+namespace {
+
+constexpr const char* k_select =
+    "SELECT c.sn, c.authority, coalesce(c.api, 'pki'), c.profile, c.status, c.subject_der, "
+    "c.subject_cn, c.not_before, c.not_after, c.revoked_at, c.revocation_reason FROM "
+    "certificates c";
+
+using param = std::variant<std::int64_t, std::string>;
+
+inventory_row read_row(SQLite::Statement& s, const owner_registry& owners, SQLite::Database& db) {
+    inventory_row r;
+    r.sn = s.getColumn(0).getInt64();
+    r.authority = s.getColumn(1).getString();
+    r.api = s.getColumn(2).getString();
+    r.profile = s.getColumn(3).getString();
+    r.status = s.getColumn(4).getInt();
+    r.subject_der = sql::get_blob(s.getColumn(5));
+    r.cn = sql::get_optional_string(s.getColumn(6));
+    r.not_before = s.getColumn(7).getInt64();
+    r.not_after = s.getColumn(8).getInt64();
+    r.revoked_at = sql::get_optional_int64(s.getColumn(9));
+    if (!s.getColumn(10).isNull()) {
+        r.reason = s.getColumn(10).getInt();
+    }
+    r.owner = owners.owner_of(db, r.api, r.sn);
+    return r;
+}
+
+// The smallest string greater than every string starting with p (for a prefix range that the
+// CN index serves; LIKE would not use it for arbitrary text). Empty = no upper bound.
+std::string prefix_end(std::string p) {
+    while (!p.empty()) {
+        auto& last = reinterpret_cast<unsigned char&>(p.back());
+        if (last < 0xff) {
+            ++last;
+            return p;
+        }
+        p.pop_back();
+    }
+    return p;
+}
+
+} // namespace
+
+std::vector<inventory_row> list_certificates(SQLite::Database& db, const owner_registry& owners,
+                                             const certificate_query& q) {
+    std::string where;
+    std::vector<param> params;
+    auto cond = [&](const std::string& c) { where += (where.empty() ? " WHERE " : " AND ") + c; };
+    if (q.authority) {
+        cond("c.authority = ?");
+        params.emplace_back(*q.authority);
+    }
+    if (q.api) {
+        cond("c.api = ?");
+        params.emplace_back(*q.api);
+    }
+    if (q.profile) {
+        cond("c.profile = ?");
+        params.emplace_back(*q.profile);
+    }
+    if (q.cn_prefix && !q.cn_prefix->empty()) {
+        cond("c.subject_cn >= ?");
+        params.emplace_back(*q.cn_prefix);
+        if (auto end = prefix_end(*q.cn_prefix); !end.empty()) {
+            cond("c.subject_cn < ?");
+            params.emplace_back(end);
+        }
+    }
+    if (q.serial) {
+        cond("c.sn = ?");
+        params.emplace_back(*q.serial);
+    }
+    if (q.status) {
+        switch (*q.status) {
+        case status_filter::revoked:
+            cond("c.status = 1");
+            break;
+        case status_filter::valid:
+            cond("c.status = 0 AND c.not_after > ?");
+            params.emplace_back(q.now);
+            break;
+        case status_filter::expired:
+            cond("c.status = 0 AND c.not_after <= ?");
+            params.emplace_back(q.now);
+            break;
+        }
+    }
+    auto range = [&](const std::optional<std::int64_t>& v, const char* c) {
+        if (v) {
+            cond(c);
+            params.emplace_back(*v);
+        }
+    };
+    range(q.expires_before, "c.not_after < ?");
+    range(q.expires_after, "c.not_after > ?");
+    range(q.issued_after, "c.not_before > ?");
+    range(q.issued_before, "c.not_before < ?");
+    for (const auto& [name, value] : q.owner_filters) {
+        const auto sources = owners.conditions(name);
+        std::string any;
+        for (const auto& s : sources) {
+            any += (any.empty() ? "(" : " OR ") + s;
+            params.emplace_back(value);
+        }
+        if (!any.empty()) {
+            cond(any + ")");
+        }
+    }
+    const char* op = q.descending ? "<" : ">";
+    const char* dir = q.descending ? " DESC" : "";
+    std::string order;
+    if (q.sort == sort_key::issued) {
+        if (q.after) {
+            cond(std::string("c.sn ") + op + " ?");
+            params.emplace_back(q.after->second);
+        }
+        order = std::string(" ORDER BY c.sn") + dir;
+    } else {
+        if (q.after) {
+            cond(std::string("(c.not_after, c.sn) ") + op + " (?, ?)");
+            params.emplace_back(q.after->first);
+            params.emplace_back(q.after->second);
+        }
+        order = std::string(" ORDER BY c.not_after") + dir + ", c.sn" + dir;
+    }
+    const std::string text =
+        std::string(k_select) + where + order + " LIMIT ?";
+    cached_statement cached(db, text);
+    SQLite::Statement& s = *cached;
+    int i = 1;
+    for (const auto& p : params) {
+        if (const auto* n = std::get_if<std::int64_t>(&p)) {
+            s.bind(i++, *n);
+        } else {
+            s.bind(i++, std::get<std::string>(p));
+        }
+    }
+    s.bind(i, q.limit);
+    std::vector<inventory_row> out;
+    while (s.executeStep()) {
+        out.push_back(read_row(s, owners, db));
+        out.back().key = q.sort == sort_key::issued ? out.back().sn : out.back().not_after;
+    }
+    return out;
+}
+
+std::optional<inventory_row> find_inventory_row(SQLite::Database& db,
+                                                const owner_registry& owners, std::int64_t sn) {
+    cached_statement cached(db, std::string(k_select) + " WHERE c.sn = ?");
+    SQLite::Statement& s = *cached;
+    s.bind(1, sn);
+    if (!s.executeStep()) {
+        return std::nullopt;
+    }
+    return read_row(s, owners, db);
+}
+
+} // namespace localca::storage::admin

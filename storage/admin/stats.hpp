@@ -1,0 +1,35 @@
+#pragma once
+// Counts for the operator API's statistics (GET /admin/v1/stats), each one query over an index.
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace localca::storage::admin {
+
+struct count_row {
+    std::string api, authority, status; // status: valid | revoked | expired
+    std::int64_t count = 0;
+};
+
+struct certificate_stats {
+    std::vector<count_row> counts;
+    std::map<std::int64_t, std::int64_t> issued_per_hour; // bucket start (unix s) -> count
+    std::map<std::int64_t, std::int64_t> issued_per_day;
+    std::map<std::int64_t, std::int64_t> expiring_per_week; // live certificates only
+};
+
+struct authority_crl {
+    std::string name;
+    std::int64_t crl_number = 0;
+    std::optional<std::int64_t> crl_this_update;
+};
+
+// `now` in unix seconds. Buckets are aligned to the epoch (hours, days) and to `now` (weeks).
+certificate_stats certificate_statistics(SQLite::Database& db, std::int64_t now);
+std::vector<authority_crl> authority_crls(SQLite::Database& db);
+
+} // namespace localca::storage::admin
