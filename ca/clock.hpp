@@ -27,7 +27,7 @@ public:
     // clock is shifted.
     virtual time_point real_now() const { return now(); }
 
-    // now() in whole Unix seconds (the database's unit) and milliseconds (EnOS timestamps).
+    // now() in whole Unix seconds (the database's unit) and milliseconds (API timestamps).
     std::int64_t now_unix() const;
     std::int64_t now_ms() const;
 };
