@@ -105,8 +105,8 @@ bench::options parse(int argc, char** argv) {
     if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit" &&
         o.mode != "ocsp" && o.mode != "revoke" &&
         o.mode != "inventory" && o.mode != "export") {
-        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit, ocsp, revoke, inventory or
-        export");
+        throw std::invalid_argument(
+            "--mode must be localca, cfssl, compare, limit, ocsp, revoke, inventory or export");
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");

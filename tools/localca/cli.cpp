@@ -140,6 +140,8 @@ device; Foundry account, device; emCA user, profile; authority; serial range, in
 reason (RFC 5280 name such as keyCompromise, or its code). In batches of 200, each committed with
 one audit entry per certificate: an interrupted run is finished by running it again. Works while
 the server runs; its CRLs include the revocations at the next fetch.
+)";
+
 constexpr const char* k_admin_help =
     R"(usage: localca admin token create --name N --role viewer|operator --data-dir DIR
        localca admin token list --data-dir DIR
