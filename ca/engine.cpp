@@ -395,7 +395,7 @@ error engine::refuse_unlinted(const issue_request& req, std::int64_t sn, const l
     auto event = make_audit_event(req.audit, "lint-refused", sn, subject_text(req.subject.subject_der));
     event.outcome = "refused";
     try {
-        record_audit(m_store, event);
+        record_audit(m_store, event, *m_clock);
     } catch (const std::exception& failure) {
         std::cerr << "localca: could not audit the lint refusal: " << failure.what() << std::endl;
     }

@@ -32,6 +32,10 @@ struct certificate_profile {
     // entries in text form ("127.0.0.1", "::1"; an invalid one makes profile_extensions throw).
     std::vector<std::string> dns_names;
     std::vector<std::string> ip_addresses;
+    // Also subjectAltName: rfc822Name and uniformResourceIdentifier entries (local certificates,
+    // ca/local_certificate.hpp), taken as given: the pre-signature lint checks their syntax.
+    std::vector<std::string> emails;
+    std::vector<std::string> uris;
 };
 
 // The device profile (matches EnOS-issued certificates): CA:FALSE not critical, SKI, AKI,

@@ -18,6 +18,14 @@ namespace json = boost::json;
 
 namespace {
 
+// The client's timestamp against the real time: a device does not travel with the lab.
+std::int64_t real_ms_of(const ca::clock& clk) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               clk.real_now().time_since_epoch())
+        .count();
+}
+
+
 // The legacy SDK's EnOSErrorCode values used here (enos-api-common-sdk-java).
 constexpr int k_unauthenticated = 401;
 constexpr int k_app_check_failed = 497;   // "App Timestamp/Signature Checked Fail"
@@ -148,7 +156,7 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
         ev.action = "auth";
         ev.source_ip = ctx->remote_address;
         ev.outcome = "denied";
-        ca::record_audit_async(m_engine.store(), ev);
+        ca::record_audit_async(m_engine.store(), ev, m_engine.clock());
         fail(e);
     };
     // The legacy SDK signs with the app's secret, which we hold: every mode but "off" checks it
@@ -169,7 +177,7 @@ void legacy_routes::handle(std::shared_ptr<request_context> ctx, responder done,
             return denied(actor, {k_app_check_failed, "App Signature Checked Fail"});
         }
         const auto ts = read_int_text(ctx->query_param("requestTimestamp").value_or(""));
-        if (!ts.valid || std::llabs(ts.value - now_ms()) > m_options.max_clock_skew.count() * 1000) {
+        if (!ts.valid || std::llabs(ts.value - real_ms_of(m_engine.clock())) > m_options.max_clock_skew.count() * 1000) {
             return denied(actor, {k_app_check_failed, "App Timestamp Checked Fail"});
         }
     }
@@ -243,7 +251,7 @@ void legacy_routes::list(call& c, responder done) {
     if (!rows) {
         return reply(*c.ctx, done, to_legacy(from_errc(rows.err())));
     }
-    const auto now = now_ms() / 1000;
+    const auto now = m_engine.clock().now_unix();
     json::array data;
     for (const auto& row : rows.value()) {
         // DeviceCertSummaryInfo: 0 ACTIVATED, 1 REVOKED; an expired certificate is 2, as in the

@@ -1,6 +1,6 @@
 #pragma once
 // The "pki" personality: what LocalCA serves as a plain CA, independent of any vendor API.
-//  - GET /healthz                                   {"status":"ok"}
+//  - GET /healthz                                   {"status":"ok"} (+ "lab":true in lab mode)
 //  - GET /enos/CA/cacert, /enos/CA/cacert/{RSA|ECC}  root certificate, PEM (no auth)
 //  - GET /enos/CA/crl, /enos/CA/crl/{RSA|ECC}        CRL, DER; ?format=pem for PEM (no auth)
 //    (the paths EnOS devices already use, so certificates' CRL URLs resolve here)
@@ -18,6 +18,7 @@ namespace localca::server::pki {
 
 struct options {
     std::string token; // empty: /pki/v1 is not routed
+    bool lab = false;  // lab mode on: /healthz says "lab": true (docs/lab.md)
 };
 
 class personality final : public server::personality {

@@ -26,5 +26,8 @@ int cmd_restore(const arguments& args);
 int cmd_emca(const arguments& args); // officer actions: pending | approve | reject
 int cmd_audit(const arguments& args); // audit log: verify | tail
 int cmd_rotate_passphrase(const arguments& args);
+int cmd_lab(const arguments& args);   // lab mode: clock advance|set|reset|show (lab.cpp)
+int cmd_cert(const arguments& args);  // mkcert-style local certificates (local_cert.cpp)
+int cmd_trust(const arguments& args); // roots into the system trust stores (trust.cpp)
 
 } // namespace localca::tools

@@ -14,6 +14,7 @@
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
+#include "tools/localca/lab.hpp"
 #include "tools/localca/seed.hpp"
 #include "tools/localca/tls_certificate.hpp"
 
@@ -147,12 +148,15 @@ int cmd_serve(const arguments& args) {
     if (ensure_initialised(dir, *store, c)) {
         server::log::info("initialised data dir " + dir.string());
     }
-    ca::engine engine(dir, *store, c.ca, clock_of(dir));
+    // Lab mode (tools/localca/lab.hpp): records the switch, and when on the engine runs on the
+    // time travel clock.
+    lab_mode lab(*store, c.lab);
+    ca::engine engine(dir, *store, c.ca, lab.clock());
 
     ca::registry registry(*store, engine.secrets());
 
     server::router routes;
-    server::pki::personality pki(engine, server::pki::options{c.pki.token});
+    server::pki::personality pki(engine, server::pki::options{c.pki.token, lab.enabled()});
     pki.add_routes(routes);
     auto enos_options = c.enos;
     enos_options.token_key = load_or_create_secret(dir / "enos-token.key", 32);
@@ -175,6 +179,7 @@ int cmd_serve(const arguments& args) {
     ca::key_pool foundry_keys(c.foundry.key_pool_size);
     server::foundry::personality foundry(engine, accounts, foundry_keys, c.foundry);
     foundry.add_routes(routes);
+    lab.add_routes(routes); // /lab/v1 only in lab mode
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key) {
@@ -218,6 +223,7 @@ int cmd_serve(const arguments& args) {
     }
     http.stop();
     http.wait();
+    lab.stop();
     {
         ca::audit_event stopped; // after every in-flight request's own entries
         stopped.actor = "cli";

@@ -138,7 +138,7 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls"});
+                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "lab"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_string(); // "" = HTTPS only (checked in validate())
@@ -241,6 +241,15 @@ config load_config(const std::filesystem::path& file) {
     }
     if (auto t = root.find("tls")) {
         read_tls(*t, c);
+    }
+    if (auto l = root.find("lab")) {
+        l->require_object({"enabled", "token"});
+        if (auto v = l->find("enabled")) {
+            c.lab.enabled = v->as_bool();
+        }
+        if (auto v = l->find("token")) {
+            c.lab.token = v->as_string();
+        }
     }
     return c;
 }

@@ -29,7 +29,9 @@
 //             "certFile": "", "keyFile": "", // PEM chain (leaf first) and key, or:
 //             "auto": [],                  // names: LocalCA issues its own certificate
 //             "validityDays": 30,          // auto: lifetime of each certificate
-//             "renewBeforeSeconds": 0}     // auto: 0 = when two thirds of it have passed
+//             "renewBeforeSeconds": 0},    // auto: 0 = when two thirds of it have passed
+//     "lab": {"enabled": false,            // lab mode: /lab/v1, `localca lab` (docs/lab.md)
+//             "token": ""}                 // "" = lab API open; else Bearer token required
 //   }
 #include "ca/options.hpp"
 #include "server/core/options.hpp"
@@ -65,6 +67,13 @@ struct tls_config {
     bool automatic() const { return !auto_names.empty(); }
 };
 
+// Lab mode (docs/lab.md): time travel for test labs. Never on a production CA.
+struct lab_config {
+    bool enabled = false; // Default false: /lab/v1 is 404, `localca lab` refuses.
+    // Bearer token of the lab API until operator admin tokens exist. Default "": no token.
+    std::string token;
+};
+
 struct config {
     server::options server;
     ca::options ca;
@@ -77,6 +86,7 @@ struct config {
     // Foundry personality; refresh_interval is derived from ca.crl_next_update in validate().
     server::foundry::options foundry;
     tls_config tls;
+    lab_config lab;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();
