@@ -137,7 +137,9 @@ std::chrono::seconds change_lab_clock(storage::store& store, const lab_clock_cha
             next = stored + change.by;
             break;
         case lab_clock_change::kind::set:
-            next = std::chrono::duration_cast<std::chrono::seconds>(change.to - real);
+            // Rounded up: the lab time shown right after is the time asked for, not a second
+            // before it.
+            next = std::chrono::ceil<std::chrono::seconds>(change.to - real);
             break;
         case lab_clock_change::kind::reset:
             break;
