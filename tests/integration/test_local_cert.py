@@ -2,6 +2,7 @@
 (`localca trust`), checked with openssl, python cryptography and curl. The trust test changes the
 system store (and Java's cacerts when keytool exists) and always takes the roots out again."""
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -168,8 +169,11 @@ class trust_tests(localca_test):
                 self.assertNotIn("localca-ecc-", p.stdout)
             finally:
                 localca("trust", "uninstall", "--data-dir", self.data)
-            self.assertFalse([f for f in os.listdir("/usr/local/share/ca-certificates")
-                              if f.startswith("localca-")])
+            for d in ("/usr/local/share/ca-certificates", "/etc/ssl/certs"):
+                self.assertFalse([f for f in os.listdir(d) if f.startswith("localca-")], d)
+            if shutil.which("keytool"):
+                java = run(["keytool", "-list", "-cacerts", "-storepass", "changeit"]).stdout
+                self.assertNotIn("localca-", java)
         finally:
             server.kill()
             server.wait()

@@ -153,9 +153,19 @@ bool in_nss(const std::filesystem::path& certutil, const std::filesystem::path& 
     return run({certutil.string(), "-d", "sql:" + db.string(), "-L", "-n", r.nickname}) == 0;
 }
 
+// Ours, and the one Debian's ca-certificates-java hook makes from the system store's copy.
+std::vector<std::string> java_aliases(const root& r) {
+    return {r.nickname, "debian:" + r.nickname + ".pem"};
+}
+
 bool in_java(const std::filesystem::path& keytool, const root& r) {
-    return run({keytool.string(), "-list", "-cacerts", "-storepass", k_java_password, "-alias",
-                r.nickname}) == 0;
+    for (const auto& alias : java_aliases(r)) {
+        if (run({keytool.string(), "-list", "-cacerts", "-storepass", k_java_password, "-alias",
+                 alias}) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 } // namespace
@@ -271,19 +281,37 @@ int cmd_trust(const arguments& args) {
                 failures += rc != 0;
             } else if (install) {
                 std::cout << r.nickname << ": Java cacerts (already there)\n";
-            } else if (present) {
-                const int rc = run({keytool->string(), "-delete", "-cacerts", "-storepass",
-                                    k_java_password, "-alias", r.nickname});
-                std::cout << r.nickname << ": removed from Java cacerts"
-                          << (rc == 0 ? "" : " FAILED") << "\n";
-                failures += rc != 0;
             }
         }
     }
     if (system_changed) {
-        if (!update || run({update->string()}) != 0) {
+        // Removing: --fresh, because a plain run notices neither a deleted local certificate
+        // (its /etc/ssl/certs links stay and its hooks, e.g. Java's, hear nothing) nor its
+        // orphaned hash links unless something else changed too.
+        std::vector<std::string> cmd{update ? update->string() : "update-ca-certificates"};
+        if (!install) {
+            cmd.push_back("--fresh");
+        }
+        if (!update || run(cmd) != 0) {
             std::cerr << "localca trust: update-ca-certificates failed or is missing\n";
             ++failures;
+        }
+    }
+    if (keytool && !install) {
+        // After update-ca-certificates: Debian's ca-certificates-java hook copies the system
+        // store into cacerts as "debian:<file>.pem" and does not take a deleted one out.
+        for (const auto& r : roots) {
+            for (const auto& alias : java_aliases(r)) {
+                if (run({keytool->string(), "-list", "-cacerts", "-storepass", k_java_password,
+                         "-alias", alias}) != 0) {
+                    continue;
+                }
+                const int rc = run({keytool->string(), "-delete", "-cacerts", "-storepass",
+                                    k_java_password, "-alias", alias});
+                std::cout << r.nickname << ": removed from Java cacerts (" << alias << ")"
+                          << (rc == 0 ? "" : " FAILED") << "\n";
+                failures += rc != 0;
+            }
         }
     }
     if (!certutil) {
