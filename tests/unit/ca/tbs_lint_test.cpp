@@ -26,9 +26,11 @@ namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
     static const ca::authority rsa =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng());
+        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(),
+                              ca::real_time()->now());
     static const ca::authority ecc =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng());
+        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(),
+                              ca::real_time()->now());
     return kind == ca::authority_kind::rsa ? rsa : ecc;
 }
 
