@@ -1,5 +1,5 @@
 #pragma once
-// The lab_state row (schemas/009_lab_state.sql): whether lab mode is on and the time travel
+// The lab_state row (schemas/011_lab_state.sql): whether lab mode is on and the time travel
 // offset. Read by the server's clock poller and by the CLI, written through the writer (server)
 // or the CLI's own writer.
 #include <SQLiteCpp/Database.h>

@@ -19,7 +19,8 @@ std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& d
 
 // THE authorizer hook of the lab API. Until operator admin tokens exist (admin API), it admits
 // "Authorization: Bearer <lab.token>" when lab.token is set, and everyone when it is empty
-// (lab mode is an explicit opt-in for a test lab). Swap in the admin API's operator check here.
+// (lab mode is an explicit opt-in for a test lab). Once server/admin/auth.hpp is in the tree,
+// this becomes: server::admin::check_token(ctx, role::operator_role, store).who -> actor().
 server::lab::authorizer lab_authorizer(const lab_config& c);
 
 // What `serve` holds: records the switch in the data dir (so `localca lab` knows it), logs the

@@ -1,8 +1,8 @@
--- LocalCA schema, version 9: lab mode's persisted state (docs/lab.md). One row. `enabled` is
+-- LocalCA schema, version 11: lab mode's persisted state (docs/lab.md). One row. `enabled` is
 -- what the last server start was configured with, so that `localca lab` on the same data dir
 -- refuses when lab mode is off; `offset_seconds` is the time travel offset that the server's
 -- clock adds to the real time (kept here so that the CLI can move a running server's clock and
--- the offset survives restarts until reset). Numbered 009 because 007 and 008 are taken on
+-- the offset survives restarts until reset). Numbered 011: 007 to 010 are taken on
 -- concurrent branches.
 
 CREATE TABLE lab_state (
