@@ -144,6 +144,14 @@ std::vector<std::uint8_t> subject_alt_name(const certificate_profile& profile) {
         }
         enc.add_object(Botan::ASN1_Tag(7), Botan::CONTEXT_SPECIFIC, *bytes);
     }
+    for (const auto& email : profile.emails) {
+        enc.add_object(Botan::ASN1_Tag(1), Botan::CONTEXT_SPECIFIC,
+                       reinterpret_cast<const std::uint8_t*>(email.data()), email.size());
+    }
+    for (const auto& uri : profile.uris) {
+        enc.add_object(Botan::ASN1_Tag(6), Botan::CONTEXT_SPECIFIC,
+                       reinterpret_cast<const std::uint8_t*>(uri.data()), uri.size());
+    }
     std::vector<std::uint8_t> value;
     Botan::DER_Encoder(value).start_cons(Botan::SEQUENCE).raw_bytes(names).end_cons();
     return raw_extension("2.5.29.17", value);
@@ -260,7 +268,8 @@ Botan::Extensions profile_extensions(const authority& ca, const subject_key& sk,
     // make_cert() encodes exactly as built here.
     std::vector<std::uint8_t> list;
     Botan::DER_Encoder(list).encode(known);
-    if (!profile.dns_names.empty() || !profile.ip_addresses.empty()) {
+    if (!profile.dns_names.empty() || !profile.ip_addresses.empty() || !profile.emails.empty() ||
+        !profile.uris.empty()) {
         const auto san = subject_alt_name(profile);
         list.insert(list.end(), san.begin(), san.end());
     }

@@ -41,6 +41,10 @@ struct certificate_profile {
     std::string aia_ca_issuers_url; // id-ad-caIssuers accessLocation; "" = none
     // id-pkix-ocsp-nocheck (RFC 6960 4.2.2.2.1, NULL, not critical): OCSP responder certificates.
     bool ocsp_no_check = false;
+    // Also subjectAltName: rfc822Name and uniformResourceIdentifier entries (local certificates,
+    // ca/local_certificate.hpp), taken as given: the pre-signature lint checks their syntax.
+    std::vector<std::string> emails;
+    std::vector<std::string> uris;
 };
 
 // The device profile (matches the certificates of the cloud CAs LocalCA stands in for): CA:FALSE

@@ -83,7 +83,8 @@ void personality::add_routes(router& r) {
     r.add(http::verb::get, "/healthz", [this](auto ctx, responder done) {
         // Loaded means: the engine exists (it loaded both keys) and the database answers.
         m_engine.store().reader().execAndGet("SELECT count(*) FROM authorities");
-        done(json_response(ctx->req, http::status::ok, R"({"status":"ok"})"));
+        done(json_response(ctx->req, http::status::ok,
+                           m_options.lab ? R"({"status":"ok","lab":true})" : R"({"status":"ok"})"));
     });
     auto cacert = [this](auto ctx, responder done) { get_cacert(ctx, std::move(done)); };
     r.add(http::verb::get, k_cacert_path, cacert);

@@ -1,6 +1,6 @@
 #pragma once
 // The "pki" personality: what LocalCA serves as a plain CA, independent of any vendor API.
-//  - GET /healthz                                   {"status":"ok"}
+//  - GET /healthz                                   {"status":"ok"} (+ "lab":true in lab mode)
 //  - GET /enos/CA/cacert, /enos/CA/cacert/{RSA|ECC}  root certificate, PEM (no auth)
 //  - GET /enos/CA/crl, /enos/CA/crl/{RSA|ECC}        CRL, DER; ?format=pem for PEM (no auth)
 //    (the paths EnOS devices already use, so certificates' CRL URLs resolve here: paths.hpp)
@@ -26,6 +26,7 @@ struct options {
     // The filter keys of POST /pki/v1/revocations (core and vendor modules', wired by the
     // caller); null: the route is not served.
     const storage::bulk_filters* bulk_filters = nullptr;
+    bool lab = false;  // lab mode on: /healthz says "lab": true (docs/lab.md)
 };
 
 class personality final : public server::personality {

@@ -24,7 +24,8 @@ std::shared_ptr<void> serve_pki(const api_context& ctx, server::router& routes) 
         storage::bulk_filters filters = all_bulk_filters(); // every API's bulk-revocation keys
         server::pki::personality personality;
         explicit parts(const api_context& ctx)
-            : personality(ctx.engine, server::pki::options{ctx.settings.pki.token, &filters}) {}
+            : personality(ctx.engine, server::pki::options{ctx.settings.pki.token, &filters,
+                                                              ctx.settings.lab.enabled}) {}
     };
     auto p = std::make_shared<parts>(ctx);
     routes.add_personality(p->personality);

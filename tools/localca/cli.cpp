@@ -26,6 +26,9 @@ commands:
   revoke  bulk revocation: every live certificate of an org, product, device, account, user, profile or serial range
   admin   operator API tokens: admin token create|list|revoke
   rotate-passphrase  re-encrypt the CA keys and stored secrets under a new passphrase
+  lab     lab mode: move the CA's clock (time travel)
+  cert    mkcert-style certificate and key for local names, from the LocalCA roots
+  trust   install the LocalCA roots into the system, NSS and Java trust stores (or remove them)
 
   localca <command> --help   shows the options of a command
   localca --version          prints the version
@@ -155,6 +158,52 @@ options:
   --data-dir DIR     data directory (required)
   --name N           token name (create)
   --role ROLE        viewer or operator (create)
+constexpr const char* k_lab_help =
+    R"(usage: localca lab clock advance DURATION --data-dir DIR    (30d, 12h, 90m, 45s; -1d goes back)
+       localca lab clock set RFC3339 --data-dir DIR         (e.g. 2027-01-01T00:00:00Z)
+       localca lab clock reset --data-dir DIR
+       localca lab clock show --data-dir DIR
+
+Lab mode only ("lab": {"enabled": true} in the config; refused otherwise): moves the clock the
+CA decides by. The offset is stored in the data dir, so a running server follows it within a
+second and it survives restarts until reset. Prints {"now":..., "offsetSeconds":N}. Audited.
+See docs/lab.md.
+
+options:
+  --data-dir DIR     data directory (required)
+  --config FILE      the server's config (else the switch of the data dir's last server start)
+)";
+
+constexpr const char* k_cert_help =
+    R"(usage: localca cert NAME... --data-dir DIR [--ecdsa] [--client] [--p12] [--out-dir D]
+                                             [--days N]
+
+Issues a certificate for the NAMEs (DNS names, IP addresses, e-mail addresses, URIs) with a new
+key, like mkcert: stored, audited and revocable like every LocalCA certificate. Writes
+NAME+N.pem and NAME+N-key.pem (0600; N = number of further names, omitted when 0), or with
+--p12 NAME+N.p12 (password "changeit"). Works with or without the server running.
+
+options:
+  --data-dir DIR     data directory (required; initialised if empty)
+  --ecdsa            P-256 key from the ECC root (default RSA-2048 from the RSA root)
+  --client           clientAuth instead of serverAuth
+  --p12              a PKCS#12 file instead of PEM files
+  --out-dir D        where to write the files (default: the current directory)
+  --days N           validity in days (default 825, capped by the root's notAfter)
+  --config FILE      JSON config (publicBaseUrl for the CRL URL)
+)";
+
+constexpr const char* k_trust_help = R"(usage: localca trust install|uninstall|status --data-dir DIR [--ecc|--rsa]
+
+install: puts the LocalCA roots (both by default) into the system store
+(/usr/local/share/ca-certificates/localca-*.crt + update-ca-certificates), the NSS database that
+Chromium and Firefox read ($HOME/.pki/nssdb, with certutil from libnss3-tools, when present) and
+Java's cacerts (keytool, when present). uninstall takes them out again; status says where they
+are. Needs the rights to write those stores (root for the system store).
+
+options:
+  --data-dir DIR     data directory (required)
+  --rsa | --ecc      only that root
 )";
 
 struct command {
@@ -163,6 +212,7 @@ struct command {
     std::set<std::string> value_options; // options that take a value
     std::size_t max_positional;
     int (*run)(const arguments&);
+    std::set<std::string> flags{}; // options without a value
 };
 
 const command k_commands[] = {
@@ -186,6 +236,10 @@ const command k_commands[] = {
       "--foundry-device", "--user", "--profile", "--authority", "--serial-from", "--serial-to"},
      0,
      cmd_revoke},
+    {"lab", k_lab_help, {"--data-dir", "--config"}, 4, cmd_lab},
+    {"cert", k_cert_help, {"--data-dir", "--config", "--out-dir", "--days"}, 100, cmd_cert,
+     {"--ecdsa", "--client", "--p12"}},
+    {"trust", k_trust_help, {"--data-dir"}, 1, cmd_trust, {"--rsa", "--ecc"}},
 };
 
 // Parses "--name value", "--name=value"; anything unknown is a usage error.
@@ -193,6 +247,10 @@ arguments parse(const command& cmd, int argc, char** argv) {
     arguments args;
     for (int i = 0; i < argc; ++i) {
         std::string a = argv[i];
+        if (cmd.flags.count(a)) {
+            args.options[a] = "";
+            continue;
+        }
         const bool short_option = a.size() == 2 && a[0] == '-' && cmd.value_options.count(a);
         if (a.rfind("--", 0) == 0 || short_option) {
             std::string value;

@@ -28,5 +28,8 @@ int cmd_audit(const arguments& args); // audit log: verify | tail
 int cmd_rotate_passphrase(const arguments& args);
 int cmd_revoke(const arguments& args); // bulk revocation (revoke.cpp)
 int cmd_admin(const arguments& args); // operator API tokens: admin token create|list|revoke
+int cmd_lab(const arguments& args);   // lab mode: clock advance|set|reset|show (lab.cpp)
+int cmd_cert(const arguments& args);  // mkcert-style local certificates (local_cert.cpp)
+int cmd_trust(const arguments& args); // roots into the system trust stores (trust.cpp)
 
 } // namespace localca::tools

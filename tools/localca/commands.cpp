@@ -17,6 +17,7 @@
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
+#include "tools/localca/lab.hpp"
 #include "tools/localca/seed.hpp"
 #include "tools/localca/tls_certificate.hpp"
 
@@ -164,7 +165,10 @@ int cmd_serve(const arguments& args) {
     if (ensure_initialised(dir, *store, c)) {
         server::log::info("initialised data dir " + dir.string());
     }
-    ca::engine engine(dir, *store, c.ca, clock_of(dir));
+    // Lab mode (tools/localca/lab.hpp): records the switch, and when on the engine runs on the
+    // time travel clock.
+    lab_mode lab(*store, c.lab);
+    ca::engine engine(dir, *store, c.ca, lab.clock());
 
     server::router routes;
     std::vector<std::shared_ptr<void>> personalities; // declared before http: outlive it
@@ -188,6 +192,7 @@ int cmd_serve(const arguments& args) {
     routes.add_personality(admin);
     server::emca::admin_routes emca_admin(engine);
     routes.add_personality(emca_admin);
+    lab.add_routes(routes); // /lab/v1 only in lab mode
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key,
@@ -232,6 +237,7 @@ int cmd_serve(const arguments& args) {
     }
     http.stop();
     http.wait();
+    lab.stop();
     {
         ca::audit_event stopped; // after every in-flight request's own entries
         stopped.actor = "cli";

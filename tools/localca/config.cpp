@@ -164,7 +164,7 @@ config load_config(const std::filesystem::path& file) {
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
                          "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "ocsp",
-                         "aia"});
+                         "aia", "lab"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_string(); // "" = HTTPS only (checked in validate())
@@ -285,6 +285,15 @@ config load_config(const std::filesystem::path& file) {
             if (auto v = a->find(api)) {
                 c.ca.authority_info_access[api] = v->as_bool();
             }
+        }
+    }
+    if (auto l = root.find("lab")) {
+        l->require_object({"enabled", "token"});
+        if (auto v = l->find("enabled")) {
+            c.lab.enabled = v->as_bool();
+        }
+        if (auto v = l->find("token")) {
+            c.lab.token = v->as_string();
         }
     }
     return c;

@@ -39,6 +39,9 @@
 //              "urlTemplate": "",          // "" = <publicBaseUrl>/ocsp
 //              "caIssuersUrlTemplate": ""},// "" = <publicBaseUrl>/pki/issuer/{authority}
 //     "aia": {"pki": true, "enos": true, "foundry": true, "emca": true}  // AIA per API
+
+//     "lab": {"enabled": false,            // lab mode: /lab/v1, `localca lab` (docs/lab.md)
+//             "token": ""}                 // "" = lab API open; else Bearer token required
 //   }
 #include "ca/ocsp_responder.hpp"
 #include "ca/options.hpp"
@@ -76,6 +79,12 @@ struct tls_config {
     bool automatic() const { return !auto_names.empty(); }
 };
 
+// Lab mode (docs/lab.md): time travel for test labs. Never on a production CA.
+struct lab_config {
+    bool enabled = false; // Default false: /lab/v1 is 404, `localca lab` refuses.
+    // Bearer token of the lab API until operator admin tokens exist. Default "": no token.
+    std::string token;
+};
 // ca::options with the URL templates of where the pki personality serves the files
 // (server/pki/paths.hpp).
 inline ca::options default_ca_options() {
@@ -100,6 +109,7 @@ struct config {
     // false: the AIA URL templates are derived from publicBaseUrl in validate().
     bool ocsp_url_template_set = false;
     bool ca_issuers_url_template_set = false;
+    lab_config lab;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();

@@ -1,5 +1,7 @@
 #include "tools/localca/data_dir.hpp"
 
+#include "tools/localca/lab.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -14,8 +16,8 @@ std::filesystem::path database_path(const std::filesystem::path& dir) {
     return dir / "localca.db";
 }
 
-std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path&) {
-    return ca::real_time();
+std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path& dir) {
+    return stored_lab_clock(dir); // lab mode's time travel (tools/localca/lab.hpp)
 }
 
 storage::options storage_options(const std::filesystem::path& dir, storage::options base) {

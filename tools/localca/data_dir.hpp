@@ -23,7 +23,7 @@ std::filesystem::path database_path(const std::filesystem::path& dir);
 
 // The wall clock every command on the data dir decides by (the server's engine, the CLI's
 // writes): one place, so that the lab's time travel (an offset clock kept with the data dir)
-// reaches the server and the CLI alike. Today the real clock.
+// reaches the server and the CLI alike: shifted by the stored offset in lab mode.
 std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path& dir);
 
 // Storage options for the data dir, on top of `base` (durability, batching from the config).

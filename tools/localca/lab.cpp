@@ -1,0 +1,178 @@
+// `localca lab` and lab mode's wiring in `serve` (docs/lab.md).
+#include "tools/localca/lab.hpp"
+
+#include "ca/lab_clock.hpp"
+#include "server/core/log.hpp"
+#include "storage/lab_state_repository.hpp"
+#include "tools/localca/cli.hpp"
+#include "tools/localca/data_dir.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <iostream>
+#include <stdexcept>
+
+namespace localca::tools {
+
+namespace {
+
+constexpr std::string_view k_bearer = "Bearer ";
+
+bool same_secret(std::string_view a, std::string_view b) {
+    unsigned char diff = a.size() == b.size() ? 0 : 1;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
+    }
+    return diff == 0;
+}
+
+std::string clock_line(std::chrono::seconds offset) {
+    const ca::offset_clock lab_time(ca::real_time(), offset);
+    return R"({"now":")" + ca::rfc3339(lab_time.now()) + R"(","offsetSeconds":)" +
+           std::to_string(offset.count()) + "}";
+}
+
+} // namespace
+
+std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& dir) {
+    const auto db_path = database_path(dir);
+    if (!std::filesystem::exists(db_path)) {
+        return ca::real_time();
+    }
+    storage::lab_state s;
+    {
+        SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+        db.setBusyTimeout(5000);
+        s = storage::read_lab_state(db);
+    }
+    if (!s.enabled || s.offset_seconds == 0) {
+        return ca::real_time();
+    }
+    return std::make_shared<ca::offset_clock>(ca::real_time(),
+                                              std::chrono::seconds(s.offset_seconds));
+}
+
+server::lab::authorizer lab_authorizer(const lab_config& c) {
+    return [token = c.token](const server::request_context& ctx) -> std::optional<std::string> {
+        if (token.empty()) {
+            return std::string("lab:") + (ctx.remote_address.empty() ? "local" : ctx.remote_address);
+        }
+        const auto it = ctx.req.find(server::http::field::authorization);
+        if (it == ctx.req.end()) {
+            return std::nullopt;
+        }
+        const std::string_view v = it->value();
+        if (v.substr(0, k_bearer.size()) != k_bearer ||
+            !same_secret(v.substr(k_bearer.size()), token)) {
+            return std::nullopt;
+        }
+        return std::string("lab-token");
+    };
+}
+
+lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store), m_config(c) {
+    const bool on = c.enabled;
+    m_store.writer().run([on](SQLite::Database& db) { storage::write_lab_enabled(db, on); });
+    if (!on) {
+        return;
+    }
+    m_clock = std::make_shared<ca::offset_clock>(ca::real_time(), ca::stored_lab_offset(store));
+    server::log::warn(
+        "LAB MODE is ON: the CA's clock can be moved (/lab/v1/clock, `localca lab clock`); "
+        "certificates, CRLs and tokens follow the lab time. Never use it for a real CA." +
+        std::string(c.token.empty() ? " The lab API needs no token (lab.token is empty)." : "") +
+        " Lab time now " + ca::rfc3339(m_clock->now()) + ", offset " +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(m_clock->offset()).count()) +
+        " s.");
+}
+
+lab_mode::~lab_mode() {
+    stop();
+}
+
+std::shared_ptr<const ca::clock> lab_mode::clock() const {
+    if (m_clock) {
+        return m_clock;
+    }
+    return ca::real_time();
+}
+
+void lab_mode::add_routes(server::router& routes) {
+    if (!m_clock) {
+        return; // lab mode off: /lab/v1 stays an ordinary 404
+    }
+    m_api = std::make_unique<server::lab::personality>(m_store, m_clock,
+                                                       lab_authorizer(m_config));
+    routes.add_personality(*m_api);
+    m_sync = std::make_unique<server::lab::clock_sync>(m_store, m_clock);
+    m_sync->start();
+}
+
+void lab_mode::stop() {
+    if (m_sync) {
+        m_sync->stop();
+    }
+}
+
+int cmd_lab(const arguments& args) {
+    const auto& pos = args.positional;
+    if (pos.empty() || pos[0] != "clock" || pos.size() < 2) {
+        throw std::invalid_argument(
+            "usage: localca lab clock advance DURATION|set RFC3339|reset|show --data-dir DIR");
+    }
+    const auto* dir_arg = args.get("--data-dir");
+    if (!dir_arg || dir_arg->empty()) {
+        throw std::invalid_argument("--data-dir DIR is required");
+    }
+    const std::filesystem::path dir = *dir_arg;
+    if (!std::filesystem::exists(database_path(dir))) {
+        throw std::runtime_error(dir.string() + " is not an initialised data dir");
+    }
+    // On when the config says so, else when the data dir's last server start had it on.
+    std::optional<bool> configured;
+    if (const auto* file = args.get("--config")) {
+        configured = load_config(*file).lab.enabled;
+    }
+    storage::store store(storage_options(dir));
+    const auto state = storage::read_lab_state(store.reader());
+    if (!configured.value_or(state.enabled)) {
+        std::cerr << "localca lab: lab mode is off for data dir " << dir.string()
+                  << "; it is turned on by \"lab\": {\"enabled\": true} in the server's config "
+                     "(start `localca serve --config FILE` with it once, or pass --config FILE "
+                     "here). See docs/lab.md.\n";
+        return 1;
+    }
+    const auto& verb = pos[1];
+    ca::lab_clock_change change;
+    if (verb == "show" && pos.size() == 2) {
+        std::cout << clock_line(std::chrono::seconds(state.offset_seconds)) << "\n";
+        return 0;
+    } else if (verb == "advance" && pos.size() == 3) {
+        const auto d = ca::parse_lab_duration(pos[2]);
+        if (!d) {
+            throw std::invalid_argument("advance: '" + pos[2] +
+                                        "' is not a duration such as 30d, 12h, 90m, 45s");
+        }
+        change.what = ca::lab_clock_change::kind::advance;
+        change.by = *d;
+    } else if (verb == "set" && pos.size() == 3) {
+        const auto t = ca::parse_rfc3339(pos[2]);
+        if (!t) {
+            throw std::invalid_argument("set: '" + pos[2] +
+                                        "' is not an RFC 3339 time such as 2027-01-01T00:00:00Z");
+        }
+        change.what = ca::lab_clock_change::kind::set;
+        change.to = *t;
+    } else if (verb == "reset" && pos.size() == 2) {
+        change.what = ca::lab_clock_change::kind::reset;
+    } else {
+        throw std::invalid_argument(
+            "usage: localca lab clock advance DURATION|set RFC3339|reset|show --data-dir DIR");
+    }
+    const auto offset = ca::change_lab_clock(store, change, ca::audit_context{"cli", "", ""});
+    store.writer().stop();
+    std::cout << clock_line(offset) << "\n";
+    return 0;
+}
+
+} // namespace localca::tools

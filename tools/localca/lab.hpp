@@ -1,0 +1,51 @@
+#pragma once
+// Lab mode in the composition root (docs/lab.md): the switch, the server's time travel clock,
+// the lab API's authorizer hook, and `localca lab`.
+#include "ca/clock.hpp"
+#include "server/core/router.hpp"
+#include "server/lab/clock_sync.hpp"
+#include "server/lab/personality.hpp"
+#include "storage/store.hpp"
+#include "tools/localca/config.hpp"
+
+#include <filesystem>
+#include <memory>
+
+namespace localca::tools {
+
+// The clock a command on `dir` decides by: the real time shifted by the stored offset when the
+// data dir's lab mode is on, else the real time (used by clock_of()).
+std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& dir);
+
+// THE authorizer hook of the lab API. Until operator admin tokens exist (admin API), it admits
+// "Authorization: Bearer <lab.token>" when lab.token is set, and everyone when it is empty
+// (lab mode is an explicit opt-in for a test lab). Once server/admin/auth.hpp is in the tree,
+// this becomes: server::admin::check_token(ctx, role::operator_role, store).who -> actor().
+server::lab::authorizer lab_authorizer(const lab_config& c);
+
+// What `serve` holds: records the switch in the data dir (so `localca lab` knows it), logs the
+// warning, and when on owns the offset clock and its poller.
+class lab_mode {
+public:
+    lab_mode(storage::store& store, const lab_config& c);
+    ~lab_mode();
+    lab_mode(const lab_mode&) = delete;
+    lab_mode& operator=(const lab_mode&) = delete;
+
+    bool enabled() const { return m_config.enabled; }
+    // The engine's clock: the offset clock in lab mode, else the real time.
+    std::shared_ptr<const ca::clock> clock() const;
+    // Adds /lab/v1 (lab mode only) and starts following the stored offset.
+    void add_routes(server::router& routes);
+    // Stops the poller (before the store goes).
+    void stop();
+
+private:
+    storage::store& m_store;
+    lab_config m_config;
+    std::shared_ptr<ca::offset_clock> m_clock;
+    std::unique_ptr<server::lab::clock_sync> m_sync;
+    std::unique_ptr<server::lab::personality> m_api;
+};
+
+} // namespace localca::tools
