@@ -38,7 +38,10 @@ CREATE INDEX certificates_cn ON certificates(subject_cn);
 -- the expiring-per-week statistics: one range each.
 CREATE INDEX certificates_status_not_after ON certificates(status, not_after);
 -- Owner filters of the vendor modules: certificates of a Foundry account, of an emCA user.
+-- Replaces 009's index on (account) alone: (account, sn) serves its lookups too.
+DROP INDEX IF EXISTS managed_certificates_account;
 CREATE INDEX managed_certificates_account ON managed_certificates(account, sn);
+DROP INDEX IF EXISTS issuance_items_user; -- 009's (user) alone, served by this one too
 CREATE INDEX issuance_items_user ON issuance_items(user, cert_sn);
 -- Audit search: by certificate, actor, action, time (named search_by_*: the audit checks count
 -- the schema objects named audit*).

@@ -29,7 +29,7 @@ struct filter_key {
 };
 
 // A module's own writes when one of its certificates is revoked, in the revoking transaction
-// (e.g. Foundry's INACTIVE state). Must write nothing for a certificate that is not its own.
+// (e.g. an API's own certificate state). Must write nothing for a certificate that is not its own.
 using revocation_hook = std::function<void(SQLite::Database&, std::int64_t sn)>;
 
 class bulk_filters {
