@@ -145,6 +145,7 @@ ocsp_responder::renew(issuer& is, std::chrono::system_clock::time_point now) {
     req.not_before = seconds_floor(now);
     req.profile = ocsp_responder_profile();
     req.audit.actor = "ocsp-responder";
+    req.api = "server"; // LocalCA's own certificates (as the TLS one), not an API's
     auto issued = m_engine.issue_sync(std::move(req));
     if (!issued) {
         throw std::runtime_error("cannot issue the " + is.name + " OCSP responder certificate: " +

@@ -142,6 +142,12 @@ class write_failure(localca_test):
         # The "disk" fills up from now on: no database file may grow more than 64 KiB past the
         # largest one, so a few writes still fit, then every write that needs more space fails.
         db = os.path.join(self.data, "localca.db")
+        # The WAL first emptied: a WAL file that a checkpoint restarted keeps its largest size,
+        # and the writes reusing it would never reach a limit taken from that size.
+        con = sqlite3.connect(db, timeout=10)
+        busy = con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        con.close()
+        self.assertEqual(busy, 0, "the WAL could not be truncated")
         limit = max(os.path.getsize(db), os.path.getsize(db + "-wal")) + 65536
         self.prlimit(limit)
         issued_before = len(self.answered)
