@@ -158,6 +158,8 @@ options:
   --data-dir DIR     data directory (required)
   --name N           token name (create)
   --role ROLE        viewer or operator (create)
+)";
+
 constexpr const char* k_lab_help =
     R"(usage: localca lab clock advance DURATION --data-dir DIR    (30d, 12h, 90m, 45s; -1d goes back)
        localca lab clock set RFC3339 --data-dir DIR         (e.g. 2027-01-01T00:00:00Z)
