@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
   libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
-  openssl sqlite3 python3 python3-cryptography python3-jsonschema
+  openssl sqlite3 python3 python3-cryptography python3-jsonschema curl ca-certificates
   mosquitto mosquitto-clients
   clang libclang-rt-14-dev llvm
 )
