@@ -144,10 +144,18 @@ bool personality::authorized(const request_context& ctx) const {
            ca::constant_time_equal(value.substr(prefix.size()), m_options.token);
 }
 
+bool personality::admit(const request_context& ctx, const responder& done) {
+    if (authorized(ctx)) {
+        return true;
+    }
+    // A refused bearer token, recorded in the audit log (without the token).
+    ca::record_auth_denied(m_engine.store(), "pki-token", ctx.remote_address, m_engine.clock());
+    done(json_response(ctx.req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+    return false;
+}
+
 void personality::post_certificate(std::shared_ptr<request_context> ctx, responder done) {
-    if (!authorized(*ctx)) {
-        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
-        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+    if (!admit(*ctx, done)) {
         return;
     }
     boost::system::error_code ec;
@@ -204,9 +212,7 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
 }
 
 void personality::get_certificate(std::shared_ptr<request_context> ctx, responder done) {
-    if (!authorized(*ctx)) {
-        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
-        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+    if (!admit(*ctx, done)) {
         return;
     }
     const auto sn = parse_sn(ctx->path_params["sn"]);
@@ -220,9 +226,7 @@ void personality::get_certificate(std::shared_ptr<request_context> ctx, responde
 }
 
 void personality::post_revoke(std::shared_ptr<request_context> ctx, responder done) {
-    if (!authorized(*ctx)) {
-        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
-        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+    if (!admit(*ctx, done)) {
         return;
     }
     const auto sn = parse_sn(ctx->path_params["sn"]);
@@ -260,9 +264,7 @@ void personality::post_revoke(std::shared_ptr<request_context> ctx, responder do
 }
 
 void personality::post_revocations(std::shared_ptr<request_context> ctx, responder done) {
-    if (!authorized(*ctx)) {
-        ca::record_auth_denied(m_engine.store(), "pki-token", ctx->remote_address, m_engine.clock());
-        done(json_response(ctx->req, http::status::unauthorized, R"({"message":"Unauthorized"})"));
+    if (!admit(*ctx, done)) {
         return;
     }
     boost::system::error_code ec;

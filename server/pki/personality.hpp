@@ -45,6 +45,8 @@ private:
     void post_revoke(std::shared_ptr<request_context> ctx, responder done);
     void post_revocations(std::shared_ptr<request_context> ctx, responder done);
     bool authorized(const request_context& ctx) const;
+    // authorized(), else audits the refusal and answers 401; true when the call may go on.
+    bool admit(const request_context& ctx, const responder& done);
 
     ca::engine& m_engine;
     options m_options;
