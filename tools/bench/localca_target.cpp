@@ -218,7 +218,7 @@ std::string localca_target::check(std::size_t i, const http_result& r) {
         Botan::X509_Certificate ca(ca_src);
         Botan::DataSource_Memory src(pem);
         Botan::X509_Certificate cert(src);
-        auto key = ca.subject_public_key();
+        const std::unique_ptr<Botan::Public_Key> key(ca.subject_public_key());
         if (!cert.check_signature(*key) ||
             Botan::BigInt::decode(cert.serial_number()) !=
                 Botan::BigInt(static_cast<std::uint64_t>(sn)) ||
