@@ -10,6 +10,7 @@
 #include <botan/bigint.h>
 #include <botan/data_src.h>
 #include <botan/der_enc.h>
+#include <botan/pk_keys.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
 
