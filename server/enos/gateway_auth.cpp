@@ -71,3 +71,5 @@ bool gateway_auth::authenticate(const request_context& ctx,
     content += (*app)->app_secret;
     return ca::constant_time_equal(to_lower(signature), ca::sha256_hex(content));
 }
+
+} // namespace localca::server::enos

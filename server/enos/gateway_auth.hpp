@@ -1,11 +1,11 @@
 #pragma once
-// The EnOS API gateway's authentication of a connect-service call, as enos.auth asks: off; an
-// access token that only has to look like one (unverified_token); an access token issued by our
-// token service (token), with a request signature when the call carries one; or both always
-// (token_and_signature). The signature (header apim-signature) is the SHA-256 hex of the access
+// The EnOS API gateway's authentication of a connect-service call, as enos.auth asks (options.hpp,
+// auth_mode): strict, an access token issued by our token service and a request signature; token,
+// the signature checked only when the call carries one; unverified_token, a token that only has to
+// look like one; off. The signature (header apim-signature) is the SHA-256 hex of the access
 // token, every query parameter's key and value sorted by key, the raw body, apim-timestamp
-// (milliseconds, within enos.maxClockSkew of the real time) and the app's secret.
-// docs/enos.md has the wire details; the personality answers the refusal (401) and audits it.
+// (milliseconds, within options::max_clock_skew of the real time) and the app's secret.
+// docs/enos.md has the wire details; the personality answers a refusal (401) and audits it.
 #include "ca/clock.hpp"
 #include "ca/enos/registry.hpp"
 #include "server/core/request_context.hpp"
