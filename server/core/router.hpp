@@ -4,6 +4,7 @@
 // the rest of the path (one or more segments, joined with '/'). A path that matches no pattern gets 404, a path that
 // matches with another method gets 405; both as JSON {"message": "..."}.
 #include "server/core/request_context.hpp"
+#include "server/core/request_metrics.hpp"
 
 #include <string>
 #include <vector>
@@ -21,14 +22,19 @@ public:
     // sets *status to 404 or 405.
     const handler* match(request_context& ctx, http::status* status) const;
 
+    // Requests by (API, route template, status) and latency by API, for /metrics.
+    const request_metrics& metrics() const { return m_metrics; }
+
 private:
     struct route {
         http::verb method;
         std::vector<std::string> segments;
         handler h;
         const personality* api;
+        const route_metrics* metrics;
     };
     std::vector<route> m_routes;
+    request_metrics m_metrics;
     const personality* m_adding = nullptr; // during add_personality()
 };
 
