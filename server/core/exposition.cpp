@@ -6,16 +6,19 @@
 
 namespace localca::server {
 
-std::string exposition::escape_label(std::string_view value) {
+namespace {
+
+// The format escapes backslashes and newlines everywhere, and double quotes inside label values.
+std::string escaped(std::string_view text, bool quotes) {
     std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
+    out.reserve(text.size());
+    for (const char c : text) {
         if (c == '\\') {
             out += "\\\\";
-        } else if (c == '"') {
-            out += "\\\"";
         } else if (c == '\n') {
             out += "\\n";
+        } else if (c == '"' && quotes) {
+            out += "\\\"";
         } else {
             out += c;
         }
@@ -23,18 +26,14 @@ std::string exposition::escape_label(std::string_view value) {
     return out;
 }
 
+} // namespace
+
+std::string exposition::escape_label(std::string_view value) {
+    return escaped(value, true);
+}
+
 std::string exposition::escape_help(std::string_view help) {
-    std::string out;
-    for (const char c : help) {
-        if (c == '\\') {
-            out += "\\\\";
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
+    return escaped(help, false);
 }
 
 std::string exposition::number(double value) {
@@ -71,14 +70,20 @@ void exposition::line(std::string_view name, const metric_labels& labels, const 
                       std::string_view value) {
     m_text += name;
     if (!labels.empty() || le) {
-        m_text += '{';
-        bool first = true;
+        char separator = '{';
         for (const auto& [k, v] : labels) {
-            m_text += (first ? "" : ",") + k + "=\"" + escape_label(v) + "\"";
-            first = false;
+            m_text += separator;
+            m_text += k;
+            m_text += "=\"";
+            m_text += escape_label(v);
+            m_text += '"';
+            separator = ',';
         }
         if (le) {
-            m_text += (first ? "" : ",") + std::string("le=\"") + *le + "\"";
+            m_text += separator;
+            m_text += "le=\"";
+            m_text += *le;
+            m_text += '"';
         }
         m_text += '}';
     }

@@ -119,7 +119,7 @@ void router::add(http::verb method, std::string pattern, handler h) {
             {},
             std::move(h),
             m_adding,
-            &m_metrics.route(m_adding ? m_adding->name() : "none", pattern)};
+            &m_metrics->route(m_adding ? m_adding->name() : "none", pattern)};
     const auto segments = split_path(pattern);
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const auto segment = segments[i];

@@ -6,6 +6,7 @@
 #include "server/core/request_context.hpp"
 #include "server/core/request_metrics.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,7 @@ public:
     const handler* match(request_context& ctx, http::status* status) const;
 
     // Requests by (API, route template, status) and latency by API, for /metrics.
-    const request_metrics& metrics() const { return m_metrics; }
+    const request_metrics& metrics() const { return *m_metrics; }
 
 private:
     struct route {
@@ -34,7 +35,9 @@ private:
         const route_metrics* metrics;
     };
     std::vector<route> m_routes;
-    request_metrics m_metrics;
+    // Shared by copies (http_server keeps its own copy of the table): the counters a request
+    // adds to are the ones /metrics reads through the original.
+    std::shared_ptr<request_metrics> m_metrics = std::make_shared<request_metrics>();
     const personality* m_adding = nullptr; // during add_personality()
 };
 

@@ -2,7 +2,6 @@
 the exposition is checked by `promtool check metrics`, its numbers against what this test did,
 the token rules and public mode, and a real Prometheus server scrapes LocalCA with a bearer token
 and answers the issuance counter through its own query API."""
-import calendar
 import json
 import os
 import re
@@ -14,6 +13,7 @@ import time
 import unittest
 import urllib.parse
 import urllib.request
+from datetime import timezone
 
 from cryptography import x509
 
@@ -153,8 +153,10 @@ class metrics_tests(metrics_base):
         for authority in ("RSA", "ECC"):
             st, _, pem = self.s.request("GET", f"/enos/CA/cacert/{authority}")
             root = x509.load_pem_x509_certificate(pem)
+            not_after = (getattr(root, "not_valid_after_utc", None)
+                         or root.not_valid_after.replace(tzinfo=timezone.utc))
             self.assertEqual(value(s, "localca_authority_not_after_seconds", authority=authority),
-                             calendar.timegm(root.not_valid_after.utctimetuple()))
+                             not_after.timestamp())
             age = value(s, "localca_crl_age_seconds", authority=authority)
             self.assertIsNotNone(age)
             self.assertGreaterEqual(age, 0)
