@@ -134,7 +134,7 @@ BOOST_AUTO_TEST_CASE(families_are_unique_and_samples_typed) {
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_observers_lose_nothing) {
-    const std::array<double, 2> bounds{1, 2};
+    const std::array<double, 2> bounds{0.5, 1.5};
     storage::histogram h(bounds);
     constexpr int threads = 4, each = 20000;
     std::vector<std::thread> ts;
@@ -152,6 +152,8 @@ BOOST_AUTO_TEST_CASE(concurrent_observers_lose_nothing) {
     BOOST_TEST(s.count() == static_cast<std::uint64_t>(threads * each));
     BOOST_TEST(s.sum == static_cast<double>(each * (0 + 1 + 2 + 0)));
     BOOST_TEST(s.buckets[0] == static_cast<std::uint64_t>(2 * each)); // the zeros
+    BOOST_TEST(s.buckets[1] == static_cast<std::uint64_t>(each));     // the ones
+    BOOST_TEST(s.buckets[2] == static_cast<std::uint64_t>(each));     // the twos, in +Inf
 }
 
 BOOST_AUTO_TEST_CASE(requests_count_under_their_route_template) {
