@@ -163,8 +163,8 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "ocsp",
-                         "aia", "lab", "metrics"});
+                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "ocsp", "aia",
+                         "lab", "metrics"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_string(); // "" = HTTPS only (checked in validate())
