@@ -191,6 +191,7 @@ error engine::refuse_unlinted(const issue_request& req, std::int64_t sn, const l
 }
 
 void engine::issue(issue_request req, issue_callback done) {
+    done = m_issuance.counted(req, std::move(done));
     auto p = prepare(req);
     if (!p) {
         return done(p.err());
@@ -236,6 +237,7 @@ result<issued_certificate> engine::issue_sync(issue_request req) {
 }
 
 void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done) {
+    done = m_issuance.counted_batch(reqs, std::move(done));
     auto issued = std::make_shared<std::vector<issued_certificate>>();
     std::vector<storage::certificate_row> rows;
     std::vector<audit_event> events;
