@@ -95,7 +95,11 @@ std::string csv_line(const sa::inventory_row& r, std::int64_t now) {
                                   owner};
     std::string line;
     for (const auto& f : fields) {
-        line += (line.empty() ? "" : ",") + csv_field(f);
+        // Appended piecewise: `"," + std::string` trips gcc 12's false -Wrestrict.
+        if (!line.empty()) {
+            line += ',';
+        }
+        line += csv_field(f);
     }
     return line + "\r\n";
 }

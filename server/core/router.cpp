@@ -75,7 +75,11 @@ bool segments_match(const std::vector<std::string>& pattern,
         if (tail) {
             std::string rest;
             for (std::size_t i = fixed; i < segments.size(); ++i) {
-                rest += (i == fixed ? "" : "/") + std::string(segments[i]);
+                // Appended piecewise: `"/" + std::string(...)` trips gcc 12's false -Wrestrict.
+                if (i != fixed) {
+                    rest += '/';
+                }
+                rest += segments[i];
             }
             (*params)[param_name(pattern.back())] = std::move(rest);
         }

@@ -19,13 +19,6 @@ namespace json = boost::json;
 
 namespace {
 
-// The client's timestamp against the real time: a device does not travel with the lab.
-std::int64_t real_ms_of(const ca::clock& clk) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               clk.real_now().time_since_epoch())
-        .count();
-}
-
 
 // The legacy SDK's EnOSErrorCode values used here (enos-api-common-sdk-java).
 constexpr int k_unauthenticated = 401;
