@@ -78,6 +78,7 @@ def fired_metric(srv, token, api, operation, effect):
 
 class lab_faults_off_tests(localca_test):
     def test_faults_404_when_lab_off_and_cli_refuses(self):
+        localca("init", "--data-dir", self.data)
         token = operator_token(self.data)
         s = self.start()
         for method in ("GET", "POST", "DELETE"):
@@ -110,7 +111,7 @@ class enos_fault_tests(enos_test):
 
     def apply(self, dk="dk1", **kw):
         csr, _ = py_csr(f"fault-{dk}")
-        return self.c1.apply(devpk("pk1", dk), csr, **kw)
+        return self.c1.apply(devpk("pk1", dk), csr, issueAuthority="ECC", **kw)
 
     def test_operator_token_required(self):
         status, body = self.s.json("GET", "/lab/v1/faults")
