@@ -50,7 +50,7 @@ class fixture_tests(enos_test):
 
     def test_fixtures_issued_dated_in_the_past_and_visible(self):
         self.assertIn("3 fixture certificate(s) issued, 1 revoked", self.seeded)
-        entries = self.listed(devpk("pk1", "dk1"))
+        entries = list(self.listed(devpk("pk1", "dk1")).values())
         self.assertEqual(len(entries), 3, entries)
         by_sn = sorted(entries, key=lambda e: int(e["certSN"]))
         expired, soon, revoked = by_sn
@@ -76,7 +76,7 @@ class fixture_tests(enos_test):
         status, inv = self.s.json("GET", "/admin/v1/certificates?device=dk1",
                                   headers={"Authorization": f"Bearer {self.operator}"})
         self.assertEqual(status, 200, inv)
-        self.assertEqual(sorted((i["certSN"], i["status"]) for i in inv["items"]),
+        self.assertEqual(sorted((int(i["certSN"]), i["status"]) for i in inv["items"]),
                          sorted([(int(expired["certSN"]), "expired"), (int(soon["certSN"]), "valid"),
                                  (int(revoked["certSN"]), "revoked")]))
 
@@ -99,7 +99,7 @@ class fixture_tests(enos_test):
         self.assertEqual(self.rows(), before)
 
     def test_renewal_of_expiring_fixture_and_refusal_of_expired(self):
-        entries = sorted(self.listed(devpk("pk1", "dk1")), key=lambda e: int(e["certSN"]))
+        entries = sorted(self.listed(devpk("pk1", "dk1")).values(), key=lambda e: int(e["certSN"]))
         expired, soon, _ = entries
         self.err(self.c1.renew(devpk("pk1", "dk1"), expired["certSN"]), 99400, contains="expired")
         data = self.ok(self.c1.renew(devpk("pk1", "dk1"), soon["certSN"], validDay=30))
