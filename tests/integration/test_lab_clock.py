@@ -41,6 +41,7 @@ class lab_off_tests(localca_test):
         self.assertEqual(status, 200)
 
     def test_operator_token_guards_the_api(self):
+        localca("init", "--data-dir", self.data)
         viewer = localca("admin", "token", "create", "--name", "v", "--role", "viewer",
                          "--data-dir", self.data).stdout.strip()
         operator = localca("admin", "token", "create", "--name", "op", "--role", "operator",
