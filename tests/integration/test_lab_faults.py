@@ -12,6 +12,8 @@ import sqlite3
 import time
 import unittest
 
+from cryptography.x509 import ocsp
+
 from emca_client import emca_test, py_csr as emca_csr
 from enos_client import O1, devpk, enos_test, py_csr, seed_doc
 from foundry_client import ACCOUNT_A, TOKEN_B, foundry_test
@@ -202,6 +204,23 @@ class enos_fault_tests(enos_test):
         self.lab.call("POST", "/lab/v1/clock", {"set": f"{year + 1}-01-01T00:00:01Z"})
         self.c1.login()  # the token expired on the lab clock
         self.err(self.c1.apply(devpk("pk1", "dk1"), None), 99400)
+
+    def test_ocsp_try_later_and_status(self):
+        self.lab.add({"api": "ocsp", "operation": "ocsp",
+                      "effect": {"vendorError": {"responseStatus": 3}}, "times": 1})
+        self.lab.add({"api": "ocsp", "operation": "ocsp", "effect": {"httpStatus": 503},
+                      "times": 1})
+        headers = {"Content-Type": "application/ocsp-request"}
+        status, _, body = self.s.request("POST", "/ocsp", b"not an OCSP request", headers)
+        self.assertEqual(status, 200)
+        self.assertEqual(ocsp.load_der_ocsp_response(body).response_status,
+                         ocsp.OCSPResponseStatus.TRY_LATER)
+        status, _, _ = self.s.request("POST", "/ocsp", b"not an OCSP request", headers)
+        self.assertEqual(status, 503)
+        # Both spent: the responder's own answer to a malformed request.
+        status, _, body = self.s.request("POST", "/ocsp", b"not an OCSP request", headers)
+        self.assertEqual(ocsp.load_der_ocsp_response(body).response_status,
+                         ocsp.OCSPResponseStatus.MALFORMED_REQUEST)
 
     def test_bad_rules_name_the_field(self):
         for rule, field in (({**ENOS_FAULT, "operation": "aply"}, "operation"),
