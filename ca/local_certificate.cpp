@@ -31,12 +31,13 @@ bool is_uri(const std::string& s) {
     return s.find("://") != std::string::npos;
 }
 
+} // namespace
+
 subject_key subject_key_of_key(const Botan::Private_Key& key, authority_kind kind,
-                               const std::string& cn) {
+                               const std::string& cn, const std::string& organization) {
     subject_key sk;
     Botan::X509_DN dn;
-    dn.add_attribute(Botan::OID("2.5.4.10"),
-                     Botan::ASN1_String("LocalCA development certificate", Botan::UTF8_STRING));
+    dn.add_attribute(Botan::OID("2.5.4.10"), Botan::ASN1_String(organization, Botan::UTF8_STRING));
     dn.add_attribute(Botan::OID("2.5.4.3"), Botan::ASN1_String(cn, Botan::UTF8_STRING));
     Botan::DER_Encoder(sk.subject_der).encode(dn);
     sk.subject = dn;
@@ -46,8 +47,6 @@ subject_key subject_key_of_key(const Botan::Private_Key& key, authority_kind kin
     sk.key_kind = kind;
     return sk;
 }
-
-} // namespace
 
 certificate_profile local_profile(const local_certificate_request& req) {
     if (req.names.empty()) {

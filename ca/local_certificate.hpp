@@ -7,6 +7,8 @@
 // Blocks (key generation, signing, the commit): never on a network thread.
 #include "ca/engine.hpp"
 
+#include <botan/pk_keys.h>
+
 #include <string>
 #include <vector>
 
@@ -26,6 +28,12 @@ struct local_credentials {
     issued_certificate certificate;
     std::string private_key_pem; // unencrypted PKCS#8 PEM
 };
+
+// The subject (O=organization, CN=cn) and public key of a key generated here, for an
+// issue_request: local certificates, lab fixtures (tools/localca/seed_fixtures.hpp).
+subject_key subject_key_of_key(const Botan::Private_Key& key, authority_kind kind,
+                               const std::string& cn,
+                               const std::string& organization = "LocalCA development certificate");
 
 // The profile for `req` ("local"): critical basicConstraints CA:FALSE, critical keyUsage
 // (digitalSignature, + keyEncipherment for RSA), extendedKeyUsage serverAuth or clientAuth

@@ -1,5 +1,6 @@
 #include "ca/tbs_lint.hpp"
 
+#include "ca/lab_fixture.hpp"
 #include "ca/tbs_lint_rules.hpp"
 
 #include <botan/asn1_obj.h>
@@ -46,7 +47,8 @@ void walk_tbs(bytes tbs, const Botan::X509_Certificate& issuer, const certificat
         out.fail("issuer: not the issuer certificate's subject, byte for byte");
     }
 
-    check_validity(expect(d, Botan::SEQUENCE, Botan::CONSTRUCTED, "validity"), issuer, out);
+    check_validity(expect(d, Botan::SEQUENCE, Botan::CONSTRUCTED, "validity"), issuer,
+                   may_predate_issuer(profile), out);
 
     const auto subject = expect(d, Botan::SEQUENCE, Botan::CONSTRUCTED, "subject");
     walk_name(bytes(subject.bits(), subject.length()), "subject", out);

@@ -125,7 +125,7 @@ void check_serial(const Botan::BER_Object& o, findings& out) {
 }
 
 void check_validity(const Botan::BER_Object& seq, const Botan::X509_Certificate& issuer,
-                    findings& out) {
+                    bool may_predate_issuer, findings& out) {
     auto d = contents(seq);
     const auto nb = decode_time(next(d, "notBefore"), "notBefore", out);
     const auto na = decode_time(next(d, "notAfter"), "notAfter", out);
@@ -138,7 +138,7 @@ void check_validity(const Botan::BER_Object& seq, const Botan::X509_Certificate&
     }
     const auto issuer_nb = static_cast<std::int64_t>(issuer.not_before().time_since_epoch());
     const auto issuer_na = static_cast<std::int64_t>(issuer.not_after().time_since_epoch());
-    if (*nb < issuer_nb) {
+    if (*nb < issuer_nb && !may_predate_issuer) {
         out.fail("validity: notBefore is before the issuer's notBefore");
     }
     if (*na > issuer_na) {

@@ -86,7 +86,7 @@ void check_signature_algorithm(const algorithm& a, const Botan::X509_Certificate
                                findings& out);
 void check_serial(const Botan::BER_Object& o, findings& out);
 void check_validity(const Botan::BER_Object& seq, const Botan::X509_Certificate& issuer,
-                    findings& out);
+                    bool may_predate_issuer, findings& out);
 
 struct public_key_info {
     enum class kind { rsa, ec, other } type = kind::other;

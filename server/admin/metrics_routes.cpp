@@ -110,6 +110,17 @@ void metrics_routes::render_requests(exposition& out) const {
                        static_cast<double>(n));
         }
     }
+    // Lab mode only (server/core/fault_hook.hpp): the calls a fault rule answered or held back.
+    if (const auto faults = m.faults(); !faults.empty()) {
+        out.family("localca_lab_faults_fired_total", kind::counter,
+                   "Lab fault rules fired, by API, operation and effect.");
+        for (const auto& [k, n] : faults) {
+            out.sample({{"api", std::get<0>(k)},
+                        {"operation", std::get<1>(k)},
+                        {"effect", std::get<2>(k)}},
+                       static_cast<double>(n));
+        }
+    }
     out.family("localca_http_request_duration_seconds", kind::histogram,
                "Time from a request's last byte read to its response's last byte written.");
     for (const auto& [api, h] : m.latencies()) {

@@ -13,6 +13,7 @@ namespace localca::server {
 
 class personality;
 class route_metrics;
+struct fault_slot;
 
 namespace http = boost::beast::http;
 using request = http::request<http::string_body>;
@@ -36,6 +37,13 @@ struct request_context {
     // chunk, until it returns "" (the end). So an export of any size holds one piece in memory
     // and its SQL never runs on a network thread. An exception ends the connection.
     std::function<std::string()> stream_body;
+    // Lab fault injection (server/core/fault_hook.hpp). The router sets `faults` to its slot;
+    // a fired fault sets what the session does with this request's answer: hold it back
+    // `answer_delay`, or instead of writing it whole, reset the connection or cut the body.
+    fault_slot* faults = nullptr;
+    enum class transport_fault { none, reset, truncate };
+    transport_fault transport = transport_fault::none;
+    std::chrono::milliseconds answer_delay{0};
 
     // First value of a query parameter.
     std::optional<std::string> query_param(const std::string& key) const;

@@ -54,4 +54,16 @@ std::vector<std::pair<std::string, const storage::histogram*>> request_metrics::
     return out;
 }
 
+void request_metrics::record_fault(const std::string& api, const std::string& operation,
+                                   const std::string& effect) const {
+    const std::lock_guard lock(m_faults_mutex);
+    ++m_faults[{api, operation, effect}];
+}
+
+std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t>
+request_metrics::faults() const {
+    const std::lock_guard lock(m_faults_mutex);
+    return m_faults;
+}
+
 } // namespace localca::server

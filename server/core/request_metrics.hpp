@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -54,9 +56,17 @@ public:
     // (api, latency histogram) by api name.
     std::vector<std::pair<std::string, const storage::histogram*>> latencies() const;
 
+    // Lab faults fired, by (api, operation, effect). Behind a mutex: faults are rare, and their
+    // labels come from rules made at run time.
+    void record_fault(const std::string& api, const std::string& operation,
+                      const std::string& effect) const;
+    std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> faults() const;
+
 private:
     std::map<std::pair<std::string, std::string>, std::unique_ptr<route_metrics>> m_routes;
     std::map<std::string, std::unique_ptr<storage::histogram>> m_latency;
+    mutable std::mutex m_faults_mutex;
+    mutable std::map<std::tuple<std::string, std::string, std::string>, std::uint64_t> m_faults;
     // Created by the constructor, so that record() (const) never creates anything.
     route_metrics* m_unmatched = &route("none", "unmatched");
 };

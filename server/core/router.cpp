@@ -6,6 +6,12 @@
 
 namespace localca::server {
 
+std::shared_ptr<fault_slot> router::make_fault_slot(const request_metrics& m) {
+    auto slot = std::make_shared<fault_slot>();
+    slot->metrics = &m;
+    return slot;
+}
+
 namespace {
 
 // "/a/b/" -> {"a", "b"}; "/" -> {}; "/a//b" -> {"a", "", "b"} (the empty segment then matches
@@ -168,6 +174,7 @@ const handler* router::match(request_context& ctx, http::status* status) const {
         segments_match(best->segments, segments, &ctx.path_params);
         ctx.api = best->api;
         ctx.metrics = best->metrics;
+        ctx.faults = m_faults.get();
         return &best->h;
     }
     if (status) {

@@ -1,8 +1,9 @@
 #pragma once
 // Route table: (method, path pattern) -> handler. Patterns are literal segments or "{name}",
 // which matches one non-empty segment, or, as the last segment only, "{name...}", which matches
-// the rest of the path (one or more segments, joined with '/'). A path that matches no pattern gets 404, a path that
-// matches with another method gets 405; both as JSON {"message": "..."}.
+// the rest of the path (one or more segments, joined with '/'). A path that matches no pattern gets
+// 404, a path that matches with another method gets 405; both as JSON {"message": "..."}.
+#include "server/core/fault_hook.hpp"
 #include "server/core/request_context.hpp"
 #include "server/core/request_metrics.hpp"
 
@@ -25,6 +26,9 @@ public:
 
     // Requests by (API, route template, status) and latency by API, for /metrics.
     const request_metrics& metrics() const { return *m_metrics; }
+    // Lab mode's fault injector (null: none); every request carries the slot. Set before the
+    // server starts or later: copies share the slot.
+    void set_fault_injector(fault_injector* f) const { m_faults->injector.store(f); }
 
 private:
     struct route {
@@ -38,6 +42,8 @@ private:
     // Shared by copies (http_server keeps its own copy of the table): the counters a request
     // adds to are the ones /metrics reads through the original.
     std::shared_ptr<request_metrics> m_metrics = std::make_shared<request_metrics>();
+    std::shared_ptr<fault_slot> m_faults = make_fault_slot(*m_metrics);
+    static std::shared_ptr<fault_slot> make_fault_slot(const request_metrics& m);
     const personality* m_adding = nullptr; // during add_personality()
 };
 

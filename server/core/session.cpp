@@ -7,6 +7,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/stream_traits.hpp>
@@ -381,6 +382,15 @@ template <class Stream> void basic_session<Stream>::write_response(response res)
     if (m_closed || !m_ctx) {
         return;
     }
+    if (m_ctx->answer_delay.count() > 0) {
+        // A lab fault's delay: a timer, so that this network thread goes on serving others.
+        auto timer =
+            std::make_shared<net::steady_timer>(m_stream.get_executor(), m_ctx->answer_delay);
+        m_ctx->answer_delay = {};
+        timer->async_wait([self = this->shared_from_this(), timer, res = std::move(res)](
+                              beast::error_code) mutable { self->write_response(std::move(res)); });
+        return;
+    }
     const auto& req = m_ctx->req;
     // Answer in the client's HTTP version; keep the connection only if both sides want it and
     // we are not shutting down.
@@ -402,6 +412,19 @@ template <class Stream> void basic_session<Stream>::write_response(response res)
         return write_streamed(std::move(res));
     }
     m_res = std::move(res);
+    if (m_ctx->transport == request_context::transport_fault::reset) {
+        // A lab fault: no answer, an RST (linger 0) instead of an orderly FIN.
+        beast::error_code ec;
+        lowest().socket().set_option(net::socket_base::linger(true, 0), ec);
+        m_closed = true;
+        lowest().close();
+        return on_write(net::error::operation_aborted, 0);
+    }
+    if (m_ctx->transport == request_context::transport_fault::truncate) {
+        // A lab fault: the header promises the whole body, half of it comes, then the end.
+        m_res.body().resize(m_res.body().size() / 2);
+        m_close_after = true;
+    }
     // A client that does not read its response must not pin the connection either.
     lowest().expires_after(m_state->opts.limit.read_timeout);
     http::async_write(

@@ -1,6 +1,7 @@
 #include "server/emca/personality.hpp"
 
 #include "ca/constant_time.hpp"
+#include "server/core/fault_hook.hpp"
 #include "server/core/internal_error.hpp"
 #include "server/core/log.hpp"
 #include "server/emca/codec.hpp"
@@ -33,6 +34,16 @@ void fail(const request_context& ctx, const responder& done, const ca::error& e,
     }
     log::debug("emca: refused: " + std::string(ca::to_string(e.code)) + ": " + e.detail);
     fail(ctx, done, failure_text(e, profile_id));
+}
+
+// A lab fault's vendorError as emCA fails: {"status":"Failure","result":<the rule's "result">}.
+response render_vendor_error(const request_context& ctx, const std::string& fields) {
+    const auto v = json::parse(fields).as_object();
+    const auto* result = v.if_contains("result");
+    return json_response(ctx.req, http::status::ok,
+                         envelope_failure(result && result->is_string()
+                                              ? std::string(result->as_string())
+                                              : std::string(k_internal)));
 }
 
 // A string field; numbers are taken as their text (profileID 3, revokeMode 1). Empty = absent.
@@ -163,6 +174,13 @@ void personality::create(std::shared_ptr<request_context> ctx, responder done) {
         return;
     }
     const auto application_id = *text(c->fields, "applicationId");
+    if (intercept_fault(*ctx, "create",
+                        {{"userName", c->user.user_name},
+                         {"applicationId", application_id},
+                         {"profileID", *text(c->fields, "profileID")}},
+                        done, render_vendor_error)) {
+        return; // a lab fault answered: nothing is issued or stored
+    }
     if (auto stored = m_service.stored_response(c->user, application_id)) {
         return answer(*ctx, done, *stored); // issued before: the same answer, nothing new
     }

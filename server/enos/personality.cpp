@@ -1,5 +1,6 @@
 #include "server/enos/personality.hpp"
 
+#include "server/core/fault_hook.hpp"
 #include "server/core/internal_error.hpp"
 #include "server/core/log.hpp"
 #include "server/enos/codec.hpp"
@@ -40,6 +41,32 @@ void refuse(const request_context& ctx, const responder& done, const ca::error& 
         return answer_internal_error(ctx, done, e.detail);
     }
     reply_error(ctx, done, from_errc(e));
+}
+
+// A lab fault's vendorError in the envelope: {"code":…, "msg":…} as the rule gives them.
+response render_vendor_error(const request_context& ctx, const std::string& fields) {
+    const auto v = json::parse(fields).as_object();
+    enos_error e{99500, "Internal error"};
+    if (const auto* code = v.if_contains("code"); code && code->is_int64()) {
+        e.code = static_cast<int>(code->as_int64());
+    }
+    if (const auto* msg = v.if_contains("msg"); msg && msg->is_string()) {
+        e.msg = msg->as_string();
+    }
+    return json_response(ctx.req, http::status::ok, envelope_error(ctx.request_id, e));
+}
+
+// What a fault rule of enos apply/renew may match on: the device as the call names it.
+fault_attributes fault_attributes_of(const ca::enos::device_ref& d) {
+    fault_attributes a{{"orgId", d.org_id}};
+    for (const auto& [key, value] :
+         {std::pair{"assetId", d.asset_id}, std::pair{"productKey", d.product_key},
+          std::pair{"deviceKey", d.device_key}}) {
+        if (value) {
+            a[key] = *value;
+        }
+    }
+    return a;
 }
 
 } // namespace
@@ -224,6 +251,10 @@ void personality::certificates(std::shared_ptr<request_context> ctx, responder d
     }
     if (!c.device.complete()) {
         return fail(device_identifier_invalid());
+    }
+    if ((*action == "apply" || *action == "renew") &&
+        intercept_fault(*ctx, *action, fault_attributes_of(c.device), done, render_vendor_error)) {
+        return; // a lab fault answered: nothing is issued
     }
     if (*action == "apply") {
         return apply(c, std::move(done));

@@ -1,5 +1,6 @@
 #include "server/foundry/personality.hpp"
 
+#include "server/core/fault_hook.hpp"
 #include "server/core/internal_error.hpp"
 #include "server/foundry/auth.hpp"
 #include "server/foundry/codec.hpp"
@@ -16,6 +17,20 @@ namespace {
 
 constexpr const char* k_aws_common_name = "AWS IoT Certificate";
 constexpr int k_cessation_of_operation = 5; // RFC 5280 CRLReason of a Foundry revoke
+
+// A lab fault's vendorError as Foundry fails: {"success":false,"message":…} under the rule's
+// "status" (default 500).
+response render_vendor_error(const request_context& ctx, const std::string& fields) {
+    const auto v = json::parse(fields).as_object();
+    foundry_error e{http::status::internal_server_error, "internal error"};
+    if (const auto* st = v.if_contains("status"); st && st->is_int64()) {
+        e.status = static_cast<http::status>(st->as_int64());
+    }
+    if (const auto* msg = v.if_contains("message"); msg && msg->is_string()) {
+        e.message = msg->as_string();
+    }
+    return failure(ctx.req, e);
+}
 
 // A required, non-empty string field of a JSON body.
 std::optional<std::string> string_field(const json::object& body, std::string_view key) {
@@ -116,6 +131,10 @@ void personality::generate(std::shared_ptr<request_context> ctx, responder done)
     const auto account = authenticate(*ctx);
     if (!account) {
         return done(failure(ctx->req, unauthorized()));
+    }
+    if (intercept_fault(*ctx, "generate", {{"accountId", account->account_id}}, done,
+                        render_vendor_error)) {
+        return; // a lab fault answered: nothing is generated
     }
     ca::foundry::managed_create_request req;
     req.account = account->id;

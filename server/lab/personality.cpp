@@ -8,8 +8,6 @@ namespace localca::server::lab {
 
 namespace json = boost::json;
 
-namespace {
-
 response bad_field(const request& req, const std::string& field, const std::string& message) {
     json::object o;
     o["message"] = message;
@@ -17,21 +15,23 @@ response bad_field(const request& req, const std::string& field, const std::stri
     return json_response(req, http::status::bad_request, json::serialize(o));
 }
 
-response unauthorized(const request& req) {
-    return json_response(req, http::status::unauthorized, R"({"message":"Unauthorized"})");
-}
-
-} // namespace
-
 personality::personality(storage::store& store, std::shared_ptr<ca::offset_clock> clk,
-                         authorizer auth)
-    : m_store(store), m_clock(std::move(clk)), m_authorize(std::move(auth)) {}
+                         fault_store& faults, authorizer auth)
+    : m_store(store), m_clock(std::move(clk)), m_faults(faults), m_authorize(std::move(auth)) {}
 
 void personality::add_routes(router& r) {
     r.add(http::verb::get, "/lab/v1/clock",
           [this](auto ctx, responder done) { get_clock(ctx, std::move(done)); });
     r.add(http::verb::post, "/lab/v1/clock",
           [this](auto ctx, responder done) { post_clock(ctx, std::move(done)); });
+    r.add(http::verb::post, "/lab/v1/faults",
+          [this](auto ctx, responder done) { add_fault(ctx, std::move(done)); });
+    r.add(http::verb::get, "/lab/v1/faults",
+          [this](auto ctx, responder done) { list_faults(ctx, std::move(done)); });
+    r.add(http::verb::delete_, "/lab/v1/faults",
+          [this](auto ctx, responder done) { delete_faults(ctx, std::move(done)); });
+    r.add(http::verb::delete_, "/lab/v1/faults/{id}",
+          [this](auto ctx, responder done) { delete_faults(ctx, std::move(done)); });
 }
 
 std::string personality::clock_json() const {
@@ -43,17 +43,15 @@ std::string personality::clock_json() const {
 }
 
 void personality::get_clock(std::shared_ptr<request_context> ctx, responder done) {
-    if (!m_authorize(*ctx)) {
-        done(unauthorized(ctx->req));
+    if (!m_authorize(*ctx, done)) {
         return;
     }
     done(json_response(ctx->req, http::status::ok, clock_json()));
 }
 
 void personality::post_clock(std::shared_ptr<request_context> ctx, responder done) {
-    const auto actor = m_authorize(*ctx);
+    const auto actor = m_authorize(*ctx, done);
     if (!actor) {
-        done(unauthorized(ctx->req));
         return;
     }
     boost::system::error_code ec;

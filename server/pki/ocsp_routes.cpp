@@ -1,8 +1,10 @@
 #include "server/pki/ocsp_routes.hpp"
 
+#include "server/core/fault_hook.hpp"
 #include "server/core/log.hpp"
 #include "server/core/url.hpp"
 
+#include <boost/json.hpp>
 #include <botan/base64.h>
 
 #include <ctime>
@@ -12,6 +14,21 @@ namespace localca::server::pki {
 namespace {
 
 constexpr std::string_view k_prefix = "/ocsp/";
+
+// A lab fault's vendorError as an OCSP responder fails: an OCSPResponse of the rule's
+// "responseStatus" alone (RFC 6960: 1 malformedRequest, 2 internalError, 3 tryLater,
+// 5 sigRequired, 6 unauthorized; default 3), no responseBytes.
+response render_vendor_error(const request_context& ctx, const std::string& fields) {
+    const auto v = boost::json::parse(fields).as_object();
+    unsigned char status = 3;
+    if (const auto* s = v.if_contains("responseStatus");
+        s && s->is_int64() && s->as_int64() >= 1 && s->as_int64() <= 6) {
+        status = static_cast<unsigned char>(s->as_int64());
+    }
+    const char der[] = {0x30, 0x03, 0x0a, 0x01, static_cast<char>(status)};
+    return make_response(ctx.req, http::status::ok, std::string(der, sizeof der),
+                         "application/ocsp-response");
+}
 
 } // namespace
 
@@ -69,6 +86,9 @@ void ocsp_routes::add_routes(router& r) {
 
 void ocsp_routes::answer(const std::shared_ptr<request_context>& ctx, const std::string& der,
                          bool get, const responder& done) {
+    if (intercept_fault(*ctx, "ocsp", {}, done, render_vendor_error)) {
+        return;
+    }
     const auto t = m_engine.clock().now();
     const auto a =
         m_responder.respond(reinterpret_cast<const std::uint8_t*>(der.data()), der.size(), t);

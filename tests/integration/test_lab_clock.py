@@ -40,16 +40,24 @@ class lab_off_tests(localca_test):
         status, _ = s.json("GET", "/healthz")
         self.assertEqual(status, 200)
 
-    def test_lab_token_guards_the_api(self):
-        cfg = self.write_json("lab.json", {"lab": {"enabled": True, "token": "s3cret"}})
+    def test_operator_token_guards_the_api(self):
+        localca("init", "--data-dir", self.data)
+        viewer = localca("admin", "token", "create", "--name", "v", "--role", "viewer",
+                         "--data-dir", self.data).stdout.strip()
+        operator = localca("admin", "token", "create", "--name", "op", "--role", "operator",
+                           "--data-dir", self.data).stdout.strip()
+        cfg = self.write_json("lab.json", {"lab": {"enabled": True}})
         s = self.start(config=cfg)
         status, _ = s.json("GET", "/lab/v1/clock")
         self.assertEqual(status, 401)
         status, _ = s.json("POST", "/lab/v1/clock", {"advance": "1d"},
                            {"Authorization": "Bearer wrong"})
         self.assertEqual(status, 401)
+        status, _ = s.json("POST", "/lab/v1/clock", {"advance": "1d"},
+                           {"Authorization": f"Bearer {viewer}"})
+        self.assertEqual(status, 403)
         status, body = s.json("POST", "/lab/v1/clock", {"advance": "1d"},
-                              {"Authorization": "Bearer s3cret"})
+                              {"Authorization": f"Bearer {operator}"})
         self.assertEqual((status, body["offsetSeconds"]), (200, DAY))
 
 
@@ -57,16 +65,19 @@ class lab_tests(enos_test):
     def setUp(self):
         localca_test.setUp(self)
         localca("seed", self.write_json("seed.json", seed_doc()), "--data-dir", self.data)
+        operator = localca("admin", "token", "create", "--name", "op", "--role", "operator",
+                           "--data-dir", self.data).stdout.strip()
+        self.auth = {"Authorization": f"Bearer {operator}"}
         self.config = self.write_json("config.json", {"lab": {"enabled": True}})
         self.restart(first=True)
 
     def clock(self):
-        status, body = self.s.json("GET", "/lab/v1/clock")
+        status, body = self.s.json("GET", "/lab/v1/clock", None, self.auth)
         self.assertEqual(status, 200, body)
         return body
 
     def move(self, body):
-        status, out = self.s.json("POST", "/lab/v1/clock", body)
+        status, out = self.s.json("POST", "/lab/v1/clock", body, self.auth)
         self.assertEqual(status, 200, out)
         return out
 
@@ -147,11 +158,11 @@ class lab_tests(enos_test):
                             ({"set": "tomorrow"}, "set"), ({"set": "2027-02-30T00:00:00Z"}, "set"),
                             ({"reset": False}, "reset"), ({"jump": "1d"}, "jump"),
                             ({"advance": "1d", "reset": True}, "body"), ([1], "body")):
-            status, out = self.s.json("POST", "/lab/v1/clock", body)
+            status, out = self.s.json("POST", "/lab/v1/clock", body, self.auth)
             self.assertEqual(status, 400, body)
             self.assertEqual(out["field"], field, out)
             self.assertIsInstance(out["message"], str)
-        status, _, raw = self.s.request("POST", "/lab/v1/clock", b"not json")
+        status, _, raw = self.s.request("POST", "/lab/v1/clock", b"not json", self.auth)
         self.assertEqual(status, 400)
         self.assertEqual(json.loads(raw)["field"], "body")
         self.assertEqual(self.clock()["offsetSeconds"], 0)
@@ -199,7 +210,7 @@ class lab_tests(enos_test):
         entries = [e for e in self.audit_tail() if e["action"] == "lab-clock"]
         self.assertEqual(len(entries), 2, entries)
         api, cli = entries
-        self.assertTrue(api["actor"].startswith("lab:"), api)
+        self.assertEqual(api["actor"], "admin:op", api)
         self.assertEqual(api["sourceIp"], "127.0.0.1")
         self.assertEqual(cli["actor"], "cli")
         # `time` is the lab time, the subject names the offset and the real time.

@@ -26,7 +26,7 @@ commands:
   revoke  bulk revocation: every live certificate of an org, product, device, account, user, profile or serial range
   admin   operator API tokens: admin token create|list|revoke
   rotate-passphrase  re-encrypt the CA keys and stored secrets under a new passphrase
-  lab     lab mode: move the CA's clock (time travel)
+  lab     lab mode: move the CA's clock (time travel), fault rules
   cert    mkcert-style certificate and key for local names, from the LocalCA roots
   trust   install the LocalCA roots into the system, NSS and Java trust stores (or remove them)
 
@@ -165,15 +165,24 @@ constexpr const char* k_lab_help =
        localca lab clock set RFC3339 --data-dir DIR         (e.g. 2027-01-01T00:00:00Z)
        localca lab clock reset --data-dir DIR
        localca lab clock show --data-dir DIR
+       localca lab faults add --rule JSON [--server HOST:PORT] [--token T]
+       localca lab faults list|clear [--server HOST:PORT] [--token T]
 
-Lab mode only ("lab": {"enabled": true} in the config; refused otherwise): moves the clock the
-CA decides by. The offset is stored in the data dir, so a running server follows it within a
-second and it survives restarts until reset. Prints {"now":..., "offsetSeconds":N}. Audited.
+Lab mode only ("lab": {"enabled": true} in the config; refused otherwise).
+clock: moves the clock the CA decides by. The offset is stored in the data dir, so a running
+server follows it within a second and it survives restarts until reset. Prints
+{"now":..., "offsetSeconds":N}. Audited.
+faults: fault rules live in the running server's memory: these talk to it over HTTP
+(/lab/v1/faults) with an operator admin token, and print its JSON answer. Audited.
 See docs/lab.md.
 
 options:
-  --data-dir DIR     data directory (required)
+  --data-dir DIR     data directory (clock: required)
   --config FILE      the server's config (else the switch of the data dir's last server start)
+  --rule JSON        faults add: the rule, e.g. {"api":"enos","operation":"apply",
+                     "effect":{"httpStatus":503},"times":2}
+  --server HOST:PORT faults: the server's plain HTTP listener (default 127.0.0.1:8080)
+  --token T          faults: an operator admin token (default: $LOCALCA_ADMIN_TOKEN)
 )";
 
 constexpr const char* k_cert_help =
@@ -238,8 +247,12 @@ const command k_commands[] = {
       "--foundry-device", "--user", "--profile", "--authority", "--serial-from", "--serial-to"},
      0,
      cmd_revoke},
-    {"lab", k_lab_help, {"--data-dir", "--config"}, 4, cmd_lab},
-    {"cert", k_cert_help, {"--data-dir", "--config", "--out-dir", "--days"}, 100, cmd_cert,
+    {"lab", k_lab_help, {"--data-dir", "--config", "--rule", "--server", "--token"}, 4, cmd_lab},
+    {"cert",
+     k_cert_help,
+     {"--data-dir", "--config", "--out-dir", "--days"},
+     100,
+     cmd_cert,
      {"--ecdsa", "--client", "--p12"}},
     {"trust", k_trust_help, {"--data-dir"}, 1, cmd_trust, {"--rsa", "--ecc"}},
 };

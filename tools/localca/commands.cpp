@@ -131,8 +131,24 @@ int cmd_seed(const arguments& args) {
     const auto data = parse_seed(ss.str()); // validates everything before touching the dir
     auto store = open_store(dir, c);
     ensure_initialised(dir, *store, c);
-    const ca::engine engine(dir, *store, c.ca, clock_of(dir)); // the sealing key of the secrets
+    ca::engine engine(dir, *store, c.ca, clock_of(dir)); // the sealing key of the secrets
     const auto report = apply_seed(*store, data, engine.secrets(), engine.clock());
+    // After the seed's transaction: fixtures are bound to the devices it made.
+    const auto fixtures = issue_fixtures(engine, data);
+    if (fixtures.issued > 0) {
+        std::cout << "seed " << args.positional[0] << ": " << fixtures.issued
+                  << " fixture certificate(s) issued, " << fixtures.revoked
+                  << " revoked\n";
+    }
+    if (data.lab_faults) {
+        // Rules live in the server's memory: kept here for its next start (docs/lab.md).
+        const auto path = seeded_faults_path(dir);
+        const auto tmp = path.string() + ".tmp";
+        std::ofstream(tmp, std::ios::binary | std::ios::trunc) << *data.lab_faults;
+        std::filesystem::rename(tmp, path);
+        std::cout << "seed " << args.positional[0] << ": lab fault rules kept in " << path.string()
+                  << " (installed when the server starts in lab mode)\n";
+    }
     if (report.inserted_or_changed == 0) {
         std::cout << "seed " << args.positional[0] << ": nothing changed (" << report.unchanged
                   << " rows already up to date)\n";
@@ -197,7 +213,7 @@ int cmd_serve(const arguments& args) {
     routes.add_personality(admin);
     server::emca::admin_routes emca_admin(engine);
     routes.add_personality(emca_admin);
-    lab.add_routes(routes); // /lab/v1 only in lab mode
+    lab.add_routes(routes, dir); // /lab/v1 and fault rules only in lab mode
     routes.add_personality(metrics);
 
     server::http_server http(c.server, routes);

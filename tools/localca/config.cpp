@@ -292,8 +292,12 @@ config load_config(const std::filesystem::path& file) {
         if (auto v = l->find("enabled")) {
             c.lab.enabled = v->as_bool();
         }
-        if (auto v = l->find("token")) {
-            c.lab.token = v->as_string();
+        if (l->find("token")) {
+            // The lab API takes operator admin tokens now; a leftover token must not look
+            // like it still guards anything.
+            throw std::invalid_argument(
+                "lab.token: no longer used; the lab API needs an operator admin token "
+                "(`localca admin token create --name NAME --role operator`). Remove lab.token.");
         }
     }
     if (auto m = root.find("metrics")) {

@@ -40,8 +40,8 @@
 //              "caIssuersUrlTemplate": ""},// "" = <publicBaseUrl>/pki/issuer/{authority}
 //     "aia": {"pki": true, "enos": true, "foundry": true, "emca": true}  // AIA per API
 
-//     "lab": {"enabled": false,            // lab mode: /lab/v1, `localca lab` (docs/lab.md)
-//             "token": ""},                // "" = lab API open; else Bearer token required
+//     "lab": {"enabled": false},           // lab mode: /lab/v1 (operator admin token),
+//                                          // `localca lab` (docs/lab.md)
 //     "metrics": {"public": false}         // true: GET /metrics needs no admin token
 //   }
 #include "ca/ocsp_responder.hpp"
@@ -83,8 +83,6 @@ struct tls_config {
 // Lab mode (docs/lab.md): time travel for test labs. Never on a production CA.
 struct lab_config {
     bool enabled = false; // Default false: /lab/v1 is 404, `localca lab` refuses.
-    // Bearer token of the lab API until operator admin tokens exist. Default "": no token.
-    std::string token;
 };
 // GET /metrics (docs/admin-api.md, "Metrics").
 struct metrics_config {

@@ -2,6 +2,7 @@
 #include "tools/localca/lab.hpp"
 
 #include "ca/lab_clock.hpp"
+#include "server/admin/auth.hpp"
 #include "server/core/log.hpp"
 #include "storage/lab_state_repository.hpp"
 #include "tools/localca/cli.hpp"
@@ -9,27 +10,42 @@
 
 #include <SQLiteCpp/Database.h>
 
+#include <boost/json.hpp>
+
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 
 namespace localca::tools {
 
 namespace {
 
-constexpr std::string_view k_bearer = "Bearer ";
-
-bool same_secret(std::string_view a, std::string_view b) {
-    unsigned char diff = a.size() == b.size() ? 0 : 1;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        diff |= static_cast<unsigned char>(a[i] ^ (i < b.size() ? b[i] : 0));
-    }
-    return diff == 0;
-}
-
 std::string clock_line(std::chrono::seconds offset) {
     const ca::offset_clock lab_time(ca::real_time(), offset);
     return R"({"now":")" + ca::rfc3339(lab_time.now()) + R"(","offsetSeconds":)" +
            std::to_string(offset.count()) + "}";
+}
+
+// The rules `localca seed` kept (seeded_faults_path), in their order; none without the file.
+void load_seeded_faults(server::lab::fault_store& faults, const std::filesystem::path& dir) {
+    const auto path = seeded_faults_path(dir);
+    if (!std::filesystem::exists(path)) {
+        return;
+    }
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto rules = boost::json::parse(text.str());
+    for (const auto& v : rules.as_array()) {
+        auto parsed = server::lab::parse_fault_rule(v);
+        if (!parsed.rule) {
+            throw std::runtime_error(path.string() + ": " + parsed.field + ": " + parsed.error);
+        }
+        faults.add(std::move(*parsed.rule));
+    }
+    server::log::warn("lab: " + std::to_string(rules.as_array().size()) +
+                      " fault rule(s) of the seed installed");
 }
 
 } // namespace
@@ -52,22 +68,20 @@ std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& d
                                               std::chrono::seconds(s.offset_seconds));
 }
 
-server::lab::authorizer lab_authorizer(const lab_config& c) {
-    return [token = c.token](const server::request_context& ctx) -> std::optional<std::string> {
-        if (token.empty()) {
-            return std::string("lab:") + (ctx.remote_address.empty() ? "local" : ctx.remote_address);
-        }
-        const auto it = ctx.req.find(server::http::field::authorization);
-        if (it == ctx.req.end()) {
+server::lab::authorizer lab_authorizer(storage::store& store, const ca::clock& clk) {
+    return [&store, &clk](const server::request_context& ctx,
+                          const server::responder& done) -> std::optional<std::string> {
+        const auto who =
+            server::admin::authorize(ctx, server::admin::role::operator_role, store, clk, done);
+        if (!who) {
             return std::nullopt;
         }
-        const std::string_view v = it->value();
-        if (v.substr(0, k_bearer.size()) != k_bearer ||
-            !same_secret(v.substr(k_bearer.size()), token)) {
-            return std::nullopt;
-        }
-        return std::string("lab-token");
+        return who->actor();
     };
+}
+
+std::filesystem::path seeded_faults_path(const std::filesystem::path& dir) {
+    return dir / "lab-faults.json";
 }
 
 lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store), m_config(c) {
@@ -79,9 +93,10 @@ lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store),
     m_clock = std::make_shared<ca::offset_clock>(ca::real_time(), ca::stored_lab_offset(store));
     server::log::warn(
         "LAB MODE is ON: the CA's clock can be moved (/lab/v1/clock, `localca lab clock`); "
-        "certificates, CRLs and tokens follow the lab time. Never use it for a real CA." +
-        std::string(c.token.empty() ? " The lab API needs no token (lab.token is empty)." : "") +
-        " Lab time now " + ca::rfc3339(m_clock->now()) + ", offset " +
+        "certificates, CRLs and tokens follow the lab time; fault rules (/lab/v1/faults) may "
+        "make calls fail. Never use it for a real CA. The lab API needs an operator admin "
+        "token. Lab time now " +
+        ca::rfc3339(m_clock->now()) + ", offset " +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(m_clock->offset()).count()) +
         " s.");
 }
@@ -97,18 +112,26 @@ std::shared_ptr<const ca::clock> lab_mode::clock() const {
     return ca::real_time();
 }
 
-void lab_mode::add_routes(server::router& routes) {
+void lab_mode::add_routes(server::router& routes, const std::filesystem::path& dir) {
     if (!m_clock) {
-        return; // lab mode off: /lab/v1 stays an ordinary 404
+        return; // lab mode off: /lab/v1 stays an ordinary 404, and no call is ever faulted
     }
-    m_api = std::make_unique<server::lab::personality>(m_store, m_clock,
-                                                       lab_authorizer(m_config));
+    m_faults = std::make_unique<server::lab::fault_store>(m_store, m_clock);
+    load_seeded_faults(*m_faults, dir);
+    m_api = std::make_unique<server::lab::personality>(m_store, m_clock, *m_faults,
+                                                       lab_authorizer(m_store, *m_clock));
     routes.add_personality(*m_api);
+    routes.set_fault_injector(m_faults.get());
+    m_routes = &routes;
     m_sync = std::make_unique<server::lab::clock_sync>(m_store, m_clock);
     m_sync->start();
 }
 
 void lab_mode::stop() {
+    if (m_routes) {
+        m_routes->set_fault_injector(nullptr);
+        m_routes = nullptr;
+    }
     if (m_sync) {
         m_sync->stop();
     }
@@ -116,6 +139,9 @@ void lab_mode::stop() {
 
 int cmd_lab(const arguments& args) {
     const auto& pos = args.positional;
+    if (!pos.empty() && pos[0] == "faults") {
+        return cmd_lab_faults(args);
+    }
     if (pos.empty() || pos[0] != "clock" || pos.size() < 2) {
         throw std::invalid_argument(
             "usage: localca lab clock advance DURATION|set RFC3339|reset|show --data-dir DIR");

@@ -4,6 +4,7 @@
 #include "ca/clock.hpp"
 #include "server/core/router.hpp"
 #include "server/lab/clock_sync.hpp"
+#include "server/lab/faults.hpp"
 #include "server/lab/personality.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/config.hpp"
@@ -17,14 +18,20 @@ namespace localca::tools {
 // data dir's lab mode is on, else the real time (used by clock_of()).
 std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& dir);
 
-// THE authorizer hook of the lab API. Until operator admin tokens exist (admin API), it admits
-// "Authorization: Bearer <lab.token>" when lab.token is set, and everyone when it is empty
-// (lab mode is an explicit opt-in for a test lab). Once server/admin/auth.hpp is in the tree,
-// this becomes: server::admin::check_token(ctx, role::operator_role, store).who -> actor().
-server::lab::authorizer lab_authorizer(const lab_config& c);
+// THE authorizer hook of the lab API: an operator admin token (server/admin/auth.hpp; 401
+// without a valid token, 403 with a viewer's, both audited), actor "admin:<token name>".
+server::lab::authorizer lab_authorizer(storage::store& store, const ca::clock& clk);
+
+// The seed's lab.faults, kept in the data dir for the server to load when it starts: rules
+// live in the server's memory, and the seed runs before it.
+std::filesystem::path seeded_faults_path(const std::filesystem::path& dir);
 
 // What `serve` holds: records the switch in the data dir (so `localca lab` knows it), logs the
 // warning, and when on owns the offset clock and its poller.
+// `localca lab faults add|list|clear` (lab_faults.cpp): the running server's rules, over HTTP.
+struct arguments;
+int cmd_lab_faults(const arguments& args);
+
 class lab_mode {
 public:
     lab_mode(storage::store& store, const lab_config& c);
@@ -35,8 +42,9 @@ public:
     bool enabled() const { return m_config.enabled; }
     // The engine's clock: the offset clock in lab mode, else the real time.
     std::shared_ptr<const ca::clock> clock() const;
-    // Adds /lab/v1 (lab mode only) and starts following the stored offset.
-    void add_routes(server::router& routes);
+    // Adds /lab/v1 (lab mode only), installs the fault rules (the seed's first, from `dir`) and
+    // starts following the stored offset.
+    void add_routes(server::router& routes, const std::filesystem::path& dir);
     // Stops the poller (before the store goes).
     void stop();
 
@@ -45,6 +53,8 @@ private:
     lab_config m_config;
     std::shared_ptr<ca::offset_clock> m_clock;
     std::unique_ptr<server::lab::clock_sync> m_sync;
+    std::unique_ptr<server::lab::fault_store> m_faults;
+    const server::router* m_routes = nullptr; // its fault injector is ours until stop()
     std::unique_ptr<server::lab::personality> m_api;
 };
 

@@ -4,6 +4,7 @@
 #include "ca/enos/app_secret.hpp"
 #include "ca/enos/device_management.hpp"
 
+#include "server/lab/faults.hpp"
 #include "storage/enos/device_repository.hpp"
 #include "storage/enos/tenant_repository.hpp"
 #include "tools/localca/json_reader.hpp"
@@ -49,9 +50,14 @@ seed_org parse_org(const json_node& n, std::set<std::string>& app_keys) {
             if (auto devices = p.find("devices")) {
                 for (std::size_t j = 0; j < devices->array_size(); ++j) {
                     const auto d = (*devices)[j];
-                    d.require_object({"deviceKey", "assetId", "deviceSecret"});
+                    d.require_object({"deviceKey", "assetId", "deviceSecret", "fixtures"});
                     seed_device dev{d.at("deviceKey").as_nonempty_string(),
-                                    d.at("assetId").as_nonempty_string(), std::nullopt};
+                                    d.at("assetId").as_nonempty_string(),
+                                    std::nullopt,
+                                    {}};
+                    if (auto fixtures = d.find("fixtures")) {
+                        dev.fixtures = parse_fixtures(*fixtures);
+                    }
                     if (auto secret = d.find("deviceSecret")) {
                         dev.device_secret = secret->as_nonempty_string();
                     }
@@ -77,7 +83,7 @@ seed_org parse_org(const json_node& n, std::set<std::string>& app_keys) {
 seed_data parse_seed(std::string_view text) {
     const auto doc = parse_json_text(text, "seed file");
     const json_node root(doc, "");
-    root.require_object({"enos", "emca", "foundry"});
+    root.require_object({"enos", "emca", "foundry", "lab"});
     seed_data data;
     std::set<std::string> org_ids;
     std::set<std::string> app_keys;
@@ -98,6 +104,20 @@ seed_data parse_seed(std::string_view text) {
     }
     if (auto foundry = root.find("foundry")) {
         data.foundry = parse_seed_foundry(*foundry);
+    }
+    if (auto lab = root.find("lab")) {
+        lab->require_object({"faults"});
+        if (auto faults = lab->find("faults")) {
+            boost::json::array rules;
+            for (std::size_t i = 0; i < faults->array_size(); ++i) {
+                const auto parsed = server::lab::parse_fault_rule((*faults)[i].raw());
+                if (!parsed.rule) {
+                    (*faults)[i].fail(parsed.field + ": " + parsed.error);
+                }
+                rules.push_back((*faults)[i].raw());
+            }
+            data.lab_faults = boost::json::serialize(rules);
+        }
     }
     return data;
 }

@@ -14,6 +14,7 @@
 #include "ca/clock.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/seed_emca.hpp"
+#include "tools/localca/seed_fixtures.hpp"
 #include "tools/localca/seed_foundry.hpp"
 
 #include <cstdint>
@@ -28,6 +29,7 @@ struct seed_device {
     std::string device_key;
     std::string asset_id;
     std::optional<std::string> device_secret; // none: a random one when the device has none
+    std::vector<seed_fixture> fixtures;       // tools/localca/seed_fixtures.hpp
 };
 struct seed_product {
     std::string product_key;
@@ -48,6 +50,9 @@ struct seed_data {
     std::vector<seed_org> orgs;
     seed_emca emca; // tools/localca/seed_emca.hpp
     seed_foundry foundry; // tools/localca/seed_foundry.hpp
+    // "lab": {"faults": [rule, ...]} (docs/lab.md): validated rules, kept by `localca seed` in
+    // the data dir for the server's start (tools/localca/lab.hpp); unset: no lab section.
+    std::optional<std::string> lab_faults; // the JSON array
 };
 
 // Parses and validates; throws tools::json_error naming the JSON path of the first problem.

@@ -4,6 +4,7 @@
 #include "ca/clock.hpp"
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
+#include "ca/lab_fixture.hpp"
 #include "ca/tbs_lint.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/certificate_repository.hpp"
@@ -291,6 +292,13 @@ BOOST_AUTO_TEST_CASE(validity_inside_the_issuers) {
     tbs_parts early(rsa, rsa);
     early.not_before = tbs_parts::time(nb - 1);
     check_refused(early, "notBefore is before the issuer's notBefore", "validity");
+    // A lab fixture (ca/lab_fixture.hpp) may start before its root; nothing else about it.
+    tbs_parts fixture(rsa, rsa);
+    fixture.profile.name = std::string(ca::k_lab_fixture_profile);
+    fixture.not_before = tbs_parts::time(nb - 400 * 86400);
+    BOOST_CHECK(fixture.lint().empty());
+    fixture.not_after = tbs_parts::time(na + 1);
+    check_refused(fixture, "notAfter is after the issuer's notAfter", "validity");
     tbs_parts late(rsa, rsa);
     late.not_after = tbs_parts::time(na + 1);
     check_refused(late, "notAfter is after the issuer's notAfter", "validity");
