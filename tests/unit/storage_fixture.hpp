@@ -1,0 +1,56 @@
+#pragma once
+// The repositories' fixture: a real SQLite file in a temp dir, migrated to the current schema, and
+// certificate rows for the rows of other tables that reference one (foreign keys are on).
+#include "storage/certificate_repository.hpp"
+#include "storage/database.hpp"
+#include "storage/options.hpp"
+
+#include "test_support.hpp"
+
+#include <SQLiteCpp/Database.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace localca::test {
+
+struct migrated_db {
+    temp_dir dir;
+    std::unique_ptr<SQLite::Database> connection;
+    SQLite::Database& db;
+
+    migrated_db() : connection(open(dir)), db(*connection) { storage::migrate(db); }
+
+    // Inserts a valid certificate `sn` of RSA, valid [not_before, not_after).
+    storage::certificate_row add_certificate(std::int64_t sn, std::optional<std::string> cn,
+                                             std::int64_t not_before, std::int64_t not_after) {
+        storage::certificate_row r;
+        r.sn = sn;
+        r.authority = "RSA";
+        r.profile = "device";
+        r.subject_der = {0x30, 0x00};
+        r.subject_cn = std::move(cn);
+        // Distinct per serial: the live-key index is not what these tests are about.
+        r.spki_sha256 = std::vector<std::uint8_t>(32, static_cast<std::uint8_t>(sn));
+        r.not_before = not_before;
+        r.not_after = not_after;
+        r.der = std::vector<std::uint8_t>(64, static_cast<std::uint8_t>(sn + 1));
+        storage::insert_certificate(db, r);
+        return r;
+    }
+
+    std::int64_t count(const std::string& table) {
+        return db.execAndGet("SELECT count(*) FROM " + table).getInt64();
+    }
+
+private:
+    static std::unique_ptr<SQLite::Database> open(const temp_dir& dir) {
+        storage::options o;
+        o.path = dir / "ca.db";
+        return storage::open_connection(o);
+    }
+};
+
+} // namespace localca::test
