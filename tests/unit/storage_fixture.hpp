@@ -1,6 +1,7 @@
 #pragma once
 // The repositories' fixture: a real SQLite file in a temp dir, migrated to the current schema, and
 // certificate rows for the rows of other tables that reference one (foreign keys are on).
+#include "storage/bulk_filters.hpp"
 #include "storage/certificate_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/options.hpp"
@@ -12,7 +13,10 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace localca::test {
 
@@ -43,6 +47,28 @@ struct migrated_db {
 
     std::int64_t count(const std::string& table) {
         return db.execAndGet("SELECT count(*) FROM " + table).getInt64();
+    }
+
+    // The live certificates (at `now`) that bulk revocation selects with these filter values,
+    // ascending sn; throws when a value is not valid for its key.
+    std::vector<std::int64_t>
+    selected(const storage::bulk_filters& filters,
+             const std::vector<std::pair<std::string, std::string>>& values, std::int64_t now) {
+        std::vector<storage::sql_condition> conditions;
+        for (const auto& [name, value] : values) {
+            const auto* key = filters.find(name);
+            BOOST_REQUIRE(key != nullptr);
+            auto condition = key->condition(value);
+            if (!condition) {
+                throw std::invalid_argument(name + ": invalid value '" + value + "'");
+            }
+            conditions.push_back(std::move(*condition));
+        }
+        std::vector<std::int64_t> out;
+        for (const auto& c : storage::select_live(db, conditions, now, 0, 1000)) {
+            out.push_back(c.sn);
+        }
+        return out;
     }
 
 private:
