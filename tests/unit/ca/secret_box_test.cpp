@@ -1,11 +1,8 @@
 // secret_box: AES-256-GCM sealing of the secrets at rest, opened by python3-cryptography as the
-// independent counterpart; and the sealing key under the CA passphrase (ca/sealing_key.hpp).
+// independent counterpart.
 #include "ca/emca/aes_key_secret.hpp"
 #include "ca/enos/app_secret.hpp"
-#include "ca/sealing_key.hpp"
 #include "ca/secret_box.hpp"
-#include "storage/sealing_key_repository.hpp"
-#include "storage/store.hpp"
 #include "test_support.hpp"
 
 #include <botan/hex.h>
@@ -39,13 +36,6 @@ bool refused(const ca::secret_box& box, const std::vector<std::uint8_t>& sealed,
         return std::string(e.what()).find(context) != std::string::npos;
     }
     return false;
-}
-
-storage::options file_store(const temp_dir& dir) {
-    storage::options o;
-    o.path = dir / "t.db";
-    o.durable = false;
-    return o;
 }
 
 } // namespace
@@ -119,34 +109,6 @@ BOOST_AUTO_TEST_CASE(reseal_keeps_an_unchanged_value) {
     BOOST_TEST(changed != current);
     BOOST_TEST(ca::open_text(box, changed, "c") == "sk-2");
     BOOST_TEST(ca::open_text(box, ca::reseal(box, nullptr, bytes("sk-3"), "c"), "c") == "sk-3");
-}
-
-BOOST_AUTO_TEST_CASE(the_sealing_key_is_made_once_and_needs_the_passphrase) {
-    temp_dir dir;
-    storage::store store(file_store(dir));
-    const auto first = ca::open_sealing_key(store, "pass-1");
-    const auto sealed = ca::seal_text(*first, "sk-1", "c");
-    const auto again = ca::open_sealing_key(store, "pass-1"); // a restart
-    BOOST_TEST(ca::open_text(*again, sealed, "c") == "sk-1");
-    BOOST_CHECK_THROW(ca::open_sealing_key(store, "pass-2"), std::runtime_error);
-    // The stored row holds neither the passphrase nor the data key in clear.
-    const auto row = storage::find_sealing_key(store.reader());
-    BOOST_TEST_REQUIRE(row.has_value());
-    BOOST_TEST(row->salt.size() == 16u);
-    BOOST_TEST(row->kdf_memory_kib > 0);
-}
-
-BOOST_AUTO_TEST_CASE(rotation_rewraps_the_same_data_key) {
-    temp_dir dir;
-    storage::store store(file_store(dir));
-    const auto box = ca::open_sealing_key(store, "old");
-    const auto sealed = ca::seal_text(*box, "sk-1", "c");
-    BOOST_TEST(ca::rewrap_sealing_key(store, "old", "new"));
-    BOOST_CHECK_THROW(ca::open_sealing_key(store, "old"), std::runtime_error);
-    BOOST_TEST(ca::open_text(*ca::open_sealing_key(store, "new"), sealed, "c") == "sk-1");
-    // Run again (a rotation stopped halfway): nothing to do.
-    BOOST_TEST(!ca::rewrap_sealing_key(store, "old", "new"));
-    BOOST_CHECK_THROW(ca::rewrap_sealing_key(store, "wrong", "other"), std::runtime_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

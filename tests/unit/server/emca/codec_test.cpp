@@ -1,7 +1,5 @@
-// The emCA wire formats: validity, validFrom, the multi-CSR payload, results and the envelope,
-// and the errc table.
+// The emCA wire formats: validity, validFrom, the multi-CSR payload, results and the envelope.
 #include "server/emca/codec.hpp"
-#include "server/emca/errors.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -83,16 +81,6 @@ BOOST_AUTO_TEST_CASE(decimal) {
     BOOST_TEST(!parse_decimal("-1").has_value());
     BOOST_TEST(!parse_decimal("12a").has_value());
     BOOST_TEST(!parse_decimal("1234567890123456789").has_value());
-}
-
-BOOST_AUTO_TEST_CASE(every_errc_has_a_text) {
-    for (int c = 0; c <= static_cast<int>(ca::errc::internal); ++c) {
-        const auto text = failure_text({static_cast<ca::errc>(c), "m", "d"}, "5");
-        BOOST_TEST(!text.empty());
-    }
-    BOOST_TEST(failure_text({ca::errc::profile_not_found, "", ""}, "5") == "5 profile does not exist");
-    BOOST_TEST(failure_text({ca::errc::signature_invalid, "", ""}) == "Signature verification failed");
-    BOOST_TEST(failure_text({ca::errc::csr_signature_invalid, "", ""}) == "Please enter valid data");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,5 @@
 // The Mosquitto-ready files: written at the first sync, rewritten atomically only when their
-// content changes, the reload command run after a change and only then.
+// content changes, the reload command run after a change and only then; the ACL text.
 #include "foundry_fixture.hpp"
 #include "server/foundry/mosquitto_view.hpp"
 
@@ -129,6 +129,36 @@ BOOST_FIXTURE_TEST_CASE(the_refresher_catches_changes_made_elsewhere, fixture) {
         seen = read_file(dir / "acl.txt").find(cn_of(c.certificate.pem)) != std::string::npos;
     }
     BOOST_TEST(seen);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(foundry_acl_text)
+
+BOOST_AUTO_TEST_CASE(acl_text_groups_filters_by_cn) {
+    const std::vector<storage::foundry::topic_grant> grants = {
+        {"AWS IoT Certificate", "a/#"},
+        {"AWS IoT Certificate", "a/#"}, // two certificates sharing a CN and a filter
+        {"AWS IoT Certificate", "b"},
+        {"d1c2", "#"},
+        {"d1c2", "x/+/y z"},
+    };
+    const auto text = acl_text(grants);
+    const auto body = text.substr(text.find("\n\n") + 1);
+    BOOST_TEST(body == "\nuser AWS IoT Certificate\n"
+                       "topic readwrite a/#\n"
+                       "topic readwrite b\n"
+                       "\nuser d1c2\n"
+                       "topic readwrite #\n"
+                       "topic readwrite x/+/y z\n");
+    // Every line before the first user is a comment: an empty view grants nothing.
+    const auto empty = acl_text({});
+    std::size_t pos = 0;
+    while (pos < empty.size()) {
+        const auto end = empty.find('\n', pos);
+        BOOST_TEST(empty[pos] == '#');
+        pos = end + 1;
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
