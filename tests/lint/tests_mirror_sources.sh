@@ -30,8 +30,6 @@ server/enos/options.cpp               integration/test_enos_apply.py
 server/foundry/profile.cpp            unit/ca/foundry/managed_certificate_service_test.cpp
 # OCSP answers as a whole (request in, signed response out) against the real server.
 ca/ocsp_responder.cpp                 integration/test_ocsp.py
-# emCA's issuance service: being split by concept (issue 12 item 5); covered end to end.
-ca/emca/issuance_service.cpp          integration/test_emca_create.py,test_emca_lifecycle.py
 # Vendor rows of the operator API's inventory: SQL declarations only.
 storage/enos/admin_owner.cpp          integration/test_admin_inventory.py
 storage/foundry/admin_owner.cpp       integration/test_admin_inventory.py
