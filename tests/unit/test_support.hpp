@@ -130,8 +130,9 @@ inline std::vector<std::uint8_t> openssl_self_signed(const std::filesystem::path
     const auto key = (dir / (stem + ".key")).string();
     const auto pem = (dir / (stem + ".pem")).string();
     const auto der = (dir / (stem + ".der")).string();
-    must_run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -keyout " +
-             key + " -subj '" + subj + "' " + extra_args + " -out " + pem);
+    must_run(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -keyout " +
+        key + " -subj '" + subj + "' " + extra_args + " -out " + pem);
     must_run("openssl x509 -in " + pem + " -outform DER -out " + der);
     const auto bytes = read_file(der);
     return std::vector<std::uint8_t>(bytes.begin(), bytes.end());

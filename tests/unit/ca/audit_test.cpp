@@ -3,8 +3,8 @@
 #include "ca/audit.hpp"
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
-#include "storage/audit_repository.hpp"
 #include "schemas/migrations.hpp"
+#include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
 #include "test_support.hpp"
 
@@ -72,7 +72,8 @@ struct audit_store {
 BOOST_AUTO_TEST_SUITE(audit_chain)
 
 BOOST_FIXTURE_TEST_CASE(entries_carry_the_clocks_time_when_appended, audit_store) {
-    ca::settable_clock clk(std::chrono::system_clock::time_point(std::chrono::seconds(1'893'456'000)));
+    ca::settable_clock clk(
+        std::chrono::system_clock::time_point(std::chrono::seconds(1'893'456'000)));
     ca::record_audit(*store, event("start"), clk);
     clk.advance(std::chrono::hours(24 * 30));
     ca::record_audit(*store, event("stop"), clk);
@@ -147,8 +148,8 @@ BOOST_AUTO_TEST_CASE(a_refused_caller_is_one_denied_auth_entry) {
 }
 
 BOOST_AUTO_TEST_CASE(an_edited_field_breaks_that_entry) {
-    for (const std::string set : {"outcome = 'ok'", "actor = 'cli'", "cert_sn = 12",
-                                  "at = at + 1", "source_ip = '10.0.0.1'", "subject = ''"}) {
+    for (const std::string set : {"outcome = 'ok'", "actor = 'cli'", "cert_sn = 12", "at = at + 1",
+                                  "source_ip = '10.0.0.1'", "subject = ''"}) {
         audit_store s;
         s.append(s.event("issue", 11));
         auto e = s.event("auth");
@@ -345,8 +346,8 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
     const auto v = ca::verify_audit(db);
     BOOST_TEST(v.ok, v.reason);
     BOOST_TEST(v.entries == 6);
-    BOOST_TEST(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'")
-                   .getInt() == 1);
+    BOOST_TEST(
+        db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'").getInt() == 1);
 
     // The chain goes on from the migrated rows.
     ca::audit_event next;
@@ -442,13 +443,12 @@ BOOST_AUTO_TEST_CASE(issue_and_revoke_are_recorded_with_their_caller) {
     ca::issue_request renew = req;
     renew.audit.action = "emca-approve";
     std::promise<bool> failed;
-    eng.issue_batch({renew},
-                    [](SQLite::Database&, const std::vector<ca::issued_certificate>&) {
-                        throw std::runtime_error("caller's write failed");
-                    },
-                    [&](ca::result<std::vector<ca::issued_certificate>> r) {
-                        failed.set_value(!r.ok());
-                    });
+    eng.issue_batch(
+        {renew},
+        [](SQLite::Database&, const std::vector<ca::issued_certificate>&) {
+            throw std::runtime_error("caller's write failed");
+        },
+        [&](ca::result<std::vector<ca::issued_certificate>> r) { failed.set_value(!r.ok()); });
     BOOST_TEST(failed.get_future().get());
     BOOST_TEST(storage::audit_tail(store.reader(), 10).size() == 2u);
 

@@ -38,13 +38,13 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 // The authorities are slow-ish to create (RSA key generation): one of each for the suite.
 const ca::authority& rsa_root() {
-    static const ca::authority a =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
+    static const ca::authority a = ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa,
+                                                         ca::thread_rng(), ca::real_time()->now());
     return a;
 }
 const ca::authority& ecc_root() {
-    static const ca::authority a =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
+    static const ca::authority a = ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc,
+                                                         ca::thread_rng(), ca::real_time()->now());
     return a;
 }
 
@@ -108,7 +108,8 @@ BOOST_AUTO_TEST_CASE(ecc_root_as_specified) {
 BOOST_AUTO_TEST_CASE(subject_and_validity_from_options) {
     temp_dir dir;
     ca::authority_options opts{"C=DE, O=Acme\\, Inc., OU=PKI, CN=Test Root \xc3\xa9", 10};
-    const auto a = ca::authority::create(ca::authority_kind::ecc, opts, ca::thread_rng(), ca::real_time()->now());
+    const auto a = ca::authority::create(ca::authority_kind::ecc, opts, ca::thread_rng(),
+                                         ca::real_time()->now());
     const auto path = write_root(dir, a);
     const auto subject = must_run("openssl x509 -in " + path.string() +
                                   " -noout -subject -nameopt RFC2253,-esc_msb");
@@ -124,20 +125,24 @@ BOOST_AUTO_TEST_CASE(subject_and_validity_from_options) {
 
 BOOST_AUTO_TEST_CASE(bad_options_throw) {
     auto& rng = ca::thread_rng();
-    BOOST_CHECK_THROW(ca::authority::create(ca::authority_kind::ecc, {"CN=x", 0}, rng, ca::real_time()->now()),
+    BOOST_CHECK_THROW(
+        ca::authority::create(ca::authority_kind::ecc, {"CN=x", 0}, rng, ca::real_time()->now()),
+        std::invalid_argument);
+    BOOST_CHECK_THROW(ca::authority::create(ca::authority_kind::ecc, {"nonsense", 10}, rng,
+                                            ca::real_time()->now()),
                       std::invalid_argument);
-    BOOST_CHECK_THROW(ca::authority::create(ca::authority_kind::ecc, {"nonsense", 10}, rng, ca::real_time()->now()),
-                      std::invalid_argument);
-    BOOST_CHECK_THROW(ca::authority::create(ca::authority_kind::ecc, {"XX=y", 10}, rng, ca::real_time()->now()),
-                      std::invalid_argument);
-    BOOST_CHECK_THROW(ca::authority::create(ca::authority_kind::ecc, {"C=Germany", 10}, rng, ca::real_time()->now()),
+    BOOST_CHECK_THROW(
+        ca::authority::create(ca::authority_kind::ecc, {"XX=y", 10}, rng, ca::real_time()->now()),
+        std::invalid_argument);
+    BOOST_CHECK_THROW(ca::authority::create(ca::authority_kind::ecc, {"C=Germany", 10}, rng,
+                                            ca::real_time()->now()),
                       std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_CASE(key_must_match_certificate) {
     const auto& a = ecc_root();
-    const auto b =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
+    const auto b = ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc,
+                                         ca::thread_rng(), ca::real_time()->now());
     auto copy_key = [](const Botan::Private_Key& k) {
         const auto der = Botan::PKCS8::BER_encode(k);
         Botan::DataSource_Memory src(der);
@@ -221,8 +226,8 @@ BOOST_AUTO_TEST_CASE(signer_follows_the_authority_not_the_address) {
     // Authorities created and destroyed in a row may reuse addresses; each must sign with its
     // own key.
     for (int i = 0; i < 3; ++i) {
-        auto a = std::make_unique<ca::authority>(
-            ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now()));
+        auto a = std::make_unique<ca::authority>(ca::authority::create(
+            ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now()));
         const std::string msg = "x";
         const auto sig = a->signer().sign_message(reinterpret_cast<const std::uint8_t*>(msg.data()),
                                                   msg.size(), ca::thread_rng());

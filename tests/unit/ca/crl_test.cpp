@@ -16,10 +16,10 @@ using localca::test::temp_dir;
 namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
-    static const ca::authority rsa =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
-    static const ca::authority ecc =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
+    static const ca::authority rsa = ca::authority::create(
+        ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
+    static const ca::authority ecc = ca::authority::create(
+        ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
     return kind == ca::authority_kind::rsa ? rsa : ecc;
 }
 
@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(empty_crl_verifies) {
         BOOST_CHECK(has(text, "No Revoked Certificates."));
         BOOST_CHECK(has(text, "X509v3 CRL Number: \n                1\n"));
         BOOST_CHECK(has(text, "X509v3 Authority Key Identifier:"));
-        BOOST_CHECK(has(text, std::string("Issuer: CN = LocalCA ") + a.name() +
-                                  " Root CA, O = LocalCA"));
+        BOOST_CHECK(
+            has(text, std::string("Issuer: CN = LocalCA ") + a.name() + " Root CA, O = LocalCA"));
 
         const Botan::X509_CRL crl(der);
         BOOST_CHECK(crl.issuer_dn().get_bits() == a.cert().subject_dn().get_bits());
@@ -78,8 +78,8 @@ BOOST_AUTO_TEST_CASE(revoked_entries_with_reasons) {
     const auto t = std::chrono::system_clock::from_time_t(1700000000);
     const std::vector<ca::crl_entry> entries{
         {5, t, 1}, {7, t, 0}, {9, t + std::chrono::seconds(10), 9}, {4000000000000LL, t, 4}};
-    const auto der = ca::build_crl(a, entries, 12, std::chrono::system_clock::now(),
-                                   std::chrono::seconds(3600));
+    const auto der =
+        ca::build_crl(a, entries, 12, std::chrono::system_clock::now(), std::chrono::seconds(3600));
     const auto text = openssl_crl_text(dir, a, der);
     BOOST_CHECK(has(text, "verify OK"));
     BOOST_CHECK(has(text, "X509v3 CRL Number: \n                12\n"));
@@ -118,8 +118,8 @@ BOOST_AUTO_TEST_CASE(signature_fails_against_another_root) {
     std::ofstream(crl, std::ios::binary)
         .write(reinterpret_cast<const char*>(der.data()), static_cast<std::streamsize>(der.size()));
     std::ofstream(pem) << root(ca::authority_kind::ecc).cert_pem();
-    const auto r = run("openssl crl -inform DER -in " + crl.string() + " -CAfile " + pem.string() +
-                       " -noout");
+    const auto r =
+        run("openssl crl -inform DER -in " + crl.string() + " -CAfile " + pem.string() + " -noout");
     BOOST_CHECK(r.output.find("verify OK") == std::string::npos);
 }
 
@@ -127,8 +127,7 @@ BOOST_AUTO_TEST_CASE(bad_arguments_throw) {
     const auto& a = root(ca::authority_kind::ecc);
     const auto now = std::chrono::system_clock::now();
     BOOST_CHECK_THROW(ca::build_crl(a, {}, 0, now, std::chrono::hours(1)), std::invalid_argument);
-    BOOST_CHECK_THROW(ca::build_crl(a, {}, 1, now, std::chrono::seconds(0)),
-                      std::invalid_argument);
+    BOOST_CHECK_THROW(ca::build_crl(a, {}, 1, now, std::chrono::seconds(0)), std::invalid_argument);
     BOOST_CHECK_THROW(ca::build_crl(a, {{1, now, 7}}, 1, now, std::chrono::hours(1)),
                       std::invalid_argument);
     BOOST_CHECK_THROW(ca::build_crl(a, {{0, now, 1}}, 1, now, std::chrono::hours(1)),

@@ -25,15 +25,15 @@ std::string trim(std::string s) {
 
 // Hex DER of the CSR's subject / SubjectPublicKeyInfo, as python3-cryptography sees it.
 std::string py_csr_field(const std::filesystem::path& csr, const std::string& field) {
-    const std::string expr =
-        field == "subject"
-            ? "r.subject.public_bytes()"
-            : "r.public_key().public_bytes(serialization.Encoding.DER, "
-              "serialization.PublicFormat.SubjectPublicKeyInfo)";
+    const std::string expr = field == "subject"
+                                 ? "r.subject.public_bytes()"
+                                 : "r.public_key().public_bytes(serialization.Encoding.DER, "
+                                   "serialization.PublicFormat.SubjectPublicKeyInfo)";
     return trim(must_run("python3 -c \"import sys; from cryptography import x509; "
                          "from cryptography.hazmat.primitives import serialization; "
                          "r = x509.load_pem_x509_csr(open(sys.argv[1], 'rb').read()); "
-                         "print((" + expr + ").hex())\" " + csr.string()));
+                         "print((" +
+                         expr + ").hex())\" " + csr.string()));
 }
 
 std::vector<std::uint8_t> pem_to_der(const temp_dir& dir, const std::string& stem) {
@@ -43,7 +43,9 @@ std::vector<std::uint8_t> pem_to_der(const temp_dir& dir, const std::string& ste
     return {s.begin(), s.end()};
 }
 
-std::string as_string(const std::vector<std::uint8_t>& v) { return {v.begin(), v.end()}; }
+std::string as_string(const std::vector<std::uint8_t>& v) {
+    return {v.begin(), v.end()};
+}
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
     for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) {
@@ -130,10 +132,11 @@ BOOST_AUTO_TEST_CASE(rsa_sizes_refused) {
     temp_dir dir;
     require_error(ca::check_csr(openssl_csr(dir.path(), "a", "rsa1024", "/CN=small"),
                                 ca::authority_kind::rsa),
-                  ca::errc::key_not_allowed, "RSA key is 1024 bits; the RSA authority requires 2048");
-    require_error(ca::check_csr(openssl_csr(dir.path(), "b", "rsa3072", "/CN=big"),
-                                ca::authority_kind::rsa),
-                  ca::errc::key_not_allowed, "3072 bits");
+                  ca::errc::key_not_allowed,
+                  "RSA key is 1024 bits; the RSA authority requires 2048");
+    require_error(
+        ca::check_csr(openssl_csr(dir.path(), "b", "rsa3072", "/CN=big"), ca::authority_kind::rsa),
+        ca::errc::key_not_allowed, "3072 bits");
 }
 
 // The public exponent bounds the work of the proof-of-possession check: odd, 3 <= e < 2^32.
@@ -143,11 +146,11 @@ BOOST_AUTO_TEST_CASE(rsa_exponents) {
         openssl_csr(dir.path(), "e3", "rsa2048 -pkeyopt rsa_keygen_pubexp:3", "/CN=e3"),
         ca::authority_kind::rsa);
     BOOST_CHECK_MESSAGE(small_e.ok(), (small_e.ok() ? "" : small_e.err().detail));
-    require_error(ca::check_csr(openssl_csr(dir.path(), "big",
-                                            "rsa2048 -pkeyopt rsa_keygen_pubexp:4294967297",
-                                            "/CN=big"),
-                                ca::authority_kind::rsa),
-                  ca::errc::key_not_allowed, "exponent");
+    require_error(
+        ca::check_csr(openssl_csr(dir.path(), "big",
+                                  "rsa2048 -pkeyopt rsa_keygen_pubexp:4294967297", "/CN=big"),
+                      ca::authority_kind::rsa),
+        ca::errc::key_not_allowed, "exponent");
 }
 
 BOOST_AUTO_TEST_CASE(wrong_family_refused) {
@@ -162,9 +165,9 @@ BOOST_AUTO_TEST_CASE(wrong_family_refused) {
 
 BOOST_AUTO_TEST_CASE(p384_refused) {
     temp_dir dir;
-    require_error(ca::check_csr(openssl_csr(dir.path(), "e", "p384", "/CN=ec"),
-                                ca::authority_kind::ecc),
-                  ca::errc::key_not_allowed, "secp384r1");
+    require_error(
+        ca::check_csr(openssl_csr(dir.path(), "e", "p384", "/CN=ec"), ca::authority_kind::ecc),
+        ca::errc::key_not_allowed, "secp384r1");
 }
 
 BOOST_AUTO_TEST_CASE(signature_algorithms_refused) {
@@ -226,8 +229,7 @@ BOOST_AUTO_TEST_CASE(garbage_is_malformed) {
                   ca::errc::csr_malformed);
     require_error(ca::check_csr("-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n", k),
                   ca::errc::csr_malformed);
-    require_error(ca::check_csr(std::string(100000, 'A'), k), ca::errc::csr_malformed,
-                  "64 KiB");
+    require_error(ca::check_csr(std::string(100000, 'A'), k), ca::errc::csr_malformed, "64 KiB");
 }
 
 BOOST_AUTO_TEST_CASE(other_pem_labels_refused) {
@@ -237,10 +239,10 @@ BOOST_AUTO_TEST_CASE(other_pem_labels_refused) {
                                 ca::authority_kind::rsa),
                   ca::errc::csr_malformed);
     // Mismatched BEGIN/END labels.
-    require_error(ca::check_csr(replace_all(pem, "END CERTIFICATE REQUEST",
-                                            "END NEW CERTIFICATE REQUEST"),
-                                ca::authority_kind::rsa),
-                  ca::errc::csr_malformed);
+    require_error(
+        ca::check_csr(replace_all(pem, "END CERTIFICATE REQUEST", "END NEW CERTIFICATE REQUEST"),
+                      ca::authority_kind::rsa),
+        ca::errc::csr_malformed);
     // Trailing data after the block.
     require_error(ca::check_csr(pem + "junk", ca::authority_kind::rsa), ca::errc::csr_malformed);
 }
@@ -300,8 +302,8 @@ BOOST_AUTO_TEST_CASE(check_key_policy) {
     temp_dir dir;
     const auto spki = [&](const std::string& stem, const std::string& alg) {
         openssl_csr(dir.path(), stem, alg, "/CN=k");
-        must_run("openssl pkey -in " + (dir / (stem + ".key")).string() + " -pubout -outform DER -out " +
-                 (dir / (stem + ".pub")).string());
+        must_run("openssl pkey -in " + (dir / (stem + ".key")).string() +
+                 " -pubout -outform DER -out " + (dir / (stem + ".pub")).string());
         const std::string s = localca::test::read_file(dir / (stem + ".pub"));
         return std::unique_ptr<Botan::Public_Key>(
             Botan::X509::load_key(std::vector<std::uint8_t>(s.begin(), s.end())));

@@ -103,8 +103,8 @@ struct fixture {
         return id;
     }
 
-    ca::subject_key csr(const std::string& stem, const std::string& keyalg,
-                        const std::string& subj, const std::string& extra = "") {
+    ca::subject_key csr(const std::string& stem, const std::string& keyalg, const std::string& subj,
+                        const std::string& extra = "") {
         const auto kind = keyalg == "p256" ? ca::authority_kind::ecc : ca::authority_kind::rsa;
         auto r = ca::check_csr(openssl_csr(dir.path(), stem, keyalg, subj, "sha256", extra), kind);
         BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().detail));
@@ -133,12 +133,14 @@ struct fixture {
     std::unique_ptr<ca::engine> eng;
 };
 
-ca::errc code_of(const ca::status& s) { return s.ok() ? ca::errc::internal : s.err().code; }
+ca::errc code_of(const ca::status& s) {
+    return s.ok() ? ca::errc::internal : s.err().code;
+}
 
 template <class T> void require_ok(const ca::result<T>& r) {
-    BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? std::string()
-                                          : std::string(ca::to_string(r.err().code)) + ": " +
-                                                r.err().detail));
+    BOOST_REQUIRE_MESSAGE(
+        r.ok(), (r.ok() ? std::string()
+                        : std::string(ca::to_string(r.err().code)) + ": " + r.err().detail));
 }
 
 template <class T> void require_error(const ca::result<T>& r, ca::errc code) {
@@ -168,8 +170,8 @@ BOOST_AUTO_TEST_CASE(initialize_creates_keys_roots_and_crls) {
         BOOST_CHECK(run("openssl pkey -in " + key.string() + " -passin pass:nope -noout").status !=
                     0);
         const auto root = ca_dir / (stem + ".crt.pem");
-        BOOST_CHECK(has(must_run("openssl verify -CAfile " + root.string() + " " + root.string()),
-                        ": OK"));
+        BOOST_CHECK(
+            has(must_run("openssl verify -CAfile " + root.string() + " " + root.string()), ": OK"));
     }
     BOOST_CHECK(has(must_run("openssl x509 -in " + f.root_pem(ca::authority_kind::rsa).string() +
                              " -noout -text"),
@@ -303,23 +305,22 @@ BOOST_AUTO_TEST_CASE(issue_rsa_and_ecc) {
         auto r = f.eng->issue_sync(req);
         require_ok(r);
         BOOST_CHECK(r->authority == kind);
-        BOOST_CHECK_EQUAL(std::chrono::duration_cast<std::chrono::seconds>(r->not_after -
-                                                                           r->not_before)
-                              .count(),
-                          365 * 86400);
+        BOOST_CHECK_EQUAL(
+            std::chrono::duration_cast<std::chrono::seconds>(r->not_after - r->not_before).count(),
+            365 * 86400);
         BOOST_CHECK(r->pem.rfind("-----BEGIN CERTIFICATE-----\n", 0) == 0);
         BOOST_CHECK(r->pem.size() > 30 &&
                     r->pem.substr(r->pem.size() - 26) == "-----END CERTIFICATE-----\n");
 
         const auto pem = f.dir / "issued.pem";
         std::ofstream(pem) << r->pem;
-        BOOST_CHECK(has(must_run("openssl verify -CAfile " + f.root_pem(kind).string() + " " +
-                                 pem.string()),
-                        ": OK"));
+        BOOST_CHECK(has(
+            must_run("openssl verify -CAfile " + f.root_pem(kind).string() + " " + pem.string()),
+            ": OK"));
         const auto text = must_run("openssl x509 -in " + pem.string() + " -noout -text");
         BOOST_CHECK(has(text, "CA:FALSE"));
-        BOOST_CHECK(has(text, std::string("URI:http://127.0.0.1:8080/enos/CA/crl/") +
-                                  ca::to_string(kind)));
+        BOOST_CHECK(
+            has(text, std::string("URI:http://127.0.0.1:8080/enos/CA/crl/") + ca::to_string(kind)));
 
         const auto row = f.eng->find_certificate(r->sn);
         BOOST_REQUIRE(row);
@@ -384,9 +385,10 @@ BOOST_AUTO_TEST_CASE(validity_and_key_policy) {
     longer.valid_days = 100000;
     auto r = f.eng->issue_sync(longer);
     require_ok(r);
-    BOOST_CHECK_EQUAL(std::chrono::system_clock::to_time_t(r->not_after),
-                      static_cast<std::time_t>(
-                          f.eng->get(ca::authority_kind::ecc).cert().not_after().time_since_epoch()));
+    BOOST_CHECK_EQUAL(
+        std::chrono::system_clock::to_time_t(r->not_after),
+        static_cast<std::time_t>(
+            f.eng->get(ca::authority_kind::ecc).cert().not_after().time_since_epoch()));
 }
 
 BOOST_AUTO_TEST_CASE(unique_subject_and_key) {
@@ -459,8 +461,8 @@ BOOST_AUTO_TEST_CASE(concurrent_issue_gives_unique_serials) {
         threads.emplace_back([&, t] {
             for (int i = 0; i < 10; ++i) {
                 const bool rsa = (t + i) % 2 == 0;
-                auto r = f.eng->issue_sync(f.request(rsa ? rsk : sk, rsa ? ca::authority_kind::rsa
-                                                                         : ca::authority_kind::ecc));
+                auto r = f.eng->issue_sync(f.request(
+                    rsa ? rsk : sk, rsa ? ca::authority_kind::rsa : ca::authority_kind::ecc));
                 if (!r.ok()) {
                     ++failures;
                     continue;
@@ -539,9 +541,9 @@ BOOST_AUTO_TEST_CASE(revoke_updates_the_crl) {
 
     const auto crl = f.eng->crl_der(ca::authority_kind::rsa);
     write_bytes(f.dir / "crl.der", crl);
-    const auto text = must_run("openssl crl -inform DER -in " + (f.dir / "crl.der").string() +
-                               " -CAfile " + f.root_pem(ca::authority_kind::rsa).string() +
-                               " -noout -text");
+    const auto text =
+        must_run("openssl crl -inform DER -in " + (f.dir / "crl.der").string() + " -CAfile " +
+                 f.root_pem(ca::authority_kind::rsa).string() + " -noout -text");
     BOOST_CHECK(has(text, "verify OK"));
     char serial[32];
     std::snprintf(serial, sizeof serial, "Serial Number: %02llX\n",
@@ -555,9 +557,9 @@ BOOST_AUTO_TEST_CASE(revoke_updates_the_crl) {
     std::ofstream(f.dir / "cert.pem") << r->pem;
     must_run("openssl crl -inform DER -in " + (f.dir / "crl.der").string() + " -out " +
              (f.dir / "crl.pem").string());
-    const auto verify = run("openssl verify -crl_check -CAfile " +
-                            f.root_pem(ca::authority_kind::rsa).string() + " -CRLfile " +
-                            (f.dir / "crl.pem").string() + " " + (f.dir / "cert.pem").string());
+    const auto verify =
+        run("openssl verify -crl_check -CAfile " + f.root_pem(ca::authority_kind::rsa).string() +
+            " -CRLfile " + (f.dir / "crl.pem").string() + " " + (f.dir / "cert.pem").string());
     BOOST_CHECK(verify.status != 0);
     BOOST_CHECK(has(verify.output, "certificate revoked"));
 
@@ -584,8 +586,8 @@ BOOST_AUTO_TEST_CASE(stale_crl_is_resigned_when_fetched) {
     const auto second = f.eng->crl_der(ca::authority_kind::ecc);
     const Botan::X509_CRL crl(second);
     BOOST_CHECK_EQUAL(crl.crl_number(), 2u);
-    BOOST_CHECK(crl.check_signature(
-        *f.eng->get(ca::authority_kind::ecc).cert().load_subject_public_key()));
+    BOOST_CHECK(
+        crl.check_signature(*f.eng->get(ca::authority_kind::ecc).cert().load_subject_public_key()));
     BOOST_CHECK(f.eng->crl_der(ca::authority_kind::ecc) == second);
     BOOST_CHECK_EQUAL(storage::find_authority(f.store->reader(), "ECC")->crl_number, 2);
 }

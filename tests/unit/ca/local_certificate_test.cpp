@@ -25,8 +25,9 @@ struct local_fixture : test::engine_fixture {
                         " -noout -text -certopt no_pubkey,no_sigdump");
     }
     void check_key_and_chain() {
-        BOOST_TEST(must_run("openssl x509 -in " + (dir / "cert.pem").string() + " -noout -pubkey") ==
-                   must_run("openssl pkey -in " + (dir / "key.pem").string() + " -pubout"));
+        BOOST_TEST(
+            must_run("openssl x509 -in " + (dir / "cert.pem").string() + " -noout -pubkey") ==
+            must_run("openssl pkey -in " + (dir / "key.pem").string() + " -pubout"));
         BOOST_TEST(must_run("openssl verify -CAfile " + (dir / "root.pem").string() + " " +
                             (dir / "cert.pem").string())
                        .find(": OK") != std::string::npos);
@@ -39,16 +40,17 @@ BOOST_FIXTURE_TEST_SUITE(ca_local_certificate, local_fixture)
 
 BOOST_AUTO_TEST_CASE(an_rsa_server_certificate_with_every_kind_of_name) {
     ca::local_certificate_request req;
-    req.names = {"example.test", "*.example.test", "10.0.0.1", "::1", "dev@example.test",
-                 "https://example.test/x"};
+    req.names = {"example.test", "*.example.test",   "10.0.0.1",
+                 "::1",          "dev@example.test", "https://example.test/x"};
     const auto issued = ca::issue_local_certificate(*engine, req);
     BOOST_TEST_REQUIRE(issued.ok(), (issued.ok() ? "" : issued.err().detail));
     const auto text = written(issued.value(), ca::authority_kind::rsa);
     for (const char* expected :
-         {"DNS:example.test", "DNS:*.example.test", "IP Address:10.0.0.1", "IP Address:0:0:0:0:0:0:0:1",
-          "email:dev@example.test", "URI:https://example.test/x", "CN = example.test",
-          "Digital Signature, Key Encipherment", "TLS Web Server Authentication",
-          "E-mail Protection", "CA:FALSE", "Public-Key: (2048 bit)"}) {
+         {"DNS:example.test", "DNS:*.example.test", "IP Address:10.0.0.1",
+          "IP Address:0:0:0:0:0:0:0:1", "email:dev@example.test", "URI:https://example.test/x",
+          "CN = example.test", "Digital Signature, Key Encipherment",
+          "TLS Web Server Authentication", "E-mail Protection", "CA:FALSE",
+          "Public-Key: (2048 bit)"}) {
         BOOST_TEST(text.find(expected) != std::string::npos, expected);
     }
     BOOST_TEST(text.find("Client Authentication") == std::string::npos);

@@ -48,7 +48,8 @@ BOOST_AUTO_TEST_CASE(key_types) {
 
 BOOST_AUTO_TEST_CASE(word_lists_round_trip) {
     const auto words = split_words("  CN \t O\nOU  ");
-    BOOST_TEST(words == (std::vector<std::string>{"CN", "O", "OU"}), boost::test_tools::per_element());
+    BOOST_TEST(words == (std::vector<std::string>{"CN", "O", "OU"}),
+               boost::test_tools::per_element());
     BOOST_TEST(join_words(words) == "CN O OU");
     BOOST_TEST(split_words("").empty());
     BOOST_TEST(split_words(" \t ").empty());

@@ -19,10 +19,10 @@ using localca::test::temp_dir;
 namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
-    static const ca::authority rsa =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
-    static const ca::authority ecc =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
+    static const ca::authority rsa = ca::authority::create(
+        ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
+    static const ca::authority ecc = ca::authority::create(
+        ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
     return kind == ca::authority_kind::rsa ? rsa : ecc;
 }
 
@@ -115,7 +115,8 @@ BOOST_AUTO_TEST_CASE(same_bytes_as_botan_make_cert) {
     const auto& a = root(ca::authority_kind::rsa);
     int n = 0;
     for (const std::string subj : {"/C=CN/O=Acme/CN=dev1", "/CN=x/OU=a+OU=b"}) {
-        const auto pem = openssl_csr(dir.path(), localca::test::numbered("m", n++), "rsa2048", subj);
+        const auto pem =
+            openssl_csr(dir.path(), localca::test::numbered("m", n++), "rsa2048", subj);
         auto sk = ca::check_csr(pem, ca::authority_kind::rsa);
         BOOST_REQUIRE(sk.ok());
         for (const std::int64_t days : {1, 730, 100000}) { // the last is clamped to the root

@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(the_migrated_table_is_strict_and_well_typed) {
 BOOST_AUTO_TEST_CASE(sqlite_refuses_a_mistyped_value) {
     audit_db a;
     // The edit from issue 12: an integer time made text that still reads as the same integer.
-    for (const std::string set : {"at = '1796312472x'", "cert_sn = 'seven'", "actor = X'636c69'",
-                                  "at = 1796312472.5"}) {
+    for (const std::string set :
+         {"at = '1796312472x'", "cert_sn = 'seven'", "actor = X'636c69'", "at = 1796312472.5"}) {
         try {
             a.db->exec("UPDATE audit SET " + set + " WHERE id = 2");
             BOOST_ERROR("the STRICT table accepted " + set);
@@ -107,12 +107,12 @@ BOOST_AUTO_TEST_CASE(every_column_is_checked_and_the_first_row_is_named) {
     struct edit {
         std::string column, value, stored;
     };
-    for (const edit& e : {edit{"at", "'17x'", "text"}, edit{"at", "NULL", "null"},
-                          edit{"actor", "42", "integer"}, edit{"action", "X'00'", "blob"},
-                          edit{"cert_sn", "'7'", "text"}, edit{"cert_sn", "7.5", "real"},
-                          edit{"subject", "1.5", "real"}, edit{"source_ip", "0", "integer"},
-                          edit{"outcome", "X'6f6b'", "blob"}, edit{"prev_hash", "1", "integer"},
-                          edit{"hash", "2", "integer"}}) {
+    for (const edit& e :
+         {edit{"at", "'17x'", "text"}, edit{"at", "NULL", "null"}, edit{"actor", "42", "integer"},
+          edit{"action", "X'00'", "blob"}, edit{"cert_sn", "'7'", "text"},
+          edit{"cert_sn", "7.5", "real"}, edit{"subject", "1.5", "real"},
+          edit{"source_ip", "0", "integer"}, edit{"outcome", "X'6f6b'", "blob"},
+          edit{"prev_hash", "1", "integer"}, edit{"hash", "2", "integer"}}) {
         audit_db a;
         // Looser still: no NOT NULL and no types, so any value stays as given.
         a.db->exec("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at, actor, action, cert_sn, "

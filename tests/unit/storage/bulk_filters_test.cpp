@@ -49,7 +49,8 @@ BOOST_AUTO_TEST_CASE(the_core_keys_refuse_invalid_values) {
 
 BOOST_AUTO_TEST_CASE(only_live_certificates_matching_every_condition) {
     // 3 is revoked, 5 expires at `now`.
-    BOOST_TEST(selected(filters, {}, now) == (serials{1, 2, 4, 6}), boost::test_tools::per_element());
+    BOOST_TEST(selected(filters, {}, now) == (serials{1, 2, 4, 6}),
+               boost::test_tools::per_element());
     BOOST_TEST(selected(filters, {{"authority", "ECC"}}, now) == (serials{2, 4}),
                boost::test_tools::per_element());
     BOOST_TEST(selected(filters, {{"serialFrom", "2"}, {"serialTo", "5"}}, now) == (serials{2, 4}),

@@ -22,7 +22,8 @@ BOOST_AUTO_TEST_CASE(listed_then_cleared) {
         if (r.kind == "kind-a") {
             seen_a = true;
             BOOST_TEST(r.row_id == 7);
-            BOOST_TEST(r.value == (std::vector<std::uint8_t>{0xff}), boost::test_tools::per_element());
+            BOOST_TEST(r.value == (std::vector<std::uint8_t>{0xff}),
+                       boost::test_tools::per_element());
         }
     }
     BOOST_TEST(seen_a);

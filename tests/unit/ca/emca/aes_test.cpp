@@ -23,7 +23,9 @@ std::vector<std::uint8_t> key_of(std::uint8_t seed) {
     return k;
 }
 
-std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 bool refused(const ca::result<std::vector<std::uint8_t>>& r) {
     return !r.ok() && r.err().code == ca::errc::decryption_failed;

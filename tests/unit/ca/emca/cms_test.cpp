@@ -18,7 +18,9 @@ using localca::test::temp_dir;
 
 namespace {
 
-std::vector<std::uint8_t> bytes(const std::string& s) { return {s.begin(), s.end()}; }
+std::vector<std::uint8_t> bytes(const std::string& s) {
+    return {s.begin(), s.end()};
+}
 
 struct signer_files {
     std::string key;
@@ -28,7 +30,8 @@ struct signer_files {
 
 signer_files make_signer(const temp_dir& dir, const std::string& name, bool ec) {
     signer_files s{(dir / (name + ".key")).string(), (dir / (name + ".crt")).string(), nullptr};
-    const std::string newkey = ec ? "-newkey ec -pkeyopt ec_paramgen_curve:P-256" : "-newkey rsa:2048";
+    const std::string newkey =
+        ec ? "-newkey ec -pkeyopt ec_paramgen_curve:P-256" : "-newkey rsa:2048";
     must_run("openssl req -x509 " + newkey + " -nodes -keyout " + s.key + " -out " + s.cert +
              " -days 2 -subj /CN=" + name);
     Botan::X509_Certificate cert(s.cert);
@@ -36,8 +39,8 @@ signer_files make_signer(const temp_dir& dir, const std::string& name, bool ec) 
     return s;
 }
 
-std::vector<std::uint8_t> sign(const temp_dir& dir, const signer_files& s, const std::string& content,
-                               const std::string& extra = "") {
+std::vector<std::uint8_t> sign(const temp_dir& dir, const signer_files& s,
+                               const std::string& content, const std::string& extra = "") {
     const auto in = (dir / "content.bin").string();
     const auto out = (dir / "signed.der").string();
     std::ofstream(in, std::ios::binary) << content;

@@ -137,7 +137,8 @@ BOOST_AUTO_TEST_CASE(profiles_are_decoded) {
     const auto p = service.find_profile("manual");
     BOOST_TEST_REQUIRE(p.ok());
     BOOST_TEST((p->authority == ca::authority_kind::ecc));
-    BOOST_TEST(p->key_types == (std::vector<std::string>{"P-256"}), boost::test_tools::per_element());
+    BOOST_TEST(p->key_types == (std::vector<std::string>{"P-256"}),
+               boost::test_tools::per_element());
     BOOST_TEST((p->max_validity == std::chrono::hours(24 * 30)));
     BOOST_TEST(p->required_subject.size() == 2u);
     BOOST_TEST(p->manual_authorization);
@@ -162,14 +163,14 @@ BOOST_AUTO_TEST_CASE(cms_signatures_of_the_registered_signer_only) {
     BOOST_TEST((code_of(service.verify_signed(user("alice"), sign("stranger"))) ==
                 errc::signature_invalid));
     const std::vector<std::uint8_t> garbage{0x30, 0x03, 0x02, 0x01, 0x00};
-    BOOST_TEST((code_of(service.verify_signed(user("alice"), garbage)) ==
-                errc::signed_data_malformed));
+    BOOST_TEST(
+        (code_of(service.verify_signed(user("alice"), garbage)) == errc::signed_data_malformed));
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_is_issued_all_or_nothing_and_replayed) {
     // The second CSR lacks the required O: nothing is issued.
-    auto refused = create("alice", "app-1", "auto",
-                          {item("a", "/O=Acme/CN=dev-a"), item("b", "/CN=dev-b")});
+    auto refused =
+        create("alice", "app-1", "auto", {item("a", "/O=Acme/CN=dev-a"), item("b", "/CN=dev-b")});
     BOOST_TEST((code_of(refused) == errc::subject_attribute_missing));
     BOOST_TEST((code_of(create("alice", "app-1", "auto", {item("a", "/O=Acme/CN=dev-a")},
                                std::chrono::hours(24 * 31))) == errc::validity_exceeds_maximum));
@@ -196,7 +197,8 @@ BOOST_AUTO_TEST_CASE(a_batch_is_issued_all_or_nothing_and_replayed) {
 BOOST_AUTO_TEST_CASE(certificates_belong_to_their_user) {
     BOOST_TEST_REQUIRE(create("alice", "app-2", "auto", {item("a", "/O=Acme/CN=dev-a")}).ok());
     const Botan::X509_Certificate cert(outcome.entries[0].cert_der);
-    const auto sn = static_cast<std::int64_t>(Botan::BigInt::decode(cert.serial_number()).to_u32bit());
+    const auto sn =
+        static_cast<std::int64_t>(Botan::BigInt::decode(cert.serial_number()).to_u32bit());
     BOOST_TEST(service.certificate(user("alice"), sn).ok());
     BOOST_TEST((code_of(service.certificate(user("bob"), sn)) == errc::certificate_not_found));
     const auto by_bob = test::wait_for<ca::status>(

@@ -2,11 +2,11 @@
 // secret, enable/disable refusing certificates, delete revoking live certificates in the
 // deleting transaction, search filters and the expression parser.
 #include "ca/csr.hpp"
-#include "ca/enos/device_service.hpp"
 #include "ca/enos/device_management.hpp"
 #include "ca/enos/device_query.hpp"
+#include "ca/enos/device_service.hpp"
+#include "engine_fixture.hpp"
 #include "storage/enos/tenant_repository.hpp"
-#include "test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -18,23 +18,14 @@ namespace {
 
 using namespace localca;
 
-struct device_fixture {
-    test::temp_dir dir;
-    std::unique_ptr<storage::store> store;
-    std::unique_ptr<ca::engine> engine;
+struct device_fixture : test::engine_fixture {
     std::unique_ptr<ca::enos::registry> registry;
     std::unique_ptr<ca::enos::device_management> devices;
 
     device_fixture() {
-        storage::options so;
-        so.path = dir / "localca.db";
-        so.durable = false;
-        store = std::make_unique<storage::store>(so);
-        ca::engine::initialize(dir.path(), *store, {});
-        engine = std::make_unique<ca::engine>(dir.path(), *store, ca::options{});
         registry = std::make_unique<ca::enos::registry>(*store, engine->secrets());
         devices = std::make_unique<ca::enos::device_management>(*engine, *registry);
-        store->writer().run([](SQLite::Database& db) {
+        write([](SQLite::Database& db) {
             const auto o1 = storage::enos::upsert_org(db, "o1");
             storage::enos::upsert_product(db, o1, "pk1", true, 3650);
             const auto o2 = storage::enos::upsert_org(db, "o2");
@@ -44,8 +35,6 @@ struct device_fixture {
     ~device_fixture() {
         devices.reset();
         registry.reset();
-        engine.reset();
-        store.reset();
     }
 
     ca::enos::device_created create(const std::string& name, std::optional<std::string> key = {}) {
@@ -58,13 +47,6 @@ struct device_fixture {
         auto r = devices->create(req);
         BOOST_REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.err().detail));
         return r.value();
-    }
-
-    std::int64_t audit_count(const std::string& action) {
-        SQLite::Statement q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
-        q.bind(1, action);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
     }
 
     // A certificate for the device, from an openssl-made CSR.

@@ -53,8 +53,7 @@ struct service_fixture : test::engine_fixture {
         ca::enos::device_revoke_request req;
         req.device = asset(asset_id);
         req.sn = sn;
-        return test::wait_for<ca::status>(
-            [&](auto done) { service.revoke(req, std::move(done)); });
+        return test::wait_for<ca::status>([&](auto done) { service.revoke(req, std::move(done)); });
     }
 
     ca::result<ca::issued_certificate> renew(const std::string& asset_id, std::int64_t sn) {

@@ -72,9 +72,9 @@ BOOST_AUTO_TEST_CASE(tokens_grant_their_role_and_lower_ones) {
 }
 
 BOOST_AUTO_TEST_CASE(refusals_are_401_or_403) {
-    for (const std::string bad : {std::string(), std::string("Bearer "), "Basic " + viewer,
-                                  "bearer " + viewer, "Bearer " + viewer + "x",
-                                  std::string("Bearer lcadm_00")}) {
+    for (const std::string bad :
+         {std::string(), std::string("Bearer "), "Basic " + viewer, "bearer " + viewer,
+          "Bearer " + viewer + "x", std::string("Bearer lcadm_00")}) {
         const auto out = admin::check_token(bearing(bad), role::viewer, *store);
         BOOST_TEST(!out.who.has_value(), bad);
         BOOST_TEST((out.refusal == http::status::unauthorized), bad);
@@ -95,9 +95,9 @@ BOOST_AUTO_TEST_CASE(authorize_answers_and_audits_each_refusal) {
                    .has_value());
     BOOST_TEST(!answer.has_value());
 
-    BOOST_TEST(!admin::authorize(bearing("Bearer " + viewer), role::operator_role, *store, *clk,
-                                 capture)
-                    .has_value());
+    BOOST_TEST(
+        !admin::authorize(bearing("Bearer " + viewer), role::operator_role, *store, *clk, capture)
+             .has_value());
     BOOST_TEST_REQUIRE(answer.has_value());
     BOOST_TEST(answer->result_int() == 403u);
     BOOST_TEST(boost::json::parse(answer->body()).as_object().contains("message"));

@@ -36,10 +36,10 @@ BOOST_AUTO_TEST_CASE(rfc3339_times) {
     BOOST_TEST((parse_rfc3339("2026-01-31t11:30:00.999-00:30") == std::int64_t{1769860800}));
     BOOST_TEST(rfc3339(1769860800) == "2026-01-31T12:00:00Z");
     BOOST_TEST((parse_rfc3339(rfc3339(1234567890)) == std::int64_t{1234567890}));
-    for (const char* bad : {"", "2026-01-31", "2026-01-31T12:00:00", "2026-13-01T00:00:00Z",
-                            "2026-01-31T24:00:00Z", "2026-01-31T12:00:00.Z",
-                            "2026-01-31T12:00:00+0200", "2026-01-31T12:00:00Zjunk",
-                            "2026-1-31T12:00:00Z"}) {
+    for (const char* bad :
+         {"", "2026-01-31", "2026-01-31T12:00:00", "2026-13-01T00:00:00Z", "2026-01-31T24:00:00Z",
+          "2026-01-31T12:00:00.Z", "2026-01-31T12:00:00+0200", "2026-01-31T12:00:00Zjunk",
+          "2026-1-31T12:00:00Z"}) {
         BOOST_TEST(!parse_rfc3339(bad).has_value(), bad);
     }
 }
@@ -50,16 +50,18 @@ BOOST_AUTO_TEST_CASE(parameters_are_checked_and_named_when_refused) {
     BOOST_TEST(!time_param(ctx, "to").has_value());
     BOOST_TEST(limit_param(ctx) == 5);
     BOOST_TEST(refused_parameter([&] { positive_param(ctx, "sn"); }) == "sn");
-    BOOST_TEST(refused_parameter([&] { time_param(with_query({{"to", "yesterday"}}), "to"); }) ==
-               "to");
+    BOOST_TEST(refused_parameter([&] {
+                   time_param(with_query({{"to", "yesterday"}}), "to");
+               }) == "to");
     BOOST_TEST(refused_parameter([&] { check_known(ctx, {"from", "limit"}); }) == "sn");
     BOOST_TEST(refused_parameter([&] { check_known(ctx, {"from", "limit", "sn"}); }) == "");
 
     BOOST_TEST(limit_param(with_query({})) == 100);
     BOOST_TEST(limit_param(with_query({{"limit", "1000"}})) == 1000);
     for (const char* bad : {"0", "1001", "-1", "1.5", ""}) {
-        BOOST_TEST(refused_parameter([&] { limit_param(with_query({{"limit", bad}})); }) ==
-                       "limit",
+        BOOST_TEST(refused_parameter([&] {
+                       limit_param(with_query({{"limit", bad}}));
+                   }) == "limit",
                    bad);
     }
 }

@@ -18,9 +18,8 @@ class test_api final : public personality {
 public:
     const char* name() const override { return "test"; }
     void add_routes(router& r) override {
-        r.add(http::verb::get, "/test/fails", [](auto, responder) {
-            throw std::runtime_error("disk I/O error");
-        });
+        r.add(http::verb::get, "/test/fails",
+              [](auto, responder) { throw std::runtime_error("disk I/O error"); });
     }
     response internal_error(const request_context& ctx) const override {
         return json_response(ctx.req, http::status::service_unavailable, R"({"test":"internal"})");

@@ -71,8 +71,9 @@ BOOST_AUTO_TEST_CASE(outcome_and_envelope) {
 
     BOOST_TEST(envelope_success("r", std::string("s"), std::nullopt) ==
                R"({"status":"Success","result":"r","subscriberId":"s","requestId":null})");
-    BOOST_TEST(envelope_failure("Invalid validity") ==
-               R"({"status":"Failure","result":"Invalid validity","subscriberId":null,"requestId":null})");
+    BOOST_TEST(
+        envelope_failure("Invalid validity") ==
+        R"({"status":"Failure","result":"Invalid validity","subscriberId":null,"requestId":null})");
 }
 
 BOOST_AUTO_TEST_CASE(decimal) {

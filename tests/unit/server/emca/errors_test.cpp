@@ -13,9 +13,12 @@ BOOST_AUTO_TEST_CASE(every_errc_has_a_text) {
         const auto text = failure_text({static_cast<ca::errc>(c), "m", "d"}, "5");
         BOOST_TEST(!text.empty());
     }
-    BOOST_TEST(failure_text({ca::errc::profile_not_found, "", ""}, "5") == "5 profile does not exist");
-    BOOST_TEST(failure_text({ca::errc::signature_invalid, "", ""}) == "Signature verification failed");
-    BOOST_TEST(failure_text({ca::errc::csr_signature_invalid, "", ""}) == "Please enter valid data");
+    BOOST_TEST(failure_text({ca::errc::profile_not_found, "", ""}, "5") ==
+               "5 profile does not exist");
+    BOOST_TEST(failure_text({ca::errc::signature_invalid, "", ""}) ==
+               "Signature verification failed");
+    BOOST_TEST(failure_text({ca::errc::csr_signature_invalid, "", ""}) ==
+               "Please enter valid data");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -14,7 +14,8 @@ BOOST_AUTO_TEST_SUITE(enos_codec)
 
 BOOST_AUTO_TEST_CASE(numbers_accept_json_numbers_and_numeric_strings) {
     const auto body = json::parse(R"({"a":250,"b":"250","c":" 42 ","d":"12x","e":1.5,"f":-3,
-        "g":"-7","h":null,"i":true,"j":250.0})").as_object();
+        "g":"-7","h":null,"i":true,"j":250.0})")
+                          .as_object();
     auto r = enos::read_int(body, "a");
     BOOST_TEST((r.present && r.valid && r.value == 250));
     r = enos::read_int(body, "b");
@@ -66,7 +67,8 @@ BOOST_AUTO_TEST_CASE(envelopes) {
     BOOST_TEST(ok.at("msg").as_string() == "OK");
     BOOST_TEST(ok.at("requestId").as_string() == "rid");
     BOOST_TEST(ok.at("data").is_null());
-    auto err = json::parse(enos::envelope_error("r2", {11404, "Device cannot be found"})).as_object();
+    auto err =
+        json::parse(enos::envelope_error("r2", {11404, "Device cannot be found"})).as_object();
     BOOST_TEST(err.at("code").as_int64() == 11404);
     BOOST_TEST(err.at("data").is_null());
 }

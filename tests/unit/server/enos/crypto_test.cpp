@@ -17,8 +17,8 @@ BOOST_AUTO_TEST_CASE(matches_openssl) {
          {std::pair<std::string, std::string>{"sk-1", "ak-11572574909697sk-1"},
           {"k", ""},
           {std::string(100, 'K'), std::string(1000, 'd')}}) {
-        auto expected = must_run("printf '%s' '" + data + "' | openssl dgst -sha256 -hmac '" +
-                                 key + "' -r");
+        auto expected =
+            must_run("printf '%s' '" + data + "' | openssl dgst -sha256 -hmac '" + key + "' -r");
         expected = expected.substr(0, 64);
         const std::vector<unsigned char> key_bytes(key.begin(), key.end());
         BOOST_TEST(localca::server::enos::hmac_sha256_hex(key_bytes, data) == expected);

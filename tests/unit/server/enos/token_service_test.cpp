@@ -1,7 +1,7 @@
 // The token service: EnOS's encryption check, one token per app while valid, stateless
 // verification that survives a new service object (a restart) but not a key or secret change.
-#include "ca/fingerprint.hpp"
 #include "ca/enos/app_secret.hpp"
+#include "ca/fingerprint.hpp"
 #include "server/enos/crypto.hpp"
 #include "server/enos/token_service.hpp"
 #include "storage/enos/tenant_repository.hpp"
@@ -146,8 +146,8 @@ BOOST_AUTO_TEST_CASE(token_is_valid_until_its_expiry_on_the_clock) {
     clk.advance(1ms);
     BOOST_TEST(!tokens.verify(first.access_token).has_value());
     t = at();
-    BOOST_TEST(static_cast<int>(tokens.refresh("ak-1", encryption(t), t, first.access_token).status) ==
-               1203);
+    BOOST_TEST(static_cast<int>(
+                   tokens.refresh("ak-1", encryption(t), t, first.access_token).status) == 1203);
 
     // A new one, for a full lifetime from now.
     const auto fresh = tokens.get("ak-1", encryption(t), t);

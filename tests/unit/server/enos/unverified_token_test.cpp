@@ -19,8 +19,8 @@ BOOST_AUTO_TEST_CASE(real_token_shapes_pass) {
     BOOST_TEST(well_formed_access_token(poseidon));
     BOOST_TEST(poseidon.size() == 344u);
     BOOST_TEST(well_formed_access_token("1796312471.ak-1.0123456789abcdef0123456789abcdef"));
-    BOOST_TEST(well_formed_access_token(
-        "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"));
+    BOOST_TEST(well_formed_access_token("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+                                        "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"));
     BOOST_TEST(well_formed_access_token("YWJjZGVmZ2hpamtsbW5vcA==.YWJjZA=="));
     BOOST_TEST(well_formed_access_token(std::string(k_max_access_token, 'A')));
 }

@@ -20,8 +20,8 @@ namespace {
 struct sync_fixture {
     test::temp_dir dir;
     std::unique_ptr<storage::store> store;
-    std::shared_ptr<ca::settable_clock> base =
-        std::make_shared<ca::settable_clock>(ca::clock::time_point(std::chrono::seconds(2'000'000'000)));
+    std::shared_ptr<ca::settable_clock> base = std::make_shared<ca::settable_clock>(
+        ca::clock::time_point(std::chrono::seconds(2'000'000'000)));
     std::shared_ptr<ca::offset_clock> clock = std::make_shared<ca::offset_clock>(base);
 
     sync_fixture() {

@@ -52,7 +52,8 @@ BOOST_AUTO_TEST_CASE(a_response_is_replayed_per_user_and_application_id) {
     BOOST_TEST(!find_request_response(db, alice, "app-1").has_value());
     const auto id = insert_request(db, alice, "app-1", now, "{}");
     set_request_response(db, id, R"({"status":"Success"})");
-    BOOST_TEST((find_request_response(db, alice, "app-1") == std::string(R"({"status":"Success"})")));
+    BOOST_TEST(
+        (find_request_response(db, alice, "app-1") == std::string(R"({"status":"Success"})")));
     // Another user's identical application id is another request.
     BOOST_TEST(!find_request_response(db, bob, "app-1").has_value());
     BOOST_CHECK_THROW(insert_request(db, alice, "app-1", now, "{}"), SQLite::Exception);

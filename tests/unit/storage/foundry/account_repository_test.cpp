@@ -11,7 +11,9 @@ using namespace localca::storage::foundry;
 
 namespace {
 
-std::vector<std::uint8_t> digest(std::uint8_t fill) { return std::vector<std::uint8_t>(32, fill); }
+std::vector<std::uint8_t> digest(std::uint8_t fill) {
+    return std::vector<std::uint8_t>(32, fill);
+}
 
 } // namespace
 

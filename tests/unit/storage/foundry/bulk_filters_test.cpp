@@ -45,8 +45,8 @@ BOOST_AUTO_TEST_CASE(keys_select_the_accounts_managed_certificates) {
                boost::test_tools::per_element());
     BOOST_TEST(selected(filters, {{"deviceId", "dev-1"}}, now) == (serials{1}),
                boost::test_tools::per_element());
-    BOOST_TEST(selected(filters, {{"accountId", "222222222222"}, {"deviceId", "dev-1"}}, now)
-                   .empty());
+    BOOST_TEST(
+        selected(filters, {{"accountId", "222222222222"}, {"deviceId", "dev-1"}}, now).empty());
     BOOST_CHECK_THROW(selected(filters, {{"accountId", ""}}, now), std::invalid_argument);
 }
 

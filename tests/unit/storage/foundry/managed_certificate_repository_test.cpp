@@ -21,8 +21,7 @@ struct managed_fixture : test::migrated_db {
     std::int64_t other_account = upsert_account(db, "111122223333", std::string("eu-west-1"));
 };
 
-std::vector<std::string> filters_of(const std::vector<topic_grant>& grants,
-                                    const std::string& cn) {
+std::vector<std::string> filters_of(const std::vector<topic_grant>& grants, const std::string& cn) {
     std::vector<std::string> out;
     for (const auto& g : grants) {
         if (g.subject_cn == cn) {

@@ -81,10 +81,12 @@ BOOST_AUTO_TEST_CASE(errors_name_the_key) {
                "ioThreads: must be an integer from 1 to 64");
     BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"durable":"yes"}})"); }) ==
                "storage.durable: must be true or false");
-    BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"mmapBytes":-1}})"); }).find(
-                   "storage.mmapBytes: must be an integer") == 0u);
-    BOOST_TEST(error_of([&] { config_from(dir, R"({"storage":{"writerCacheBytes":10}})"); }).find(
-                   "storage.writerCacheBytes: must be an integer") == 0u);
+    BOOST_TEST(error_of([&] {
+                   config_from(dir, R"({"storage":{"mmapBytes":-1}})");
+               }).find("storage.mmapBytes: must be an integer") == 0u);
+    BOOST_TEST(error_of([&] {
+                   config_from(dir, R"({"storage":{"writerCacheBytes":10}})");
+               }).find("storage.writerCacheBytes: must be an integer") == 0u);
     BOOST_TEST(error_of([&] { config_from(dir, "[]"); }) == "(top level): must be an object");
     tools::config c;
     c.server.listen = "localhost";
@@ -119,4 +121,3 @@ BOOST_AUTO_TEST_CASE(tls_section) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
-

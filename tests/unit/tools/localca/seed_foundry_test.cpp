@@ -65,7 +65,8 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_stores_digests_only) {
     BOOST_TEST(changed == 0);
     BOOST_TEST(unchanged == 4);
 
-    const auto account = foundry::find_account_by_token(*db, localca::ca::foundry::token_digest("tok-2"));
+    const auto account =
+        foundry::find_account_by_token(*db, localca::ca::foundry::token_digest("tok-2"));
     BOOST_TEST_REQUIRE(account.has_value());
     BOOST_TEST(account->account_id == "441898714953");
     BOOST_TEST((account->region == std::string("eu-west-1")));

@@ -72,7 +72,8 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
     const auto clash = tools::parse_seed(R"({"enos": {"orgs": [{"orgId": "o1",
         "products": [{"productKey": "pk2", "biDirectionalAuth": true, "maxValidDay": 1,
         "devices": [{"deviceKey": "dk9", "assetId": "asset1"}]}]}]}})");
-    BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets, *localca::ca::real_time()), std::runtime_error);
+    BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets, *localca::ca::real_time()),
+                      std::runtime_error);
     auto& db = store.reader();
     BOOST_TEST(db.execAndGet("SELECT count(*) FROM products").getInt() == 1);
 }

@@ -58,14 +58,16 @@ BOOST_AUTO_TEST_CASE(renewal_time_is_a_third_of_the_lifetime_or_the_configured_l
     const auto nb = k_start;
     const auto na = k_start + 30 * k_day;
     BOOST_CHECK(tools::renewal_time(nb, na, 0s) == k_start + 20 * k_day);
-    BOOST_CHECK(tools::renewal_time(nb, na, std::chrono::seconds(5 * 86400)) == k_start + 25 * k_day);
+    BOOST_CHECK(tools::renewal_time(nb, na, std::chrono::seconds(5 * 86400)) ==
+                k_start + 25 * k_day);
     // A lead as long as the lifetime (the root ends sooner) falls back to the third.
-    BOOST_CHECK(tools::renewal_time(nb, na, std::chrono::seconds(30 * 86400)) == k_start + 20 * k_day);
+    BOOST_CHECK(tools::renewal_time(nb, na, std::chrono::seconds(30 * 86400)) ==
+                k_start + 20 * k_day);
 }
 
 BOOST_AUTO_TEST_CASE(renews_when_the_clock_reaches_the_renewal_window) {
     tools::auto_certificate tls_auto(*engine, tls, installer()); // not started: no thread
-    BOOST_CHECK(tls_auto.renew_if_due()); // no certificate yet: due at once
+    BOOST_CHECK(tls_auto.renew_if_due());                        // no certificate yet: due at once
     BOOST_REQUIRE_EQUAL(installed.size(), 1u);
     BOOST_CHECK(tls_auto.next_renewal() == k_start + 20 * k_day);
     const auto first = last_dates();
@@ -82,7 +84,8 @@ BOOST_AUTO_TEST_CASE(renews_when_the_clock_reaches_the_renewal_window) {
     BOOST_CHECK(installed[1] != installed[0]);
     BOOST_CHECK(tls_auto.next_renewal() == k_start + 40 * k_day);
     const auto second = last_dates();
-    BOOST_CHECK_MESSAGE(second.find("notBefore=Jan 21 00:00:00 2030 GMT") != std::string::npos, second);
+    BOOST_CHECK_MESSAGE(second.find("notBefore=Jan 21 00:00:00 2030 GMT") != std::string::npos,
+                        second);
     BOOST_CHECK(second.find("notAfter=Feb 20 00:00:00 2030 GMT") != std::string::npos);
 }
 
