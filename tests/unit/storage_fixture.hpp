@@ -5,6 +5,7 @@
 #include "storage/certificate_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/options.hpp"
+#include "storage/store.hpp"
 
 #include "test_support.hpp"
 
@@ -49,11 +50,23 @@ struct migrated_db {
         return db.execAndGet("SELECT count(*) FROM " + table).getInt64();
     }
 
+private:
+    static std::unique_ptr<SQLite::Database> open(const temp_dir& dir) {
+        storage::options o;
+        o.path = dir / "ca.db";
+        return storage::open_connection(o);
+    }
+};
+
+// A migrated database with the bulk revocation keys a test registers in `filters`.
+struct bulk_filters_db : migrated_db {
+    static constexpr std::int64_t now = 1'800'000'000;
+    using serials = std::vector<std::int64_t>;
+    storage::bulk_filters filters;
+
     // The live certificates (at `now`) that bulk revocation selects with these filter values,
     // ascending sn; throws when a value is not valid for its key.
-    std::vector<std::int64_t>
-    selected(const storage::bulk_filters& filters,
-             const std::vector<std::pair<std::string, std::string>>& values, std::int64_t now) {
+    serials selected(const std::vector<std::pair<std::string, std::string>>& values) {
         std::vector<storage::sql_condition> conditions;
         for (const auto& [name, value] : values) {
             const auto* key = filters.find(name);
@@ -64,18 +77,24 @@ struct migrated_db {
             }
             conditions.push_back(std::move(*condition));
         }
-        std::vector<std::int64_t> out;
+        serials out;
         for (const auto& c : storage::select_live(db, conditions, now, 0, 1000)) {
             out.push_back(c.sn);
         }
         return out;
     }
+};
 
-private:
-    static std::unique_ptr<SQLite::Database> open(const temp_dir& dir) {
+// A store (single writer, per-thread readers) over a fresh file in a temp dir, not fsynced.
+struct temp_store {
+    temp_dir dir;
+    storage::store store{options_in(dir)};
+
+    static storage::options options_in(const temp_dir& d) {
         storage::options o;
-        o.path = dir / "ca.db";
-        return storage::open_connection(o);
+        o.path = d / "localca.db";
+        o.durable = false;
+        return o;
     }
 };
 

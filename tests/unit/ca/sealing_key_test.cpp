@@ -7,7 +7,7 @@
 #include "storage/sealing_key_repository.hpp"
 #include "storage/store.hpp"
 #include "storage/unsealed_secret_repository.hpp"
-#include "test_support.hpp"
+#include "storage_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -15,24 +15,12 @@
 #include <stdexcept>
 
 using namespace localca;
-using localca::test::temp_dir;
-
-namespace {
-
-storage::options file_store(const temp_dir& dir) {
-    storage::options o;
-    o.path = dir / "t.db";
-    o.durable = false;
-    return o;
-}
-
-} // namespace
 
 BOOST_AUTO_TEST_SUITE(ca_sealing_key)
 
 BOOST_AUTO_TEST_CASE(the_sealing_key_is_made_once_and_needs_the_passphrase) {
-    temp_dir dir;
-    storage::store store(file_store(dir));
+    test::temp_store t;
+    auto& store = t.store;
     const auto first = ca::open_sealing_key(store, "pass-1");
     const auto sealed = ca::seal_text(*first, "sk-1", "c");
     const auto again = ca::open_sealing_key(store, "pass-1"); // a restart
@@ -46,8 +34,8 @@ BOOST_AUTO_TEST_CASE(the_sealing_key_is_made_once_and_needs_the_passphrase) {
 }
 
 BOOST_AUTO_TEST_CASE(rotation_rewraps_the_same_data_key) {
-    temp_dir dir;
-    storage::store store(file_store(dir));
+    test::temp_store t;
+    auto& store = t.store;
     const auto box = ca::open_sealing_key(store, "old");
     const auto sealed = ca::seal_text(*box, "sk-1", "c");
     BOOST_TEST(ca::rewrap_sealing_key(store, "old", "new"));
@@ -63,8 +51,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(ca_sealing_key_resealers)
 
 BOOST_AUTO_TEST_CASE(clear_secrets_are_sealed_by_their_kinds_resealer_then_cleared) {
-    temp_dir dir;
-    storage::store store(file_store(dir));
+    test::temp_store t;
+    auto& store = t.store;
     store.writer().run([](SQLite::Database& db) {
         db.exec("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES "
                 "('test-kind', 7, x'736b2d37'), ('test-kind', 8, x'736b2d38')");
@@ -87,8 +75,8 @@ BOOST_AUTO_TEST_CASE(clear_secrets_are_sealed_by_their_kinds_resealer_then_clear
 }
 
 BOOST_AUTO_TEST_CASE(a_kind_no_module_registered_is_refused) {
-    temp_dir dir;
-    storage::store store(file_store(dir));
+    test::temp_store t;
+    auto& store = t.store;
     store.writer().run([](SQLite::Database& db) {
         db.exec("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES ('nobody', 1, x'00')");
     });

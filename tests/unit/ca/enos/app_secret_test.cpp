@@ -5,10 +5,9 @@
 #include "ca/sealing_key.hpp"
 #include "ca/secret_box.hpp"
 #include "storage/enos/tenant_repository.hpp"
-#include "storage/store.hpp"
 #include "storage/unsealed_secret_repository.hpp"
 
-#include "test_support.hpp"
+#include "storage_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -22,11 +21,8 @@ BOOST_AUTO_TEST_CASE(each_app_has_its_own_context) {
 }
 
 BOOST_AUTO_TEST_CASE(an_old_clear_secret_is_sealed_into_its_row) {
-    test::temp_dir dir;
-    storage::options o;
-    o.path = dir / "t.db";
-    o.durable = false;
-    storage::store store(o);
+    test::temp_store t;
+    auto& store = t.store;
     std::int64_t app = 0;
     store.writer().run([&](SQLite::Database& db) {
         const auto org = storage::enos::upsert_org(db, "o1");

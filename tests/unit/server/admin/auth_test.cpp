@@ -5,9 +5,8 @@
 #include "ca/admin/admin_token.hpp"
 #include "ca/clock.hpp"
 #include "storage/admin/token_repository.hpp"
-#include "storage/store.hpp"
 
-#include "test_support.hpp"
+#include "storage_fixture.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -18,18 +17,12 @@ using localca::ca::admin::role;
 
 namespace {
 
-struct auth_fixture {
-    test::temp_dir dir;
-    std::unique_ptr<storage::store> store;
+struct auth_fixture : test::temp_store {
     std::string viewer = ca::admin::new_token();
     std::string operator_token = ca::admin::new_token();
 
     auth_fixture() {
-        storage::options o;
-        o.path = dir / "ca.db";
-        o.durable = false;
-        store = std::make_unique<storage::store>(o);
-        store->writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](SQLite::Database& db) {
             storage::admin::insert_token(db, {"ro", "viewer", ca::admin::token_digest(viewer), 1});
             storage::admin::insert_token(
                 db, {"ops", "operator", ca::admin::token_digest(operator_token), 2});
@@ -47,7 +40,7 @@ struct auth_fixture {
     }
 
     std::int64_t denied(const std::string& actor) {
-        SQLite::Statement q(store->reader(),
+        SQLite::Statement q(store.reader(),
                             "SELECT count(*) FROM audit WHERE action = 'auth' AND actor = ?");
         q.bind(1, actor);
         q.executeStep();
@@ -60,13 +53,13 @@ struct auth_fixture {
 BOOST_FIXTURE_TEST_SUITE(server_admin_auth, auth_fixture)
 
 BOOST_AUTO_TEST_CASE(tokens_grant_their_role_and_lower_ones) {
-    auto out = admin::check_token(bearing("Bearer " + operator_token), role::operator_role, *store);
+    auto out = admin::check_token(bearing("Bearer " + operator_token), role::operator_role, store);
     BOOST_TEST_REQUIRE(out.who.has_value());
     BOOST_TEST(out.who->name == "ops");
     BOOST_TEST(out.who->actor() == "admin:ops");
-    BOOST_TEST(admin::check_token(bearing("Bearer " + operator_token), role::viewer, *store)
+    BOOST_TEST(admin::check_token(bearing("Bearer " + operator_token), role::viewer, store)
                    .who.has_value());
-    out = admin::check_token(bearing("Bearer " + viewer), role::viewer, *store);
+    out = admin::check_token(bearing("Bearer " + viewer), role::viewer, store);
     BOOST_TEST_REQUIRE(out.who.has_value());
     BOOST_TEST((out.who->granted == role::viewer));
 }
@@ -75,11 +68,11 @@ BOOST_AUTO_TEST_CASE(refusals_are_401_or_403) {
     for (const std::string bad :
          {std::string(), std::string("Bearer "), "Basic " + viewer, "bearer " + viewer,
           "Bearer " + viewer + "x", std::string("Bearer lcadm_00")}) {
-        const auto out = admin::check_token(bearing(bad), role::viewer, *store);
+        const auto out = admin::check_token(bearing(bad), role::viewer, store);
         BOOST_TEST(!out.who.has_value(), bad);
         BOOST_TEST((out.refusal == http::status::unauthorized), bad);
     }
-    const auto low = admin::check_token(bearing("Bearer " + viewer), role::operator_role, *store);
+    const auto low = admin::check_token(bearing("Bearer " + viewer), role::operator_role, store);
     BOOST_TEST(!low.who.has_value());
     BOOST_TEST((low.refusal == http::status::forbidden));
     BOOST_TEST(low.token_name == "ro");
@@ -90,25 +83,25 @@ BOOST_AUTO_TEST_CASE(authorize_answers_and_audits_each_refusal) {
     std::optional<response> answer;
     const responder capture = [&](response r) { answer = std::move(r); };
 
-    BOOST_TEST(admin::authorize(bearing("Bearer " + operator_token), role::operator_role, *store,
+    BOOST_TEST(admin::authorize(bearing("Bearer " + operator_token), role::operator_role, store,
                                 *clk, capture)
                    .has_value());
     BOOST_TEST(!answer.has_value());
 
     BOOST_TEST(
-        !admin::authorize(bearing("Bearer " + viewer), role::operator_role, *store, *clk, capture)
+        !admin::authorize(bearing("Bearer " + viewer), role::operator_role, store, *clk, capture)
              .has_value());
     BOOST_TEST_REQUIRE(answer.has_value());
     BOOST_TEST(answer->result_int() == 403u);
     BOOST_TEST(boost::json::parse(answer->body()).as_object().contains("message"));
 
     answer.reset();
-    BOOST_TEST(!admin::authorize(bearing(""), role::viewer, *store, *clk, capture).has_value());
+    BOOST_TEST(!admin::authorize(bearing(""), role::viewer, store, *clk, capture).has_value());
     BOOST_TEST_REQUIRE(answer.has_value());
     BOOST_TEST(answer->result_int() == 401u);
 
     // Audited through the writer: wait for it by running a job after them.
-    store->writer().run([](SQLite::Database&) {});
+    store.writer().run([](SQLite::Database&) {});
     BOOST_TEST(denied("admin:ro") == 1);
     BOOST_TEST(denied("admin-token") == 1);
 }

@@ -4,9 +4,8 @@
 
 #include "ca/clock.hpp"
 #include "storage/lab_state_repository.hpp"
-#include "storage/store.hpp"
 
-#include "test_support.hpp"
+#include "storage_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -17,21 +16,12 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct sync_fixture {
-    test::temp_dir dir;
-    std::unique_ptr<storage::store> store;
+struct sync_fixture : test::temp_store {
     std::shared_ptr<ca::settable_clock> base = std::make_shared<ca::settable_clock>(
         ca::clock::time_point(std::chrono::seconds(2'000'000'000)));
     std::shared_ptr<ca::offset_clock> clock = std::make_shared<ca::offset_clock>(base);
-
-    sync_fixture() {
-        storage::options o;
-        o.path = dir / "t.db";
-        o.durable = false;
-        store = std::make_unique<storage::store>(o);
-    }
     void store_offset(std::int64_t seconds) {
-        store->writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](SQLite::Database& db) {
             storage::write_lab_enabled(db, true);
             storage::write_lab_offset(db, seconds);
         });
@@ -43,7 +33,7 @@ struct sync_fixture {
 BOOST_FIXTURE_TEST_SUITE(server_lab_clock_sync, sync_fixture)
 
 BOOST_AUTO_TEST_CASE(poll_once_applies_the_stored_offset) {
-    server::lab::clock_sync sync(*store, clock);
+    server::lab::clock_sync sync(store, clock);
     sync.poll_once();
     BOOST_TEST((clock->now() == base->now()));
     store_offset(86400);
@@ -56,7 +46,7 @@ BOOST_AUTO_TEST_CASE(poll_once_applies_the_stored_offset) {
 }
 
 BOOST_AUTO_TEST_CASE(the_polling_thread_follows_within_its_interval) {
-    server::lab::clock_sync sync(*store, clock, 20ms);
+    server::lab::clock_sync sync(store, clock, 20ms);
     sync.start();
     store_offset(30 * 86400);
     const auto deadline = std::chrono::steady_clock::now() + 10s;
