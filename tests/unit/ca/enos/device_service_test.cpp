@@ -121,7 +121,7 @@ BOOST_AUTO_TEST_CASE(revoke_only_the_devices_own_certificate_once) {
     BOOST_TEST((code_of(revoke("meter", cert->sn + 1000)) == errc::certificate_not_found));
     BOOST_TEST(revoke("meter", cert->sn).ok());
     BOOST_TEST((code_of(revoke("meter", cert->sn)) == errc::already_revoked));
-    BOOST_TEST(service.list(asset("meter"))->front().status == ca::certificate_status::revoked);
+    BOOST_TEST((service.list(asset("meter"))->front().status == ca::certificate_status::revoked));
     // Once revoked, the CN is free for another device.
     BOOST_TEST(apply("pump", "meter-cn").ok());
 }

@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(tokens_grant_their_role_and_lower_ones) {
 }
 
 BOOST_AUTO_TEST_CASE(refusals_are_401_or_403) {
-    for (const std::string bad :
+    for (const std::string& bad :
          {std::string(), std::string("Bearer "), "Basic " + viewer, "bearer " + viewer,
           "Bearer " + viewer + "x", std::string("Bearer lcadm_00")}) {
         const auto out = admin::check_token(bearing(bad), role::viewer, store);

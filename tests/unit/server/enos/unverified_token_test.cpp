@@ -15,7 +15,7 @@ BOOST_AUTO_TEST_SUITE(server_enos_unverified_token)
 
 BOOST_AUTO_TEST_CASE(real_token_shapes_pass) {
     // A Poseidon-sized token: base64 of 256 random bytes (344 characters, '=' padded).
-    auto poseidon = localca::test::must_run("openssl rand -base64 -A 256");
+    auto poseidon = localca::test::must_run("openssl rand 256 | openssl base64 -A");
     BOOST_TEST(well_formed_access_token(poseidon));
     BOOST_TEST(poseidon.size() == 344u);
     BOOST_TEST(well_formed_access_token("1796312471.ak-1.0123456789abcdef0123456789abcdef"));
@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(real_token_shapes_pass) {
 }
 
 BOOST_AUTO_TEST_CASE(other_values_are_refused) {
-    for (const std::string bad :
+    for (const std::string& bad :
          {std::string(), std::string("null"), std::string("Bearer"), std::string(15, 'a'),
           std::string(k_max_access_token + 1, 'A'), std::string("Bearer abcdefghijklmnopqr"),
           std::string("abcdefghijklmnop\"q"), std::string("abcdefgh=ijklmnopq"),
