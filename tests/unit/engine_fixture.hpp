@@ -7,6 +7,7 @@
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <functional>
 #include <future>

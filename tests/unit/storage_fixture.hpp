@@ -10,6 +10,7 @@
 #include "test_support.hpp"
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <memory>
