@@ -28,8 +28,6 @@ server/core/server_state.cpp          unit/server/core/http_server_test.cpp
 server/enos/options.cpp               integration/test_enos_apply.py
 # The Foundry certificate profile: what the managed-certificate service test issues with.
 server/foundry/profile.cpp            unit/ca/foundry/managed_certificate_service_test.cpp
-# OCSP answers as a whole (request in, signed response out) against the real server.
-ca/ocsp_responder.cpp                 integration/test_ocsp.py
 # Vendor rows of the operator API's inventory: SQL declarations only.
 storage/enos/admin_owner.cpp          integration/test_admin_inventory.py
 storage/foundry/admin_owner.cpp       integration/test_admin_inventory.py
