@@ -25,13 +25,13 @@ BOOST_AUTO_TEST_CASE(an_old_clear_key_is_sealed_into_its_row) {
     auto& store = t.store;
     const std::vector<std::uint8_t> clear_key(32, 0x4b);
     store.writer().run([&](SQLite::Database& db) {
-        storage::emca::api_user_row u;
-        u.user_name = "alice";
-        u.password_hash = "h";
-        u.api_key = "k";
-        u.aes_key_sealed = {0};
-        u.aes_mode = "GCM";
-        u.signer_cert = {0x30, 0x00};
+        // Designated: GCC 12 warns (-Wrestrict, bug 105651) on short literals assigned here.
+        const storage::emca::api_user_row u{.user_name = "alice",
+                                            .password_hash = "h",
+                                            .api_key = "k",
+                                            .aes_key_sealed = {0},
+                                            .aes_mode = "GCM",
+                                            .signer_cert = {0x30, 0x00}};
         bool changed = false;
         const auto id = storage::emca::upsert_api_user(db, u, &changed);
         SQLite::Statement q(db, "INSERT INTO unsealed_secrets (kind, row_id, value) "

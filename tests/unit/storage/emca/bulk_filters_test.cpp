@@ -26,13 +26,13 @@ struct emca_fixture : test::bulk_filters_db {
         if (const auto u = emca::find_api_user(db, name)) {
             return u->id;
         }
-        emca::api_user_row u;
-        u.user_name = name;
-        u.password_hash = "h";
-        u.api_key = name;
-        u.aes_mode = "ECB";
-        u.aes_key_sealed = {1};
-        u.signer_cert = {0x30, 0x00};
+        // Designated: GCC 12 warns (-Wrestrict, bug 105651) on short literals assigned here.
+        const emca::api_user_row u{.user_name = name,
+                                   .password_hash = "h",
+                                   .api_key = name,
+                                   .aes_key_sealed = {1},
+                                   .aes_mode = "ECB",
+                                   .signer_cert = {0x30, 0x00}};
         bool changed = false;
         return emca::upsert_api_user(db, u, &changed);
     }
