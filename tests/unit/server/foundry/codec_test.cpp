@@ -7,7 +7,6 @@
 
 using namespace localca;
 using namespace localca::server::foundry;
-namespace http = boost::beast::http;
 
 BOOST_AUTO_TEST_SUITE(foundry_codec)
 
