@@ -95,7 +95,15 @@ BOOST_AUTO_TEST_CASE(apply_enforces_the_device_rules) {
     BOOST_TEST((code_of(apply("lamp", "lamp")) == errc::device_not_eligible));
     BOOST_TEST((code_of(apply("meter", "m", 0)) == errc::validity_invalid));
     BOOST_TEST((code_of(apply("meter", "m", 31)) == errc::validity_exceeds_maximum));
-    write([&](SQLite::Database& db) { storage::enos::set_device_disabled(db, meter, true); });
+    write([&](SQLite::Database& db) {
+        storage::enos::device_details_row d;
+        d.device = meter;
+        d.name = "meter";
+        d.timezone = "+08:00";
+        d.secret_sealed = {1};
+        d.disabled = true;
+        storage::enos::insert_device_details(db, d);
+    });
     BOOST_TEST((code_of(apply("meter", "m")) == errc::device_disabled));
 }
 
