@@ -31,6 +31,7 @@ BOOST_AUTO_TEST_CASE(an_old_clear_key_is_sealed_into_its_row) {
                                             .api_key = "k",
                                             .aes_key_sealed = {0},
                                             .aes_mode = "GCM",
+                                            .allowed_ips = "127.0.0.1",
                                             .signer_cert = {0x30, 0x00}};
         bool changed = false;
         const auto id = storage::emca::upsert_api_user(db, u, &changed);

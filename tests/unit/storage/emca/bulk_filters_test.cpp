@@ -32,6 +32,7 @@ struct emca_fixture : test::bulk_filters_db {
                                    .api_key = name,
                                    .aes_key_sealed = {1},
                                    .aes_mode = "ECB",
+                                   .allowed_ips = "127.0.0.1",
                                    .signer_cert = {0x30, 0x00}};
         bool changed = false;
         return emca::upsert_api_user(db, u, &changed);
