@@ -6,6 +6,7 @@
 #include "storage/enos/device_repository.hpp"
 #include "storage/enos/tenant_repository.hpp"
 
+#include "ca/enos/disabled_device.hpp"
 #include "engine_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -95,15 +96,7 @@ BOOST_AUTO_TEST_CASE(apply_enforces_the_device_rules) {
     BOOST_TEST((code_of(apply("lamp", "lamp")) == errc::device_not_eligible));
     BOOST_TEST((code_of(apply("meter", "m", 0)) == errc::validity_invalid));
     BOOST_TEST((code_of(apply("meter", "m", 31)) == errc::validity_exceeds_maximum));
-    write([&](SQLite::Database& db) {
-        storage::enos::device_details_row d;
-        d.device = meter;
-        d.name = "meter";
-        d.timezone = "+08:00";
-        d.secret_sealed = {1};
-        d.disabled = true;
-        storage::enos::insert_device_details(db, d);
-    });
+    write([&](SQLite::Database& db) { test::insert_disabled_details(db, meter); });
     BOOST_TEST((code_of(apply("meter", "m")) == errc::device_disabled));
 }
 

@@ -8,6 +8,7 @@
 #include "storage/enos/device_repository.hpp"
 #include "storage/enos/tenant_repository.hpp"
 
+#include "ca/enos/disabled_device.hpp"
 #include "engine_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -80,15 +81,7 @@ BOOST_AUTO_TEST_CASE(devices_by_asset_or_keys) {
 }
 
 BOOST_AUTO_TEST_CASE(a_disabled_device_says_so) {
-    write([&](SQLite::Database& db) {
-        storage::enos::device_details_row d;
-        d.device = device;
-        d.name = "n";
-        d.timezone = "+00:00";
-        d.secret_sealed = {1};
-        d.disabled = true;
-        storage::enos::insert_device_details(db, d);
-    });
+    write([&](SQLite::Database& db) { test::insert_disabled_details(db, device); });
     ca::enos::device_ref ref;
     ref.org_id = "o1";
     ref.asset_id = "asset1";
