@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(an_rsa_server_certificate_with_every_kind_of_name) {
     BOOST_TEST(text.find("Client Authentication") == std::string::npos);
     check_key_and_chain();
     // Recorded like every certificate.
-    BOOST_TEST(audit_count("issue") == 1);
+    BOOST_TEST(audit_count("local-cert") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(an_ecdsa_client_certificate) {
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(bad_name_lists_are_refused_before_issuing) {
     const auto message = test::error_of([&] { ca::local_profile(req); });
     BOOST_TEST(message.find("not a name") != std::string::npos, message);
     BOOST_CHECK_THROW(ca::issue_local_certificate(*engine, req), std::invalid_argument);
-    BOOST_TEST(audit_count("issue") == 0);
+    BOOST_TEST(audit_count("local-cert") == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
