@@ -24,8 +24,6 @@ server/pki/personality.cpp            integration/test_ca.py,test_bulk_revocatio
 server/core/listener.cpp              unit/server/core/http_server_test.cpp,tls_context_test.cpp
 server/core/session.cpp               unit/server/core/http_server_test.cpp,integration/test_http.py
 server/core/server_state.cpp          unit/server/core/http_server_test.cpp
-# Defaults of option structs; the personalities' integration tests run with them.
-server/enos/options.cpp               integration/test_enos_apply.py
 # The Foundry certificate profile: what the managed-certificate service test issues with.
 server/foundry/profile.cpp            unit/ca/foundry/managed_certificate_service_test.cpp
 # Vendor rows of the operator API's inventory: SQL declarations only.
