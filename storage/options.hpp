@@ -3,10 +3,29 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <string>
 
 namespace localca::storage {
 
+// Which database a store runs on (storage/connection.hpp, docs/scale-out.md).
+enum class backend { sqlite, postgres };
+
+// The PostgreSQL backend (storage.postgres.* in the config).
+struct postgres_options {
+    // A libpq connection URI ("postgres://user@host:5432/localca"); the password may come from
+    // the URI, PGPASSWORD or ~/.pgpass, as for every libpq client. Empty: libpq's defaults.
+    std::string url;
+    // Read connections a node opens at most (the writer has its own). Default 8.
+    std::size_t pool_size = 8;
+    // statement_timeout of every connection: a statement running longer fails (the request gets
+    // its API's internal error) instead of hanging while the server is unreachable. Default 5 s.
+    std::chrono::milliseconds statement_timeout{5000};
+};
+
 struct options {
+    // sqlite (the default: one file, nothing to install) or postgres (several nodes, one server).
+    storage::backend backend = storage::backend::sqlite;
+    postgres_options postgres;
     // The SQLite database file. ":memory:" is accepted for unit tests (then every connection of a
     // store shares one in-memory database through a shared-cache URI).
     std::filesystem::path path;

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -48,6 +49,10 @@ bool storage_failure(const std::exception_ptr& failure) {
     }
 }
 
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 void report_completion_failure(const char* what) {
     // A completion belongs to the caller and must not throw; if it does, losing the writer thread
     // would stop every later write, so we only say it on stderr.
@@ -74,6 +79,7 @@ void writer::submit(job j, completion done) {
             throw std::logic_error("storage::writer::submit after stop()");
         }
         m_queue.push_back(item{std::move(j), std::move(done)});
+        m_stats.queue_depth.fetch_add(1, std::memory_order_relaxed);
     }
     m_cv.notify_one();
 }
@@ -139,7 +145,10 @@ void writer::loop() {
                 group.push_back(std::move(m_queue.front()));
                 m_queue.pop_front();
             }
+            m_stats.queue_depth.fetch_sub(static_cast<std::int64_t>(group.size()),
+                                          std::memory_order_relaxed);
         }
+        m_stats.batch_size.observe(static_cast<double>(group.size()));
         commit_group(group);
     }
 }
@@ -175,7 +184,11 @@ void writer::commit_group(std::deque<item>& group) {
             db.exec("RELEASE job");
         }
         // Nothing to make durable when every job failed: spare the fsync.
+        const auto commit_started = std::chrono::steady_clock::now();
         db.exec(any_succeeded ? "COMMIT" : "ROLLBACK");
+        if (any_succeeded) {
+            m_stats.commit_seconds.observe(seconds_since(commit_started));
+        }
     } catch (...) {
         const auto error = std::current_exception();
         if (in_transaction(db)) {

@@ -85,4 +85,10 @@ std::vector<authority_crl> authority_crls(SQLite::Database& db) {
     return out;
 }
 
+std::int64_t audit_entry_count(SQLite::Database& db) {
+    SQLite::Statement q(db, "SELECT count(*) FROM audit");
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+}
+
 } // namespace localca::storage::admin

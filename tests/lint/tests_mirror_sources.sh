@@ -26,6 +26,29 @@ server/core/session.cpp               unit/server/core/http_server_test.cpp,inte
 server/core/server_state.cpp          unit/server/core/http_server_test.cpp
 # The Foundry certificate profile: what the managed-certificate service test issues with.
 server/foundry/profile.cpp            unit/ca/foundry/managed_certificate_service_test.cpp
+# One file split by concept (issue 12 item 5): tested through the entry point they implement.
+ca/csr_pem.cpp                        unit/ca/csr_test.cpp
+ca/key_policy.cpp                     unit/ca/csr_test.cpp
+ca/proof_of_possession.cpp            unit/ca/csr_test.cpp,rsa_verify_test.cpp
+ca/subject_name.cpp                   unit/ca/csr_test.cpp
+ca/der_oid.cpp                        unit/ca/der_reader_test.cpp,csr_test.cpp,unit/ca/emca/cms_test.cpp
+ca/engine_detail.cpp                  unit/ca/engine_test.cpp
+ca/engine_init.cpp                    unit/ca/engine_test.cpp,engine_clock_test.cpp
+ca/engine_issue.cpp                   unit/ca/engine_test.cpp,engine_clock_test.cpp
+ca/engine_revoke.cpp                  unit/ca/engine_test.cpp,bulk_revocation_test.cpp
+ca/engine_crl.cpp                     unit/ca/crl_publisher_test.cpp,engine_clock_test.cpp
+ca/tbs_lint_extensions.cpp            unit/ca/tbs_lint_test.cpp
+ca/tbs_lint_fields.cpp                unit/ca/tbs_lint_test.cpp
+ca/tbs_lint_general_names.cpp         unit/ca/tbs_lint_test.cpp
+ca/tbs_lint_names.cpp                 unit/ca/tbs_lint_test.cpp
+ca/emca/issuance_items.cpp            unit/ca/emca/issuance_service_test.cpp
+ca/emca/issuance_profile.cpp          unit/ca/emca/issuance_service_test.cpp
+ca/emca/issuance_users.cpp            unit/ca/emca/issuance_service_test.cpp
+ca/emca/officer_queue.cpp             unit/ca/emca/issuance_service_test.cpp
+server/enos/gateway_auth.cpp          integration/test_enos_auth.py,unit/server/enos/token_service_test.cpp
+# /metrics: the route's counters through the router, the route against the real server.
+server/core/request_metrics.cpp       unit/server/core/exposition_test.cpp,integration/test_metrics.py
+server/admin/metrics_routes.cpp       integration/test_metrics.py
 # Vendor rows of the operator API's inventory: SQL declarations only.
 storage/enos/admin_owner.cpp          integration/test_admin_inventory.py
 storage/foundry/admin_owner.cpp       integration/test_admin_inventory.py

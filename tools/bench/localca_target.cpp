@@ -10,6 +10,7 @@
 #include <botan/bigint.h>
 #include <botan/data_src.h>
 #include <botan/der_enc.h>
+#include <botan/pk_keys.h>
 #include <botan/pkix_types.h>
 #include <botan/x509cert.h>
 
@@ -218,7 +219,7 @@ std::string localca_target::check(std::size_t i, const http_result& r) {
         Botan::X509_Certificate ca(ca_src);
         Botan::DataSource_Memory src(pem);
         Botan::X509_Certificate cert(src);
-        auto key = ca.subject_public_key();
+        const std::unique_ptr<Botan::Public_Key> key(ca.subject_public_key());
         if (!cert.check_signature(*key) ||
             Botan::BigInt::decode(cert.serial_number()) !=
                 Botan::BigInt(static_cast<std::uint64_t>(sn)) ||
