@@ -1,7 +1,9 @@
 // The operator API's statistics: counts per (api, authority, status) with expired split from
-// valid, issuance per hour and day, live certificates expiring per week, and the CRL numbers.
+// valid, issuance per hour and day, live certificates expiring per week, the CRL numbers and
+// the audit log's size.
 #include "storage/admin/stats.hpp"
 
+#include "storage/audit_repository.hpp"
 #include "storage/authority_repository.hpp"
 #include "storage/crl_state_repository.hpp"
 
@@ -75,6 +77,22 @@ BOOST_AUTO_TEST_CASE(crl_numbers_per_authority) {
     BOOST_TEST(crls[1].name == "RSA");
     BOOST_TEST(crls[1].crl_number == 1);
     BOOST_TEST((crls[1].crl_this_update == std::int64_t{1234}));
+}
+
+BOOST_AUTO_TEST_CASE(audit_entries_are_counted) {
+    BOOST_TEST(admin::audit_entry_count(db) == 0);
+    for (std::int64_t id = 1; id <= 3; ++id) {
+        audit_row r;
+        r.id = id;
+        r.at = now;
+        r.actor = "cli";
+        r.action = "start";
+        r.outcome = "ok";
+        r.prev_hash = std::string(64, '0');
+        r.hash = std::string(64, '1');
+        insert_audit(db, r);
+    }
+    BOOST_TEST(admin::audit_entry_count(db) == 3);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
