@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(audit_entries_are_counted) {
         r.action = "start";
         r.outcome = "ok";
         r.prev_hash = std::string(64, '0');
-        r.hash = std::string(64, '1');
+        r.hash = std::string(64, static_cast<char>('0' + id));
         insert_audit(db, r);
     }
     BOOST_TEST(admin::audit_entry_count(db) == 3);
