@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace localca::test {
 
@@ -118,6 +119,23 @@ inline std::string openssl_csr(const std::filesystem::path& dir, const std::stri
     must_run("openssl req -new -key " + key + " -subj '" + subj + "' -" + digest + " " +
              extra_args + " -out " + csr);
     return read_file(csr);
+}
+
+// A self-signed P-256 certificate made by the openssl CLI: its DER bytes (PEM at dir/<stem>.pem).
+// `subj` as in openssl_csr; `extra_args` e.g. "-addext subjectAltName=DNS:a.test".
+inline std::vector<std::uint8_t> openssl_self_signed(const std::filesystem::path& dir,
+                                                     const std::string& stem,
+                                                     const std::string& subj,
+                                                     const std::string& extra_args = "") {
+    const auto key = (dir / (stem + ".key")).string();
+    const auto pem = (dir / (stem + ".pem")).string();
+    const auto der = (dir / (stem + ".der")).string();
+    must_run(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -keyout " +
+        key + " -subj '" + subj + "' " + extra_args + " -out " + pem);
+    must_run("openssl x509 -in " + pem + " -outform DER -out " + der);
+    const auto bytes = read_file(der);
+    return std::vector<std::uint8_t>(bytes.begin(), bytes.end());
 }
 
 // prefix followed by n ("o" + std::to_string(n)). Written with append because GCC 12 at -O2 warns

@@ -66,11 +66,13 @@ struct publisher_fixture {
     };
     parsed parse(const std::vector<std::uint8_t>& der) {
         Botan::X509_CRL crl(der);
-        BOOST_REQUIRE(crl.check_signature(*eng->get(ca::authority_kind::rsa).cert().load_subject_public_key()));
+        BOOST_REQUIRE(crl.check_signature(
+            *eng->get(ca::authority_kind::rsa).cert().load_subject_public_key()));
         parsed p;
         p.number = crl.crl_number();
         for (const auto& e : crl.get_revoked()) {
-            p.serials.insert(static_cast<std::int64_t>(Botan::BigInt::decode(e.serial_number()).to_u32bit()));
+            p.serials.insert(
+                static_cast<std::int64_t>(Botan::BigInt::decode(e.serial_number()).to_u32bit()));
         }
         return p;
     }

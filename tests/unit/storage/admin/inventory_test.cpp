@@ -1,0 +1,118 @@
+// The operator API's certificate inventory: each filter (CN prefix as a range, status against
+// `now`, dates, owner filters through the registry), both sort keys and keyset pages.
+#include "storage/admin/inventory.hpp"
+
+#include "storage_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace localca;
+using namespace localca::storage;
+using namespace localca::storage::admin;
+
+namespace {
+
+constexpr std::int64_t now = 1'800'000'000;
+using serials = std::vector<std::int64_t>;
+
+struct inventory_fixture : test::migrated_db {
+    owner_registry owners;
+    inventory_fixture() {
+        add_certificate(1, std::string("pump-1"), now - 50, now + 300);
+        add_certificate(2, std::string("pump-2"), now - 40, now + 100);
+        add_certificate(3, std::string("meter"), now - 30, now - 1); // expired
+        add_certificate(4, std::string("pumpkin"), now - 20, now + 200);
+        add_certificate(5, std::nullopt, now - 10, now + 100);
+        revoke_certificate(db, 4, now, 1);
+        db.exec("UPDATE certificates SET api = 'enos', authority = 'ECC' WHERE sn IN (2, 5)");
+        owner_source s;
+        s.api = "enos";
+        s.fields = {"device"};
+        s.lookup_sql = "SELECT 'dev-' || sn FROM certificates WHERE sn = ?";
+        s.filters["device"] = "('dev-' || c.sn) = ?";
+        owners.add(s);
+    }
+    serials list(certificate_query q) {
+        q.now = now;
+        serials out;
+        for (const auto& r : list_certificates(db, owners, q)) {
+            out.push_back(r.sn);
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(storage_admin_inventory, inventory_fixture)
+
+BOOST_AUTO_TEST_CASE(filters) {
+    certificate_query q;
+    BOOST_TEST(list(q) == (serials{1, 2, 3, 4, 5}), boost::test_tools::per_element());
+    q.cn_prefix = "pump";
+    BOOST_TEST(list(q) == (serials{1, 2, 4}), boost::test_tools::per_element());
+    q.cn_prefix = "pump-";
+    BOOST_TEST(list(q) == (serials{1, 2}), boost::test_tools::per_element());
+    q = {};
+    q.status = status_filter::valid;
+    BOOST_TEST(list(q) == (serials{1, 2, 5}), boost::test_tools::per_element());
+    q.status = status_filter::expired;
+    BOOST_TEST(list(q) == (serials{3}), boost::test_tools::per_element());
+    q.status = status_filter::revoked;
+    BOOST_TEST(list(q) == (serials{4}), boost::test_tools::per_element());
+    q = {};
+    q.api = "enos";
+    q.authority = "ECC";
+    BOOST_TEST(list(q) == (serials{2, 5}), boost::test_tools::per_element());
+    q = {};
+    q.expires_before = now + 200; // strict bounds
+    q.expires_after = now - 1;
+    BOOST_TEST(list(q) == (serials{2, 5}), boost::test_tools::per_element());
+    q = {};
+    q.issued_after = now - 40;
+    q.issued_before = now - 10;
+    BOOST_TEST(list(q) == (serials{3, 4}), boost::test_tools::per_element());
+    q = {};
+    q.serial = 3;
+    BOOST_TEST(list(q) == (serials{3}), boost::test_tools::per_element());
+    q = {};
+    q.owner_filters = {{"device", "dev-5"}};
+    BOOST_TEST(list(q) == (serials{5}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(rows_carry_state_and_owner) {
+    const auto revoked = find_inventory_row(db, owners, 4);
+    BOOST_TEST_REQUIRE(revoked.has_value());
+    BOOST_TEST(revoked->status == 1);
+    BOOST_TEST((revoked->revoked_at == now));
+    BOOST_TEST((revoked->reason == 1));
+    BOOST_TEST(revoked->api == "pki");
+    BOOST_TEST(!revoked->owner.has_value());
+    const auto owned = find_inventory_row(db, owners, 2);
+    BOOST_TEST_REQUIRE(owned->owner.has_value());
+    BOOST_TEST((owned->owner->at(0).second == std::string("dev-2")));
+    BOOST_TEST(!find_inventory_row(db, owners, 9).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(keyset_pages_by_serial_and_by_expiry) {
+    certificate_query q;
+    q.limit = 2;
+    q.descending = true;
+    BOOST_TEST(list(q) == (serials{5, 4}), boost::test_tools::per_element());
+    q.after = std::pair<std::int64_t, std::int64_t>{4, 4};
+    BOOST_TEST(list(q) == (serials{3, 2}), boost::test_tools::per_element());
+
+    // By notAfter, ties by serial: 3 (now-1), 2 and 5 (now+100), 4 (now+200), 1 (now+300).
+    q = {};
+    q.sort = sort_key::not_after;
+    q.limit = 2;
+    q.now = now;
+    const auto first = list_certificates(db, owners, q);
+    BOOST_TEST_REQUIRE(first.size() == 2u);
+    BOOST_TEST(first[1].sn == 2);
+    BOOST_TEST(first[1].key == now + 100);
+    q.after = std::pair<std::int64_t, std::int64_t>{first[1].key, first[1].sn};
+    BOOST_TEST(list(q) == (serials{5, 4}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,151 @@
+// The audit table's types: migration 007 makes it STRICT (SQLite itself refuses a mistyped
+// value), and first_mistyped_audit_row / audit_table_is_strict find what a table rebuilt outside
+// LocalCA could still hold. The hash chain is ca's (tests/unit/ca/audit_tests.cpp).
+#include "storage/audit_repository.hpp"
+#include "storage/database.hpp"
+#include "test_support.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+using namespace localca;
+using namespace localca::storage;
+
+namespace {
+
+struct audit_db {
+    audit_db() {
+        opts.path = dir / "ca.db";
+        db = open_connection(opts);
+        migrate(*db);
+        for (std::int64_t id = 1; id <= 3; ++id) {
+            audit_row r;
+            r.id = id;
+            r.at = 1796312470 + id;
+            r.actor = "cli";
+            r.action = "seed";
+            r.cert_sn = id == 2 ? std::optional<std::int64_t>(7) : std::nullopt;
+            r.prev_hash = std::string(64, '0');
+            r.hash = std::string(64, 'a');
+            insert_audit(*db, r);
+        }
+    }
+
+    // The table as someone with the file could rebuild it: same columns, no STRICT.
+    void rebuild_loose() {
+        db->exec("CREATE TABLE audit_loose (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
+                 "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
+                 "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
+                 "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+                 "INSERT INTO audit_loose SELECT * FROM audit;"
+                 "DROP TABLE audit;"
+                 "ALTER TABLE audit_loose RENAME TO audit;");
+    }
+
+    test::temp_dir dir;
+    options opts;
+    std::unique_ptr<SQLite::Database> db;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(storage_audit_repository)
+
+BOOST_AUTO_TEST_CASE(the_migrated_table_is_strict_and_well_typed) {
+    audit_db a;
+    BOOST_TEST(audit_table_is_strict(*a.db));
+    BOOST_TEST(!first_mistyped_audit_row(*a.db).has_value());
+    const auto rows = audit_rows_after(*a.db, 0, 0);
+    BOOST_REQUIRE(rows.size() == 3u);
+    BOOST_TEST(rows[1].at == 1796312472);
+    BOOST_TEST(!rows[0].cert_sn.has_value()); // NULL is a well-typed cert_sn
+}
+
+BOOST_AUTO_TEST_CASE(sqlite_refuses_a_mistyped_value) {
+    audit_db a;
+    // The edit from issue 12: an integer time made text that still reads as the same integer.
+    for (const std::string set :
+         {"at = '1796312472x'", "cert_sn = 'seven'", "actor = X'636c69'", "at = 1796312472.5"}) {
+        try {
+            a.db->exec("UPDATE audit SET " + set + " WHERE id = 2");
+            BOOST_ERROR("the STRICT table accepted " + set);
+        } catch (const SQLite::Exception& e) {
+            BOOST_TEST(e.getExtendedErrorCode() == SQLITE_CONSTRAINT_DATATYPE, set);
+        }
+    }
+    // An insert through the repository's own statement is refused the same way.
+    BOOST_CHECK_THROW(a.db->exec("INSERT INTO audit VALUES (4, '1796312474x', 'cli', 'seed', "
+                                 "NULL, '', '', 'ok', '', '')"),
+                      SQLite::Exception);
+    BOOST_TEST(!first_mistyped_audit_row(*a.db).has_value());
+    BOOST_TEST(audit_rows_after(*a.db, 0, 0).size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(a_table_rebuilt_without_strict_is_noticed) {
+    audit_db a;
+    a.rebuild_loose();
+    BOOST_TEST(!audit_table_is_strict(*a.db));
+    BOOST_TEST(!first_mistyped_audit_row(*a.db).has_value());
+
+    a.db->exec("UPDATE audit SET at = '1796312472x' WHERE id = 2");
+    // What the chain sees: the reader coerces the text back to the integer.
+    BOOST_TEST(audit_rows_after(*a.db, 1, 1).at(0).at == 1796312472);
+    const auto m = first_mistyped_audit_row(*a.db);
+    BOOST_REQUIRE(m.has_value());
+    BOOST_TEST(m->id == 2);
+    BOOST_TEST(m->column == "at");
+    BOOST_TEST(m->stored_type == "text");
+    BOOST_TEST(m->declared_type == "integer");
+}
+
+BOOST_AUTO_TEST_CASE(every_column_is_checked_and_the_first_row_is_named) {
+    // Column, a value of the wrong type, the typeof() expected in the answer.
+    struct edit {
+        std::string column, value, stored;
+    };
+    for (const edit& e :
+         {edit{"at", "'17x'", "text"}, edit{"at", "NULL", "null"}, edit{"actor", "42", "integer"},
+          edit{"action", "X'00'", "blob"}, edit{"cert_sn", "'7'", "text"},
+          edit{"cert_sn", "7.5", "real"}, edit{"subject", "1.5", "real"},
+          edit{"source_ip", "0", "integer"}, edit{"outcome", "X'6f6b'", "blob"},
+          edit{"prev_hash", "1", "integer"}, edit{"hash", "2", "integer"}}) {
+        audit_db a;
+        // Looser still: no NOT NULL and no types, so any value stays as given.
+        a.db->exec("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at, actor, action, cert_sn, "
+                   "subject, source_ip, outcome, prev_hash, hash);"
+                   "INSERT INTO audit_any SELECT * FROM audit;"
+                   "DROP TABLE audit;"
+                   "ALTER TABLE audit_any RENAME TO audit;");
+        a.db->exec("UPDATE audit SET " + e.column + " = " + e.value + " WHERE id IN (2, 3)");
+        const auto m = first_mistyped_audit_row(*a.db);
+        BOOST_REQUIRE_MESSAGE(m.has_value(), e.column + " = " + e.value);
+        BOOST_TEST(m->id == 2, e.column);
+        BOOST_TEST(m->column == e.column);
+        BOOST_TEST(m->stored_type == e.stored, e.column + " = " + e.value);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_rebuilt_strict_table_with_loose_columns_is_still_checked) {
+    // STRICT with ANY columns accepts any value: the types checked are the schema's, not the
+    // table's current declaration.
+    audit_db a;
+    a.db->exec("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at ANY NOT NULL, actor TEXT NOT "
+               "NULL, action TEXT NOT NULL, cert_sn INTEGER, subject TEXT NOT NULL, source_ip "
+               "TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT "
+               "NULL) STRICT;"
+               "INSERT INTO audit_any SELECT * FROM audit;"
+               "DROP TABLE audit;"
+               "ALTER TABLE audit_any RENAME TO audit;"
+               "UPDATE audit SET at = '1796312473x' WHERE id = 3;");
+    BOOST_TEST(audit_table_is_strict(*a.db));
+    const auto m = first_mistyped_audit_row(*a.db);
+    BOOST_REQUIRE(m.has_value());
+    BOOST_TEST(m->id == 3);
+    BOOST_TEST(m->column == "at");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
