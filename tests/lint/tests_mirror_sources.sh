@@ -18,6 +18,7 @@ server/enos/legacy_routes.cpp         integration/test_enos_legacy.py
 server/enos/personality.cpp           integration/test_enos_apply.py,test_enos_auth.py,test_enos_renew.py
 server/foundry/personality.cpp        integration/test_foundry_api.py,test_foundry_errors.py
 server/lab/personality.cpp            integration/test_lab_clock.py
+server/lab/fault_routes.cpp           integration/test_lab_faults.py
 server/pki/ocsp_routes.cpp            integration/test_ocsp.py
 server/pki/personality.cpp            integration/test_ca.py,test_bulk_revocation.py
 # The transport's connection handling, driven through http_server by its unit tests.
@@ -63,6 +64,8 @@ tools/localca/admin.cpp               integration/test_admin_inventory.py
 tools/localca/audit.cpp               integration/test_audit.py
 tools/localca/backup.cpp              integration/test_backup.py
 tools/localca/lab.cpp                 integration/test_lab_clock.py
+tools/localca/lab_faults.cpp          integration/test_lab_faults.py
+tools/localca/seed_fixtures.cpp       integration/test_lab_fixtures.py
 tools/localca/local_cert.cpp          integration/test_local_cert.py
 tools/localca/revoke.cpp              integration/test_bulk_revocation.py
 tools/localca/rotate.cpp              integration/test_secrets_at_rest.py

@@ -41,7 +41,8 @@ std::string base_name(const std::vector<std::string>& names, bool client) {
         }
     }
     if (names.size() > 1) {
-        out += "+" + std::to_string(names.size() - 1);
+        out += '+'; // piecewise: `"+" + std::string` trips gcc 12's false -Wrestrict
+        out += std::to_string(names.size() - 1);
     }
     if (client) {
         out += "-client";
