@@ -135,7 +135,10 @@ BOOST_AUTO_TEST_CASE(roots_certificates_and_audit_entries_carry_the_clocks_time)
     BOOST_REQUIRE(audit);
     BOOST_CHECK_EQUAL(audit->action, "issue");
     BOOST_CHECK_EQUAL(audit->at, ca::unix_seconds(k_start + 1h + 1s)); // when it was written
-    ca::record_audit(*store, ca::audit_event{"cli", "start"}, eng->clock());
+    ca::audit_event start;
+    start.actor = "cli";
+    start.action = "start";
+    ca::record_audit(*store, start, eng->clock());
     BOOST_CHECK_EQUAL(storage::last_audit_row(store->reader())->at, clk->now_unix());
     BOOST_CHECK(ca::verify_audit(store->reader()).ok);
 }
@@ -177,7 +180,10 @@ BOOST_AUTO_TEST_CASE(revocation_date_and_crl_are_the_clocks) {
                       .value();
     const auto cert = issue(req);
     clk->advance(2 * k_day + 5s);
-    BOOST_REQUIRE(eng->revoke_sync(ca::revoke_request{cert.sn, 1}).ok());
+    ca::revoke_request revoke;
+    revoke.sn = cert.sn;
+    revoke.reason = 1;
+    BOOST_REQUIRE(eng->revoke_sync(revoke).ok());
     const auto text = crl_text();
     BOOST_CHECK(has(text, "verify OK"));
     BOOST_CHECK(has(text, "Revocation Date: Jan  3 00:00:05 2030 GMT"));

@@ -14,7 +14,7 @@ BOOST_AUTO_TEST_SUITE(fingerprint)
 
 BOOST_AUTO_TEST_CASE(sha256_matches_the_openssl_cli) {
     // The EnOS signature scheme's input shape (appKey + timestamp + appSecret).
-    for (const std::string text : {std::string("ak-1" "1572574909697" "sk-1"), std::string()}) {
+    for (const std::string& text : {std::string("ak-1" "1572574909697" "sk-1"), std::string()}) {
         const auto out = must_run("printf '%s' '" + text + "' | openssl dgst -sha256 -r");
         const auto expected = out.substr(0, 64);
         BOOST_TEST(localca::ca::sha256_hex(text) == expected, text);
