@@ -197,7 +197,7 @@ bool engine::initialize(const std::filesystem::path& data_dir, storage::store& s
             row.crl_der = build_crl(a, {}, 1, now, opts.crl_next_update);
             row.crl_this_update = unix_seconds(now);
             try {
-                store.writer().run([&row](SQLite::Database& db) {
+                store.writer().run([&row](storage::connection& db) {
                     // insert_authority ignores an existing name: another process may have won.
                     if (storage::find_authority(db, row.name)) {
                         throw std::runtime_error("the " + row.name +
@@ -257,7 +257,7 @@ engine::~engine() {
     // Queued revoke/CRL jobs use this object: let the writer finish them before it goes away
     // (the queue is FIFO, so an empty job completes after every earlier one).
     try {
-        m_store.writer().run([](SQLite::Database&) {});
+        m_store.writer().run([](storage::connection&) {});
     } catch (...) {
         // Writer already stopped (nothing can be pending) or we are on its thread.
     }
@@ -426,7 +426,7 @@ void engine::issue(issue_request req, issue_callback done) {
     auto event = make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue", row.sn,
                                   subject_text(row.subject_der));
     auto job = [row = std::move(row), refusal, req, now, event,
-                clk = m_clock](SQLite::Database& db) {
+                clk = m_clock](storage::connection& db) {
         if (req.unique_subject) {
             if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
                                                      req.renewing_sn)) {
@@ -465,7 +465,7 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
     }
     const auto now = now_seconds(*m_clock);
     auto refusal = std::make_shared<std::optional<error>>();
-    auto job = [this, req, now, refusal, in_transaction](SQLite::Database& db) {
+    auto job = [this, req, now, refusal, in_transaction](storage::connection& db) {
         const auto row = storage::find_certificate(db, req.sn);
         if (!row) {
             *refusal = make_error(errc::certificate_not_found, "certificate not found",
@@ -523,7 +523,7 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
     auto refusal = std::make_shared<std::optional<error>>();
     auto revoked = std::make_shared<std::vector<std::int64_t>>();
     auto job = [this, device, reason, audit, now, refusal, revoked, check,
-                also](SQLite::Database& db) {
+                also](storage::connection& db) {
         if (check) {
             if (auto st = check(db); !st) {
                 *refusal = st.err();
@@ -593,7 +593,7 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, bat
         rows.push_back(std::move(p->row));
     }
     auto job = [rows = std::move(rows), events = std::move(events), issued, also,
-                clk = m_clock](SQLite::Database& db) {
+                clk = m_clock](storage::connection& db) {
         for (const auto& row : rows) {
             storage::insert_certificate(db, row);
         }

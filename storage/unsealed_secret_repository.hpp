@@ -3,7 +3,7 @@
 // migration 005 until a start with the passphrase seals them (ca/sealing_key.cpp). Each row's
 // kind names the table it came from; the storage module owning that table defines the kind.
 // Empty on every database created by schema 5 or later.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <string>
@@ -17,9 +17,9 @@ struct unsealed_secret {
     std::vector<std::uint8_t> value;
 };
 
-std::vector<unsealed_secret> list_unsealed_secrets(SQLite::Database& db);
+std::vector<unsealed_secret> list_unsealed_secrets(connection& db);
 
 // Deletes every row. Run with secure_delete on, so the clear bytes are overwritten.
-void clear_unsealed_secrets(SQLite::Database& db);
+void clear_unsealed_secrets(connection& db);
 
 } // namespace localca::storage

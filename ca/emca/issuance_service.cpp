@@ -190,7 +190,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     auto raced = std::make_shared<std::optional<std::string>>();
     auto response = std::make_shared<std::string>();
     auto record = [req, profile_id = profile.profile_id, validity, encode, raced, response,
-                   &clk = m_engine.clock()](SQLite::Database& db,
+                   &clk = m_engine.clock()](storage::connection& db,
                                             const std::vector<issued_certificate>& issued) {
         if (auto stored = storage::emca::find_request_response(db, req.user.id, req.application_id)) {
             *raced = std::move(stored);
@@ -238,7 +238,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     };
 
     if (profile.manual_authorization) {
-        auto job = [record](SQLite::Database& db) { record(db, {}); };
+        auto job = [record](storage::connection& db) { record(db, {}); };
         auto completion = [finish](std::exception_ptr failure) {
             if (!failure) {
                 return finish(std::nullopt);
@@ -371,7 +371,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request,
     reqs.back().profile.authority_info_access = m_engine.opts().aia_for("emca");
     auto decided = std::make_shared<bool>(true);
     auto mark = [request, decided, &clk = m_engine.clock()](
-                    SQLite::Database& db, const std::vector<issued_certificate>& issued) {
+                    storage::connection& db, const std::vector<issued_certificate>& issued) {
         if (!storage::emca::mark_item_issued(db, request, issued.at(0).sn, clk.now_unix())) {
             *decided = false; // another officer decided meanwhile: roll our certificate back
             throw std::runtime_error("request is not pending any more");
@@ -393,7 +393,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request,
 
 status issuance_service::reject(std::int64_t request, const audit_context& who) {
     bool ok = false;
-    m_engine.store().writer().run([&](SQLite::Database& db) {
+    m_engine.store().writer().run([&](storage::connection& db) {
         ok = storage::emca::mark_item_rejected(db, request, m_engine.clock().now_unix());
         if (ok) {
             // Recorded in the same transaction as the rejection, like an approval's issuance.

@@ -7,7 +7,7 @@
 #include "tools/localca/cli.hpp"
 #include "tools/localca/data_dir.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <iostream>
 #include <stdexcept>
@@ -72,7 +72,7 @@ server::lab::authorizer lab_authorizer(const lab_config& c) {
 
 lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store), m_config(c) {
     const bool on = c.enabled;
-    m_store.writer().run([on](SQLite::Database& db) { storage::write_lab_enabled(db, on); });
+    m_store.writer().run([on](storage::connection& db) { storage::write_lab_enabled(db, on); });
     if (!on) {
         return;
     }

@@ -9,7 +9,7 @@
 #include <botan/hex.h>
 #include <botan/pem.h>
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>

@@ -34,7 +34,7 @@ struct device_fixture {
         engine = std::make_unique<ca::engine>(dir.path(), *store, ca::options{});
         registry = std::make_unique<ca::enos::registry>(*store, engine->secrets());
         devices = std::make_unique<ca::enos::device_management>(*engine, *registry);
-        store->writer().run([](SQLite::Database& db) {
+        store->writer().run([](storage::connection& db) {
             const auto o1 = storage::enos::upsert_org(db, "o1");
             storage::enos::upsert_product(db, o1, "pk1", true, 3650);
             const auto o2 = storage::enos::upsert_org(db, "o2");
@@ -61,10 +61,10 @@ struct device_fixture {
     }
 
     std::int64_t audit_count(const std::string& action) {
-        SQLite::Statement q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
-        q.bind(1, action);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
+        statement_handle q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
+        q->bind(1, action);
+        q->step();
+        return q->get_int64(0);
     }
 
     // A certificate for the device, from an openssl-made CSR.
@@ -102,10 +102,10 @@ BOOST_AUTO_TEST_CASE(create_generates_ids_and_a_sealed_secret) {
     BOOST_TEST(generated.device_key.size() == 10u);
     BOOST_TEST(generated.asset_id != d.asset_id);
     // Stored sealed: the clear secret is nowhere in the row.
-    SQLite::Statement q(store->reader(), "SELECT secret_sealed FROM enos_devices");
-    while (q.executeStep()) {
-        const std::string blob(static_cast<const char*>(q.getColumn(0).getBlob()),
-                               static_cast<std::size_t>(q.getColumn(0).getBytes()));
+    statement_handle q(store->reader(), "SELECT secret_sealed FROM enos_devices");
+    while (q->step()) {
+        const std::string blob(static_cast<const char*>(q->getColumn(0).getBlob()),
+                               static_cast<std::size_t>(q->getColumn(0).getBytes()));
         BOOST_TEST(blob.find(d.device_secret) == std::string::npos);
     }
     const auto got = devices->get(by_asset(d.asset_id));

@@ -7,8 +7,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
+#include "storage/connection.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -29,7 +28,7 @@ std::vector<std::uint8_t> bytes(std::uint8_t fill, std::size_t n) {
 
 struct certificate_fixture {
     test::temp_dir dir;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<storage::connection> db;
     std::int64_t device1 = 0;
     std::int64_t device2 = 0;
 
@@ -82,7 +81,7 @@ void check_equal(const certificate_row& a, const certificate_row& b) {
 // repository function prepared rather than a copy of them.
 class statement_recorder {
 public:
-    explicit statement_recorder(SQLite::Database& db) : m_db(db) {
+    explicit statement_recorder(storage::connection& db) : m_db(db) {
         sqlite3_trace_v2(m_db.getHandle(), SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
     }
     ~statement_recorder() { sqlite3_trace_v2(m_db.getHandle(), 0, nullptr, nullptr); }
@@ -94,15 +93,15 @@ private:
         static_cast<statement_recorder*>(self)->m_statements.emplace_back(sql ? sql : "");
         return 0;
     }
-    SQLite::Database& m_db;
+    storage::connection& m_db;
     std::vector<std::string> m_statements;
 };
 
-std::string query_plan(SQLite::Database& db, const std::string& sql) {
-    SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
+std::string query_plan(storage::connection& db, const std::string& sql) {
+    statement_handle q(db, "EXPLAIN QUERY PLAN " + sql);
     std::string plan;
-    while (q.executeStep()) {
-        plan += q.getColumn(3).getString() + "\n";
+    while (q->step()) {
+        plan += q->get_string(3) + "\n";
     }
     return plan;
 }
@@ -135,7 +134,7 @@ BOOST_FIXTURE_TEST_CASE(round_trip_with_optional_fields_absent, certificate_fixt
 
 BOOST_FIXTURE_TEST_CASE(duplicate_sn_throws, certificate_fixture) {
     insert_certificate(*db, live(10, "a", device1));
-    BOOST_CHECK_THROW(insert_certificate(*db, live(10, "b", device2)), SQLite::Exception);
+    BOOST_CHECK_THROW(insert_certificate(*db, live(10, "b", device2)), storage::database_error);
     BOOST_TEST(*find_certificate(*db, 10)->subject_cn == "a");
 }
 
@@ -303,7 +302,7 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
         }
         insert_certificate(*db, r);
     }
-    db->exec("ANALYZE");
+    db->exec_script("ANALYZE");
 
     struct lookup {
         const char* index; // as EXPLAIN QUERY PLAN names it after "USING "

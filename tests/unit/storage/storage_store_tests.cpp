@@ -7,7 +7,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "storage/connection.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -34,12 +34,12 @@ options memory_options() {
     return o;
 }
 
-int count_orgs(SQLite::Database& db) {
-    return db.execAndGet("SELECT count(*) FROM orgs").getInt();
+int count_orgs(storage::connection& db) {
+    return storage::sql::query_int64(db, "SELECT count(*) FROM orgs");
 }
 
 void add_org(store& s, const std::string& org_id) {
-    s.writer().run([&](SQLite::Database& db) { upsert_org(db, org_id); });
+    s.writer().run([&](storage::connection& db) { upsert_org(db, org_id); });
 }
 
 SQLite::Database* reader_of_new_thread(store& s) {
@@ -58,9 +58,9 @@ BOOST_AUTO_TEST_CASE(opening_creates_and_migrates_the_file) {
     store s(opts);
     BOOST_TEST(std::filesystem::exists(opts.path));
     auto& db = s.reader();
-    BOOST_TEST(db.execAndGet("SELECT max(version) FROM schema_version").getInt() ==
+    storage::sql::query_int64(BOOST_TEST(db, "SELECT max(version) FROM schema_version") ==
                known_schema_version());
-    BOOST_TEST(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    storage::sql::query_string(BOOST_TEST(db, "PRAGMA journal_mode") == "wal");
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
@@ -68,8 +68,8 @@ BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
     const auto opts = file_options(dir);
     {
         store s(opts);
-        s.writer().run([](SQLite::Database& db) {
-            db.exec("INSERT INTO schema_version (version) VALUES (" +
+        s.writer().run([](storage::connection& db) {
+            db.exec_script("INSERT INTO schema_version (version) VALUES (" +
                     std::to_string(known_schema_version() + 1) + ")");
         });
     }
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(readers_see_what_the_writer_committed) {
 BOOST_AUTO_TEST_CASE(readers_refuse_writes) {
     test::temp_dir dir;
     store s(file_options(dir));
-    BOOST_CHECK_THROW(upsert_org(s.reader(), "sneaky"), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_org(s.reader(), "sneaky"), storage::database_error);
     BOOST_TEST(count_orgs(s.reader()) == 0);
 }
 
