@@ -89,18 +89,13 @@ void seal_old_clear_secrets(storage::store& store, const secret_box& box) {
     store.writer().run([&box](storage::connection& db) {
         // Zero what the rewritten rows and the emptied table free, instead of leaving the clear
         // bytes in free pages.
-        const int previous = storage::sql::query_int64(db, "PRAGMA secure_delete");
-        db.exec_script("PRAGMA secure_delete = ON");
-        for (const auto& clear : storage::list_unsealed_secrets(db)) {
-            seal_in_row(db, box, clear);
-        }
-        storage::clear_unsealed_secrets(db);
-        db.exec_script("PRAGMA secure_delete = " + std::to_string(previous));
+        storage::seal_unsealed_secrets(
+            db, [&box](storage::connection& c, const storage::unsealed_secret& clear) {
+                seal_in_row(c, box, clear);
+            });
     });
-    // The clear values are still in WAL frames written by the migration: copy the new pages into
-    // the database file and cut the WAL to zero bytes.
-    auto conn = storage::open_connection(store.opts());
-    conn->exec_script("PRAGMA wal_checkpoint(TRUNCATE)");
+    // The clear values may still be in the database's log, written by the migration.
+    storage::drop_logged_clear_secrets(*storage::open_connection(store.opts()));
 }
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "storage/connection.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,17 @@ std::vector<unsealed_secret> list_unsealed_secrets(connection& db);
 
 // Deletes every row. Run with secure_delete on, so the clear bytes are overwritten.
 void clear_unsealed_secrets(connection& db);
+
+// Calls seal for every row (it rewrites the row's origin with the sealed value), then deletes
+// them all, with the freed space zeroed rather than left holding clear bytes: on SQLite, with
+// secure_delete on for the duration. (PostgreSQL keeps old row versions until VACUUM reclaims
+// them; docs/scale-out.md.) Run inside a write transaction.
+void seal_unsealed_secrets(connection& db,
+                           const std::function<void(connection&, const unsealed_secret&)>& seal);
+
+// After seal_unsealed_secrets committed: SQLite still has the clear values in WAL frames written
+// by the migration, so this copies the new pages into the database file and cuts the WAL to zero
+// bytes. Nothing on PostgreSQL, whose WAL is the server's.
+void drop_logged_clear_secrets(connection& db);
 
 } // namespace localca::storage
