@@ -1,5 +1,7 @@
 #include "storage/authority_repository.hpp"
 
+#include "storage/sql_helpers.hpp"
+
 #include "storage/connection.hpp"
 
 #include <stdexcept>
@@ -61,6 +63,10 @@ void update_crl(connection& db, const std::string& name, std::int64_t crl_number
     if (q->exec() != 1) {
         throw std::logic_error("update_crl: no authority named '" + name + "'");
     }
+}
+
+std::int64_t count_authorities(connection& db) {
+    return sql::query_int64(db, "SELECT count(*) FROM authorities");
 }
 
 } // namespace localca::storage

@@ -20,6 +20,8 @@ struct authority_row {
 // Inserts, or does nothing if the name exists (init is idempotent).
 void insert_authority(connection& db, const authority_row& row);
 std::optional<authority_row> find_authority(connection& db, const std::string& name);
+// How many authorities are stored: /healthz's proof that the database answers.
+std::int64_t count_authorities(connection& db);
 // Stores a new CRL for the authority.
 void update_crl(connection& db, const std::string& name, std::int64_t crl_number,
                 const std::vector<std::uint8_t>& crl_der, std::int64_t this_update);

@@ -41,9 +41,7 @@ std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& d
     }
     storage::lab_state s;
     {
-        SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-        db.setBusyTimeout(5000);
-        s = storage::read_lab_state(db);
+        s = storage::read_lab_state(*storage::open_connection(storage_options(dir)));
     }
     if (!s.enabled || s.offset_seconds == 0) {
         return ca::real_time();
