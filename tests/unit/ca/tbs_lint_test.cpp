@@ -579,7 +579,7 @@ BOOST_AUTO_TEST_CASE(engine_refuses_a_broken_profile) {
 
         {
             // Scoped: a stepped statement would hold the reader's snapshot open.
-            statement_handle count(store.reader(), "SELECT COUNT(*) FROM certificates");
+            storage::statement_handle count(store.reader(), "SELECT COUNT(*) FROM certificates");
             BOOST_REQUIRE(count->step());
             BOOST_CHECK_EQUAL(count->get_int64(0), 0);
         }

@@ -61,7 +61,7 @@ struct device_fixture {
     }
 
     std::int64_t audit_count(const std::string& action) {
-        statement_handle q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
+        storage::statement_handle q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
         q->bind(1, action);
         q->step();
         return q->get_int64(0);
@@ -102,10 +102,10 @@ BOOST_AUTO_TEST_CASE(create_generates_ids_and_a_sealed_secret) {
     BOOST_TEST(generated.device_key.size() == 10u);
     BOOST_TEST(generated.asset_id != d.asset_id);
     // Stored sealed: the clear secret is nowhere in the row.
-    statement_handle q(store->reader(), "SELECT secret_sealed FROM enos_devices");
+    storage::statement_handle q(store->reader(), "SELECT secret_sealed FROM enos_devices");
     while (q->step()) {
-        const std::string blob(static_cast<const char*>(q->getColumn(0).getBlob()),
-                               static_cast<std::size_t>(q->getColumn(0).getBytes()));
+        const auto bytes = q->get_blob(0);
+        const std::string blob(bytes.begin(), bytes.end());
         BOOST_TEST(blob.find(d.device_secret) == std::string::npos);
     }
     const auto got = devices->get(by_asset(d.asset_id));

@@ -5,7 +5,7 @@
 
 #include "test_support.hpp"
 
-#include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -46,7 +46,7 @@ BOOST_FIXTURE_TEST_CASE(a_new_authority_has_no_crl, authority_fixture) {
     BOOST_TEST(found->crl_number == 0);
     BOOST_TEST(found->crl_der.empty());
     BOOST_TEST(found->crl_this_update == 0);
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT crl_der IS NULL FROM authorities") == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT crl_der IS NULL FROM authorities") == 1);
     BOOST_TEST(!find_authority(*db, "ECC").has_value());
 }
 
@@ -57,7 +57,7 @@ BOOST_FIXTURE_TEST_CASE(inserting_again_keeps_the_first_row, authority_fixture) 
     insert_authority(*db, other); // init run twice must not replace the root
     BOOST_TEST(find_authority(*db, "RSA")->cert_der == rsa_root().cert_der,
                boost::test_tools::per_element());
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT count(*) FROM authorities") == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM authorities") == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(update_crl_replaces_the_current_crl, authority_fixture) {

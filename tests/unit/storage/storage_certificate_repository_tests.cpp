@@ -7,7 +7,10 @@
 
 #include "test_support.hpp"
 
-#include "storage/connection.hpp"
+// The query plans checked here are SQLite's (EXPLAIN QUERY PLAN), read through its trace hook.
+#include "storage/sqlite_connection.hpp"
+
+#include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -81,10 +84,11 @@ void check_equal(const certificate_row& a, const certificate_row& b) {
 // repository function prepared rather than a copy of them.
 class statement_recorder {
 public:
-    explicit statement_recorder(storage::connection& db) : m_db(db) {
-        sqlite3_trace_v2(m_db.getHandle(), SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
+    explicit statement_recorder(storage::connection& db)
+        : m_db(dynamic_cast<storage::sqlite_connection&>(db).native_handle()) {
+        sqlite3_trace_v2(m_db, SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
     }
-    ~statement_recorder() { sqlite3_trace_v2(m_db.getHandle(), 0, nullptr, nullptr); }
+    ~statement_recorder() { sqlite3_trace_v2(m_db, 0, nullptr, nullptr); }
     const std::vector<std::string>& statements() const { return m_statements; }
 
 private:
@@ -93,7 +97,7 @@ private:
         static_cast<statement_recorder*>(self)->m_statements.emplace_back(sql ? sql : "");
         return 0;
     }
-    storage::connection& m_db;
+    sqlite3* m_db;
     std::vector<std::string> m_statements;
 };
 

@@ -5,7 +5,12 @@
 #include "schemas/migrations.hpp"
 #include "test_support.hpp"
 
-#include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
+
+// SQLite itself: the pragmas of sqlite_connection seen from a plain connection, and its global
+// allocation statistics.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -77,7 +82,7 @@ BOOST_AUTO_TEST_CASE(migrate_applies_and_records_every_migration) {
                               "devices", "certificates"}) {
         BOOST_TEST(table_exists(*db, table), table);
     }
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT count(*) FROM serial_sequence") == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM serial_sequence") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(migrating_again_writes_nothing) {
@@ -87,9 +92,9 @@ BOOST_AUTO_TEST_CASE(migrating_again_writes_nothing) {
         migrate(*db);
     }
     auto db = open_connection(file_options(dir));
-    const int before = db->getTotalChanges();
+    const int before = storage::sql::query_int64(*db, "SELECT total_changes()");
     BOOST_TEST(migrate(*db) == known_schema_version());
-    BOOST_TEST(db->getTotalChanges() == before);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT total_changes()") == before);
     BOOST_TEST(recorded_versions(*db).size() == compiled_versions().size());
 }
 
@@ -112,7 +117,7 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_with_a_clear_message) {
         BOOST_TEST(what.find("upgrade") != std::string::npos, what);
     }
     // Refusing must not have touched the file.
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT max(version) FROM schema_version") == newer);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT max(version) FROM schema_version") == newer);
 }
 
 BOOST_AUTO_TEST_CASE(file_connection_pragmas) {
@@ -120,17 +125,17 @@ BOOST_AUTO_TEST_CASE(file_connection_pragmas) {
     auto opts = file_options(dir);
     opts.busy_timeout = std::chrono::milliseconds(1234);
     auto db = open_connection(opts);
-    storage::sql::query_string(*BOOST_TEST(db, "PRAGMA journal_mode") == "wal");
-    storage::sql::query_int64(*BOOST_TEST(db, "PRAGMA foreign_keys") == 1);
-    storage::sql::query_int64(*BOOST_TEST(db, "PRAGMA synchronous") == 2); // FULL
-    storage::sql::query_int64(*BOOST_TEST(db, "PRAGMA busy_timeout") == 1234);
+    BOOST_TEST(storage::sql::query_string(*db, "PRAGMA journal_mode") == "wal");
+    BOOST_TEST(storage::sql::query_int64(*db, "PRAGMA foreign_keys") == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "PRAGMA synchronous") == 2); // FULL
+    BOOST_TEST(storage::sql::query_int64(*db, "PRAGMA busy_timeout") == 1234);
 
     opts.durable = false;
     auto fast = open_connection(opts);
-    storage::sql::query_int64(*BOOST_TEST(fast, "PRAGMA synchronous") < 2);
+    BOOST_TEST(storage::sql::query_int64(*fast, "PRAGMA synchronous") < 2);
     // WAL is a property of the file: a second connection finds it without asking.
     SQLite::Database plain(opts.path.string(), SQLite::OPEN_READONLY);
-    storage::sql::query_string(BOOST_TEST(plain, "PRAGMA journal_mode") == "wal");
+    BOOST_TEST(plain.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
 
 BOOST_AUTO_TEST_CASE(sqlite_allocation_statistics_are_off) {
@@ -141,7 +146,7 @@ BOOST_AUTO_TEST_CASE(sqlite_allocation_statistics_are_off) {
     auto db = open_connection(file_options(dir));
     migrate(*db);
     db->exec_script("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000))");
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT length(x) FROM t") == 100000);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT length(x) FROM t") == 100000);
     sqlite3_int64 current = -1;
     sqlite3_int64 highest = -1;
     BOOST_TEST(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0) == SQLITE_OK);
@@ -157,7 +162,7 @@ BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
     BOOST_CHECK_THROW(
         db->exec_script("INSERT INTO apps (org, app_key, app_secret_sealed) VALUES (42, 'k', x'00')"),
         storage::database_error);
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT count(*) FROM apps") == 0);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM apps") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(private_memory_database_migrates) {
@@ -204,7 +209,7 @@ BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_each_version_once) {
     }
     auto db = open_connection(opts);
     BOOST_TEST(recorded_versions(*db) == compiled_versions(), boost::test_tools::per_element());
-    storage::sql::query_int64(*BOOST_TEST(db, "SELECT count(*) FROM serial_sequence") == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM serial_sequence") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -8,7 +8,7 @@
 
 #include "test_support.hpp"
 
-#include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -7,7 +7,7 @@
 
 #include "test_support.hpp"
 
-#include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -42,8 +42,8 @@ void add_org(store& s, const std::string& org_id) {
     s.writer().run([&](storage::connection& db) { upsert_org(db, org_id); });
 }
 
-SQLite::Database* reader_of_new_thread(store& s) {
-    SQLite::Database* db = nullptr;
+storage::connection* reader_of_new_thread(store& s) {
+    storage::connection* db = nullptr;
     std::thread([&] { db = &s.reader(); }).join();
     return db;
 }
@@ -58,9 +58,9 @@ BOOST_AUTO_TEST_CASE(opening_creates_and_migrates_the_file) {
     store s(opts);
     BOOST_TEST(std::filesystem::exists(opts.path));
     auto& db = s.reader();
-    storage::sql::query_int64(BOOST_TEST(db, "SELECT max(version) FROM schema_version") ==
+    BOOST_TEST(storage::sql::query_int64(db, "SELECT max(version) FROM schema_version") ==
                known_schema_version());
-    storage::sql::query_string(BOOST_TEST(db, "PRAGMA journal_mode") == "wal");
+    BOOST_TEST(storage::sql::query_string(db, "PRAGMA journal_mode") == "wal");
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
@@ -79,10 +79,10 @@ BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
 BOOST_AUTO_TEST_CASE(one_reader_per_thread) {
     test::temp_dir dir;
     store s(file_options(dir));
-    SQLite::Database* mine = &s.reader();
+    storage::connection* mine = &s.reader();
     BOOST_TEST(&s.reader() == mine); // cached
-    SQLite::Database* other = reader_of_new_thread(s);
-    SQLite::Database* third = reader_of_new_thread(s);
+    storage::connection* other = reader_of_new_thread(s);
+    storage::connection* third = reader_of_new_thread(s);
     BOOST_TEST(other != mine);
     BOOST_TEST(third != mine);
     BOOST_TEST(third != other);

@@ -5,7 +5,7 @@
 
 #include "test_support.hpp"
 
-#include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -170,7 +170,7 @@ BOOST_FIXTURE_TEST_CASE(the_writer_connection_has_its_own_page_cache_size, write
     writer w(opts);
     BOOST_TEST(cache_of(w) == -4096);
     // Readers keep SQLite's default.
-    BOOST_TEST(open_connection(opts)->execAndGet("PRAGMA cache_size").getInt() == -2000);
+    BOOST_TEST(storage::sql::query_int64(*open_connection(opts), "PRAGMA cache_size") == -2000);
 }
 
 BOOST_FIXTURE_TEST_CASE(waiting_jobs_share_one_transaction, writer_fixture) {
@@ -388,7 +388,7 @@ BOOST_FIXTURE_TEST_CASE(lock_held_past_the_busy_timeout_fails_the_group_only, wr
         w.run([](storage::connection& db) { insert_org(db, "blocked"); });
         BOOST_FAIL("the job committed while another connection held the write lock");
     } catch (const storage::database_error& e) {
-        BOOST_TEST(e.getErrorCode() == SQLITE_BUSY, e.what());
+        BOOST_TEST((e.which() == storage::database_error::category::busy), e.what());
     }
     other->exec_script("ROLLBACK");
     // Nothing of the failed group is left, and the writer goes on.
@@ -427,8 +427,7 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recover
         try {
             std::rethrow_exception(r);
         } catch (const storage::database_error& e) {
-            const int code = e.getErrorCode() & 0xff;
-            BOOST_TEST((code == SQLITE_IOERR || code == SQLITE_FULL), e.what());
+            BOOST_TEST((e.which() == storage::database_error::category::unavailable), e.what());
         }
     }
     // Space again: the same writer commits, and nothing of the failed group is there.
@@ -436,7 +435,7 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recover
     BOOST_TEST(count_orgs("length(org_id) > 1000") == 0);
     BOOST_TEST(count_orgs("org_id IN ('before', 'after')") == 2);
     auto db = open_connection(opts);
-    storage::sql::query_string(*BOOST_TEST(db, "PRAGMA integrity_check") == "ok");
+    BOOST_TEST(storage::sql::query_string(*db, "PRAGMA integrity_check") == "ok");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // Config and seed parsing: typed values, documented defaults, errors that name the JSON path.
 #include "ca/enos/app_secret.hpp"
 #include "storage/enos/tenant_repository.hpp"
+#include "storage/sql_helpers.hpp"
 #include "storage/store.hpp"
 #include "test_support.hpp"
 #include "tools/localca/config.hpp"
@@ -186,7 +187,7 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
         "devices": [{"deviceKey": "dk9", "assetId": "asset1"}]}]}]}})");
     BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets, *localca::ca::real_time()), std::runtime_error);
     auto& db = store.reader();
-    BOOST_TEST(db.execAndGet("SELECT count(*) FROM products").getInt() == 1);
+    BOOST_TEST(localca::storage::sql::query_int64(db, "SELECT count(*) FROM products") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
