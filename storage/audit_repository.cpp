@@ -115,9 +115,14 @@ std::vector<audit_row> audit_tail(connection& db, std::int64_t n) {
 }
 
 std::optional<audit_type_mismatch> first_mistyped_audit_row(connection& db) {
+    // typeof() is SQLite's: its columns take any type unless the table is STRICT. A PostgreSQL
+    // column holds its declared type only, so there is nothing to find.
+    if (db.kind() != backend::sqlite) {
+        return std::nullopt;
+    }
     // Not cached: verification runs it once per call.
     static const std::string sql = mistyped_query();
-    statement_handle q(db, sql);
+    const auto q = db.prepare(sql);
     if (!q->step()) {
         return std::nullopt;
     }
@@ -134,6 +139,10 @@ std::optional<audit_type_mismatch> first_mistyped_audit_row(connection& db) {
 }
 
 bool audit_table_is_strict(connection& db) {
+    // PostgreSQL types every column strictly.
+    if (db.kind() != backend::sqlite) {
+        return true;
+    }
     // pragma_table_list (SQLite >= 3.37) is the only place SQLite reports STRICT.
     statement_handle q(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND "
                             "name = 'audit'");

@@ -66,7 +66,8 @@ std::vector<bulk_candidate> select_live(connection& db,
         sql += " AND (" + cond.sql + ")";
     }
     sql += " ORDER BY c.sn LIMIT ?";
-    statement_handle q(db, sql);
+    // Not cached: its text depends on the filters, and a bulk revocation is rare.
+    const auto q = db.prepare(sql);
     int index = 1;
     q->bind(index++, now);
     q->bind(index++, after_sn);

@@ -22,9 +22,12 @@ std::optional<sealing_key_row> find_sealing_key(connection& db) {
 }
 
 void store_sealing_key(connection& db, const sealing_key_row& row) {
-    statement_handle q(db, "INSERT OR REPLACE INTO sealing_key "
-                            "(id, kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped) "
-                            "VALUES (1, ?1, ?2, ?3, ?4, ?5)");
+    statement_handle q(db, "INSERT INTO sealing_key "
+                           "(id, kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped) "
+                           "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
+                           "kdf_memory_kib = excluded.kdf_memory_kib, "
+                           "kdf_passes = excluded.kdf_passes, kdf_lanes = excluded.kdf_lanes, "
+                           "salt = excluded.salt, wrapped = excluded.wrapped");
     q->bind(1, row.kdf_memory_kib);
     q->bind(2, row.kdf_passes);
     q->bind(3, row.kdf_lanes);

@@ -60,8 +60,8 @@ std::int64_t upsert_app(connection& db, std::int64_t org, const std::string& app
                   "INSERT INTO apps (app_key, org, app_secret_sealed) VALUES (?1, ?2, ?3) "
                   "ON CONFLICT (app_key) DO UPDATE SET org = excluded.org, "
                   "app_secret_sealed = excluded.app_secret_sealed "
-                  "WHERE apps.org IS NOT excluded.org "
-                  "OR apps.app_secret_sealed IS NOT excluded.app_secret_sealed "
+                  "WHERE apps.org IS DISTINCT FROM excluded.org "
+                  "OR apps.app_secret_sealed IS DISTINCT FROM excluded.app_secret_sealed "
                   "RETURNING id",
                   bind_all, "SELECT id FROM apps WHERE app_key = ?1", bind_key, changed);
 }
@@ -82,8 +82,8 @@ std::int64_t upsert_product(connection& db, std::int64_t org, const std::string&
                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (org, product_key) DO UPDATE SET "
                   "bi_directional_auth = excluded.bi_directional_auth, "
                   "max_valid_day = excluded.max_valid_day "
-                  "WHERE products.bi_directional_auth IS NOT excluded.bi_directional_auth "
-                  "OR products.max_valid_day IS NOT excluded.max_valid_day "
+                  "WHERE products.bi_directional_auth IS DISTINCT FROM excluded.bi_directional_auth "
+                  "OR products.max_valid_day IS DISTINCT FROM excluded.max_valid_day "
                   "RETURNING id",
                   bind_all, "SELECT id FROM products WHERE org = ?1 AND product_key = ?2", bind_key,
                   changed);
@@ -107,8 +107,8 @@ std::int64_t upsert_device(connection& db, std::int64_t org, std::int64_t produc
                   "INSERT INTO devices (product, device_key, org, asset_id) "
                   "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (product, device_key) DO UPDATE SET "
                   "org = excluded.org, asset_id = excluded.asset_id "
-                  "WHERE devices.org IS NOT excluded.org "
-                  "OR devices.asset_id IS NOT excluded.asset_id "
+                  "WHERE devices.org IS DISTINCT FROM excluded.org "
+                  "OR devices.asset_id IS DISTINCT FROM excluded.asset_id "
                   "RETURNING id",
                   bind_all, "SELECT id FROM devices WHERE product = ?1 AND device_key = ?2",
                   bind_key, changed);

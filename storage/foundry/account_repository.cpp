@@ -28,7 +28,7 @@ std::int64_t upsert_account(connection& db, const std::string& account_id,
     return sql::upsert(db,
                        "INSERT INTO accounts (account_id, region) VALUES (?1, ?2) "
                        "ON CONFLICT (account_id) DO UPDATE SET region = excluded.region "
-                       "WHERE accounts.region IS NOT excluded.region RETURNING id",
+                       "WHERE accounts.region IS DISTINCT FROM excluded.region RETURNING id",
                        bind_all, "SELECT id FROM accounts WHERE account_id = ?1", bind_key,
                        changed);
 }
@@ -44,7 +44,7 @@ void upsert_account_token(connection& db, std::int64_t account,
     sql::upsert(db,
                 "INSERT INTO account_tokens (token_sha256, account) VALUES (?1, ?2) "
                 "ON CONFLICT (token_sha256) DO UPDATE SET account = excluded.account "
-                "WHERE account_tokens.account IS NOT excluded.account RETURNING account",
+                "WHERE account_tokens.account IS DISTINCT FROM excluded.account RETURNING account",
                 bind_all, "SELECT account FROM account_tokens WHERE token_sha256 = ?1", bind_key,
                 changed);
 }
