@@ -27,7 +27,8 @@ certificate_stats certificate_statistics(connection& db, std::int64_t now) {
     certificate_stats s;
     // One pass over the covering index certificates_stats (api, authority, status, not_after),
     // grouped in index order (no sort): valid and expired are split by a sum, not a group.
-    statement_handle q(db, "SELECT api, authority, status, sum(not_after > ?), count(*) "
+    statement_handle q(db, "SELECT api, authority, status, "
+                           "sum(CASE WHEN not_after > ? THEN 1 ELSE 0 END), count(*) "
                             "FROM certificates GROUP BY api, authority, status");
     q->bind(1, now);
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;

@@ -9,7 +9,7 @@ namespace localca::storage::emca {
 namespace {
 
 constexpr const char* k_item_columns =
-    "SELECT id, request, user, item_id, profile_id, csr, not_before, validity, status, "
+    "SELECT id, request, \"user\", item_id, profile_id, csr, not_before, validity, status, "
     "cert_sn, decided_at FROM issuance_items ";
 
 issuance_item_row read_item(statement& q) {
@@ -54,7 +54,7 @@ bool decide(connection& db, std::int64_t id, item_status to, std::optional<std::
 std::optional<std::string> find_request_response(connection& db, std::int64_t user,
                                                  const std::string& application_id) {
     statement_handle q(db, "SELECT response FROM issuance_requests "
-                            "WHERE user = ?1 AND application_id = ?2");
+                            "WHERE \"user\" = ?1 AND application_id = ?2");
     q->bind(1, user);
     q->bind(2, application_id);
     if (!q->step()) {
@@ -66,7 +66,7 @@ std::optional<std::string> find_request_response(connection& db, std::int64_t us
 std::int64_t insert_request(connection& db, std::int64_t user,
                             const std::string& application_id, std::int64_t created_at,
                             const std::string& response) {
-    statement_handle q(db, "INSERT INTO issuance_requests (user, application_id, created_at, "
+    statement_handle q(db, "INSERT INTO issuance_requests (\"user\", application_id, created_at, "
                             "response) VALUES (?1, ?2, ?3, ?4) RETURNING id");
     q->bind(1, user);
     q->bind(2, application_id);
@@ -83,7 +83,7 @@ void set_request_response(connection& db, std::int64_t request, const std::strin
 }
 
 std::int64_t insert_item(connection& db, const issuance_item_row& row) {
-    statement_handle q(db, "INSERT INTO issuance_items (request, user, item_id, profile_id, "
+    statement_handle q(db, "INSERT INTO issuance_items (request, \"user\", item_id, profile_id, "
                             "csr, not_before, validity, status, cert_sn, decided_at) "
                             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
     q->bind(1, row.request);
