@@ -10,6 +10,7 @@
 #include "ca/clock.hpp"
 #include "ca/certificate_record.hpp"
 #include "ca/errc.hpp"
+#include "ca/issuance_metrics.hpp"
 #include "ca/options.hpp"
 #include "ca/profile.hpp"
 #include "ca/secret_box.hpp"
@@ -152,6 +153,9 @@ public:
     // Certificate as stored, or nullopt.
     std::optional<certificate_record> find_certificate(std::int64_t sn);
 
+    // Issuance counters by API, authority and outcome (for /metrics).
+    const issuance_metrics& issuance() const { return m_issuance; }
+
 private:
     struct prepared; // a signed certificate and its row, not yet committed
     result<prepared> prepare(issue_request& req);
@@ -167,6 +171,7 @@ private:
     std::unique_ptr<authority> m_ecc;
     std::unique_ptr<secret_box> m_secrets;
     storage::serial_sequence m_serials;
+    issuance_metrics m_issuance;
     // Last: its background thread uses the authorities, so it stops before they go.
     std::unique_ptr<crl_publisher> m_crls;
 };

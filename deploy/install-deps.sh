@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (apt) whatever LocalCA needs to build, run and test that is not installed yet.
 # clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) and llvm (llvm-symbolizer for
-# readable sanitizer stacks) are for deploy/sanitize.sh.
+# readable sanitizer stacks) are for deploy/sanitize.sh. prometheus (with promtool) is for
+# tests/integration/test_metrics.py, which starts its own server on a free port.
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -9,6 +10,7 @@ packages=(
   libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
   openssl sqlite3 python3 python3-cryptography python3-jsonschema curl ca-certificates
   mosquitto mosquitto-clients
+  prometheus
   clang libclang-rt-14-dev llvm
 )
 missing=()
@@ -21,4 +23,8 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # The package starts its own service where systemd runs: the tests need only the binaries.
+  if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+    "${sudo_cmd[@]}" systemctl disable --now prometheus || true
+  fi
 fi

@@ -6,6 +6,7 @@
 
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -31,6 +32,10 @@ bool storage_failure(const std::exception_ptr& failure) {
     } catch (...) {
         return false;
     }
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 void report_completion_failure(const char* what) {
@@ -62,6 +67,7 @@ void writer::submit(job j, completion done) {
             throw std::logic_error("storage::writer::submit after stop()");
         }
         m_queue.push_back(item{std::move(j), std::move(done)});
+        m_stats.queue_depth.fetch_add(1, std::memory_order_relaxed);
     }
     m_cv.notify_one();
 }
@@ -127,7 +133,10 @@ void writer::loop() {
                 group.push_back(std::move(m_queue.front()));
                 m_queue.pop_front();
             }
+            m_stats.queue_depth.fetch_sub(static_cast<std::int64_t>(group.size()),
+                                          std::memory_order_relaxed);
         }
+        m_stats.batch_size.observe(static_cast<double>(group.size()));
         commit_group(group);
     }
 }
@@ -163,8 +172,10 @@ void writer::commit_group(std::deque<item>& group) {
             db.release("job");
         }
         // Nothing to make durable when every job failed: spare the fsync.
+        const auto commit_started = std::chrono::steady_clock::now();
         if (any_succeeded) {
             db.commit();
+            m_stats.commit_seconds.observe(seconds_since(commit_started));
         } else {
             db.rollback();
         }

@@ -2,6 +2,7 @@
 // The single writer. Every write of the server goes through it, so that waiting writes are
 // committed together: one fsync for a group of issuances (group commit), and the policy checks a
 // job makes inside its transaction cannot race with another job.
+#include "storage/metrics.hpp"
 #include "storage/options.hpp"
 
 #include "storage/connection.hpp"
@@ -16,6 +17,15 @@
 #include <thread>
 
 namespace localca::storage {
+
+// What the writer measures, for /metrics: read with relaxed loads from any thread.
+struct writer_stats {
+    std::atomic<std::int64_t> queue_depth{0}; // jobs submitted and not yet taken into a group
+    // Jobs per transaction (group commit).
+    histogram batch_size{std::array<double, 10>{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}};
+    // The COMMIT statement alone: the fsync(s) of a group, in seconds.
+    histogram commit_seconds{k_latency_buckets};
+};
 
 class writer {
 public:
@@ -46,6 +56,8 @@ public:
     // Finishes every queued job, then joins the thread. Idempotent. Not from the writer thread.
     void stop();
 
+    const writer_stats& stats() const { return m_stats; }
+
 private:
     struct item {
         job work;
@@ -60,6 +72,7 @@ private:
     std::condition_variable m_cv;
     std::deque<item> m_queue;
     bool m_stopping = false;
+    writer_stats m_stats;
     std::thread m_thread;
 };
 

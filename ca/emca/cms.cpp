@@ -1,5 +1,6 @@
 #include "ca/emca/cms.hpp"
 
+#include "ca/der_reader.hpp"
 #include "ca/fingerprint.hpp"
 
 #include <botan/ber_dec.h>
@@ -69,52 +70,11 @@ std::vector<BER_Object> children(const BER_Object& o, std::size_t max = k_max_ch
     }
 }
 
-// Botan's decoder tolerates indefinite lengths whose end-of-contents markers are missing at the
-// end of the data (it stops at the end of input). This strict walk of the raw TLVs refuses that,
-// and bounds lengths and depth before Botan sees the bytes. Returns the size of the TLV at `in`.
-std::size_t strict_tlv(std::span<const std::uint8_t> in, int depth) {
-    require(depth < 32, "nested too deep");
-    std::size_t i = 0;
-    require(in.size() >= 2, "truncated value");
-    const std::uint8_t tag = in[i++];
-    if ((tag & 0x1f) == 0x1f) { // high tag number, at most 4 more bytes
-        do {
-            require(i < in.size() && i < 5, "bad tag");
-        } while (in[i++] & 0x80);
-    }
-    require(i < in.size(), "truncated length");
-    const std::uint8_t first = in[i++];
-    const bool constructed = (tag & 0x20) != 0;
-    if (first == 0x80) {
-        require(constructed, "indefinite length on a primitive value");
-        for (;;) {
-            require(i + 2 <= in.size(), "missing end-of-contents");
-            if (in[i] == 0 && in[i + 1] == 0) {
-                return i + 2;
-            }
-            i += strict_tlv(in.subspan(i), depth + 1);
-        }
-    }
-    std::size_t len = first;
-    if (first & 0x80) {
-        const std::size_t n = first & 0x7f;
-        require(n >= 1 && n <= 4 && i + n <= in.size(), "bad length");
-        len = 0;
-        for (std::size_t k = 0; k < n; ++k) {
-            len = (len << 8) | in[i++];
-        }
-    }
-    require(len <= in.size() - i, "length beyond the data");
-    if (constructed) {
-        for (std::size_t j = 0; j < len;) {
-            j += strict_tlv(in.subspan(i + j, len - j), depth + 1);
-        }
-    }
-    return i + len;
-}
-
 BER_Object single(std::span<const std::uint8_t> bytes) {
-    require(strict_tlv(bytes, 0) == bytes.size(), "data after the ContentInfo");
+    // Botan's decoder tolerates indefinite lengths whose end-of-contents markers are missing at
+    // the end of the data (it stops at the end of input). The core's strict walk of the raw TLVs
+    // (ber rules) refuses that, and bounds lengths and depth before Botan sees the bytes.
+    require(ber_tlv_size(bytes) == bytes.size(), "data after the ContentInfo");
     Botan::BER_Decoder d(bytes.data(), bytes.size());
     auto o = d.get_next_object();
     require(o.is_set(), "empty input");

@@ -91,19 +91,22 @@ storage::enos::device_details_row default_details(const secret_box& secrets, std
                                                   std::int64_t created_ms,
                                                   std::optional<std::string> secret = {});
 
+// A storage failure or a bug throws out of these calls, to the personality's one catch point
+// (server/core/internal_error.hpp); only remove() reports the writer's failed COMMIT as
+// errc::internal, which reaches it as a completion's value.
 class device_management {
 public:
     device_management(engine& e, registry& r) : m_engine(e), m_registry(r) {}
 
-    // device_exists (deviceKey taken in the product), product_not_found, internal.
+    // device_exists (deviceKey taken in the product), product_not_found.
     result<device_created> create(device_create_request req);
-    // device_not_found, internal.
+    // device_not_found.
     result<device_view> get(const device_ref& ref);
     // `page_no` from 1. An unknown org has no devices.
     result<device_page> search(const std::string& org_id,
                                const storage::enos::device_filter& filter, std::int64_t page_no,
                                std::int64_t page_size);
-    // device_not_found, internal.
+    // device_not_found.
     status update(device_update_request req);
     // device_not_found; device_disabled when disabling a disabled device, device_enabled when
     // enabling an enabled one.

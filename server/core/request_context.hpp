@@ -12,6 +12,7 @@
 namespace localca::server {
 
 class personality;
+class route_metrics;
 
 namespace http = boost::beast::http;
 using request = http::request<http::string_body>;
@@ -28,6 +29,8 @@ struct request_context {
     // The personality whose route matched: it renders this request's internal error
     // (server/core/internal_error.hpp). Null for routes added outside a personality.
     const personality* api = nullptr;
+    // The matched route's request counters (server/core/request_metrics.hpp); null: unmatched.
+    const route_metrics* metrics = nullptr;
     // Set by a handler before it answers to stream the body (exports): the answer's headers go
     // first, then the session calls this on a worker thread for each next piece, sent as an HTTP
     // chunk, until it returns "" (the end). So an export of any size holds one piece in memory

@@ -115,7 +115,11 @@ void router::add(http::verb method, std::string pattern, handler h) {
     if (!h) {
         throw std::invalid_argument("route without a handler: " + pattern);
     }
-    route r{method, {}, std::move(h), m_adding};
+    route r{method,
+            {},
+            std::move(h),
+            m_adding,
+            &m_metrics->route(m_adding ? m_adding->name() : "none", pattern)};
     const auto segments = split_path(pattern);
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const auto segment = segments[i];
@@ -159,6 +163,7 @@ const handler* router::match(request_context& ctx, http::status* status) const {
     if (best) {
         segments_match(best->segments, segments, &ctx.path_params);
         ctx.api = best->api;
+        ctx.metrics = best->metrics;
         return &best->h;
     }
     if (status) {

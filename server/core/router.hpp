@@ -4,7 +4,9 @@
 // the rest of the path (one or more segments, joined with '/'). A path that matches no pattern gets 404, a path that
 // matches with another method gets 405; both as JSON {"message": "..."}.
 #include "server/core/request_context.hpp"
+#include "server/core/request_metrics.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,14 +23,21 @@ public:
     // sets *status to 404 or 405.
     const handler* match(request_context& ctx, http::status* status) const;
 
+    // Requests by (API, route template, status) and latency by API, for /metrics.
+    const request_metrics& metrics() const { return *m_metrics; }
+
 private:
     struct route {
         http::verb method;
         std::vector<std::string> segments;
         handler h;
         const personality* api;
+        const route_metrics* metrics;
     };
     std::vector<route> m_routes;
+    // Shared by copies (http_server keeps its own copy of the table): the counters a request
+    // adds to are the ones /metrics reads through the original.
+    std::shared_ptr<request_metrics> m_metrics = std::make_shared<request_metrics>();
     const personality* m_adding = nullptr; // during add_personality()
 };
 

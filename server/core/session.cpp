@@ -483,6 +483,7 @@ template <class Stream> void basic_session<Stream>::on_write(beast::error_code e
         std::chrono::steady_clock::now() - ctx.received;
     log::access(ctx.request_id, ctx.req.method_string(), log_safe_path(ctx.req.target()),
                 m_res.result_int(), latency.count());
+    m_state->routes.metrics().record(ctx, m_res.result_int(), latency.count() / 1000);
     m_in_flight = false;
     m_ctx.reset();
     m_res = {};

@@ -1,17 +1,12 @@
 #include "server/enos/personality.hpp"
 
-#include "ca/constant_time.hpp"
-#include "ca/fingerprint.hpp"
 #include "server/core/internal_error.hpp"
 #include "server/core/log.hpp"
 #include "server/enos/codec.hpp"
 #include "server/enos/crypto.hpp"
-#include "server/enos/unverified_token.hpp"
 #include "server/pki/paths.hpp"
 
 #include <boost/json.hpp>
-
-#include <cstdlib>
 
 namespace localca::server::enos {
 
@@ -21,11 +16,6 @@ namespace {
 
 constexpr const char* k_unauthorized = R"({"message":"Invalid authentication credentials"})";
 constexpr const char* k_rate_limited = R"({"message":"API rate limit exceeded"})";
-
-std::string header(const request& req, std::string_view name) {
-    const auto it = req.find(name);
-    return it == req.end() ? std::string() : std::string(it->value());
-}
 
 // A query parameter, else a string field of the body.
 std::optional<std::string> param(const request_context& ctx, const json::object& body,
@@ -52,13 +42,6 @@ void refuse(const request_context& ctx, const responder& done, const ca::error& 
     reply_error(ctx, done, from_errc(e));
 }
 
-std::string to_lower(std::string s) {
-    for (auto& c : s) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return s;
-}
-
 } // namespace
 
 struct personality::call {
@@ -71,7 +54,7 @@ struct personality::call {
 personality::personality(ca::engine& engine, ca::enos::registry& registry, options opts)
     : m_engine(engine), m_registry(registry), m_devices(engine, registry),
       m_device_routes(engine, registry), m_options(std::move(opts)),
-      m_tokens(registry, m_options, engine.clock()) {
+      m_tokens(registry, m_options, engine.clock()), m_auth(m_options, m_tokens, engine.clock()) {
     if (m_options.token_key.empty()) {
         throw std::invalid_argument("enos: token key must not be empty");
     }
@@ -112,13 +95,13 @@ response personality::internal_error(const request_context& ctx) const {
         o["data"] = nullptr;
         return json_response(ctx.req, http::status::ok, json::serialize(o));
     }
-    return json_response(ctx.req, http::status::ok,
-                         envelope_error(ctx.request_id, from_errc(ca::make_error(
-                                                            ca::errc::internal, "internal error"))));
+    return json_response(
+        ctx.req, http::status::ok,
+        envelope_error(ctx.request_id,
+                       from_errc(ca::make_error(ca::errc::internal, "internal error"))));
 }
 
-void personality::token_call(std::shared_ptr<request_context> ctx, responder done,
-                             bool refresh) {
+void personality::token_call(std::shared_ptr<request_context> ctx, responder done, bool refresh) {
     auto answer = [&](const token_grant& g) {
         json::object o;
         o["status"] = static_cast<int>(g.status);
@@ -128,15 +111,16 @@ void personality::token_call(std::shared_ptr<request_context> ctx, responder don
             o["data"] = json::object{{"accessToken", g.access_token}, {"expire", g.expire}};
         } else {
             o["data"] = nullptr;
-            log::info("enos token " + std::string(refresh ? "refresh" : "get") + " refused: " +
-                      g.message);
+            log::info("enos token " + std::string(refresh ? "refresh" : "get") +
+                      " refused: " + g.message);
         }
         done(json_response(ctx->req, http::status::ok, json::serialize(o)));
     };
     boost::system::error_code ec;
     const auto v = json::parse(ctx->req.body(), ec);
     if (ec || !v.is_object()) {
-        return answer({token_status::parameter_invalid, "request body is not a JSON object", "", 0});
+        return answer(
+            {token_status::parameter_invalid, "request body is not a JSON object", "", 0});
     }
     const auto& body = v.as_object();
     auto text = [&](std::string_view key) -> std::string {
@@ -161,54 +145,11 @@ void personality::token_call(std::shared_ptr<request_context> ctx, responder don
     return answer(m_tokens.refresh(app_key, encryption, timestamp, text("accessToken")));
 }
 
-bool personality::authenticate(const request_context& ctx,
-                               std::optional<ca::enos::app_credentials>* app) {
-    if (m_options.auth == auth_mode::off) {
-        return true;
-    }
-    if (m_options.auth == auth_mode::unverified_token) {
-        return well_formed_access_token(header(ctx.req, "apim-accesstoken"));
-    }
-    const auto token = header(ctx.req, "apim-accesstoken");
-    if (token.empty()) {
-        return false;
-    }
-    *app = m_tokens.verify(token);
-    if (!*app) {
-        return false;
-    }
-    const auto signature = header(ctx.req, "apim-signature");
-    if (signature.empty() && m_options.auth == auth_mode::token) {
-        return true;
-    }
-    const auto timestamp = header(ctx.req, "apim-timestamp");
-    const auto ts = read_int_text(timestamp);
-    const auto skew = m_options.max_clock_skew.count() * 1000;
-    // The client's timestamp against the real time: a device does not travel with the lab.
-    const auto real_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             m_engine.clock().real_now().time_since_epoch())
-                             .count();
-    if (signature.empty() || !ts.valid || std::llabs(ts.value - real_ms) > skew) {
-        return false;
-    }
-    // accessToken + (key + value of every query parameter, sorted by key) + raw body +
-    // timestamp + appSecret. The query map is sorted by key, values decoded.
-    std::string content = token;
-    for (const auto& [k, v] : ctx.query) {
-        content += k;
-        content += v;
-    }
-    content += ctx.req.body();
-    content += timestamp;
-    content += (*app)->app_secret;
-    return ca::constant_time_equal(to_lower(signature), ca::sha256_hex(content));
-}
-
 bool personality::admit(const request_context& ctx, const responder& done,
                         std::optional<ca::enos::app_credentials>* app_out) {
     auto& app = *app_out;
     // The gateway authenticates before the service sees the request, whatever its action.
-    if (!authenticate(ctx, &app)) {
+    if (!m_auth.authenticate(ctx, &app)) {
         log::info("enos: authentication failed for " + ctx.remote_address);
         ca::record_auth_denied(m_engine.store(), app ? "appKey:" + app->app_key : "enos",
                                ctx.remote_address, m_engine.clock());
@@ -438,12 +379,13 @@ void personality::revoke(call& c, responder done) {
     }
     req.audit = c.audit;
     auto ctx = c.ctx;
-    m_devices.revoke(req, guarded(ctx, done, [ctx, done](ca::status s) {
-        if (!s) {
-            return refuse(*ctx, done, s.err());
-        }
-        done(json_response(ctx->req, http::status::ok, envelope_ok(ctx->request_id, nullptr)));
-    }));
+    m_devices.revoke(
+        req, guarded(ctx, done, [ctx, done](ca::status s) {
+            if (!s) {
+                return refuse(*ctx, done, s.err());
+            }
+            done(json_response(ctx->req, http::status::ok, envelope_ok(ctx->request_id, nullptr)));
+        }));
 }
 
 void personality::list(call& c, responder done) {

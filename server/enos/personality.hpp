@@ -12,8 +12,9 @@
 #include "ca/enos/registry.hpp"
 #include "server/core/rate_limiter.hpp"
 #include "server/core/router.hpp"
-#include "server/enos/legacy_routes.hpp"
 #include "server/enos/device_routes.hpp"
+#include "server/enos/gateway_auth.hpp"
+#include "server/enos/legacy_routes.hpp"
 #include "server/enos/options.hpp"
 #include "server/enos/token_service.hpp"
 
@@ -38,8 +39,6 @@ private:
     // (401 or 429); *app is the caller (none when auth is off).
     bool admit(const request_context& ctx, const responder& done,
                std::optional<ca::enos::app_credentials>* app);
-    // False when the call must be answered 401. Sets *app to the calling app (none when off).
-    bool authenticate(const request_context& ctx, std::optional<ca::enos::app_credentials>* app);
     void apply(call& c, responder done);
     void renew(call& c, responder done);
     void revoke(call& c, responder done);
@@ -52,6 +51,7 @@ private:
     device_routes m_device_routes;
     options m_options;
     token_service m_tokens;
+    gateway_auth m_auth; // after m_options and m_tokens, which it refers to
     // Per-credential limit of the certificate calls (off unless options.rate_per_second > 0).
     rate_limiter m_limiter{rate_limiter::settings{m_options.rate_per_second, m_options.rate_burst}};
     // /connectService/... (the legacy SDK's paths), over the same device service and limit.

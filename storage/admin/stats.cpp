@@ -86,4 +86,10 @@ std::vector<authority_crl> authority_crls(connection& db) {
     return out;
 }
 
+std::int64_t audit_entry_count(connection& db) {
+    statement_handle q(db, "SELECT count(*) FROM audit");
+    q->step();
+    return q->get_int64(0);
+}
+
 } // namespace localca::storage::admin

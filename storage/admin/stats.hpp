@@ -31,5 +31,7 @@ struct authority_crl {
 // `now` in unix seconds. Buckets are aligned to the epoch (hours, days) and to `now` (weeks).
 certificate_stats certificate_statistics(connection& db, std::int64_t now);
 std::vector<authority_crl> authority_crls(connection& db);
+// Entries in the audit log (a scan of its smallest index: callers cache it).
+std::int64_t audit_entry_count(connection& db);
 
 } // namespace localca::storage::admin

@@ -73,6 +73,7 @@ std::shared_ptr<void> serve_foundry(const api_context& ctx, server::router& rout
     };
     auto p = std::make_shared<parts>(ctx);
     routes.add_personality(p->personality);
+    ctx.metrics.add_key_pool("foundry", [keys = &p->keys] { return keys->ready(); });
     return p;
 }
 

@@ -3,6 +3,7 @@
 // and ca/<api>/ and storage/<api>/ when it has domain rules or tables of its own) plus one line
 // in the table of apis.cpp; nothing in the core changes (docs/architecture.md, "Adding an API").
 #include "ca/engine.hpp"
+#include "server/admin/metrics_routes.hpp"
 #include "server/core/router.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/config.hpp"
@@ -19,6 +20,7 @@ struct api_context {
     const config& settings;
     storage::store& store;
     ca::engine& engine;
+    server::admin::metrics_routes& metrics; // where an API reports its key pool, if any
 };
 
 struct api {

@@ -7,6 +7,7 @@
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
 #include "server/pki/ocsp_routes.hpp"
+#include "server/admin/metrics_routes.hpp"
 #include "server/admin/personality.hpp"
 #include "server/emca/admin_routes.hpp"
 #include "storage/emca/admin_owner.hpp"
@@ -172,7 +173,11 @@ int cmd_serve(const arguments& args) {
 
     server::router routes;
     std::vector<std::shared_ptr<void>> personalities; // declared before http: outlive it
-    const api_context ctx{dir, c, *store, engine};
+    // GET /metrics reads the counters of every route, the engine and the writer; APIs add
+    // their key pools to it.
+    server::admin::metrics_routes metrics(engine, routes,
+                                          {c.metrics.public_access, LOCALCA_VERSION});
+    const api_context ctx{dir, c, *store, engine, metrics};
     for (const auto& a : apis()) {
         personalities.push_back(a.serve(ctx, routes));
     }
@@ -193,6 +198,7 @@ int cmd_serve(const arguments& args) {
     server::emca::admin_routes emca_admin(engine);
     routes.add_personality(emca_admin);
     lab.add_routes(routes); // /lab/v1 only in lab mode
+    routes.add_personality(metrics);
 
     server::http_server http(c.server, routes);
     const install_certificate install = [&http](const std::string& chain, const std::string& key,

@@ -163,8 +163,8 @@ config load_config(const std::filesystem::path& file) {
     const auto doc = parse_json_text(ss.str(), file.string());
     const json_node root(doc, "");
     root.require_object({"listen", "ioThreads", "workerThreads", "logLevel", "publicBaseUrl",
-                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "ocsp",
-                         "aia", "lab"});
+                         "limits", "ca", "storage", "pki", "enos", "foundry", "tls", "ocsp", "aia",
+                         "lab", "metrics"});
     config c;
     if (auto v = root.find("listen")) {
         c.server.listen = v->as_string(); // "" = HTTPS only (checked in validate())
@@ -294,6 +294,12 @@ config load_config(const std::filesystem::path& file) {
         }
         if (auto v = l->find("token")) {
             c.lab.token = v->as_string();
+        }
+    }
+    if (auto m = root.find("metrics")) {
+        m->require_object({"public"});
+        if (auto v = m->find("public")) {
+            c.metrics.public_access = v->as_bool();
         }
     }
     return c;

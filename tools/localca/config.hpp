@@ -41,7 +41,8 @@
 //     "aia": {"pki": true, "enos": true, "foundry": true, "emca": true}  // AIA per API
 
 //     "lab": {"enabled": false,            // lab mode: /lab/v1, `localca lab` (docs/lab.md)
-//             "token": ""}                 // "" = lab API open; else Bearer token required
+//             "token": ""},                // "" = lab API open; else Bearer token required
+//     "metrics": {"public": false}         // true: GET /metrics needs no admin token
 //   }
 #include "ca/ocsp_responder.hpp"
 #include "ca/options.hpp"
@@ -85,6 +86,13 @@ struct lab_config {
     // Bearer token of the lab API until operator admin tokens exist. Default "": no token.
     std::string token;
 };
+// GET /metrics (docs/admin-api.md, "Metrics").
+struct metrics_config {
+    // Default false: a viewer admin token is required. True: anyone who reaches the listener
+    // may scrape (for a Prometheus on a trusted network without a token file).
+    bool public_access = false;
+};
+
 // ca::options with the URL templates of where the pki personality serves the files
 // (server/pki/paths.hpp).
 inline ca::options default_ca_options() {
@@ -110,6 +118,7 @@ struct config {
     bool ocsp_url_template_set = false;
     bool ca_issuers_url_template_set = false;
     lab_config lab;
+    metrics_config metrics;
 
     // Throws std::invalid_argument naming the key of the first bad value. Fills derived defaults.
     void validate();
