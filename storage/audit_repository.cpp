@@ -1,8 +1,7 @@
 #include "storage/audit_repository.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
-
+#include "storage/sql_helpers.hpp"
 
 #include <algorithm>
 
@@ -89,8 +88,7 @@ void insert_audit(connection& db, const audit_row& row) {
     q.exec();
 }
 
-std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id,
-                                        std::int64_t limit) {
+std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit) {
     statement_handle cached(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
     statement& q = *cached;
     q.bind(1, after_id);
@@ -145,7 +143,7 @@ bool audit_table_is_strict(connection& db) {
     }
     // pragma_table_list (SQLite >= 3.37) is the only place SQLite reports STRICT.
     statement_handle q(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND "
-                            "name = 'audit'");
+                           "name = 'audit'");
     return q->step() && q->get_int64(0) == 1;
 }
 

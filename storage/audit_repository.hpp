@@ -30,8 +30,7 @@ std::optional<audit_row> last_audit_row(connection& db);
 void insert_audit(connection& db, const audit_row& row);
 
 // Rows with id > after_id in id order, at most limit (limit <= 0: all).
-std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id,
-                                        std::int64_t limit);
+std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit);
 
 // The last n rows, in id order.
 std::vector<audit_row> audit_tail(connection& db, std::int64_t n);

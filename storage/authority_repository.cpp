@@ -26,8 +26,8 @@ void bind_crl(statement& q, int der_index, int this_update_index,
 
 void insert_authority(connection& db, const authority_row& row) {
     statement_handle q(db, "INSERT INTO authorities (name, cert_der, crl_number, crl_der, "
-                            "crl_this_update) VALUES (?, ?, ?, ?, ?) "
-                            "ON CONFLICT (name) DO NOTHING");
+                           "crl_this_update) VALUES (?, ?, ?, ?, ?) "
+                           "ON CONFLICT (name) DO NOTHING");
     q->bind(1, row.name);
     q->bind_blob(2, row.cert_der);
     q->bind(3, row.crl_number);
@@ -37,7 +37,7 @@ void insert_authority(connection& db, const authority_row& row) {
 
 std::optional<authority_row> find_authority(connection& db, const std::string& name) {
     statement_handle q(db, "SELECT name, cert_der, crl_number, crl_der, "
-                            "coalesce(crl_this_update, 0) FROM authorities WHERE name = ?");
+                           "coalesce(crl_this_update, 0) FROM authorities WHERE name = ?");
     q->bind(1, name);
     if (!q->step()) {
         return std::nullopt;
@@ -54,7 +54,7 @@ std::optional<authority_row> find_authority(connection& db, const std::string& n
 void update_crl(connection& db, const std::string& name, std::int64_t crl_number,
                 const std::vector<std::uint8_t>& crl_der, std::int64_t this_update) {
     statement_handle q(db, "UPDATE authorities SET crl_number = ?, crl_der = ?, "
-                            "crl_this_update = ? WHERE name = ?");
+                           "crl_this_update = ? WHERE name = ?");
     q->bind(1, crl_number);
     bind_crl(*q, 2, 3, crl_der, this_update);
     q->bind(4, name);

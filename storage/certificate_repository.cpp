@@ -1,8 +1,7 @@
 #include "storage/certificate_repository.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
-
+#include "storage/sql_helpers.hpp"
 
 #include <string>
 
@@ -79,10 +78,10 @@ struct live_elsewhere_statements {
 
 // Runs one lookup; bind_value binds ?1, the CN or the key hash.
 template <class BindValue>
-std::optional<std::int64_t>
-live_elsewhere(connection& db, const live_elsewhere_statements& sql, BindValue bind_value,
-               std::optional<std::int64_t> device, std::int64_t now,
-               std::optional<std::int64_t> except_sn) {
+std::optional<std::int64_t> live_elsewhere(connection& db, const live_elsewhere_statements& sql,
+                                           BindValue bind_value, std::optional<std::int64_t> device,
+                                           std::int64_t now,
+                                           std::optional<std::int64_t> except_sn) {
     statement_handle cached(db, device ? sql.with_device : sql.without_device);
     statement& q = *cached;
     bind_value(q);
@@ -154,12 +153,10 @@ std::optional<std::int64_t> live_key_elsewhere(connection& db,
                                                std::optional<std::int64_t> except_sn) {
     static const live_elsewhere_statements sql("spki_sha256");
     return live_elsewhere(
-        db, sql, [&](statement& q) { q.bind_blob(1, spki_sha256); }, device, now,
-        except_sn);
+        db, sql, [&](statement& q) { q.bind_blob(1, spki_sha256); }, device, now, except_sn);
 }
 
-bool revoke_certificate(connection& db, std::int64_t sn, std::int64_t revoked_at,
-                        int reason) {
+bool revoke_certificate(connection& db, std::int64_t sn, std::int64_t revoked_at, int reason) {
     // The status condition makes "already revoked" a no-op: the first revocation's time and
     // reason are the ones the CRL keeps.
     statement_handle cached(db, "UPDATE certificates SET status = 1, revoked_at = ?, "
@@ -171,8 +168,7 @@ bool revoke_certificate(connection& db, std::int64_t sn, std::int64_t revoked_at
     return q.exec() == 1;
 }
 
-std::vector<revoked_entry> revoked_of_authority(connection& db,
-                                                const std::string& authority) {
+std::vector<revoked_entry> revoked_of_authority(connection& db, const std::string& authority) {
     statement_handle cached(db,
                             "SELECT sn, coalesce(revoked_at, 0), coalesce(revocation_reason, 0) "
                             "FROM certificates WHERE authority = ? AND status = 1 ORDER BY sn");
@@ -180,8 +176,8 @@ std::vector<revoked_entry> revoked_of_authority(connection& db,
     q.bind(1, authority);
     std::vector<revoked_entry> entries;
     while (q.step()) {
-        entries.push_back(revoked_entry{q.get_int64(0), q.get_int64(1),
-                                        static_cast<int>(q.get_int64(2))});
+        entries.push_back(
+            revoked_entry{q.get_int64(0), q.get_int64(1), static_cast<int>(q.get_int64(2))});
     }
     return entries;
 }

@@ -2,7 +2,6 @@
 
 #include "storage/connection.hpp"
 
-
 namespace localca::storage {
 
 std::optional<certificate_state> find_certificate_state(connection& db, std::int64_t sn) {

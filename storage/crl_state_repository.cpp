@@ -8,7 +8,7 @@ namespace localca::storage {
 
 crl_state read_crl_state(connection& db, const std::string& authority) {
     statement_handle q(db, "SELECT revocations, crl_revocations, crl_number, "
-                            "coalesce(crl_this_update, 0) FROM authorities WHERE name = ?");
+                           "coalesce(crl_this_update, 0) FROM authorities WHERE name = ?");
     q->bind(1, authority);
     if (!q->step()) {
         throw std::logic_error("no authority named '" + authority + "'");
@@ -38,8 +38,8 @@ bool store_next_crl(connection& db, const std::string& authority, std::int64_t c
         throw std::invalid_argument("store_next_crl: empty CRL");
     }
     statement_handle q(db, "UPDATE authorities SET crl_number = ?, crl_der = ?, "
-                            "crl_this_update = ?, crl_revocations = ? "
-                            "WHERE name = ? AND crl_number = ?");
+                           "crl_this_update = ?, crl_revocations = ? "
+                           "WHERE name = ? AND crl_number = ?");
     q->bind(1, crl_number);
     q->bind_blob(2, crl_der);
     q->bind(3, this_update);

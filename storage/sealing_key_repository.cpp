@@ -8,7 +8,7 @@ namespace localca::storage {
 
 std::optional<sealing_key_row> find_sealing_key(connection& db) {
     statement_handle q(db, "SELECT kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped "
-                            "FROM sealing_key WHERE id = 1");
+                           "FROM sealing_key WHERE id = 1");
     if (!q->step()) {
         return std::nullopt;
     }

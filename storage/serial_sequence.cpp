@@ -13,9 +13,9 @@ namespace {
 
 // The new next_free: count above the larger of next_free and every stored sn (CASE rather than
 // the scalar max(a, b), which PostgreSQL spells GREATEST).
-#define LOCALCA_RESERVE_HEAD                                                                      \
-    "UPDATE serial_sequence SET next_free = CASE WHEN next_free > (SELECT coalesce(max(sn), 0) "  \
-    "FROM certificates) THEN next_free ELSE (SELECT coalesce(max(sn), 0) + 1 FROM certificates) " \
+#define LOCALCA_RESERVE_HEAD                                                                       \
+    "UPDATE serial_sequence SET next_free = CASE WHEN next_free > (SELECT coalesce(max(sn), 0) "   \
+    "FROM certificates) THEN next_free ELSE (SELECT coalesce(max(sn), 0) + 1 FROM certificates) "  \
     "END + ?1 WHERE id = 1 RETURNING next_free - ?1, "
 // The second column says whether the result is still an integer: SQLite turns an integer overflow
 // into a REAL, which we refuse rather than store a float serial (typeof() is SQLite's). PostgreSQL
@@ -39,8 +39,7 @@ std::int64_t serial_sequence::next() {
         // Reserved and committed before any serial of it is handed out; the other threads wait on
         // the mutex meanwhile, which costs one group commit per block_size serials.
         std::int64_t first = 0;
-        m_store.writer().run(
-            [&](connection& db) { first = reserve_serials(db, m_block_size); });
+        m_store.writer().run([&](connection& db) { first = reserve_serials(db, m_block_size); });
         m_next = first;
         m_limit = first + m_block_size;
     }

@@ -12,8 +12,7 @@
 
 namespace localca::storage::sql {
 
-template <typename T>
-void bind_optional(statement& q, int index, const std::optional<T>& v) {
+template <typename T> void bind_optional(statement& q, int index, const std::optional<T>& v) {
     if (v) {
         q.bind(index, static_cast<std::int64_t>(*v));
     } else {

@@ -125,8 +125,9 @@ public:
     std::vector<std::uint8_t> get_blob(int column) const override {
         check_column(column);
         const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(m_stmt, column));
-        return p == nullptr ? std::vector<std::uint8_t>()
-                            : std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(m_stmt, column));
+        return p == nullptr
+                   ? std::vector<std::uint8_t>()
+                   : std::vector<std::uint8_t>(p, p + sqlite3_column_bytes(m_stmt, column));
     }
 
     void reset() override {
@@ -145,10 +146,9 @@ private:
     // Reading without a row, or past the last column, is a bug: say so rather than read garbage.
     void check_column(int column) const {
         if (!m_has_row || column < 0 || column >= sqlite3_column_count(m_stmt)) {
-            throw database_error(category::other,
-                                 (m_has_row ? "no column " + std::to_string(column)
-                                            : std::string("no current row")) +
-                                     " in: " + sqlite3_sql(m_stmt));
+            throw database_error(category::other, (m_has_row ? "no column " + std::to_string(column)
+                                                             : std::string("no current row")) +
+                                                      " in: " + sqlite3_sql(m_stmt));
         }
     }
 
@@ -176,16 +176,16 @@ sqlite_connection::sqlite_connection(const options& opts) {
                                        SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
                                    nullptr);
     if (rc != SQLITE_OK) {
-        const database_error error(category_of(rc), m_db != nullptr ? sqlite3_errmsg(m_db)
-                                                                    : sqlite3_errstr(rc));
+        const database_error error(category_of(rc),
+                                   m_db != nullptr ? sqlite3_errmsg(m_db) : sqlite3_errstr(rc));
         sqlite3_close_v2(m_db);
         throw error;
     }
     try {
         // Set before the first statement that may need a lock.
-        sqlite3_busy_timeout(m_db, static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(
-                                       opts.busy_timeout.count(), 0,
-                                       std::numeric_limits<int>::max())));
+        sqlite3_busy_timeout(m_db,
+                             static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(
+                                 opts.busy_timeout.count(), 0, std::numeric_limits<int>::max())));
         if (!memory) {
             // WAL lets readers run while the writer writes, and makes a commit one sequential
             // append. journal_mode is persistent in the file; on a WAL database this is a read.
@@ -211,8 +211,7 @@ sqlite_connection::sqlite_connection(const options& opts) {
             }
             if (mode != "wal") {
                 throw std::runtime_error("cannot put " + path + " in WAL mode (journal_mode is " +
-                                         mode +
-                                         "); is it on a file system without shared memory?");
+                                         mode + "); is it on a file system without shared memory?");
             }
         }
         // FULL: a COMMIT returns only after the WAL is fsynced, so an acknowledged issuance

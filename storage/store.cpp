@@ -1,7 +1,7 @@
 #include "storage/store.hpp"
 
-#include "storage/database.hpp"
 #include "storage/connection.hpp"
+#include "storage/database.hpp"
 
 #include <unistd.h>
 

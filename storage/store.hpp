@@ -34,7 +34,7 @@ private:
     std::unique_ptr<connection> m_keepalive; // keeps a ":memory:" database alive
     std::unique_ptr<storage::writer> m_writer;
     std::mutex m_readers_mutex;
-    std::vector<std::unique_ptr<connection>> m_readers; // owned here, indexed per thread
+    std::vector<std::unique_ptr<connection>> m_readers;       // owned here, indexed per thread
     const std::uint64_t m_id;                                 // key of this store in thread caches
 };
 

@@ -4,7 +4,6 @@
 
 #include "storage/database.hpp"
 
-
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -50,8 +49,8 @@ writer::writer(const options& opts) : m_options(opts), m_db(open_connection(opts
     if (m_db->kind() == backend::sqlite) {
         // Negative: a size in KiB rather than in pages. (PostgreSQL's cache is the server's
         // shared_buffers, not a connection's.)
-        m_db->exec_script("PRAGMA cache_size = -" +
-                          std::to_string(std::max<std::int64_t>(1, opts.writer_cache_bytes / 1024)));
+        m_db->exec_script("PRAGMA cache_size = -" + std::to_string(std::max<std::int64_t>(
+                                                        1, opts.writer_cache_bytes / 1024)));
     }
     m_thread = std::thread([this] { loop(); });
 }

@@ -1,7 +1,7 @@
 #include "storage/admin/audit_search.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include <variant>
 

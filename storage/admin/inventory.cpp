@@ -1,7 +1,7 @@
 #include "storage/admin/inventory.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include <variant>
 
@@ -154,8 +154,8 @@ std::vector<inventory_row> list_certificates(connection& db, const owner_registr
     return out;
 }
 
-std::optional<inventory_row> find_inventory_row(connection& db,
-                                                const owner_registry& owners, std::int64_t sn) {
+std::optional<inventory_row> find_inventory_row(connection& db, const owner_registry& owners,
+                                                std::int64_t sn) {
     statement_handle cached(db, std::string(k_select) + " WHERE c.sn = ?");
     statement& s = *cached;
     s.bind(1, sn);

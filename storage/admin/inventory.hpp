@@ -50,7 +50,7 @@ std::vector<inventory_row> list_certificates(connection& db, const owner_registr
                                              const certificate_query& q);
 
 // One certificate as an inventory row, or nullopt.
-std::optional<inventory_row> find_inventory_row(connection& db,
-                                                const owner_registry& owners, std::int64_t sn);
+std::optional<inventory_row> find_inventory_row(connection& db, const owner_registry& owners,
+                                                std::int64_t sn);
 
 } // namespace localca::storage::admin

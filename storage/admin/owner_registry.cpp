@@ -1,7 +1,7 @@
 #include "storage/admin/owner_registry.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 namespace localca::storage::admin {
 

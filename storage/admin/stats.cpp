@@ -8,8 +8,8 @@ namespace localca::storage::admin {
 
 namespace {
 
-std::map<std::int64_t, std::int64_t> buckets(connection& db, const char* sql,
-                                             std::int64_t a, std::int64_t b, std::int64_t c) {
+std::map<std::int64_t, std::int64_t> buckets(connection& db, const char* sql, std::int64_t a,
+                                             std::int64_t b, std::int64_t c) {
     statement_handle q(db, sql);
     q->bind(1, a);
     q->bind(2, b);
@@ -29,7 +29,7 @@ certificate_stats certificate_statistics(connection& db, std::int64_t now) {
     // grouped in index order (no sort): valid and expired are split by a sum, not a group.
     statement_handle q(db, "SELECT api, authority, status, "
                            "sum(CASE WHEN not_after > ? THEN 1 ELSE 0 END), count(*) "
-                            "FROM certificates GROUP BY api, authority, status");
+                           "FROM certificates GROUP BY api, authority, status");
     q->bind(1, now);
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
     while (q->step()) {
@@ -61,8 +61,8 @@ certificate_stats certificate_statistics(connection& db, std::int64_t now) {
                                "WHERE not_before >= ?2 AND not_before <= ?3 GROUP BY 1",
                                day, (now - 90 * day) / day * day, now);
     statement_handle w(db, "SELECT (not_after - ?1) / ?2, count(*) FROM certificates "
-                            "WHERE not_after > ?1 AND not_after <= ?1 + 12 * ?2 AND status = 0 "
-                            "GROUP BY 1");
+                           "WHERE not_after > ?1 AND not_after <= ?1 + 12 * ?2 AND status = 0 "
+                           "GROUP BY 1");
     w->bind(1, now);
     w->bind(2, week);
     while (w->step()) {
@@ -72,7 +72,8 @@ certificate_stats certificate_statistics(connection& db, std::int64_t now) {
 }
 
 std::vector<authority_crl> authority_crls(connection& db) {
-    statement_handle q(db, "SELECT name, crl_number, crl_this_update FROM authorities ORDER BY name");
+    statement_handle q(db,
+                       "SELECT name, crl_number, crl_this_update FROM authorities ORDER BY name");
     std::vector<authority_crl> out;
     while (q->step()) {
         authority_crl a;

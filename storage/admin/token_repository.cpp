@@ -1,13 +1,13 @@
 #include "storage/admin/token_repository.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
 
 namespace localca::storage::admin {
 
 bool insert_token(connection& db, const token_row& row) {
     statement_handle q(db, "INSERT INTO admin_tokens (name, role, token_sha256, created_at) "
-                            "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
+                           "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING");
     q->bind(1, row.name);
     q->bind(2, row.role);
     q->bind_blob(3, row.token_sha256);

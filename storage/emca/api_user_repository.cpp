@@ -87,8 +87,8 @@ std::int64_t upsert_api_user(connection& db, const api_user_row& row, bool* chan
 std::optional<issuance_profile_row> find_issuance_profile(connection& db,
                                                           const std::string& profile_id) {
     statement_handle q(db, "SELECT profile_id, authority, key_types, default_validity, "
-                            "max_validity, required_subject, key_usage, extended_key_usage, "
-                            "manual_authorization FROM issuance_profiles WHERE profile_id = ?1");
+                           "max_validity, required_subject, key_usage, extended_key_usage, "
+                           "manual_authorization FROM issuance_profiles WHERE profile_id = ?1");
     q->bind(1, profile_id);
     if (!q->step()) {
         return std::nullopt;
@@ -113,13 +113,13 @@ void upsert_issuance_profile(connection& db, const issuance_profile_row& row, bo
         return;
     }
     statement_handle q(db, "INSERT INTO issuance_profiles (profile_id, authority, key_types, "
-                            "default_validity, max_validity, required_subject, key_usage, "
-                            "extended_key_usage, manual_authorization) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                            "ON CONFLICT (profile_id) DO UPDATE SET authority = ?2, "
-                            "key_types = ?3, default_validity = ?4, max_validity = ?5, "
-                            "required_subject = ?6, key_usage = ?7, extended_key_usage = ?8, "
-                            "manual_authorization = ?9");
+                           "default_validity, max_validity, required_subject, key_usage, "
+                           "extended_key_usage, manual_authorization) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                           "ON CONFLICT (profile_id) DO UPDATE SET authority = ?2, "
+                           "key_types = ?3, default_validity = ?4, max_validity = ?5, "
+                           "required_subject = ?6, key_usage = ?7, extended_key_usage = ?8, "
+                           "manual_authorization = ?9");
     q->bind(1, row.profile_id);
     q->bind(2, row.authority);
     q->bind(3, row.key_types);

@@ -28,8 +28,7 @@ issuance_item_row read_item(statement& q) {
     return r;
 }
 
-std::optional<issuance_item_row> one_item(connection& db, const char* where,
-                                          std::int64_t key) {
+std::optional<issuance_item_row> one_item(connection& db, const char* where, std::int64_t key) {
     statement_handle q(db, std::string(k_item_columns) + where);
     q->bind(1, key);
     if (!q->step()) {
@@ -41,7 +40,7 @@ std::optional<issuance_item_row> one_item(connection& db, const char* where,
 bool decide(connection& db, std::int64_t id, item_status to, std::optional<std::int64_t> sn,
             std::int64_t at) {
     statement_handle q(db, "UPDATE issuance_items SET status = ?2, cert_sn = ?3, decided_at = ?4 "
-                            "WHERE id = ?1 AND status = 0");
+                           "WHERE id = ?1 AND status = 0");
     q->bind(1, id);
     q->bind(2, static_cast<int>(to));
     sql::bind_optional(*q, 3, sn);
@@ -54,7 +53,7 @@ bool decide(connection& db, std::int64_t id, item_status to, std::optional<std::
 std::optional<std::string> find_request_response(connection& db, std::int64_t user,
                                                  const std::string& application_id) {
     statement_handle q(db, "SELECT response FROM issuance_requests "
-                            "WHERE \"user\" = ?1 AND application_id = ?2");
+                           "WHERE \"user\" = ?1 AND application_id = ?2");
     q->bind(1, user);
     q->bind(2, application_id);
     if (!q->step()) {
@@ -63,11 +62,10 @@ std::optional<std::string> find_request_response(connection& db, std::int64_t us
     return q->get_string(0);
 }
 
-std::int64_t insert_request(connection& db, std::int64_t user,
-                            const std::string& application_id, std::int64_t created_at,
-                            const std::string& response) {
+std::int64_t insert_request(connection& db, std::int64_t user, const std::string& application_id,
+                            std::int64_t created_at, const std::string& response) {
     statement_handle q(db, "INSERT INTO issuance_requests (\"user\", application_id, created_at, "
-                            "response) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+                           "response) VALUES (?1, ?2, ?3, ?4) RETURNING id");
     q->bind(1, user);
     q->bind(2, application_id);
     q->bind(3, created_at);
@@ -84,8 +82,8 @@ void set_request_response(connection& db, std::int64_t request, const std::strin
 
 std::int64_t insert_item(connection& db, const issuance_item_row& row) {
     statement_handle q(db, "INSERT INTO issuance_items (request, \"user\", item_id, profile_id, "
-                            "csr, not_before, validity, status, cert_sn, decided_at) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
+                           "csr, not_before, validity, status, cert_sn, decided_at) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id");
     q->bind(1, row.request);
     q->bind(2, row.user);
     q->bind(3, row.item_id);

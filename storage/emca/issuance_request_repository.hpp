@@ -33,9 +33,8 @@ std::optional<std::string> find_request_response(connection& db, std::int64_t us
 
 // Inserts the request row; returns its id. Throws storage::database_error if (user, application_id)
 // exists (check with find_request_response in the same transaction first).
-std::int64_t insert_request(connection& db, std::int64_t user,
-                            const std::string& application_id, std::int64_t created_at,
-                            const std::string& response);
+std::int64_t insert_request(connection& db, std::int64_t user, const std::string& application_id,
+                            std::int64_t created_at, const std::string& response);
 // The response is known only once the items have ids (their requestIds are in it).
 void set_request_response(connection& db, std::int64_t request, const std::string& response);
 

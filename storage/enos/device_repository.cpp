@@ -115,10 +115,9 @@ std::optional<device_details_row> find_device_details(connection& db, std::int64
 }
 
 bool insert_device_details(connection& db, const device_details_row& r) {
-    statement_handle q(db,
-                        "INSERT INTO enos_devices (device, name, name_i18n, timezone, "
-                        "description, attributes, tags, secret_sealed, disabled, created_ms) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING");
+    statement_handle q(db, "INSERT INTO enos_devices (device, name, name_i18n, timezone, "
+                           "description, attributes, tags, secret_sealed, disabled, created_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING");
     q->bind(1, r.device);
     q->bind(2, r.name);
     q->bind(3, r.name_i18n);
@@ -134,7 +133,7 @@ bool insert_device_details(connection& db, const device_details_row& r) {
 
 void update_device_details(connection& db, const device_details_row& r) {
     statement_handle q(db, "UPDATE enos_devices SET name = ?, name_i18n = ?, timezone = ?, "
-                            "description = ?, attributes = ?, tags = ? WHERE device = ?");
+                           "description = ?, attributes = ?, tags = ? WHERE device = ?");
     q->bind(1, r.name);
     q->bind(2, r.name_i18n);
     q->bind(3, r.timezone);
@@ -155,7 +154,7 @@ void update_device_secret(connection& db, std::int64_t device,
 
 bool set_device_disabled(connection& db, std::int64_t device, bool disabled) {
     statement_handle q(db,
-                        "UPDATE enos_devices SET disabled = ? WHERE device = ? AND disabled != ?");
+                       "UPDATE enos_devices SET disabled = ? WHERE device = ? AND disabled != ?");
     q->bind(1, disabled ? 1 : 0);
     q->bind(2, device);
     q->bind(3, disabled ? 1 : 0);
@@ -171,21 +170,20 @@ bool device_disabled(connection& db, std::int64_t device) {
 std::optional<product_row> find_product(connection& db, std::int64_t org,
                                         const std::string& product_key) {
     statement_handle q(db, "SELECT id, org, product_key, bi_directional_auth, max_valid_day "
-                            "FROM products WHERE org = ? AND product_key = ?");
+                           "FROM products WHERE org = ? AND product_key = ?");
     q->bind(1, org);
     q->bind(2, product_key);
     if (!q->step()) {
         return std::nullopt;
     }
-    return product_row{q->get_int64(0), q->get_int64(1),
-                       q->get_string(2), q->get_int64(3) != 0,
+    return product_row{q->get_int64(0), q->get_int64(1), q->get_string(2), q->get_int64(3) != 0,
                        q->get_int64(4)};
 }
 
 std::int64_t insert_device(connection& db, std::int64_t org, std::int64_t product,
                            const std::string& device_key, const std::string& asset_id) {
     statement_handle q(db, "INSERT INTO devices (org, product, device_key, asset_id) "
-                            "VALUES (?, ?, ?, ?) RETURNING id");
+                           "VALUES (?, ?, ?, ?) RETURNING id");
     q->bind(1, org);
     q->bind(2, product);
     q->bind(3, device_key);
@@ -205,25 +203,23 @@ void delete_device(connection& db, std::int64_t device) {
     del->exec();
 }
 
-std::vector<device_listing> search_devices(connection& db, std::int64_t org,
-                                           const device_filter& f, std::int64_t offset,
-                                           std::int64_t limit) {
+std::vector<device_listing> search_devices(connection& db, std::int64_t org, const device_filter& f,
+                                           std::int64_t offset, std::int64_t limit) {
     std::vector<bind_value> binds;
     const auto where = where_clause(org, f, &binds);
     statement_handle q(db, "SELECT d.id, d.org, d.product, d.device_key, d.asset_id, "
-                            "p.product_key, e.device, e.name, e.name_i18n, e.timezone, "
-                            "e.description, e.attributes, e.tags, e.secret_sealed, e.disabled, "
-                            "e.created_ms " +
-                                std::string(k_search_from) + where +
-                                " ORDER BY d.id LIMIT ? OFFSET ?");
+                           "p.product_key, e.device, e.name, e.name_i18n, e.timezone, "
+                           "e.description, e.attributes, e.tags, e.secret_sealed, e.disabled, "
+                           "e.created_ms " +
+                               std::string(k_search_from) + where +
+                               " ORDER BY d.id LIMIT ? OFFSET ?");
     bind_all(*q, binds);
     q->bind(static_cast<int>(binds.size()) + 1, limit);
     q->bind(static_cast<int>(binds.size()) + 2, offset);
     std::vector<device_listing> out;
     while (q->step()) {
         device_listing l;
-        l.device = device_row{q->get_int64(0), q->get_int64(1),
-                              q->get_int64(2), q->get_string(3),
+        l.device = device_row{q->get_int64(0), q->get_int64(1), q->get_int64(2), q->get_string(3),
                               q->get_string(4)};
         l.product_key = q->get_string(5);
         if (!q->is_null(6)) {

@@ -71,9 +71,8 @@ struct device_listing {
 };
 
 // Devices of the org matching the filter, in creation order (device id), `limit` from `offset`.
-std::vector<device_listing> search_devices(connection& db, std::int64_t org,
-                                           const device_filter& f, std::int64_t offset,
-                                           std::int64_t limit);
+std::vector<device_listing> search_devices(connection& db, std::int64_t org, const device_filter& f,
+                                           std::int64_t offset, std::int64_t limit);
 std::int64_t count_devices(connection& db, std::int64_t org, const device_filter& f);
 
 } // namespace localca::storage::enos

@@ -1,8 +1,7 @@
 #include "storage/enos/tenant_repository.hpp"
 
-#include "storage/sql_helpers.hpp"
 #include "storage/connection.hpp"
-
+#include "storage/sql_helpers.hpp"
 
 namespace localca::storage::enos {
 
@@ -24,8 +23,7 @@ std::optional<device_row> read_device(statement& q) {
     if (!q.step()) {
         return std::nullopt;
     }
-    return device_row{q.get_int64(0), q.get_int64(1),
-                      q.get_int64(2), q.get_string(3),
+    return device_row{q.get_int64(0), q.get_int64(1), q.get_int64(2), q.get_string(3),
                       q.get_string(4)};
 }
 
@@ -35,8 +33,7 @@ std::optional<app_row> read_app(statement& q) {
     if (!q.step()) {
         return std::nullopt;
     }
-    return app_row{q.get_int64(0), q.get_int64(1), q.get_string(2),
-                   q.get_blob(3)};
+    return app_row{q.get_int64(0), q.get_int64(1), q.get_string(2), q.get_blob(3)};
 }
 
 } // namespace
@@ -77,16 +74,16 @@ std::int64_t upsert_product(connection& db, std::int64_t org, const std::string&
         q.bind(3, bi_directional_auth ? 1 : 0);
         q.bind(4, max_valid_day);
     };
-    return upsert(db,
-                  "INSERT INTO products (org, product_key, bi_directional_auth, max_valid_day) "
-                  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (org, product_key) DO UPDATE SET "
-                  "bi_directional_auth = excluded.bi_directional_auth, "
-                  "max_valid_day = excluded.max_valid_day "
-                  "WHERE products.bi_directional_auth IS DISTINCT FROM excluded.bi_directional_auth "
-                  "OR products.max_valid_day IS DISTINCT FROM excluded.max_valid_day "
-                  "RETURNING id",
-                  bind_all, "SELECT id FROM products WHERE org = ?1 AND product_key = ?2", bind_key,
-                  changed);
+    return upsert(
+        db,
+        "INSERT INTO products (org, product_key, bi_directional_auth, max_valid_day) "
+        "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (org, product_key) DO UPDATE SET "
+        "bi_directional_auth = excluded.bi_directional_auth, "
+        "max_valid_day = excluded.max_valid_day "
+        "WHERE products.bi_directional_auth IS DISTINCT FROM excluded.bi_directional_auth "
+        "OR products.max_valid_day IS DISTINCT FROM excluded.max_valid_day "
+        "RETURNING id",
+        bind_all, "SELECT id FROM products WHERE org = ?1 AND product_key = ?2", bind_key, changed);
 }
 
 std::int64_t upsert_device(connection& db, std::int64_t org, std::int64_t product,
@@ -148,8 +145,7 @@ std::optional<product_row> find_product_by_id(connection& db, std::int64_t id) {
     if (!q.step()) {
         return std::nullopt;
     }
-    return product_row{q.get_int64(0), q.get_int64(1),
-                       q.get_string(2), q.get_int64(3) != 0,
+    return product_row{q.get_int64(0), q.get_int64(1), q.get_string(2), q.get_int64(3) != 0,
                        q.get_int64(4)};
 }
 

@@ -12,8 +12,7 @@ std::optional<account_row> read_account(statement& q) {
     if (!q.step()) {
         return std::nullopt;
     }
-    return account_row{q.get_int64(0), q.get_string(1),
-                       q.get_optional_string(2)};
+    return account_row{q.get_int64(0), q.get_string(1), q.get_optional_string(2)};
 }
 
 } // namespace
@@ -76,7 +75,7 @@ std::optional<std::int64_t> token_owner(connection& db,
 std::optional<account_row> find_account_by_token(connection& db,
                                                  const std::vector<std::uint8_t>& token_sha256) {
     statement_handle q(db, "SELECT a.id, a.account_id, a.region FROM account_tokens t "
-                            "JOIN accounts a ON a.id = t.account WHERE t.token_sha256 = ?");
+                           "JOIN accounts a ON a.id = t.account WHERE t.token_sha256 = ?");
     q->bind_blob(1, token_sha256);
     return read_account(*q);
 }

@@ -10,7 +10,7 @@ namespace {
 
 void insert_topics(connection& db, std::int64_t sn, const std::vector<std::string>& topics) {
     statement_handle q(db, "INSERT INTO managed_certificate_topics (sn, position, filter) "
-                            "VALUES (?, ?, ?)");
+                           "VALUES (?, ?, ?)");
     for (std::size_t i = 0; i < topics.size(); ++i) {
         q->bind(1, sn);
         q->bind(2, static_cast<std::int64_t>(i));
@@ -22,7 +22,7 @@ void insert_topics(connection& db, std::int64_t sn, const std::vector<std::strin
 
 std::vector<std::string> topics_of(connection& db, std::int64_t sn) {
     statement_handle q(db, "SELECT filter FROM managed_certificate_topics WHERE sn = ? "
-                            "ORDER BY position");
+                           "ORDER BY position");
     q->bind(1, sn);
     std::vector<std::string> topics;
     while (q->step()) {
@@ -37,7 +37,7 @@ void insert_managed_certificate(connection& db, std::int64_t sn, std::int64_t ac
                                 const std::string& cert_id, bool active,
                                 const std::vector<std::string>& topics) {
     statement_handle q(db, "INSERT INTO managed_certificates (sn, account, cert_id, active) "
-                            "VALUES (?, ?, ?, ?)");
+                           "VALUES (?, ?, ?, ?)");
     q->bind(1, sn);
     q->bind(2, account);
     q->bind(3, cert_id);
@@ -49,10 +49,10 @@ void insert_managed_certificate(connection& db, std::int64_t sn, std::int64_t ac
 std::optional<managed_certificate_row>
 find_managed_certificate(connection& db, std::int64_t account, const std::string& cert_id) {
     statement_handle q(db, "SELECT m.sn, m.account, m.cert_id, m.active, m.device, d.device_id, "
-                            "c.status, c.not_before, c.not_after, c.subject_cn, c.der "
-                            "FROM managed_certificates m JOIN certificates c ON c.sn = m.sn "
-                            "LEFT JOIN account_devices d ON d.id = m.device "
-                            "WHERE m.cert_id = ? AND m.account = ?");
+                           "c.status, c.not_before, c.not_after, c.subject_cn, c.der "
+                           "FROM managed_certificates m JOIN certificates c ON c.sn = m.sn "
+                           "LEFT JOIN account_devices d ON d.id = m.device "
+                           "WHERE m.cert_id = ? AND m.account = ?");
     q->bind(1, cert_id);
     q->bind(2, account);
     if (!q->step()) {
@@ -90,11 +90,11 @@ void update_managed_certificate(connection& db, std::int64_t sn, bool active,
 
 std::vector<topic_grant> active_topic_grants(connection& db, std::int64_t now) {
     statement_handle q(db, "SELECT c.subject_cn, t.filter FROM managed_certificates m "
-                            "JOIN certificates c ON c.sn = m.sn "
-                            "JOIN managed_certificate_topics t ON t.sn = m.sn "
-                            "WHERE m.active = 1 AND c.status = 0 AND c.not_after > ? "
-                            "AND c.subject_cn IS NOT NULL "
-                            "ORDER BY c.subject_cn, t.filter");
+                           "JOIN certificates c ON c.sn = m.sn "
+                           "JOIN managed_certificate_topics t ON t.sn = m.sn "
+                           "WHERE m.active = 1 AND c.status = 0 AND c.not_after > ? "
+                           "AND c.subject_cn IS NOT NULL "
+                           "ORDER BY c.subject_cn, t.filter");
     q->bind(1, now);
     std::vector<topic_grant> grants;
     while (q->step()) {

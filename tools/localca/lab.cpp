@@ -40,9 +40,7 @@ std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& d
         return ca::real_time();
     }
     storage::lab_state s;
-    {
-        s = storage::read_lab_state(*storage::open_connection(storage_options(dir)));
-    }
+    { s = storage::read_lab_state(*storage::open_connection(storage_options(dir))); }
     if (!s.enabled || s.offset_seconds == 0) {
         return ca::real_time();
     }

@@ -105,8 +105,8 @@ seed_data parse_seed(std::string_view text) {
 // The EnOS device API's details of a seeded device: created with its secret (the seed's, else a
 // random one) when missing; the secret replaced when the seed gives another.
 static void seed_device_secret(storage::connection& db, const ca::secret_box& secrets,
-                               std::int64_t device_id, const seed_device& dev,
-                               std::int64_t now_ms, bool* changed) {
+                               std::int64_t device_id, const seed_device& dev, std::int64_t now_ms,
+                               bool* changed) {
     const auto existing = storage::enos::find_device_details(db, device_id);
     if (!existing) {
         storage::enos::insert_device_details(

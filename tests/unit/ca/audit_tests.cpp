@@ -279,8 +279,8 @@ std::unique_ptr<storage::connection> version_6_database(const storage::options& 
         if (m.version <= 6) {
             db->exec_script("BEGIN");
             db->exec_script(std::string(m.sql));
-            db->exec_script("INSERT INTO schema_version (version) VALUES (" + std::to_string(m.version) +
-                     ")");
+            db->exec_script("INSERT INTO schema_version (version) VALUES (" +
+                            std::to_string(m.version) + ")");
             db->exec_script("COMMIT");
         }
     }
@@ -290,9 +290,10 @@ std::unique_ptr<storage::connection> version_6_database(const storage::options& 
 // Every stored value of every row, with its type (quote() writes text quoted, blobs as X'..').
 std::string audit_dump(storage::connection& db) {
     std::string out;
-    storage::statement_handle q(db, "SELECT quote(id), quote(at), quote(actor), quote(action), "
-                            "quote(cert_sn), quote(subject), quote(source_ip), quote(outcome), "
-                            "quote(prev_hash), quote(hash) FROM audit ORDER BY id");
+    storage::statement_handle q(db,
+                                "SELECT quote(id), quote(at), quote(actor), quote(action), "
+                                "quote(cert_sn), quote(subject), quote(source_ip), quote(outcome), "
+                                "quote(prev_hash), quote(hash) FROM audit ORDER BY id");
     while (q->step()) {
         for (int i = 0; i < 10; ++i) { // the ten columns above
             out += q->get_string(i);
@@ -345,7 +346,8 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
     const auto v = ca::verify_audit(db);
     BOOST_TEST(v.ok, v.reason);
     BOOST_TEST(v.entries == 6);
-    BOOST_TEST(storage::sql::query_int64(db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'") == 1);
+    BOOST_TEST(storage::sql::query_int64(
+                   db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'") == 1);
 
     // The chain goes on from the migrated rows.
     ca::audit_event next;
@@ -441,13 +443,12 @@ BOOST_AUTO_TEST_CASE(issue_and_revoke_are_recorded_with_their_caller) {
     ca::issue_request renew = req;
     renew.audit.action = "emca-approve";
     std::promise<bool> failed;
-    eng.issue_batch({renew},
-                    [](storage::connection&, const std::vector<ca::issued_certificate>&) {
-                        throw std::runtime_error("caller's write failed");
-                    },
-                    [&](ca::result<std::vector<ca::issued_certificate>> r) {
-                        failed.set_value(!r.ok());
-                    });
+    eng.issue_batch(
+        {renew},
+        [](storage::connection&, const std::vector<ca::issued_certificate>&) {
+            throw std::runtime_error("caller's write failed");
+        },
+        [&](ca::result<std::vector<ca::issued_certificate>> r) { failed.set_value(!r.ok()); });
     BOOST_TEST(failed.get_future().get());
     BOOST_TEST(storage::audit_tail(store.reader(), 10).size() == 2u);
 

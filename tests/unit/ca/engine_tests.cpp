@@ -510,7 +510,7 @@ BOOST_AUTO_TEST_CASE(concurrent_duplicates_only_one_wins) {
     BOOST_CHECK_EQUAL(ok.load(), 1);
     BOOST_CHECK_EQUAL(refused.load(), 5);
     storage::statement_handle q(f.store->reader(),
-                        "SELECT count(*) FROM certificates WHERE subject_cn = 'contested'");
+                                "SELECT count(*) FROM certificates WHERE subject_cn = 'contested'");
     BOOST_REQUIRE(q->step());
     BOOST_CHECK_EQUAL(q->get_int64(0), 1);
 }

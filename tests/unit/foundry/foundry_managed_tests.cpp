@@ -178,8 +178,8 @@ BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
     BOOST_TEST(service->active_grants().empty());
     // The row lost its association and policy, not only its view.
     storage::statement_handle q(store->reader(), "SELECT active, device, (SELECT count(*) FROM "
-                                         "managed_certificate_topics WHERE sn = m.sn) FROM "
-                                         "managed_certificates m WHERE cert_id = ?");
+                                                 "managed_certificate_topics WHERE sn = m.sn) FROM "
+                                                 "managed_certificates m WHERE cert_id = ?");
     q->bind(1, id);
     BOOST_REQUIRE(q->step());
     BOOST_TEST(q->get_int64(0) == 0);

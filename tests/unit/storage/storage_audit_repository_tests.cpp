@@ -37,12 +37,12 @@ struct audit_db {
     // The table as someone with the file could rebuild it: same columns, no STRICT.
     void rebuild_loose() {
         db->exec_script("CREATE TABLE audit_loose (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
-                 "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
-                 "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
-                 "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
-                 "INSERT INTO audit_loose SELECT * FROM audit;"
-                 "DROP TABLE audit;"
-                 "ALTER TABLE audit_loose RENAME TO audit;");
+                        "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
+                        "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
+                        "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+                        "INSERT INTO audit_loose SELECT * FROM audit;"
+                        "DROP TABLE audit;"
+                        "ALTER TABLE audit_loose RENAME TO audit;");
     }
 
     test::temp_dir dir;
@@ -78,9 +78,10 @@ BOOST_AUTO_TEST_CASE(sqlite_refuses_a_mistyped_value) {
         }
     }
     // An insert through the repository's own statement is refused the same way.
-    BOOST_CHECK_THROW(a.db->exec_script("INSERT INTO audit VALUES (4, '1796312474x', 'cli', 'seed', "
-                                 "NULL, '', '', 'ok', '', '')"),
-                      storage::database_error);
+    BOOST_CHECK_THROW(
+        a.db->exec_script("INSERT INTO audit VALUES (4, '1796312474x', 'cli', 'seed', "
+                          "NULL, '', '', 'ok', '', '')"),
+        storage::database_error);
     BOOST_TEST(!first_mistyped_audit_row(*a.db).has_value());
     BOOST_TEST(audit_rows_after(*a.db, 0, 0).size() == 3u);
 }
@@ -115,11 +116,12 @@ BOOST_AUTO_TEST_CASE(every_column_is_checked_and_the_first_row_is_named) {
                           edit{"hash", "2", "integer"}}) {
         audit_db a;
         // Looser still: no NOT NULL and no types, so any value stays as given.
-        a.db->exec_script("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at, actor, action, cert_sn, "
-                   "subject, source_ip, outcome, prev_hash, hash);"
-                   "INSERT INTO audit_any SELECT * FROM audit;"
-                   "DROP TABLE audit;"
-                   "ALTER TABLE audit_any RENAME TO audit;");
+        a.db->exec_script(
+            "CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at, actor, action, cert_sn, "
+            "subject, source_ip, outcome, prev_hash, hash);"
+            "INSERT INTO audit_any SELECT * FROM audit;"
+            "DROP TABLE audit;"
+            "ALTER TABLE audit_any RENAME TO audit;");
         a.db->exec_script("UPDATE audit SET " + e.column + " = " + e.value + " WHERE id IN (2, 3)");
         const auto m = first_mistyped_audit_row(*a.db);
         BOOST_REQUIRE_MESSAGE(m.has_value(), e.column + " = " + e.value);
@@ -133,14 +135,15 @@ BOOST_AUTO_TEST_CASE(a_rebuilt_strict_table_with_loose_columns_is_still_checked)
     // STRICT with ANY columns accepts any value: the types checked are the schema's, not the
     // table's current declaration.
     audit_db a;
-    a.db->exec_script("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at ANY NOT NULL, actor TEXT NOT "
-               "NULL, action TEXT NOT NULL, cert_sn INTEGER, subject TEXT NOT NULL, source_ip "
-               "TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT "
-               "NULL) STRICT;"
-               "INSERT INTO audit_any SELECT * FROM audit;"
-               "DROP TABLE audit;"
-               "ALTER TABLE audit_any RENAME TO audit;"
-               "UPDATE audit SET at = '1796312473x' WHERE id = 3;");
+    a.db->exec_script(
+        "CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at ANY NOT NULL, actor TEXT NOT "
+        "NULL, action TEXT NOT NULL, cert_sn INTEGER, subject TEXT NOT NULL, source_ip "
+        "TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT "
+        "NULL) STRICT;"
+        "INSERT INTO audit_any SELECT * FROM audit;"
+        "DROP TABLE audit;"
+        "ALTER TABLE audit_any RENAME TO audit;"
+        "UPDATE audit SET at = '1796312473x' WHERE id = 3;");
     BOOST_TEST(audit_table_is_strict(*a.db));
     const auto m = first_mistyped_audit_row(*a.db);
     BOOST_REQUIRE(m.has_value());

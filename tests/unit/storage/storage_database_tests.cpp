@@ -104,7 +104,8 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_with_a_clear_message) {
     {
         auto db = open_connection(file_options(dir));
         migrate(*db);
-        db->exec_script("INSERT INTO schema_version (version) VALUES (" + std::to_string(newer) + ")");
+        db->exec_script("INSERT INTO schema_version (version) VALUES (" + std::to_string(newer) +
+                        ")");
     }
     auto db = open_connection(file_options(dir));
     try {
@@ -160,7 +161,8 @@ BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
     migrate(*db);
     // No org 42: the foreign key must reject the app.
     BOOST_CHECK_THROW(
-        db->exec_script("INSERT INTO apps (org, app_key, app_secret_sealed) VALUES (42, 'k', x'00')"),
+        db->exec_script(
+            "INSERT INTO apps (org, app_key, app_secret_sealed) VALUES (42, 'k', x'00')"),
         storage::database_error);
     BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM apps") == 0);
 }

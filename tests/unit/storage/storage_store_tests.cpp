@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
         store s(opts);
         s.writer().run([](storage::connection& db) {
             db.exec_script("INSERT INTO schema_version (version) VALUES (" +
-                    std::to_string(known_schema_version() + 1) + ")");
+                           std::to_string(known_schema_version() + 1) + ")");
         });
     }
     BOOST_CHECK_THROW(store{opts}, schema_too_new);

@@ -64,7 +64,8 @@ BOOST_FIXTURE_TEST_CASE(seeding_twice_changes_nothing, tenant_fixture) {
     const int total_before = storage::sql::query_int64(*db, "SELECT total_changes()");
     const auto second = seed(*db);
     BOOST_TEST(second.changes == 0);
-    BOOST_TEST(storage::sql::query_int64(*db, "SELECT total_changes()") == total_before); // not even a same-value UPDATE
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT total_changes()") ==
+               total_before); // not even a same-value UPDATE
     BOOST_TEST(second.org == first.org);
     BOOST_TEST(second.app == first.app);
     BOOST_TEST(second.product == first.product);

@@ -159,7 +159,9 @@ BOOST_FIXTURE_TEST_CASE(the_writer_connection_has_its_own_page_cache_size, write
     // The writer's cache survives other commits (readers' do not), so it is the one made larger.
     auto cache_of = [](writer& w) {
         int kib = 0;
-        w.run([&](storage::connection& db) { kib = storage::sql::query_int64(db, "PRAGMA cache_size"); });
+        w.run([&](storage::connection& db) {
+            kib = storage::sql::query_int64(db, "PRAGMA cache_size");
+        });
         return kib;
     };
     {
@@ -365,7 +367,8 @@ BOOST_FIXTURE_TEST_CASE(waits_for_a_write_lock_held_by_another_process, writer_f
     std::string failure;
     try {
         w.run([&](storage::connection& db) {
-            seen_by_job = storage::sql::query_int64(db, "SELECT count(*) FROM orgs WHERE org_id = 'cli'");
+            seen_by_job =
+                storage::sql::query_int64(db, "SELECT count(*) FROM orgs WHERE org_id = 'cli'");
             insert_org(db, "server");
         });
     } catch (const std::exception& e) {
