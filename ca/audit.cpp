@@ -96,7 +96,7 @@ std::string audit_hash(const storage::audit_row& row) {
     return sha256_hex(enc);
 }
 
-storage::audit_row append_audit(SQLite::Database& db, const audit_event& e, const clock& clk) {
+storage::audit_row append_audit(storage::connection& db, const audit_event& e, const clock& clk) {
     const auto last = storage::last_audit_row(db);
     storage::audit_row row;
     row.id = last ? last->id + 1 : 1;
@@ -114,12 +114,12 @@ storage::audit_row append_audit(SQLite::Database& db, const audit_event& e, cons
 }
 
 void record_audit(storage::store& store, const audit_event& e, const clock& clk) {
-    store.writer().run([e, &clk](SQLite::Database& db) { append_audit(db, e, clk); });
+    store.writer().run([e, &clk](storage::connection& db) { append_audit(db, e, clk); });
 }
 
 void record_audit_async(storage::store& store, const audit_event& e, const clock& clk) {
     try {
-        store.writer().submit([e, &clk](SQLite::Database& db) { append_audit(db, e, clk); },
+        store.writer().submit([e, &clk](storage::connection& db) { append_audit(db, e, clk); },
                               [](std::exception_ptr) {});
     } catch (const std::exception&) {
         // Writer stopped: the server is shutting down.
@@ -142,7 +142,7 @@ void record_auth_denied(storage::store& store, std::string actor, std::string so
 
 namespace {
 
-void walk_chain(SQLite::Database& db, audit_verification& v) {
+void walk_chain(storage::connection& db, audit_verification& v) {
     std::string prev = k_genesis;
     std::int64_t prev_id = 0;
     constexpr std::int64_t k_page = 1000;
@@ -176,7 +176,7 @@ void walk_chain(SQLite::Database& db, audit_verification& v) {
 
 } // namespace
 
-audit_verification verify_audit(SQLite::Database& db) {
+audit_verification verify_audit(storage::connection& db) {
     audit_verification v;
     const bool strict = storage::audit_table_is_strict(db);
     const auto mistyped = storage::first_mistyped_audit_row(db);

@@ -8,7 +8,7 @@
 #include "storage/audit_repository.hpp"
 #include "storage/store.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -46,7 +46,7 @@ std::string audit_hash(const storage::audit_row& row);
 
 // Appends one entry to the chain, at `clk`'s time (read when appended, so that entries follow
 // the order of their times). Must run inside a write transaction (a writer job).
-storage::audit_row append_audit(SQLite::Database& db, const audit_event& e, const clock& clk);
+storage::audit_row append_audit(storage::connection& db, const audit_event& e, const clock& clk);
 
 // Appends through the writer and waits for its commit (start/stop). Not on the writer thread.
 void record_audit(storage::store& store, const audit_event& e, const clock& clk);
@@ -73,7 +73,7 @@ struct audit_verification {
 // (zeros for the first), its hash must match its fields, and ids must follow each other. Every
 // stored value must also have its column's declared type (the hash covers the value as read, and
 // reading coerces), and the table must still be STRICT. The earliest failing entry is named.
-audit_verification verify_audit(SQLite::Database& db);
+audit_verification verify_audit(storage::connection& db);
 
 // One entry as a JSON object on one line (for `localca audit tail`).
 std::string audit_json(const storage::audit_row& row);

@@ -70,7 +70,7 @@ std::int64_t revoke_matching(engine& e, const storage::bulk_filters& filters,
         }
         after = batch.back().sn;
         std::int64_t revoked = 0;
-        e.store().writer().run([&](SQLite::Database& db) {
+        e.store().writer().run([&](storage::connection& db) {
             revoked = 0;
             std::map<std::string, std::int64_t> per_authority;
             for (const auto& c : batch) {

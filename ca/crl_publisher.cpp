@@ -117,7 +117,7 @@ crl_publisher::cached crl_publisher::build(authority_kind kind) {
         auto der = std::make_shared<const std::vector<std::uint8_t>>(
             build_crl(m_signer(kind), entries, number, from_unix(now), m_settings.next_update));
         bool stored = false;
-        m_store.writer().run([&](SQLite::Database& w) {
+        m_store.writer().run([&](storage::connection& w) {
             stored = storage::store_next_crl(w, name, number, *der, now, state.revocations);
         });
         if (stored) {

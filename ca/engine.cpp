@@ -46,7 +46,7 @@ engine::~engine() {
     // Queued revoke/CRL jobs use this object: let the writer finish them before it goes away
     // (the queue is FIFO, so an empty job completes after every earlier one).
     try {
-        m_store.writer().run([](SQLite::Database&) {});
+        m_store.writer().run([](storage::connection&) {});
     } catch (...) {
         // Writer already stopped (nothing can be pending) or we are on its thread.
     }

@@ -113,7 +113,7 @@ public:
     // that transaction with the certificates in request order; what it throws rolls it all back.
     // unique_subject / unique_key are not supported here.
     using batch_writes =
-        std::function<void(SQLite::Database&, const std::vector<issued_certificate>&)>;
+        std::function<void(storage::connection&, const std::vector<issued_certificate>&)>;
     using batch_callback = std::function<void(result<std::vector<issued_certificate>>)>;
     void issue_batch(std::vector<issue_request> reqs, batch_writes also, batch_callback done);
 
@@ -122,7 +122,7 @@ public:
     // checks passed (found, bound, not yet revoked) and before the certificate is marked revoked,
     // so that a service's state changes commit together with the revocation. An error refuses
     // the revocation; the hook must then have written nothing.
-    using revoke_hook = std::function<status(SQLite::Database&)>;
+    using revoke_hook = std::function<status(storage::connection&)>;
     // Marks the certificate revoked (and bumps its authority's revocation counter, which makes the
     // next CRL fetch include it: ca/crl_publisher.hpp) with its audit entry.
     void revoke(revoke_request req, revoke_callback done, revoke_hook in_transaction = {});
@@ -134,7 +134,7 @@ public:
     // written); `also` runs last, after the revocations (e.g. to delete the device), and throws
     // only for the unexpected. Completes with the revoked serials, ascending.
     using device_revoke_writes =
-        std::function<void(SQLite::Database&, const std::vector<std::int64_t>&)>;
+        std::function<void(storage::connection&, const std::vector<std::int64_t>&)>;
     using device_revoke_callback = std::function<void(result<std::vector<std::int64_t>>)>;
     void revoke_device_certificates(std::int64_t device, int reason, audit_context audit,
                                     revoke_hook check, device_revoke_writes also,

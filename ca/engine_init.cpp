@@ -108,7 +108,7 @@ bool engine::initialize(const std::filesystem::path& data_dir, storage::store& s
             row.crl_der = build_crl(a, {}, 1, now, opts.crl_next_update);
             row.crl_this_update = unix_seconds(now);
             try {
-                store.writer().run([&row](SQLite::Database& db) {
+                store.writer().run([&row](storage::connection& db) {
                     // insert_authority ignores an existing name: another process may have won.
                     if (storage::find_authority(db, row.name)) {
                         throw std::runtime_error("the " + row.name +

@@ -206,7 +206,7 @@ void engine::issue(issue_request req, issue_callback done) {
     auto event = make_audit_event(req.audit, req.renewing_sn ? "renew" : "issue", row.sn,
                                   subject_text(row.subject_der));
     auto job = [row = std::move(row), refusal, req, now, event,
-                clk = m_clock](SQLite::Database& db) {
+                clk = m_clock](storage::connection& db) {
         if (req.unique_subject) {
             if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
                                                      req.renewing_sn)) {
@@ -256,7 +256,7 @@ void engine::issue_batch(std::vector<issue_request> reqs, batch_writes also, bat
         rows.push_back(std::move(p->row));
     }
     auto job = [rows = std::move(rows), events = std::move(events), issued, also,
-                clk = m_clock](SQLite::Database& db) {
+                clk = m_clock](storage::connection& db) {
         for (const auto& row : rows) {
             storage::insert_certificate(db, row);
         }

@@ -46,7 +46,7 @@ void engine::revoke(revoke_request req, revoke_callback done, revoke_hook in_tra
     }
     const auto now = now_seconds(*m_clock);
     auto refusal = std::make_shared<std::optional<error>>();
-    auto job = [this, req, now, refusal, in_transaction](SQLite::Database& db) {
+    auto job = [this, req, now, refusal, in_transaction](storage::connection& db) {
         const auto row = storage::find_certificate(db, req.sn);
         if (!row) {
             *refusal = make_error(errc::certificate_not_found, "certificate not found",
@@ -112,7 +112,7 @@ void engine::revoke_device_certificates(std::int64_t device, int reason, audit_c
     auto refusal = std::make_shared<std::optional<error>>();
     auto revoked = std::make_shared<std::vector<std::int64_t>>();
     auto job = [this, device, reason, audit, now, refusal, revoked, check,
-                also](SQLite::Database& db) {
+                also](storage::connection& db) {
         if (check) {
             if (auto st = check(db); !st) {
                 *refusal = st.err();

@@ -126,7 +126,7 @@ std::string rfc3339(clock::time_point t) {
 std::chrono::seconds change_lab_clock(storage::store& store, const lab_clock_change& change,
                                       const audit_context& who) {
     std::chrono::seconds result{0};
-    store.writer().run([&](SQLite::Database& db) {
+    store.writer().run([&](storage::connection& db) {
         // Read inside the transaction: a concurrent change by the CLI and the server cannot
         // lose an advance.
         const auto stored = std::chrono::seconds(storage::read_lab_state(db).offset_seconds);

@@ -65,7 +65,7 @@ resealers& registered() {
     return r;
 }
 
-void seal_in_row(SQLite::Database& db, const secret_box& box,
+void seal_in_row(storage::connection& db, const secret_box& box,
                  const storage::unsealed_secret& clear) {
     resealer fn;
     {
@@ -86,21 +86,16 @@ void seal_old_clear_secrets(storage::store& store, const secret_box& box) {
     if (storage::list_unsealed_secrets(store.reader()).empty()) {
         return; // every start but the first after an upgrade
     }
-    store.writer().run([&box](SQLite::Database& db) {
+    store.writer().run([&box](storage::connection& db) {
         // Zero what the rewritten rows and the emptied table free, instead of leaving the clear
         // bytes in free pages.
-        const int previous = db.execAndGet("PRAGMA secure_delete").getInt();
-        db.exec("PRAGMA secure_delete = ON");
-        for (const auto& clear : storage::list_unsealed_secrets(db)) {
-            seal_in_row(db, box, clear);
-        }
-        storage::clear_unsealed_secrets(db);
-        db.exec("PRAGMA secure_delete = " + std::to_string(previous));
+        storage::seal_unsealed_secrets(
+            db, [&box](storage::connection& c, const storage::unsealed_secret& clear) {
+                seal_in_row(c, box, clear);
+            });
     });
-    // The clear values are still in WAL frames written by the migration: copy the new pages into
-    // the database file and cut the WAL to zero bytes.
-    auto conn = storage::open_connection(store.opts());
-    conn->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    // The clear values may still be in the database's log, written by the migration.
+    storage::drop_logged_clear_secrets(*storage::open_connection(store.opts()));
 }
 
 } // namespace
@@ -117,7 +112,7 @@ std::unique_ptr<secret_box> open_sealing_key(storage::store& store, const std::s
         Botan::secure_vector<std::uint8_t> fresh(k_secret_key_bytes);
         thread_rng().randomize(fresh.data(), fresh.size());
         const auto candidate = wrap(fresh, passphrase); // the slow part, outside the writer
-        store.writer().run([&candidate](SQLite::Database& db) {
+        store.writer().run([&candidate](storage::connection& db) {
             if (!storage::find_sealing_key(db)) {
                 storage::store_sealing_key(db, candidate);
             }
@@ -152,7 +147,7 @@ bool rewrap_sealing_key(storage::store& store, const std::string& old_passphrase
                                  "of the database");
     }
     const auto rewrapped = wrap(*key, new_passphrase);
-    store.writer().run([&](SQLite::Database& db) {
+    store.writer().run([&](storage::connection& db) {
         const auto current = storage::find_sealing_key(db);
         if (!current || current->wrapped != row->wrapped) {
             throw std::runtime_error("the sealing key changed during the rotation");

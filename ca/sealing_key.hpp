@@ -6,7 +6,7 @@
 #include "ca/secret_box.hpp"
 #include "storage/store.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -21,7 +21,7 @@ namespace localca::ca {
 // tables hold secrets: the module that owns one registers a resealer for its kind of
 // storage::unsealed_secret (the wiring calls the modules' registrations once, before the first
 // engine opens the store). A kind nobody registered stops the start.
-using resealer = std::function<void(SQLite::Database& db, const secret_box& box,
+using resealer = std::function<void(storage::connection& db, const secret_box& box,
                                     std::int64_t row_id, const std::vector<std::uint8_t>& value)>;
 // Replaces an earlier registration of the same kind. Thread-safe.
 void register_resealer(const std::string& kind, resealer fn);

@@ -1,9 +1,7 @@
 #include "storage/audit_repository.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
-#include "storage/statement_cache.hpp"
-
-#include <SQLiteCpp/Statement.h>
 
 #include <algorithm>
 
@@ -15,18 +13,18 @@ constexpr const char* k_columns =
     "SELECT id, at, actor, action, cert_sn, subject, source_ip, outcome, prev_hash, hash "
     "FROM audit ";
 
-audit_row read_row(SQLite::Statement& q) {
+audit_row read_row(statement& q) {
     audit_row r;
-    r.id = q.getColumn(0).getInt64();
-    r.at = q.getColumn(1).getInt64();
-    r.actor = q.getColumn(2).getString();
-    r.action = q.getColumn(3).getString();
-    r.cert_sn = sql::get_optional_int64(q.getColumn(4));
-    r.subject = q.getColumn(5).getString();
-    r.source_ip = q.getColumn(6).getString();
-    r.outcome = q.getColumn(7).getString();
-    r.prev_hash = q.getColumn(8).getString();
-    r.hash = q.getColumn(9).getString();
+    r.id = q.get_int64(0);
+    r.at = q.get_int64(1);
+    r.actor = q.get_string(2);
+    r.action = q.get_string(3);
+    r.cert_sn = q.get_optional_int64(4);
+    r.subject = q.get_string(5);
+    r.source_ip = q.get_string(6);
+    r.outcome = q.get_string(7);
+    r.prev_hash = q.get_string(8);
+    r.hash = q.get_string(9);
     return r;
 }
 
@@ -63,20 +61,20 @@ std::string mistyped_query() {
 
 } // namespace
 
-std::optional<audit_row> last_audit_row(SQLite::Database& db) {
-    cached_statement cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT 1");
-    SQLite::Statement& q = *cached;
-    if (!q.executeStep()) {
+std::optional<audit_row> last_audit_row(connection& db) {
+    statement_handle cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT 1");
+    statement& q = *cached;
+    if (!q.step()) {
         return std::nullopt;
     }
     return read_row(q);
 }
 
-void insert_audit(SQLite::Database& db, const audit_row& row) {
-    cached_statement cached(db, "INSERT INTO audit (id, at, actor, action, cert_sn, subject, "
+void insert_audit(connection& db, const audit_row& row) {
+    statement_handle cached(db, "INSERT INTO audit (id, at, actor, action, cert_sn, subject, "
                                 "source_ip, outcome, prev_hash, hash) "
                                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, row.id);
     q.bind(2, row.at);
     q.bind(3, row.actor);
@@ -90,42 +88,46 @@ void insert_audit(SQLite::Database& db, const audit_row& row) {
     q.exec();
 }
 
-std::vector<audit_row> audit_rows_after(SQLite::Database& db, std::int64_t after_id,
-                                        std::int64_t limit) {
-    cached_statement cached(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
-    SQLite::Statement& q = *cached;
+std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit) {
+    statement_handle cached(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    statement& q = *cached;
     q.bind(1, after_id);
     q.bind(2, limit > 0 ? limit : std::int64_t{-1});
     std::vector<audit_row> rows;
-    while (q.executeStep()) {
+    while (q.step()) {
         rows.push_back(read_row(q));
     }
     return rows;
 }
 
-std::vector<audit_row> audit_tail(SQLite::Database& db, std::int64_t n) {
-    cached_statement cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT ?1");
-    SQLite::Statement& q = *cached;
+std::vector<audit_row> audit_tail(connection& db, std::int64_t n) {
+    statement_handle cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT ?1");
+    statement& q = *cached;
     q.bind(1, n);
     std::vector<audit_row> rows;
-    while (q.executeStep()) {
+    while (q.step()) {
         rows.push_back(read_row(q));
     }
     std::reverse(rows.begin(), rows.end());
     return rows;
 }
 
-std::optional<audit_type_mismatch> first_mistyped_audit_row(SQLite::Database& db) {
+std::optional<audit_type_mismatch> first_mistyped_audit_row(connection& db) {
+    // typeof() is SQLite's: its columns take any type unless the table is STRICT. A PostgreSQL
+    // column holds its declared type only, so there is nothing to find.
+    if (db.kind() != backend::sqlite) {
+        return std::nullopt;
+    }
     // Not cached: verification runs it once per call.
     static const std::string sql = mistyped_query();
-    SQLite::Statement q(db, sql);
-    if (!q.executeStep()) {
+    const auto q = db.prepare(sql);
+    if (!q->step()) {
         return std::nullopt;
     }
     audit_type_mismatch m;
-    m.id = q.getColumn(0).getInt64();
-    m.column = q.getColumn(1).getString();
-    m.stored_type = q.getColumn(2).getString();
+    m.id = q->get_int64(0);
+    m.column = q->get_string(1);
+    m.stored_type = q->get_string(2);
     for (const auto& c : k_column_types) {
         if (m.column == c.column) {
             m.declared_type = c.declared;
@@ -134,11 +136,15 @@ std::optional<audit_type_mismatch> first_mistyped_audit_row(SQLite::Database& db
     return m;
 }
 
-bool audit_table_is_strict(SQLite::Database& db) {
+bool audit_table_is_strict(connection& db) {
+    // PostgreSQL types every column strictly.
+    if (db.kind() != backend::sqlite) {
+        return true;
+    }
     // pragma_table_list (SQLite >= 3.37) is the only place SQLite reports STRICT.
-    SQLite::Statement q(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND "
-                            "name = 'audit'");
-    return q.executeStep() && q.getColumn(0).getInt() == 1;
+    statement_handle q(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND "
+                           "name = 'audit'");
+    return q->step() && q->get_int64(0) == 1;
 }
 
 } // namespace localca::storage

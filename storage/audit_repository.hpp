@@ -1,7 +1,7 @@
 #pragma once
 // The audit table: an append-only hash chain. Hashing is done by the caller (ca/audit.hpp);
 // storage only stores and reads rows in id order.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -24,17 +24,16 @@ struct audit_row {
 };
 
 // The last row (highest id), or nullopt for an empty log. Call inside the writing transaction.
-std::optional<audit_row> last_audit_row(SQLite::Database& db);
+std::optional<audit_row> last_audit_row(connection& db);
 
 // Inserts the row with id = row.id (the caller chose it: last id + 1).
-void insert_audit(SQLite::Database& db, const audit_row& row);
+void insert_audit(connection& db, const audit_row& row);
 
 // Rows with id > after_id in id order, at most limit (limit <= 0: all).
-std::vector<audit_row> audit_rows_after(SQLite::Database& db, std::int64_t after_id,
-                                        std::int64_t limit);
+std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit);
 
 // The last n rows, in id order.
-std::vector<audit_row> audit_tail(SQLite::Database& db, std::int64_t n);
+std::vector<audit_row> audit_tail(connection& db, std::int64_t n);
 
 // A stored value whose type is not the one schemas/007_audit_strict.sql declares for its column.
 // The readers above coerce (the text '1796312471x' reads as the integer 1796312471), so the hash
@@ -49,9 +48,9 @@ struct audit_type_mismatch {
 // The first row in id order holding a mistyped value (its first such column), or nullopt.
 // The expected types are the schema's, not the table's current declaration, which someone with
 // the file could have changed.
-std::optional<audit_type_mismatch> first_mistyped_audit_row(SQLite::Database& db);
+std::optional<audit_type_mismatch> first_mistyped_audit_row(connection& db);
 
 // Whether the audit table is (still) a STRICT table. False if it was rebuilt without STRICT.
-bool audit_table_is_strict(SQLite::Database& db);
+bool audit_table_is_strict(connection& db);
 
 } // namespace localca::storage

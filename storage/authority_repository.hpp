@@ -1,6 +1,6 @@
 #pragma once
 // Table authorities: the root certificate and the current CRL of each authority.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -18,10 +18,12 @@ struct authority_row {
 };
 
 // Inserts, or does nothing if the name exists (init is idempotent).
-void insert_authority(SQLite::Database& db, const authority_row& row);
-std::optional<authority_row> find_authority(SQLite::Database& db, const std::string& name);
+void insert_authority(connection& db, const authority_row& row);
+std::optional<authority_row> find_authority(connection& db, const std::string& name);
+// How many authorities are stored: /healthz's proof that the database answers.
+std::int64_t count_authorities(connection& db);
 // Stores a new CRL for the authority.
-void update_crl(SQLite::Database& db, const std::string& name, std::int64_t crl_number,
+void update_crl(connection& db, const std::string& name, std::int64_t crl_number,
                 const std::vector<std::uint8_t>& crl_der, std::int64_t this_update);
 
 } // namespace localca::storage

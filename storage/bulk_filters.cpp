@@ -1,6 +1,6 @@
 #include "storage/bulk_filters.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 #include <charconv>
 #include <stdexcept>
@@ -57,7 +57,7 @@ void add_core_bulk_filters(bulk_filters& filters) {
                  }});
 }
 
-std::vector<bulk_candidate> select_live(SQLite::Database& db,
+std::vector<bulk_candidate> select_live(connection& db,
                                         const std::vector<sql_condition>& conditions,
                                         std::int64_t now, std::int64_t after_sn, int limit) {
     std::string sql = "SELECT c.sn, c.authority, c.subject_der FROM certificates c "
@@ -66,22 +66,21 @@ std::vector<bulk_candidate> select_live(SQLite::Database& db,
         sql += " AND (" + cond.sql + ")";
     }
     sql += " ORDER BY c.sn LIMIT ?";
-    SQLite::Statement q(db, sql);
+    // Not cached: its text depends on the filters, and a bulk revocation is rare.
+    const auto q = db.prepare(sql);
     int index = 1;
-    q.bind(index++, now);
-    q.bind(index++, after_sn);
+    q->bind(index++, now);
+    q->bind(index++, after_sn);
     for (const auto& cond : conditions) {
-        std::visit([&](const auto& v) { q.bind(index++, v); }, cond.value);
+        std::visit([&](const auto& v) { q->bind(index++, v); }, cond.value);
     }
-    q.bind(index, limit);
+    q->bind(index, limit);
     std::vector<bulk_candidate> out;
-    while (q.executeStep()) {
+    while (q->step()) {
         bulk_candidate c;
-        c.sn = q.getColumn(0).getInt64();
-        c.authority = q.getColumn(1).getString();
-        const auto blob = q.getColumn(2);
-        const auto* p = static_cast<const std::uint8_t*>(blob.getBlob());
-        c.subject_der.assign(p, p + blob.getBytes());
+        c.sn = q->get_int64(0);
+        c.authority = q->get_string(1);
+        c.subject_der = q->get_blob(2);
         out.push_back(std::move(c));
     }
     return out;

@@ -3,7 +3,7 @@
 // core knows only its own keys (authority, serialFrom, serialTo); each vendor module
 // (storage/<vendor>/bulk_filters.hpp) registers the keys that select its certificates, and what
 // its own state needs when one of them is revoked. tools/localca wires them together.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -30,7 +30,7 @@ struct filter_key {
 
 // A module's own writes when one of its certificates is revoked, in the revoking transaction
 // (e.g. an API's own certificate state). Must write nothing for a certificate that is not its own.
-using revocation_hook = std::function<void(SQLite::Database&, std::int64_t sn)>;
+using revocation_hook = std::function<void(connection&, std::int64_t sn)>;
 
 class bulk_filters {
 public:
@@ -56,7 +56,7 @@ struct bulk_candidate {
 
 // Up to `limit` live (valid, not_after > now) certificates matching every condition, with
 // sn > after_sn, ascending sn.
-std::vector<bulk_candidate> select_live(SQLite::Database& db,
+std::vector<bulk_candidate> select_live(connection& db,
                                         const std::vector<sql_condition>& conditions,
                                         std::int64_t now, std::int64_t after_sn, int limit);
 

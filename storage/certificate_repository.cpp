@@ -1,18 +1,13 @@
 #include "storage/certificate_repository.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
-#include "storage/statement_cache.hpp"
-
-#include <SQLiteCpp/Statement.h>
 
 #include <string>
 
 namespace localca::storage {
 
-using sql::bind_blob;
 using sql::bind_optional;
-using sql::get_blob;
-using sql::get_optional_int64;
 
 namespace {
 
@@ -21,24 +16,24 @@ constexpr const char* k_columns =
     "not_after, der, revoked_at, revocation_reason";
 
 // In the order of k_columns.
-certificate_row read_row(SQLite::Statement& q) {
+certificate_row read_row(statement& q) {
     certificate_row r;
-    r.sn = q.getColumn(0).getInt64();
-    r.authority = q.getColumn(1).getString();
-    r.profile = q.getColumn(2).getString();
-    r.subject_der = get_blob(q.getColumn(3));
-    if (!q.getColumn(4).isNull()) {
-        r.subject_cn = q.getColumn(4).getString();
+    r.sn = q.get_int64(0);
+    r.authority = q.get_string(1);
+    r.profile = q.get_string(2);
+    r.subject_der = q.get_blob(3);
+    if (!q.is_null(4)) {
+        r.subject_cn = q.get_string(4);
     }
-    r.spki_sha256 = get_blob(q.getColumn(5));
-    r.device = get_optional_int64(q.getColumn(6));
-    r.status = static_cast<certificate_status>(q.getColumn(7).getInt());
-    r.not_before = q.getColumn(8).getInt64();
-    r.not_after = q.getColumn(9).getInt64();
-    r.der = get_blob(q.getColumn(10));
-    r.revoked_at = get_optional_int64(q.getColumn(11));
-    if (!q.getColumn(12).isNull()) {
-        r.revocation_reason = q.getColumn(12).getInt();
+    r.spki_sha256 = q.get_blob(5);
+    r.device = q.get_optional_int64(6);
+    r.status = static_cast<certificate_status>(q.get_int64(7));
+    r.not_before = q.get_int64(8);
+    r.not_after = q.get_int64(9);
+    r.der = q.get_blob(10);
+    r.revoked_at = q.get_optional_int64(11);
+    if (!q.is_null(12)) {
+        r.revocation_reason = q.get_int64(12);
     }
     return r;
 }
@@ -65,9 +60,9 @@ std::string live_elsewhere_sql(const std::string& column, bool device_given) {
            k_live_rest + " UNION ALL " + head + " AND device > ?2" + k_live_rest + " LIMIT 1";
 }
 
-std::optional<std::int64_t> first_sn(SQLite::Statement& q) {
-    if (q.executeStep()) {
-        return q.getColumn(0).getInt64();
+std::optional<std::int64_t> first_sn(statement& q) {
+    if (q.step()) {
+        return q.get_int64(0);
     }
     return std::nullopt;
 }
@@ -83,12 +78,12 @@ struct live_elsewhere_statements {
 
 // Runs one lookup; bind_value binds ?1, the CN or the key hash.
 template <class BindValue>
-std::optional<std::int64_t>
-live_elsewhere(SQLite::Database& db, const live_elsewhere_statements& sql, BindValue bind_value,
-               std::optional<std::int64_t> device, std::int64_t now,
-               std::optional<std::int64_t> except_sn) {
-    cached_statement cached(db, device ? sql.with_device : sql.without_device);
-    SQLite::Statement& q = *cached;
+std::optional<std::int64_t> live_elsewhere(connection& db, const live_elsewhere_statements& sql,
+                                           BindValue bind_value, std::optional<std::int64_t> device,
+                                           std::int64_t now,
+                                           std::optional<std::int64_t> except_sn) {
+    statement_handle cached(db, device ? sql.with_device : sql.without_device);
+    statement& q = *cached;
     bind_value(q);
     if (device) {
         q.bind(2, *device);
@@ -100,99 +95,96 @@ live_elsewhere(SQLite::Database& db, const live_elsewhere_statements& sql, BindV
 
 } // namespace
 
-void insert_certificate(SQLite::Database& db, const certificate_row& row) {
-    cached_statement cached(db, std::string("INSERT INTO certificates (") + k_columns +
+void insert_certificate(connection& db, const certificate_row& row) {
+    statement_handle cached(db, std::string("INSERT INTO certificates (") + k_columns +
                                     ", api) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, row.sn);
     q.bind(2, row.authority);
     q.bind(3, row.profile);
-    bind_blob(q, 4, row.subject_der);
+    q.bind_blob(4, row.subject_der);
     bind_optional(q, 5, row.subject_cn);
-    bind_blob(q, 6, row.spki_sha256);
+    q.bind_blob(6, row.spki_sha256);
     bind_optional(q, 7, row.device);
     q.bind(8, static_cast<int>(row.status));
     q.bind(9, row.not_before);
     q.bind(10, row.not_after);
-    bind_blob(q, 11, row.der);
+    q.bind_blob(11, row.der);
     bind_optional(q, 12, row.revoked_at);
     bind_optional(q, 13, row.revocation_reason);
     q.bind(14, row.api);
     q.exec();
 }
 
-std::optional<certificate_row> find_certificate(SQLite::Database& db, std::int64_t sn) {
-    cached_statement cached(db,
+std::optional<certificate_row> find_certificate(connection& db, std::int64_t sn) {
+    statement_handle cached(db,
                             std::string("SELECT ") + k_columns + " FROM certificates WHERE sn = ?");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, sn);
-    if (!q.executeStep()) {
+    if (!q.step()) {
         return std::nullopt;
     }
     return read_row(q);
 }
 
-std::vector<certificate_row> certificates_of_device(SQLite::Database& db, std::int64_t device) {
-    cached_statement cached(db, std::string("SELECT ") + k_columns +
+std::vector<certificate_row> certificates_of_device(connection& db, std::int64_t device) {
+    statement_handle cached(db, std::string("SELECT ") + k_columns +
                                     " FROM certificates WHERE device = ? ORDER BY sn");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, device);
     std::vector<certificate_row> rows;
-    while (q.executeStep()) {
+    while (q.step()) {
         rows.push_back(read_row(q));
     }
     return rows;
 }
 
-std::optional<std::int64_t> live_cn_elsewhere(SQLite::Database& db, const std::string& cn,
+std::optional<std::int64_t> live_cn_elsewhere(connection& db, const std::string& cn,
                                               std::optional<std::int64_t> device, std::int64_t now,
                                               std::optional<std::int64_t> except_sn) {
     static const live_elsewhere_statements sql("subject_cn");
     return live_elsewhere(
-        db, sql, [&](SQLite::Statement& q) { q.bind(1, cn); }, device, now, except_sn);
+        db, sql, [&](statement& q) { q.bind(1, cn); }, device, now, except_sn);
 }
 
-std::optional<std::int64_t> live_key_elsewhere(SQLite::Database& db,
+std::optional<std::int64_t> live_key_elsewhere(connection& db,
                                                const std::vector<std::uint8_t>& spki_sha256,
                                                std::optional<std::int64_t> device, std::int64_t now,
                                                std::optional<std::int64_t> except_sn) {
     static const live_elsewhere_statements sql("spki_sha256");
     return live_elsewhere(
-        db, sql, [&](SQLite::Statement& q) { bind_blob(q, 1, spki_sha256); }, device, now,
-        except_sn);
+        db, sql, [&](statement& q) { q.bind_blob(1, spki_sha256); }, device, now, except_sn);
 }
 
-bool revoke_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t revoked_at,
-                        int reason) {
+bool revoke_certificate(connection& db, std::int64_t sn, std::int64_t revoked_at, int reason) {
     // The status condition makes "already revoked" a no-op: the first revocation's time and
     // reason are the ones the CRL keeps.
-    cached_statement cached(db, "UPDATE certificates SET status = 1, revoked_at = ?, "
+    statement_handle cached(db, "UPDATE certificates SET status = 1, revoked_at = ?, "
                                 "revocation_reason = ? WHERE sn = ? AND status = 0");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, revoked_at);
     q.bind(2, reason);
     q.bind(3, sn);
     return q.exec() == 1;
 }
 
-std::vector<revoked_entry> revoked_of_authority(SQLite::Database& db,
-                                                const std::string& authority) {
-    cached_statement cached(db,
+std::vector<revoked_entry> revoked_of_authority(connection& db, const std::string& authority) {
+    statement_handle cached(db,
                             "SELECT sn, coalesce(revoked_at, 0), coalesce(revocation_reason, 0) "
                             "FROM certificates WHERE authority = ? AND status = 1 ORDER BY sn");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, authority);
     std::vector<revoked_entry> entries;
-    while (q.executeStep()) {
-        entries.push_back(revoked_entry{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                                        q.getColumn(2).getInt()});
+    while (q.step()) {
+        entries.push_back(
+            revoked_entry{q.get_int64(0), q.get_int64(1), static_cast<int>(q.get_int64(2))});
     }
     return entries;
 }
 
-std::int64_t max_certificate_sn(SQLite::Database& db) {
+std::int64_t max_certificate_sn(connection& db) {
     // max() of the rowid is one b-tree descent, not a scan.
-    return db.execAndGet("SELECT coalesce(max(sn), 0) FROM certificates").getInt64();
+    return sql::query_int64(db, "SELECT coalesce(max(sn), 0) FROM certificates");
 }
 
 } // namespace localca::storage

@@ -1,25 +1,23 @@
 #include "storage/certificate_status.hpp"
 
-#include "storage/statement_cache.hpp"
-
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 namespace localca::storage {
 
-std::optional<certificate_state> find_certificate_state(SQLite::Database& db, std::int64_t sn) {
-    cached_statement cached(db, "SELECT authority, status, revoked_at, revocation_reason "
+std::optional<certificate_state> find_certificate_state(connection& db, std::int64_t sn) {
+    statement_handle cached(db, "SELECT authority, status, revoked_at, revocation_reason "
                                 "FROM certificates WHERE sn = ?");
-    SQLite::Statement& q = *cached;
+    statement& q = *cached;
     q.bind(1, sn);
-    if (!q.executeStep()) {
+    if (!q.step()) {
         return std::nullopt;
     }
     certificate_state s;
-    s.authority = q.getColumn(0).getString();
-    s.revoked = q.getColumn(1).getInt() == 1; // certificate_status::revoked
+    s.authority = q.get_string(0);
+    s.revoked = q.get_int64(1) == 1; // certificate_status::revoked
     if (s.revoked) {
-        s.revoked_at = q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64();
-        s.reason = q.getColumn(3).isNull() ? 0 : q.getColumn(3).getInt();
+        s.revoked_at = q.is_null(2) ? 0 : q.get_int64(2);
+        s.reason = q.is_null(3) ? 0 : q.get_int64(3);
     }
     return s;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The revocation state of one certificate, without its DER: what an OCSP answer is made of, read
 // on every request (a cached response is served only while this state is unchanged).
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +19,6 @@ struct certificate_state {
 };
 
 // nullopt when no certificate has this serial. One primary-key lookup (cached statement).
-std::optional<certificate_state> find_certificate_state(SQLite::Database& db, std::int64_t sn);
+std::optional<certificate_state> find_certificate_state(connection& db, std::int64_t sn);
 
 } // namespace localca::storage

@@ -111,7 +111,9 @@ private:
 
 class connection {
 public:
-    virtual ~connection() = default;
+    connection();
+    // Out of line: the statement cache's type is complete only in connection.cpp.
+    virtual ~connection();
 
     virtual storage::backend kind() const = 0;
 

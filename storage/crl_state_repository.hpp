@@ -2,7 +2,7 @@
 // What the CRL publisher (ca/crl_publisher.hpp) reads and writes in table authorities: the
 // revocation counter the revoking transactions bump, and the stored CRL with the counter value
 // it was built from.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <string>
@@ -19,20 +19,20 @@ struct crl_state {
 };
 
 // Throws std::logic_error when the authority does not exist (init creates both).
-crl_state read_crl_state(SQLite::Database& db, const std::string& authority);
+crl_state read_crl_state(connection& db, const std::string& authority);
 
 // Adds `count` to the authority's revocation counter. Runs in the revoking transaction, so that
 // the counter and the status change commit together.
-void count_revocations(SQLite::Database& db, const std::string& authority, std::int64_t count = 1);
+void count_revocations(connection& db, const std::string& authority, std::int64_t count = 1);
 
 // Stores the CRL numbered `crl_number` only if the stored one is numbered crl_number - 1, so that
 // the cRLNumber only grows even with several processes building. Returns false (and writes
 // nothing) when another CRL took that number first.
-bool store_next_crl(SQLite::Database& db, const std::string& authority, std::int64_t crl_number,
+bool store_next_crl(connection& db, const std::string& authority, std::int64_t crl_number,
                     const std::vector<std::uint8_t>& crl_der, std::int64_t this_update,
                     std::int64_t built_from_revocations);
 
 // The stored CRL's DER (empty if none).
-std::vector<std::uint8_t> stored_crl(SQLite::Database& db, const std::string& authority);
+std::vector<std::uint8_t> stored_crl(connection& db, const std::string& authority);
 
 } // namespace localca::storage

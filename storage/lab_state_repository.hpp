@@ -2,7 +2,7 @@
 // The lab_state row (schemas/011_lab_state.sql): whether lab mode is on and the time travel
 // offset. Read by the server's clock poller and by the CLI, written through the writer (server)
 // or the CLI's own writer.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 
@@ -14,8 +14,8 @@ struct lab_state {
 };
 
 // The row; defaults when the table does not exist (a database of an older binary).
-lab_state read_lab_state(SQLite::Database& db);
-void write_lab_enabled(SQLite::Database& db, bool enabled);
-void write_lab_offset(SQLite::Database& db, std::int64_t offset_seconds);
+lab_state read_lab_state(connection& db);
+void write_lab_enabled(connection& db, bool enabled);
+void write_lab_offset(connection& db, std::int64_t offset_seconds);
 
 } // namespace localca::storage

@@ -2,35 +2,38 @@
 
 #include "storage/sql_helpers.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 namespace localca::storage {
 
-std::optional<sealing_key_row> find_sealing_key(SQLite::Database& db) {
-    SQLite::Statement q(db, "SELECT kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped "
-                            "FROM sealing_key WHERE id = 1");
-    if (!q.executeStep()) {
+std::optional<sealing_key_row> find_sealing_key(connection& db) {
+    statement_handle q(db, "SELECT kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped "
+                           "FROM sealing_key WHERE id = 1");
+    if (!q->step()) {
         return std::nullopt;
     }
     sealing_key_row r;
-    r.kdf_memory_kib = q.getColumn(0).getInt64();
-    r.kdf_passes = q.getColumn(1).getInt64();
-    r.kdf_lanes = q.getColumn(2).getInt64();
-    r.salt = sql::get_blob(q.getColumn(3));
-    r.wrapped = sql::get_blob(q.getColumn(4));
+    r.kdf_memory_kib = q->get_int64(0);
+    r.kdf_passes = q->get_int64(1);
+    r.kdf_lanes = q->get_int64(2);
+    r.salt = q->get_blob(3);
+    r.wrapped = q->get_blob(4);
     return r;
 }
 
-void store_sealing_key(SQLite::Database& db, const sealing_key_row& row) {
-    SQLite::Statement q(db, "INSERT OR REPLACE INTO sealing_key "
-                            "(id, kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped) "
-                            "VALUES (1, ?1, ?2, ?3, ?4, ?5)");
-    q.bind(1, row.kdf_memory_kib);
-    q.bind(2, row.kdf_passes);
-    q.bind(3, row.kdf_lanes);
-    sql::bind_blob(q, 4, row.salt);
-    sql::bind_blob(q, 5, row.wrapped);
-    q.exec();
+void store_sealing_key(connection& db, const sealing_key_row& row) {
+    statement_handle q(db, "INSERT INTO sealing_key "
+                           "(id, kdf_memory_kib, kdf_passes, kdf_lanes, salt, wrapped) "
+                           "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
+                           "kdf_memory_kib = excluded.kdf_memory_kib, "
+                           "kdf_passes = excluded.kdf_passes, kdf_lanes = excluded.kdf_lanes, "
+                           "salt = excluded.salt, wrapped = excluded.wrapped");
+    q->bind(1, row.kdf_memory_kib);
+    q->bind(2, row.kdf_passes);
+    q->bind(3, row.kdf_lanes);
+    q->bind_blob(4, row.salt);
+    q->bind_blob(5, row.wrapped);
+    q->exec();
 }
 
 } // namespace localca::storage

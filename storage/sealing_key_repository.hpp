@@ -1,7 +1,7 @@
 #pragma once
 // The one row of table sealing_key: the data key of the secret box, sealed under a key derived
 // from the CA passphrase (ca/sealing_key.hpp), with the derivation's parameters and salt.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -17,9 +17,9 @@ struct sealing_key_row {
     std::vector<std::uint8_t> wrapped;
 };
 
-std::optional<sealing_key_row> find_sealing_key(SQLite::Database& db);
+std::optional<sealing_key_row> find_sealing_key(connection& db);
 
 // Inserts the row, or replaces it (passphrase rotation).
-void store_sealing_key(SQLite::Database& db, const sealing_key_row& row);
+void store_sealing_key(connection& db, const sealing_key_row& row);
 
 } // namespace localca::storage

@@ -7,7 +7,7 @@
 // a process hands out is above every serial any earlier process handed out.
 #include "storage/options.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <mutex>
@@ -36,6 +36,6 @@ private:
 
 // Reserves [returned, returned + count) durably in the given transaction context. Used by the
 // class above and by bulk loaders.
-std::int64_t reserve_serials(SQLite::Database& db, std::int64_t count);
+std::int64_t reserve_serials(connection& db, std::int64_t count);
 
 } // namespace localca::storage

@@ -1,7 +1,7 @@
 #include "storage/store.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/database.hpp"
-#include "storage/statement_cache.hpp"
 
 #include <unistd.h>
 
@@ -24,7 +24,7 @@ std::mutex g_live_mutex;
 std::set<std::uint64_t> g_live_ids;
 
 // Per thread: store id -> that store's connection for this thread (owned by the store).
-thread_local std::unordered_map<std::uint64_t, SQLite::Database*> t_readers;
+thread_local std::unordered_map<std::uint64_t, connection*> t_readers;
 
 // SQLite's ":memory:" gives every connection its own private database. A store needs its writer
 // and readers to share one, so it names an in-memory database of the memdb VFS instead; the name
@@ -61,22 +61,22 @@ store::~store() {
         g_live_ids.erase(m_id);
     }
     m_writer->stop();
-    for (const auto& reader : m_readers) {
-        detach_statement_cache(*reader);
-    }
     // The readers close with m_readers, and the in-memory database with m_keepalive, after it.
 }
 
-SQLite::Database& store::reader() {
+connection& store::reader() {
     if (auto it = t_readers.find(m_id); it != t_readers.end()) {
         return *it->second;
     }
     auto db = open_connection(m_options);
     // Reads only: a write here would bypass the writer's serialisation and group commit, so make
     // it fail loudly instead of racing the writer for the lock.
-    db->exec("PRAGMA query_only = ON");
-    attach_statement_cache(*db);
-    SQLite::Database* raw = db.get();
+    // (PostgreSQL: the read pool's connections are opened with default_transaction_read_only.)
+    if (db->kind() == backend::sqlite) {
+        db->exec_script("PRAGMA query_only = ON");
+    }
+    db->set_caching(true);
+    connection* raw = db.get();
     {
         std::lock_guard lock(m_readers_mutex);
         m_readers.push_back(std::move(db));

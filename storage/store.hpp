@@ -3,7 +3,7 @@
 #include "storage/options.hpp"
 #include "storage/writer.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <memory>
 #include <mutex>
@@ -22,7 +22,7 @@ public:
 
     // A read connection owned by the calling thread (opened on first use, closed with the store).
     // Never use it to write: writes go through writer(). It is query_only, so a write throws.
-    SQLite::Database& reader();
+    connection& reader();
 
     storage::writer& writer() { return *m_writer; }
     // For a ":memory:" store, path is the URI of its shared in-memory database, so that
@@ -31,10 +31,10 @@ public:
 
 private:
     options m_options;
-    std::unique_ptr<SQLite::Database> m_keepalive; // keeps a ":memory:" database alive
+    std::unique_ptr<connection> m_keepalive; // keeps a ":memory:" database alive
     std::unique_ptr<storage::writer> m_writer;
     std::mutex m_readers_mutex;
-    std::vector<std::unique_ptr<SQLite::Database>> m_readers; // owned here, indexed per thread
+    std::vector<std::unique_ptr<connection>> m_readers;       // owned here, indexed per thread
     const std::uint64_t m_id;                                 // key of this store in thread caches
 };
 

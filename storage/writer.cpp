@@ -1,10 +1,8 @@
 #include "storage/writer.hpp"
 
-#include "storage/statement_cache.hpp"
+#include "storage/connection.hpp"
 
 #include "storage/database.hpp"
-
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,29 +19,15 @@ namespace {
 // (a job calling run() on its own writer would otherwise deadlock silently).
 thread_local const writer* t_writer_thread_of = nullptr;
 
-bool in_transaction(SQLite::Database& db) {
-    return sqlite3_get_autocommit(db.getHandle()) == 0;
-}
-
-// The storage itself failed (full disk, I/O error, read-only or vanished file...), not the job's
-// logic. SQLite may or may not have rolled the transaction back by itself after these, and
-// recommends a ROLLBACK either way: the whole group fails rather than committing the others.
+// The storage itself failed (full disk, I/O error, read-only or vanished file, server gone...),
+// not the job's logic. The backend may or may not have rolled the transaction back by itself
+// after these, and recommends a ROLLBACK either way: the whole group fails rather than committing
+// the others.
 bool storage_failure(const std::exception_ptr& failure) {
     try {
         std::rethrow_exception(failure);
-    } catch (const SQLite::Exception& e) {
-        switch (e.getErrorCode() & 0xff) {
-        case SQLITE_FULL:
-        case SQLITE_IOERR:
-        case SQLITE_READONLY:
-        case SQLITE_CANTOPEN:
-        case SQLITE_NOMEM:
-        case SQLITE_CORRUPT:
-        case SQLITE_NOTADB:
-            return true;
-        default:
-            return false;
-        }
+    } catch (const database_error& e) {
+        return e.which() == database_error::category::unavailable;
     } catch (...) {
         return false;
     }
@@ -62,9 +46,12 @@ void report_completion_failure(const char* what) {
 } // namespace
 
 writer::writer(const options& opts) : m_options(opts), m_db(open_connection(opts)) {
-    // Negative: a size in KiB rather than in pages.
-    m_db->exec("PRAGMA cache_size = -" +
-               std::to_string(std::max<std::int64_t>(1, opts.writer_cache_bytes / 1024)));
+    if (m_db->kind() == backend::sqlite) {
+        // Negative: a size in KiB rather than in pages. (PostgreSQL's cache is the server's
+        // shared_buffers, not a connection's.)
+        m_db->exec_script("PRAGMA cache_size = -" + std::to_string(std::max<std::int64_t>(
+                                                        1, opts.writer_cache_bytes / 1024)));
+    }
     m_thread = std::thread([this] { loop(); });
 }
 
@@ -124,11 +111,11 @@ void writer::loop() {
     t_writer_thread_of = this;
     // The writer's statements (certificate and audit inserts) are prepared once; they are
     // finalized when the loop ends, on this thread, before ~writer closes the connection.
-    attach_statement_cache(*m_db);
-    struct detach_at_exit {
-        SQLite::Database& db;
-        ~detach_at_exit() { detach_statement_cache(db); }
-    } detach{*m_db};
+    m_db->set_caching(true);
+    struct uncache_at_exit {
+        connection& db;
+        ~uncache_at_exit() { db.set_caching(false); }
+    } uncache{*m_db};
     const std::size_t limit =
         m_options.group_commit ? std::max<std::size_t>(1, m_options.max_batch) : 1;
     for (;;) {
@@ -154,45 +141,51 @@ void writer::loop() {
 }
 
 void writer::commit_group(std::deque<item>& group) {
-    SQLite::Database& db = *m_db;
+    connection& db = *m_db;
     std::vector<std::exception_ptr> failures(group.size());
     try {
-        // IMMEDIATE takes the write lock now: if another process (the CLI) holds it, we wait here
-        // (busy timeout) rather than failing halfway through a job.
-        db.exec("BEGIN IMMEDIATE");
+        // Takes the write lock now: if another process (the CLI) holds it, we wait here (busy
+        // timeout) rather than failing halfway through a job.
+        db.begin_write();
         bool any_succeeded = false;
         for (std::size_t i = 0; i < group.size(); ++i) {
             // A savepoint per job, so that a failing job takes back its own writes only.
-            db.exec("SAVEPOINT job");
+            db.savepoint("job");
             try {
                 group[i].work(db);
             } catch (...) {
                 failures[i] = std::current_exception();
             }
             if (!failures[i]) {
-                db.exec("RELEASE job");
+                db.release("job");
                 any_succeeded = true;
                 continue;
             }
-            if (!in_transaction(db) || storage_failure(failures[i])) {
-                // SQLite rolled the whole transaction back (an I/O error, a full disk...), or
+            if (!db.in_transaction() || storage_failure(failures[i])) {
+                // The backend rolled the whole transaction back (an I/O error, a full disk...), or
                 // will be told to below: the earlier jobs' writes are gone too, so the whole
                 // group fails with this error.
                 std::rethrow_exception(failures[i]);
             }
-            db.exec("ROLLBACK TO job");
-            db.exec("RELEASE job");
+            db.rollback_to("job");
+            db.release("job");
         }
         // Nothing to make durable when every job failed: spare the fsync.
         const auto commit_started = std::chrono::steady_clock::now();
-        db.exec(any_succeeded ? "COMMIT" : "ROLLBACK");
         if (any_succeeded) {
+            db.commit();
             m_stats.commit_seconds.observe(seconds_since(commit_started));
+        } else {
+            db.rollback();
         }
     } catch (...) {
         const auto error = std::current_exception();
-        if (in_transaction(db)) {
-            db.tryExec("ROLLBACK");
+        if (db.in_transaction()) {
+            try {
+                db.rollback();
+            } catch (...) {
+                // The group fails with the first error, whatever the rollback says.
+            }
         }
         std::fill(failures.begin(), failures.end(), error);
     }

@@ -1,11 +1,11 @@
 #pragma once
-// The single SQLite writer. Every write of the server goes through it, so that waiting writes are
+// The single writer. Every write of the server goes through it, so that waiting writes are
 // committed together: one fsync for a group of issuances (group commit), and the policy checks a
 // job makes inside its transaction cannot race with another job.
 #include "storage/metrics.hpp"
 #include "storage/options.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -33,7 +33,7 @@ public:
     // It may read and write. An expected refusal (policy) is reported through the job's own
     // captured state and must write nothing; a thrown exception rolls back that job's writes
     // only and is passed to its completion.
-    using job = std::function<void(SQLite::Database&)>;
+    using job = std::function<void(connection&)>;
 
     // Called on the writer thread after the COMMIT that made the job durable (nullptr), or with the
     // exception that failed the job or the commit. Must be quick: post further work elsewhere.
@@ -67,7 +67,7 @@ private:
     void commit_group(std::deque<item>& group);
 
     options m_options;
-    std::unique_ptr<SQLite::Database> m_db;
+    std::unique_ptr<connection> m_db;
     std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<item> m_queue;

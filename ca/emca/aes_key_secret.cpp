@@ -11,7 +11,7 @@ std::string aes_key_context(std::string_view user_name) {
 
 void register_aes_key_resealer() {
     register_resealer(storage::emca::k_unsealed_aes_key,
-                      [](SQLite::Database& db, const secret_box& box, std::int64_t row_id,
+                      [](storage::connection& db, const secret_box& box, std::int64_t row_id,
                          const std::vector<std::uint8_t>& value) {
                           if (auto user = storage::emca::find_api_user_by_id(db, row_id)) {
                               user->aes_key_sealed =

@@ -61,7 +61,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     auto raced = std::make_shared<std::optional<std::string>>();
     auto response = std::make_shared<std::string>();
     auto record = [req, profile_id = profile.profile_id, validity, encode, raced, response,
-                   &clk = m_engine.clock()](SQLite::Database& db,
+                   &clk = m_engine.clock()](storage::connection& db,
                                             const std::vector<issued_certificate>& issued) {
         if (auto stored =
                 storage::emca::find_request_response(db, req.user.id, req.application_id)) {
@@ -111,7 +111,7 @@ void issuance_service::create(batch_request req, const issuance_profile& profile
     };
 
     if (profile.manual_authorization) {
-        auto job = [record](SQLite::Database& db) { record(db, {}); };
+        auto job = [record](storage::connection& db) { record(db, {}); };
         auto completion = [finish](std::exception_ptr failure) {
             if (!failure) {
                 return finish(std::nullopt);

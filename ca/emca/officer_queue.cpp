@@ -79,7 +79,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request,
     reqs.back().profile.authority_info_access = m_engine.opts().aia_for("emca");
     auto decided = std::make_shared<bool>(true);
     auto mark = [request, decided, &clk = m_engine.clock()](
-                    SQLite::Database& db, const std::vector<issued_certificate>& issued) {
+                    storage::connection& db, const std::vector<issued_certificate>& issued) {
         if (!storage::emca::mark_item_issued(db, request, issued.at(0).sn, clk.now_unix())) {
             *decided = false; // another officer decided meanwhile: roll our certificate back
             throw std::runtime_error("request is not pending any more");
@@ -101,7 +101,7 @@ result<issued_certificate> issuance_service::approve(std::int64_t request,
 
 status issuance_service::reject(std::int64_t request, const audit_context& who) {
     bool ok = false;
-    m_engine.store().writer().run([&](SQLite::Database& db) {
+    m_engine.store().writer().run([&](storage::connection& db) {
         ok = storage::emca::mark_item_rejected(db, request, m_engine.clock().now_unix());
         if (ok) {
             // Recorded in the same transaction as the rejection, like an approval's issuance.

@@ -11,7 +11,7 @@ std::string app_secret_context(std::string_view app_key) {
 
 void register_app_secret_resealer() {
     register_resealer(storage::enos::k_unsealed_app_secret,
-                      [](SQLite::Database& db, const secret_box& box, std::int64_t row_id,
+                      [](storage::connection& db, const secret_box& box, std::int64_t row_id,
                          const std::vector<std::uint8_t>& value) {
                           if (const auto app = storage::enos::find_app_by_id(db, row_id)) {
                               storage::enos::upsert_app(

@@ -63,7 +63,7 @@ json::object object_of(const std::map<std::string, std::string>& m) {
 
 // The row a device found by `ref` inside a writer job (registry::find_device reads through the
 // reader connection, which may lag behind the writer's transaction).
-std::optional<storage::enos::device_row> find_in(SQLite::Database& db, const device_ref& ref) {
+std::optional<storage::enos::device_row> find_in(storage::connection& db, const device_ref& ref) {
     const auto org = storage::enos::find_org(db, ref.org_id);
     if (!org) {
         return std::nullopt;
@@ -114,7 +114,7 @@ db_enos::device_details_row default_details(const secret_box& secrets, std::int6
 result<device_created> device_management::create(device_create_request req) {
     auto refusal = std::make_shared<std::optional<error>>();
     device_created out;
-    m_engine.store().writer().run([&](SQLite::Database& db) {
+    m_engine.store().writer().run([&](storage::connection& db) {
         const auto org = storage::enos::find_org(db, req.org_id);
         const auto product =
             org ? db_enos::find_product(db, org->id, req.product_key) : std::nullopt;
@@ -185,7 +185,7 @@ db_enos::device_details_row device_management::details_of(std::int64_t device,
     const auto fresh =
         default_details(m_engine.secrets(), device, device_key, m_engine.clock().now_ms());
     m_engine.store().writer().run(
-        [&](SQLite::Database& db) { db_enos::insert_device_details(db, fresh); });
+        [&](storage::connection& db) { db_enos::insert_device_details(db, fresh); });
     auto d = db_enos::find_device_details(m_engine.store().reader(), device);
     if (!d) {
         throw std::runtime_error("device " + std::to_string(device) + " vanished");
@@ -252,7 +252,7 @@ status device_management::update(device_update_request req) {
         return device_not_found();
     }
     details_of(dev->id, dev->device_key); // the row to patch exists
-    m_engine.store().writer().run([&](SQLite::Database& db) {
+    m_engine.store().writer().run([&](storage::connection& db) {
         const auto row = find_in(db, req.device);
         auto details = row ? db_enos::find_device_details(db, row->id) : std::nullopt;
         if (!row || !details) {
@@ -303,7 +303,7 @@ status device_management::set_enabled(const device_ref& ref, bool enabled,
         return device_not_found();
     }
     details_of(dev->id, dev->device_key);
-    m_engine.store().writer().run([&](SQLite::Database& db) {
+    m_engine.store().writer().run([&](storage::connection& db) {
         const auto row = find_in(db, ref);
         if (!row) {
             *refusal = device_not_found();
@@ -337,14 +337,14 @@ result<std::vector<std::int64_t>> device_management::remove(const device_ref& re
     const auto id = dev->id;
     const auto label = names(dev->asset_id, dev->product_key, dev->device_key);
     // Still there (and the same device) in the deleting transaction.
-    auto check = [id, ref](SQLite::Database& db) -> status {
+    auto check = [id, ref](storage::connection& db) -> status {
         const auto row = find_in(db, ref);
         if (!row || row->id != id) {
             return device_not_found();
         }
         return success();
     };
-    auto also = [id, label, audit, &clk = m_engine.clock()](SQLite::Database& db,
+    auto also = [id, label, audit, &clk = m_engine.clock()](storage::connection& db,
                                                             const std::vector<std::int64_t>&) {
         db_enos::delete_device(db, id);
         append_audit(db, make_audit_event(audit, "device-delete", std::nullopt, label), clk);

@@ -85,7 +85,7 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     // The state row commits in the certificate's own transaction: a certificate is never
     // durable without its account.
     auto writes = [account = req.account, active,
-                   topics](SQLite::Database& db, const std::vector<issued_certificate>& issued) {
+                   topics](storage::connection& db, const std::vector<issued_certificate>& issued) {
         const auto& c = issued.front();
         storage::foundry::insert_managed_certificate(db, c.sn, account, certificate_id(c.der),
                                                      active, topics);
@@ -133,7 +133,7 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
     std::optional<error> refusal;
     // Every check runs in the writing transaction: two concurrent provisions of one
     // certificate to two devices cannot both pass.
-    m_engine.store().writer().run([&](SQLite::Database& db) {
+    m_engine.store().writer().run([&](storage::connection& db) {
         const auto row = storage::foundry::find_managed_certificate(db, account, id);
         if (!row) {
             refusal = certificate_not_found(id);
@@ -185,7 +185,7 @@ status managed_certificate_service::revoke(std::int64_t account, const std::stri
     req.sn = row->sn;
     req.reason = reason;
     req.audit = audit;
-    auto in_transaction = [account, id, device = *device](SQLite::Database& db) -> status {
+    auto in_transaction = [account, id, device = *device](storage::connection& db) -> status {
         // Read again in the transaction: the association may have changed since the lookup.
         const auto current = storage::foundry::find_managed_certificate(db, account, id);
         if (!current || current->device != device) {

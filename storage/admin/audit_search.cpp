@@ -1,13 +1,13 @@
 #include "storage/admin/audit_search.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
-#include "storage/statement_cache.hpp"
 
 #include <variant>
 
 namespace localca::storage::admin {
 
-std::vector<audit_row> search_audit(SQLite::Database& db, const audit_query& q) {
+std::vector<audit_row> search_audit(connection& db, const audit_query& q) {
     std::string where;
     std::vector<std::variant<std::int64_t, std::string>> params;
     auto cond = [&](const char* c, auto v) {
@@ -26,8 +26,8 @@ std::vector<audit_row> search_audit(SQLite::Database& db, const audit_query& q) 
                              "prev_hash, hash FROM audit" +
                              where + (q.descending ? " ORDER BY id DESC" : " ORDER BY id") +
                              " LIMIT ?";
-    cached_statement cached(db, text);
-    SQLite::Statement& s = *cached;
+    statement_handle cached(db, text);
+    statement& s = *cached;
     int i = 1;
     for (const auto& p : params) {
         if (const auto* n = std::get_if<std::int64_t>(&p)) {
@@ -38,18 +38,18 @@ std::vector<audit_row> search_audit(SQLite::Database& db, const audit_query& q) 
     }
     s.bind(i, q.limit);
     std::vector<audit_row> out;
-    while (s.executeStep()) {
+    while (s.step()) {
         audit_row r;
-        r.id = s.getColumn(0).getInt64();
-        r.at = s.getColumn(1).getInt64();
-        r.actor = s.getColumn(2).getString();
-        r.action = s.getColumn(3).getString();
-        r.cert_sn = sql::get_optional_int64(s.getColumn(4));
-        r.subject = s.getColumn(5).getString();
-        r.source_ip = s.getColumn(6).getString();
-        r.outcome = s.getColumn(7).getString();
-        r.prev_hash = s.getColumn(8).getString();
-        r.hash = s.getColumn(9).getString();
+        r.id = s.get_int64(0);
+        r.at = s.get_int64(1);
+        r.actor = s.get_string(2);
+        r.action = s.get_string(3);
+        r.cert_sn = s.get_optional_int64(4);
+        r.subject = s.get_string(5);
+        r.source_ip = s.get_string(6);
+        r.outcome = s.get_string(7);
+        r.prev_hash = s.get_string(8);
+        r.hash = s.get_string(9);
         out.push_back(std::move(r));
     }
     return out;

@@ -2,7 +2,7 @@
 // Audit search of the operator API: filtered, keyset-paginated (by id) reads of table audit.
 #include "storage/audit_repository.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <optional>
 #include <string>
@@ -18,6 +18,6 @@ struct audit_query {
     int limit = 100;
 };
 
-std::vector<audit_row> search_audit(SQLite::Database& db, const audit_query& q);
+std::vector<audit_row> search_audit(connection& db, const audit_query& q);
 
 } // namespace localca::storage::admin

@@ -1,7 +1,7 @@
 #include "storage/admin/inventory.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
-#include "storage/statement_cache.hpp"
 
 #include <variant>
 
@@ -16,20 +16,20 @@ constexpr const char* k_select =
 
 using param = std::variant<std::int64_t, std::string>;
 
-inventory_row read_row(SQLite::Statement& s, const owner_registry& owners, SQLite::Database& db) {
+inventory_row read_row(statement& s, const owner_registry& owners, connection& db) {
     inventory_row r;
-    r.sn = s.getColumn(0).getInt64();
-    r.authority = s.getColumn(1).getString();
-    r.api = s.getColumn(2).getString();
-    r.profile = s.getColumn(3).getString();
-    r.status = s.getColumn(4).getInt();
-    r.subject_der = sql::get_blob(s.getColumn(5));
-    r.cn = sql::get_optional_string(s.getColumn(6));
-    r.not_before = s.getColumn(7).getInt64();
-    r.not_after = s.getColumn(8).getInt64();
-    r.revoked_at = sql::get_optional_int64(s.getColumn(9));
-    if (!s.getColumn(10).isNull()) {
-        r.reason = s.getColumn(10).getInt();
+    r.sn = s.get_int64(0);
+    r.authority = s.get_string(1);
+    r.api = s.get_string(2);
+    r.profile = s.get_string(3);
+    r.status = s.get_int64(4);
+    r.subject_der = s.get_blob(5);
+    r.cn = s.get_optional_string(6);
+    r.not_before = s.get_int64(7);
+    r.not_after = s.get_int64(8);
+    r.revoked_at = s.get_optional_int64(9);
+    if (!s.is_null(10)) {
+        r.reason = s.get_int64(10);
     }
     r.owner = owners.owner_of(db, r.api, r.sn);
     return r;
@@ -51,7 +51,7 @@ std::string prefix_end(std::string p) {
 
 } // namespace
 
-std::vector<inventory_row> list_certificates(SQLite::Database& db, const owner_registry& owners,
+std::vector<inventory_row> list_certificates(connection& db, const owner_registry& owners,
                                              const certificate_query& q) {
     std::string where;
     std::vector<param> params;
@@ -135,8 +135,8 @@ std::vector<inventory_row> list_certificates(SQLite::Database& db, const owner_r
     }
     const std::string text =
         std::string(k_select) + where + order + " LIMIT ?";
-    cached_statement cached(db, text);
-    SQLite::Statement& s = *cached;
+    statement_handle cached(db, text);
+    statement& s = *cached;
     int i = 1;
     for (const auto& p : params) {
         if (const auto* n = std::get_if<std::int64_t>(&p)) {
@@ -147,19 +147,19 @@ std::vector<inventory_row> list_certificates(SQLite::Database& db, const owner_r
     }
     s.bind(i, q.limit);
     std::vector<inventory_row> out;
-    while (s.executeStep()) {
+    while (s.step()) {
         out.push_back(read_row(s, owners, db));
         out.back().key = q.sort == sort_key::issued ? out.back().sn : out.back().not_after;
     }
     return out;
 }
 
-std::optional<inventory_row> find_inventory_row(SQLite::Database& db,
-                                                const owner_registry& owners, std::int64_t sn) {
-    cached_statement cached(db, std::string(k_select) + " WHERE c.sn = ?");
-    SQLite::Statement& s = *cached;
+std::optional<inventory_row> find_inventory_row(connection& db, const owner_registry& owners,
+                                                std::int64_t sn) {
+    statement_handle cached(db, std::string(k_select) + " WHERE c.sn = ?");
+    statement& s = *cached;
     s.bind(1, sn);
-    if (!s.executeStep()) {
+    if (!s.step()) {
         return std::nullopt;
     }
     return read_row(s, owners, db);

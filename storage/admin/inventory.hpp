@@ -3,7 +3,7 @@
 // certificates (indexes in schemas/010_admin.sql). Vendor owners come from owner_registry.
 #include "storage/admin/owner_registry.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -46,11 +46,11 @@ struct inventory_row {
 
 // At most q.limit rows in the query's order. Each row's owner is looked up when `owners` knows
 // its api.
-std::vector<inventory_row> list_certificates(SQLite::Database& db, const owner_registry& owners,
+std::vector<inventory_row> list_certificates(connection& db, const owner_registry& owners,
                                              const certificate_query& q);
 
 // One certificate as an inventory row, or nullopt.
-std::optional<inventory_row> find_inventory_row(SQLite::Database& db,
-                                                const owner_registry& owners, std::int64_t sn);
+std::optional<inventory_row> find_inventory_row(connection& db, const owner_registry& owners,
+                                                std::int64_t sn);
 
 } // namespace localca::storage::admin

@@ -1,7 +1,7 @@
 #include "storage/admin/owner_registry.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
-#include "storage/statement_cache.hpp"
 
 namespace localca::storage::admin {
 
@@ -28,21 +28,21 @@ std::vector<std::string> owner_registry::conditions(const std::string& filter) c
     return out;
 }
 
-std::optional<owner_fields> owner_registry::owner_of(SQLite::Database& db, const std::string& api,
+std::optional<owner_fields> owner_registry::owner_of(connection& db, const std::string& api,
                                                      std::int64_t sn) const {
     for (const auto& s : m_sources) {
         if (s.api != api) {
             continue;
         }
-        cached_statement cached(db, s.lookup_sql);
-        SQLite::Statement& q = *cached;
+        statement_handle cached(db, s.lookup_sql);
+        statement& q = *cached;
         q.bind(1, sn);
-        if (!q.executeStep()) {
+        if (!q.step()) {
             return std::nullopt;
         }
         owner_fields out;
         for (std::size_t i = 0; i < s.fields.size(); ++i) {
-            out.emplace_back(s.fields[i], sql::get_optional_string(q.getColumn(static_cast<int>(i))));
+            out.emplace_back(s.fields[i], q.get_optional_string(static_cast<int>(i)));
         }
         return out;
     }

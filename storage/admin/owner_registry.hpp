@@ -3,7 +3,7 @@
 // emCA user). Each vendor storage module contributes its owner lookup and owner filters here
 // (storage/<vendor>/admin_owner.hpp), wired in tools/localca, so that the operator API's SQL
 // (storage/admin/) names no vendor table.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <map>
 #include <optional>
@@ -32,7 +32,7 @@ public:
     std::vector<std::string> conditions(const std::string& filter) const;
     // The owner of one certificate of `api`; nullopt when no source knows that api or the row has
     // no owner.
-    std::optional<owner_fields> owner_of(SQLite::Database& db, const std::string& api,
+    std::optional<owner_fields> owner_of(connection& db, const std::string& api,
                                          std::int64_t sn) const;
 
 private:

@@ -1,6 +1,6 @@
 #pragma once
 // Counts for the operator API's statistics (GET /admin/v1/stats), each one query over an index.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <map>
@@ -29,9 +29,9 @@ struct authority_crl {
 };
 
 // `now` in unix seconds. Buckets are aligned to the epoch (hours, days) and to `now` (weeks).
-certificate_stats certificate_statistics(SQLite::Database& db, std::int64_t now);
-std::vector<authority_crl> authority_crls(SQLite::Database& db);
+certificate_stats certificate_statistics(connection& db, std::int64_t now);
+std::vector<authority_crl> authority_crls(connection& db);
 // Entries in the audit log (a scan of its smallest index: callers cache it).
-std::int64_t audit_entry_count(SQLite::Database& db);
+std::int64_t audit_entry_count(connection& db);
 
 } // namespace localca::storage::admin

@@ -1,7 +1,7 @@
 #pragma once
 // Registered API users and the certificate profiles they issue under (tables api_users and
 // issuance_profiles). Written by `localca seed`, read by the issuance service.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -37,17 +37,17 @@ struct issuance_profile_row {
     bool manual_authorization = false;
 };
 
-std::optional<api_user_row> find_api_user(SQLite::Database& db, const std::string& user_name);
-std::optional<api_user_row> find_api_user_by_key(SQLite::Database& db, const std::string& api_key);
-std::optional<api_user_row> find_api_user_by_id(SQLite::Database& db, std::int64_t id);
+std::optional<api_user_row> find_api_user(connection& db, const std::string& user_name);
+std::optional<api_user_row> find_api_user_by_key(connection& db, const std::string& api_key);
+std::optional<api_user_row> find_api_user_by_id(connection& db, std::int64_t id);
 
 // Insert, or update the row of that user_name when a column differs (row.id is ignored).
 // Returns the id; *changed says whether anything was written.
-std::int64_t upsert_api_user(SQLite::Database& db, const api_user_row& row, bool* changed);
+std::int64_t upsert_api_user(connection& db, const api_user_row& row, bool* changed);
 
-std::optional<issuance_profile_row> find_issuance_profile(SQLite::Database& db,
+std::optional<issuance_profile_row> find_issuance_profile(connection& db,
                                                           const std::string& profile_id);
 // Insert, or update when a column differs. *changed as above.
-void upsert_issuance_profile(SQLite::Database& db, const issuance_profile_row& row, bool* changed);
+void upsert_issuance_profile(connection& db, const issuance_profile_row& row, bool* changed);
 
 } // namespace localca::storage::emca

@@ -2,7 +2,7 @@
 
 #include "storage/sql_helpers.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 namespace localca::storage::enos {
 
@@ -12,18 +12,18 @@ constexpr const char* k_details_columns =
     "SELECT device, name, name_i18n, timezone, description, attributes, tags, secret_sealed, "
     "disabled, created_ms FROM enos_devices ";
 
-device_details_row read_details(SQLite::Statement& q, int first) {
+device_details_row read_details(statement& q, int first) {
     device_details_row r;
-    r.device = q.getColumn(first).getInt64();
-    r.name = q.getColumn(first + 1).getString();
-    r.name_i18n = q.getColumn(first + 2).getString();
-    r.timezone = q.getColumn(first + 3).getString();
-    r.description = sql::get_optional_string(q.getColumn(first + 4));
-    r.attributes = q.getColumn(first + 5).getString();
-    r.tags = q.getColumn(first + 6).getString();
-    r.secret_sealed = sql::get_blob(q.getColumn(first + 7));
-    r.disabled = q.getColumn(first + 8).getInt() != 0;
-    r.created_ms = q.getColumn(first + 9).getInt64();
+    r.device = q.get_int64(first);
+    r.name = q.get_string(first + 1);
+    r.name_i18n = q.get_string(first + 2);
+    r.timezone = q.get_string(first + 3);
+    r.description = q.get_optional_string(first + 4);
+    r.attributes = q.get_string(first + 5);
+    r.tags = q.get_string(first + 6);
+    r.secret_sealed = q.get_blob(first + 7);
+    r.disabled = q.get_int64(first + 8) != 0;
+    r.created_ms = q.get_int64(first + 9);
     return r;
 }
 
@@ -89,7 +89,7 @@ std::string where_clause(std::int64_t org, const device_filter& f, std::vector<b
     return w;
 }
 
-void bind_all(SQLite::Statement& q, const std::vector<bind_value>& binds) {
+void bind_all(statement& q, const std::vector<bind_value>& binds) {
     int i = 1;
     for (const auto& b : binds) {
         if (b.is_int) {
@@ -105,143 +105,138 @@ constexpr const char* k_search_from = "FROM devices d JOIN products p ON p.id = 
 
 } // namespace
 
-std::optional<device_details_row> find_device_details(SQLite::Database& db, std::int64_t device) {
-    SQLite::Statement q(db, std::string(k_details_columns) + "WHERE device = ?");
-    q.bind(1, device);
-    if (!q.executeStep()) {
+std::optional<device_details_row> find_device_details(connection& db, std::int64_t device) {
+    statement_handle q(db, std::string(k_details_columns) + "WHERE device = ?");
+    q->bind(1, device);
+    if (!q->step()) {
         return std::nullopt;
     }
-    return read_details(q, 0);
+    return read_details(*q, 0);
 }
 
-bool insert_device_details(SQLite::Database& db, const device_details_row& r) {
-    SQLite::Statement q(db,
-                        "INSERT INTO enos_devices (device, name, name_i18n, timezone, "
-                        "description, attributes, tags, secret_sealed, disabled, created_ms) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING");
-    q.bind(1, r.device);
-    q.bind(2, r.name);
-    q.bind(3, r.name_i18n);
-    q.bind(4, r.timezone);
-    sql::bind_optional(q, 5, r.description);
-    q.bind(6, r.attributes);
-    q.bind(7, r.tags);
-    sql::bind_blob(q, 8, r.secret_sealed);
-    q.bind(9, r.disabled ? 1 : 0);
-    q.bind(10, r.created_ms);
-    return q.exec() == 1;
+bool insert_device_details(connection& db, const device_details_row& r) {
+    statement_handle q(db, "INSERT INTO enos_devices (device, name, name_i18n, timezone, "
+                           "description, attributes, tags, secret_sealed, disabled, created_ms) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device) DO NOTHING");
+    q->bind(1, r.device);
+    q->bind(2, r.name);
+    q->bind(3, r.name_i18n);
+    q->bind(4, r.timezone);
+    sql::bind_optional(*q, 5, r.description);
+    q->bind(6, r.attributes);
+    q->bind(7, r.tags);
+    q->bind_blob(8, r.secret_sealed);
+    q->bind(9, r.disabled ? 1 : 0);
+    q->bind(10, r.created_ms);
+    return q->exec() == 1;
 }
 
-void update_device_details(SQLite::Database& db, const device_details_row& r) {
-    SQLite::Statement q(db, "UPDATE enos_devices SET name = ?, name_i18n = ?, timezone = ?, "
-                            "description = ?, attributes = ?, tags = ? WHERE device = ?");
-    q.bind(1, r.name);
-    q.bind(2, r.name_i18n);
-    q.bind(3, r.timezone);
-    sql::bind_optional(q, 4, r.description);
-    q.bind(5, r.attributes);
-    q.bind(6, r.tags);
-    q.bind(7, r.device);
-    q.exec();
+void update_device_details(connection& db, const device_details_row& r) {
+    statement_handle q(db, "UPDATE enos_devices SET name = ?, name_i18n = ?, timezone = ?, "
+                           "description = ?, attributes = ?, tags = ? WHERE device = ?");
+    q->bind(1, r.name);
+    q->bind(2, r.name_i18n);
+    q->bind(3, r.timezone);
+    sql::bind_optional(*q, 4, r.description);
+    q->bind(5, r.attributes);
+    q->bind(6, r.tags);
+    q->bind(7, r.device);
+    q->exec();
 }
 
-void update_device_secret(SQLite::Database& db, std::int64_t device,
+void update_device_secret(connection& db, std::int64_t device,
                           const std::vector<std::uint8_t>& secret_sealed) {
-    SQLite::Statement q(db, "UPDATE enos_devices SET secret_sealed = ? WHERE device = ?");
-    sql::bind_blob(q, 1, secret_sealed);
-    q.bind(2, device);
-    q.exec();
+    statement_handle q(db, "UPDATE enos_devices SET secret_sealed = ? WHERE device = ?");
+    q->bind_blob(1, secret_sealed);
+    q->bind(2, device);
+    q->exec();
 }
 
-bool set_device_disabled(SQLite::Database& db, std::int64_t device, bool disabled) {
-    SQLite::Statement q(db,
-                        "UPDATE enos_devices SET disabled = ? WHERE device = ? AND disabled != ?");
-    q.bind(1, disabled ? 1 : 0);
-    q.bind(2, device);
-    q.bind(3, disabled ? 1 : 0);
-    return q.exec() == 1;
+bool set_device_disabled(connection& db, std::int64_t device, bool disabled) {
+    statement_handle q(db,
+                       "UPDATE enos_devices SET disabled = ? WHERE device = ? AND disabled != ?");
+    q->bind(1, disabled ? 1 : 0);
+    q->bind(2, device);
+    q->bind(3, disabled ? 1 : 0);
+    return q->exec() == 1;
 }
 
-bool device_disabled(SQLite::Database& db, std::int64_t device) {
-    SQLite::Statement q(db, "SELECT disabled FROM enos_devices WHERE device = ?");
-    q.bind(1, device);
-    return q.executeStep() && q.getColumn(0).getInt() != 0;
+bool device_disabled(connection& db, std::int64_t device) {
+    statement_handle q(db, "SELECT disabled FROM enos_devices WHERE device = ?");
+    q->bind(1, device);
+    return q->step() && q->get_int64(0) != 0;
 }
 
-std::optional<product_row> find_product(SQLite::Database& db, std::int64_t org,
+std::optional<product_row> find_product(connection& db, std::int64_t org,
                                         const std::string& product_key) {
-    SQLite::Statement q(db, "SELECT id, org, product_key, bi_directional_auth, max_valid_day "
-                            "FROM products WHERE org = ? AND product_key = ?");
-    q.bind(1, org);
-    q.bind(2, product_key);
-    if (!q.executeStep()) {
+    statement_handle q(db, "SELECT id, org, product_key, bi_directional_auth, max_valid_day "
+                           "FROM products WHERE org = ? AND product_key = ?");
+    q->bind(1, org);
+    q->bind(2, product_key);
+    if (!q->step()) {
         return std::nullopt;
     }
-    return product_row{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                       q.getColumn(2).getString(), q.getColumn(3).getInt() != 0,
-                       q.getColumn(4).getInt64()};
+    return product_row{q->get_int64(0), q->get_int64(1), q->get_string(2), q->get_int64(3) != 0,
+                       q->get_int64(4)};
 }
 
-std::int64_t insert_device(SQLite::Database& db, std::int64_t org, std::int64_t product,
+std::int64_t insert_device(connection& db, std::int64_t org, std::int64_t product,
                            const std::string& device_key, const std::string& asset_id) {
-    SQLite::Statement q(db, "INSERT INTO devices (org, product, device_key, asset_id) "
-                            "VALUES (?, ?, ?, ?)");
-    q.bind(1, org);
-    q.bind(2, product);
-    q.bind(3, device_key);
-    q.bind(4, asset_id);
-    q.exec();
-    return db.getLastInsertRowid();
+    statement_handle q(db, "INSERT INTO devices (org, product, device_key, asset_id) "
+                           "VALUES (?, ?, ?, ?) RETURNING id");
+    q->bind(1, org);
+    q->bind(2, product);
+    q->bind(3, device_key);
+    q->bind(4, asset_id);
+    return sql::insert_returning_id(*q);
 }
 
-void delete_device(SQLite::Database& db, std::int64_t device) {
-    SQLite::Statement detach(db, "UPDATE certificates SET device = NULL WHERE device = ?");
-    detach.bind(1, device);
-    detach.exec();
-    SQLite::Statement details(db, "DELETE FROM enos_devices WHERE device = ?");
-    details.bind(1, device);
-    details.exec();
-    SQLite::Statement del(db, "DELETE FROM devices WHERE id = ?");
-    del.bind(1, device);
-    del.exec();
+void delete_device(connection& db, std::int64_t device) {
+    statement_handle detach(db, "UPDATE certificates SET device = NULL WHERE device = ?");
+    detach->bind(1, device);
+    detach->exec();
+    statement_handle details(db, "DELETE FROM enos_devices WHERE device = ?");
+    details->bind(1, device);
+    details->exec();
+    statement_handle del(db, "DELETE FROM devices WHERE id = ?");
+    del->bind(1, device);
+    del->exec();
 }
 
-std::vector<device_listing> search_devices(SQLite::Database& db, std::int64_t org,
-                                           const device_filter& f, std::int64_t offset,
-                                           std::int64_t limit) {
+std::vector<device_listing> search_devices(connection& db, std::int64_t org, const device_filter& f,
+                                           std::int64_t offset, std::int64_t limit) {
     std::vector<bind_value> binds;
     const auto where = where_clause(org, f, &binds);
-    SQLite::Statement q(db, "SELECT d.id, d.org, d.product, d.device_key, d.asset_id, "
-                            "p.product_key, e.device, e.name, e.name_i18n, e.timezone, "
-                            "e.description, e.attributes, e.tags, e.secret_sealed, e.disabled, "
-                            "e.created_ms " +
-                                std::string(k_search_from) + where +
-                                " ORDER BY d.id LIMIT ? OFFSET ?");
-    bind_all(q, binds);
-    q.bind(static_cast<int>(binds.size()) + 1, limit);
-    q.bind(static_cast<int>(binds.size()) + 2, offset);
+    statement_handle q(db, "SELECT d.id, d.org, d.product, d.device_key, d.asset_id, "
+                           "p.product_key, e.device, e.name, e.name_i18n, e.timezone, "
+                           "e.description, e.attributes, e.tags, e.secret_sealed, e.disabled, "
+                           "e.created_ms " +
+                               std::string(k_search_from) + where +
+                               " ORDER BY d.id LIMIT ? OFFSET ?");
+    bind_all(*q, binds);
+    q->bind(static_cast<int>(binds.size()) + 1, limit);
+    q->bind(static_cast<int>(binds.size()) + 2, offset);
     std::vector<device_listing> out;
-    while (q.executeStep()) {
+    while (q->step()) {
         device_listing l;
-        l.device = device_row{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                              q.getColumn(2).getInt64(), q.getColumn(3).getString(),
-                              q.getColumn(4).getString()};
-        l.product_key = q.getColumn(5).getString();
-        if (!q.getColumn(6).isNull()) {
-            l.details = read_details(q, 6);
+        l.device = device_row{q->get_int64(0), q->get_int64(1), q->get_int64(2), q->get_string(3),
+                              q->get_string(4)};
+        l.product_key = q->get_string(5);
+        if (!q->is_null(6)) {
+            l.details = read_details(*q, 6);
         }
         out.push_back(std::move(l));
     }
     return out;
 }
 
-std::int64_t count_devices(SQLite::Database& db, std::int64_t org, const device_filter& f) {
+std::int64_t count_devices(connection& db, std::int64_t org, const device_filter& f) {
     std::vector<bind_value> binds;
     const auto where = where_clause(org, f, &binds);
-    SQLite::Statement q(db, "SELECT count(*) " + std::string(k_search_from) + where);
-    bind_all(q, binds);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    statement_handle q(db, "SELECT count(*) " + std::string(k_search_from) + where);
+    bind_all(*q, binds);
+    q->step();
+    return q->get_int64(0);
 }
 
 } // namespace localca::storage::enos

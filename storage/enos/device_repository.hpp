@@ -4,7 +4,7 @@
 // device search. The identity rows (orgs, products, devices) are storage/tenant_repository.hpp.
 #include "storage/enos/tenant_repository.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -26,30 +26,30 @@ struct device_details_row {
     std::int64_t created_ms = 0;
 };
 
-std::optional<device_details_row> find_device_details(SQLite::Database& db, std::int64_t device);
+std::optional<device_details_row> find_device_details(connection& db, std::int64_t device);
 // Inserts unless the device already has a row; true when it inserted.
-bool insert_device_details(SQLite::Database& db, const device_details_row& row);
+bool insert_device_details(connection& db, const device_details_row& row);
 // Writes name, name_i18n, timezone, description, attributes and tags (not the secret, the state
 // or the creation time).
-void update_device_details(SQLite::Database& db, const device_details_row& row);
-void update_device_secret(SQLite::Database& db, std::int64_t device,
+void update_device_details(connection& db, const device_details_row& row);
+void update_device_secret(connection& db, std::int64_t device,
                           const std::vector<std::uint8_t>& secret_sealed);
 // False when the device has no row or already was in that state.
-bool set_device_disabled(SQLite::Database& db, std::int64_t device, bool disabled);
+bool set_device_disabled(connection& db, std::int64_t device, bool disabled);
 // Cheap check for the certificate paths: false when the device has no row (never disabled).
-bool device_disabled(SQLite::Database& db, std::int64_t device);
+bool device_disabled(connection& db, std::int64_t device);
 
 // The product of the org with this key.
-std::optional<product_row> find_product(SQLite::Database& db, std::int64_t org,
+std::optional<product_row> find_product(connection& db, std::int64_t org,
                                         const std::string& product_key);
 
 // A new device row; the caller has checked that (product, device_key) and (org, asset_id) are
 // free in the same transaction.
-std::int64_t insert_device(SQLite::Database& db, std::int64_t org, std::int64_t product,
+std::int64_t insert_device(connection& db, std::int64_t org, std::int64_t product,
                            const std::string& device_key, const std::string& asset_id);
 // Deletes the device and its details. Its certificates stay (they are in CRLs and the audit
 // log) but no longer name it: certificates.device becomes NULL.
-void delete_device(SQLite::Database& db, std::int64_t device);
+void delete_device(connection& db, std::int64_t device);
 
 // What action=search can filter on; every set member narrows the result (AND).
 struct device_filter {
@@ -71,9 +71,8 @@ struct device_listing {
 };
 
 // Devices of the org matching the filter, in creation order (device id), `limit` from `offset`.
-std::vector<device_listing> search_devices(SQLite::Database& db, std::int64_t org,
-                                           const device_filter& f, std::int64_t offset,
-                                           std::int64_t limit);
-std::int64_t count_devices(SQLite::Database& db, std::int64_t org, const device_filter& f);
+std::vector<device_listing> search_devices(connection& db, std::int64_t org, const device_filter& f,
+                                           std::int64_t offset, std::int64_t limit);
+std::int64_t count_devices(connection& db, std::int64_t org, const device_filter& f);
 
 } // namespace localca::storage::enos

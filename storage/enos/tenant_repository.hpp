@@ -1,7 +1,7 @@
 #pragma once
 // Orgs, their apps (API credentials), products and devices. Seeded by `localca seed`; looked up
 // by the API personalities.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -43,27 +43,27 @@ struct device_row {
 // Upserts keyed by the natural key (org_id; app_key; (org, product_key); (product, device_key)).
 // Each returns the row id, and reports in *changed whether a row was inserted or modified
 // (so seeding twice can say "nothing changed").
-std::int64_t upsert_org(SQLite::Database& db, const std::string& org_id, bool* changed = nullptr);
-std::int64_t upsert_app(SQLite::Database& db, std::int64_t org, const std::string& app_key,
+std::int64_t upsert_org(connection& db, const std::string& org_id, bool* changed = nullptr);
+std::int64_t upsert_app(connection& db, std::int64_t org, const std::string& app_key,
                         const std::vector<std::uint8_t>& app_secret_sealed,
                         bool* changed = nullptr);
-std::int64_t upsert_product(SQLite::Database& db, std::int64_t org, const std::string& product_key,
+std::int64_t upsert_product(connection& db, std::int64_t org, const std::string& product_key,
                             bool bi_directional_auth, std::int64_t max_valid_day,
                             bool* changed = nullptr);
-std::int64_t upsert_device(SQLite::Database& db, std::int64_t org, std::int64_t product,
+std::int64_t upsert_device(connection& db, std::int64_t org, std::int64_t product,
                            const std::string& device_key, const std::string& asset_id,
                            bool* changed = nullptr);
 
-std::optional<org_row> find_org(SQLite::Database& db, const std::string& org_id);
-std::optional<org_row> find_org_by_id(SQLite::Database& db, std::int64_t id);
-std::optional<app_row> find_app(SQLite::Database& db, const std::string& app_key);
-std::optional<app_row> find_app_by_id(SQLite::Database& db, std::int64_t id);
-std::optional<product_row> find_product_by_id(SQLite::Database& db, std::int64_t id);
-std::optional<device_row> find_device_by_asset(SQLite::Database& db, std::int64_t org,
+std::optional<org_row> find_org(connection& db, const std::string& org_id);
+std::optional<org_row> find_org_by_id(connection& db, std::int64_t id);
+std::optional<app_row> find_app(connection& db, const std::string& app_key);
+std::optional<app_row> find_app_by_id(connection& db, std::int64_t id);
+std::optional<product_row> find_product_by_id(connection& db, std::int64_t id);
+std::optional<device_row> find_device_by_asset(connection& db, std::int64_t org,
                                                const std::string& asset_id);
-std::optional<device_row> find_device_by_key(SQLite::Database& db, std::int64_t org,
+std::optional<device_row> find_device_by_key(connection& db, std::int64_t org,
                                              const std::string& product_key,
                                              const std::string& device_key);
-std::optional<device_row> find_device_by_id(SQLite::Database& db, std::int64_t id);
+std::optional<device_row> find_device_by_id(connection& db, std::int64_t id);
 
 } // namespace localca::storage::enos

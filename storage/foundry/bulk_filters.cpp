@@ -1,6 +1,6 @@
 #include "storage/foundry/bulk_filters.hpp"
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 namespace localca::storage::foundry {
 
@@ -19,14 +19,14 @@ void add_bulk_filters(bulk_filters& filters) {
                                       "accounts a ON a.id = m.account WHERE a.account_id = ?)"));
     filters.add(text_key("deviceId", "c.sn IN (SELECT m.sn FROM managed_certificates m JOIN "
                                      "account_devices d ON d.id = m.device WHERE d.device_id = ?)"));
-    filters.add_hook([](SQLite::Database& db, std::int64_t sn) {
-        SQLite::Statement deactivate(
+    filters.add_hook([](connection& db, std::int64_t sn) {
+        statement_handle deactivate(
             db, "UPDATE managed_certificates SET active = 0, device = NULL WHERE sn = ?");
-        deactivate.bind(1, sn);
-        deactivate.exec();
-        SQLite::Statement topics(db, "DELETE FROM managed_certificate_topics WHERE sn = ?");
-        topics.bind(1, sn);
-        topics.exec();
+        deactivate->bind(1, sn);
+        deactivate->exec();
+        statement_handle topics(db, "DELETE FROM managed_certificate_topics WHERE sn = ?");
+        topics->bind(1, sn);
+        topics->exec();
     });
 }
 

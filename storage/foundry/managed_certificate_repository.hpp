@@ -1,7 +1,7 @@
 #pragma once
 // The state of managed certificates (tables managed_certificates, managed_certificate_topics):
 // active or not, the associated device and the topic policy, next to the certificates row.
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -26,16 +26,16 @@ struct managed_certificate_row {
 };
 
 // Inserts the state row and the policy (the certificates row must exist).
-void insert_managed_certificate(SQLite::Database& db, std::int64_t sn, std::int64_t account,
+void insert_managed_certificate(connection& db, std::int64_t sn, std::int64_t account,
                                 const std::string& cert_id, bool active,
                                 const std::vector<std::string>& topics);
 
 // The certificate with that id in that account (another account's is not found).
 std::optional<managed_certificate_row>
-find_managed_certificate(SQLite::Database& db, std::int64_t account, const std::string& cert_id);
+find_managed_certificate(connection& db, std::int64_t account, const std::string& cert_id);
 
 // Sets active and the device (nullopt: none), and replaces the policy.
-void update_managed_certificate(SQLite::Database& db, std::int64_t sn, bool active,
+void update_managed_certificate(connection& db, std::int64_t sn, bool active,
                                 std::optional<std::int64_t> device,
                                 const std::vector<std::string>& topics);
 
@@ -46,6 +46,6 @@ struct topic_grant {
 };
 // Every filter of every active, unrevoked certificate valid at `now` (unix seconds), ordered by
 // CN then filter. Certificates without a CN grant nothing.
-std::vector<topic_grant> active_topic_grants(SQLite::Database& db, std::int64_t now);
+std::vector<topic_grant> active_topic_grants(connection& db, std::int64_t now);
 
 } // namespace localca::storage::foundry

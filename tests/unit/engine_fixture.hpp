@@ -2,12 +2,10 @@
 // The domain services' fixture: a real store in a temp dir and an initialised engine over it
 // (both authorities, the sealing key), and a way to wait for an asynchronous completion.
 #include "ca/engine.hpp"
+#include "storage/connection.hpp"
 #include "storage/store.hpp"
 
 #include "test_support.hpp"
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 
 #include <functional>
 #include <future>
@@ -34,13 +32,13 @@ struct engine_fixture {
         store.reset();
     }
 
-    void write(const std::function<void(SQLite::Database&)>& job) { store->writer().run(job); }
+    void write(const std::function<void(storage::connection&)>& job) { store->writer().run(job); }
 
     std::int64_t audit_count(const std::string& action) {
-        SQLite::Statement q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
-        q.bind(1, action);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
+        storage::statement_handle q(store->reader(), "SELECT count(*) FROM audit WHERE action = ?");
+        q->bind(1, action);
+        q->step();
+        return q->get_int64(0);
     }
 };
 

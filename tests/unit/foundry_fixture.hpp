@@ -38,7 +38,7 @@ struct foundry_fixture {
         opts.crl_url_template = "{base}/enos/CA/crl/{authority}"; // the server's default
         engine = std::make_unique<ca::engine>(dir.path(), *store, opts, clk);
         service = std::make_unique<ca::foundry::managed_certificate_service>(*engine, keys);
-        store->writer().run([&](SQLite::Database& db) {
+        store->writer().run([&](storage::connection& db) {
             acct.a = storage::foundry::upsert_account(db, "111111111111", std::nullopt);
             storage::foundry::upsert_account_token(db, acct.a,
                                                    ca::foundry::token_digest("token-a"));

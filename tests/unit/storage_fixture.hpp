@@ -1,16 +1,14 @@
 #pragma once
-// The repositories' fixture: a real SQLite file in a temp dir, migrated to the current schema, and
-// certificate rows for the rows of other tables that reference one (foreign keys are on).
+// The repositories' fixture: a real database file in a temp dir, migrated to the current schema,
+// and certificate rows for the rows of other tables that reference one (foreign keys are on).
 #include "storage/bulk_filters.hpp"
 #include "storage/certificate_repository.hpp"
 #include "storage/database.hpp"
 #include "storage/options.hpp"
+#include "storage/sql_helpers.hpp"
 #include "storage/store.hpp"
 
 #include "test_support.hpp"
-
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
 
 #include <cstdint>
 #include <memory>
@@ -24,8 +22,8 @@ namespace localca::test {
 
 struct migrated_db {
     temp_dir dir;
-    std::unique_ptr<SQLite::Database> connection;
-    SQLite::Database& db;
+    std::unique_ptr<storage::connection> connection;
+    storage::connection& db;
 
     migrated_db() : connection(open(dir)), db(*connection) { storage::migrate(db); }
 
@@ -48,11 +46,11 @@ struct migrated_db {
     }
 
     std::int64_t count(const std::string& table) {
-        return db.execAndGet("SELECT count(*) FROM " + table).getInt64();
+        return storage::sql::query_int64(db, "SELECT count(*) FROM " + table);
     }
 
 private:
-    static std::unique_ptr<SQLite::Database> open(const temp_dir& dir) {
+    static std::unique_ptr<storage::connection> open(const temp_dir& dir) {
         storage::options o;
         o.path = dir / "ca.db";
         return storage::open_connection(o);

@@ -130,10 +130,11 @@ void localca_target::preload(std::int64_t rows) {
     const auto t0 = std::chrono::steady_clock::now();
     const std::int64_t now = now_ms() / 1000;
     std::int64_t first = 0;
-    store.writer().run([&](SQLite::Database& db) { first = storage::reserve_serials(db, rows); });
+    store.writer().run(
+        [&](storage::connection& db) { first = storage::reserve_serials(db, rows); });
     const std::int64_t batch = 20000;
     for (std::int64_t done = 0; done < rows; done += batch) {
-        store.writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](storage::connection& db) {
             for (std::int64_t i = done; i < std::min(rows, done + batch); ++i) {
                 storage::certificate_row row;
                 row.sn = first + i;

@@ -55,10 +55,11 @@ void preload_revoked(const std::filesystem::path& db_path, std::int64_t rows) {
     const auto t0 = steady::now();
     const std::int64_t now = ca::real_time()->now_unix();
     std::int64_t first = 0;
-    store.writer().run([&](SQLite::Database& db) { first = storage::reserve_serials(db, rows); });
+    store.writer().run(
+        [&](storage::connection& db) { first = storage::reserve_serials(db, rows); });
     const std::int64_t batch = 20000;
     for (std::int64_t done = 0; done < rows; done += batch) {
-        store.writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](storage::connection& db) {
             const auto end = std::min(rows, done + batch);
             for (std::int64_t i = done; i < end; ++i) {
                 storage::certificate_row row;

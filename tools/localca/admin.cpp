@@ -71,7 +71,7 @@ int cmd_admin(const arguments& args) {
         storage::admin::token_row row{*name, ca::admin::to_string(*role),
                                       ca::admin::token_digest(token), clk->now_unix()};
         bool created = false;
-        store.writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](storage::connection& db) {
             created = storage::admin::insert_token(db, row);
             if (created) {
                 ca::audit_event e;
@@ -90,7 +90,7 @@ int cmd_admin(const arguments& args) {
         }
     } else {
         bool deleted = false;
-        store.writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](storage::connection& db) {
             deleted = storage::admin::delete_token(db, pos[2]);
             if (deleted) {
                 ca::audit_event e;

@@ -8,7 +8,7 @@
 #include "tools/localca/cli.hpp"
 #include "tools/localca/data_dir.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <boost/json.hpp>
 
@@ -56,11 +56,7 @@ std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& d
         return ca::real_time();
     }
     storage::lab_state s;
-    {
-        SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-        db.setBusyTimeout(5000);
-        s = storage::read_lab_state(db);
-    }
+    { s = storage::read_lab_state(*storage::open_connection(storage_options(dir))); }
     if (!s.enabled || s.offset_seconds == 0) {
         return ca::real_time();
     }
@@ -86,7 +82,7 @@ std::filesystem::path seeded_faults_path(const std::filesystem::path& dir) {
 
 lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store), m_config(c) {
     const bool on = c.enabled;
-    m_store.writer().run([on](SQLite::Database& db) { storage::write_lab_enabled(db, on); });
+    m_store.writer().run([on](storage::connection& db) { storage::write_lab_enabled(db, on); });
     if (!on) {
         return;
     }

@@ -124,9 +124,9 @@ seed_data parse_seed(std::string_view text) {
 
 // The EnOS device API's details of a seeded device: created with its secret (the seed's, else a
 // random one) when missing; the secret replaced when the seed gives another.
-static void seed_device_secret(SQLite::Database& db, const ca::secret_box& secrets,
-                               std::int64_t device_id, const seed_device& dev,
-                               std::int64_t now_ms, bool* changed) {
+static void seed_device_secret(storage::connection& db, const ca::secret_box& secrets,
+                               std::int64_t device_id, const seed_device& dev, std::int64_t now_ms,
+                               bool* changed) {
     const auto existing = storage::enos::find_device_details(db, device_id);
     if (!existing) {
         storage::enos::insert_device_details(
@@ -151,7 +151,7 @@ static void seed_device_secret(SQLite::Database& db, const ca::secret_box& secre
 seed_report apply_seed(storage::store& store, const seed_data& data,
                        const ca::secret_box& secrets, const ca::clock& clk) {
     seed_report report;
-    store.writer().run([&](SQLite::Database& db) {
+    store.writer().run([&](storage::connection& db) {
         report = {};
         auto count = [&](bool changed) {
             changed ? ++report.inserted_or_changed : ++report.unchanged;

@@ -159,7 +159,7 @@ seed_emca parse_seed_emca(const json_node& n) {
     return out;
 }
 
-void apply_seed_emca(SQLite::Database& db, const seed_emca& data, const ca::secret_box& secrets,
+void apply_seed_emca(storage::connection& db, const seed_emca& data, const ca::secret_box& secrets,
                      const std::function<void(bool)>& count) {
     for (const auto& u : data.users) {
         if (auto other = storage::emca::find_api_user_by_key(db, u.row.api_key);

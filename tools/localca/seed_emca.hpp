@@ -17,7 +17,7 @@
 #include "storage/emca/api_user_repository.hpp"
 #include "tools/localca/json_reader.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <functional>
 #include <string>
@@ -43,7 +43,7 @@ seed_emca parse_seed_emca(const json_node& n);
 // Upserts inside the seed's transaction, AES keys sealed by `secrets`; count(changed) per row.
 // A conflict with rows already in the database (an emKey of another user) throws
 // std::runtime_error.
-void apply_seed_emca(SQLite::Database& db, const seed_emca& data, const ca::secret_box& secrets,
+void apply_seed_emca(storage::connection& db, const seed_emca& data, const ca::secret_box& secrets,
                      const std::function<void(bool)>& count);
 
 } // namespace localca::tools

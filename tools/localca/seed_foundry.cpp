@@ -95,7 +95,7 @@ seed_foundry parse_seed_foundry(const json_node& n) {
     return out;
 }
 
-void apply_seed_foundry(SQLite::Database& db, const seed_foundry& data,
+void apply_seed_foundry(storage::connection& db, const seed_foundry& data,
                         const std::function<void(bool)>& count) {
     for (const auto& account : data.accounts) {
         bool changed = false;

@@ -12,7 +12,7 @@
 // is used. Seeding adds and updates; it never removes tokens or devices.
 #include "tools/localca/json_reader.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <functional>
 #include <optional>
@@ -37,7 +37,7 @@ seed_foundry parse_seed_foundry(const json_node& n);
 
 // Upserts inside the seed's transaction; count(changed) per row. A token already held by
 // another account in the database throws std::runtime_error.
-void apply_seed_foundry(SQLite::Database& db, const seed_foundry& data,
+void apply_seed_foundry(storage::connection& db, const seed_foundry& data,
                         const std::function<void(bool)>& count);
 
 } // namespace localca::tools

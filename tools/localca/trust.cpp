@@ -9,7 +9,7 @@
 #include <botan/hex.h>
 #include <botan/pem.h>
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -87,8 +87,8 @@ std::vector<root> roots_of(const std::filesystem::path& dir, bool rsa, bool ecc)
     if (!std::filesystem::exists(db_path)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
-    SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-    db.setBusyTimeout(5000);
+    const auto conn = storage::open_connection(storage_options(dir));
+    auto& db = *conn;
     std::vector<root> out;
     for (const auto& [kind, name, wanted] :
          {std::tuple{"rsa", "RSA", rsa}, std::tuple{"ecc", "ECC", ecc}}) {

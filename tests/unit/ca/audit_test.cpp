@@ -8,8 +8,7 @@
 #include "storage/database.hpp"
 #include "test_support.hpp"
 
-#include <SQLiteCpp/Statement.h>
-#include <sqlite3.h>
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -46,7 +45,7 @@ struct audit_store {
     // Another connection, like the sqlite3 CLI editing the file.
     void tamper(const std::string& sql) {
         auto db = storage::open_connection(sopts);
-        db->exec(sql);
+        db->exec_script(sql);
     }
 
     ca::audit_verification verify() { return ca::verify_audit(store->reader()); }
@@ -137,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_refused_caller_is_one_denied_auth_entry) {
     BOOST_TEST(e.subject.empty());
 
     ca::record_auth_denied(*s.store, "foundry", "10.9.8.7", *ca::real_time());
-    s.store->writer().run([](SQLite::Database&) {}); // after the queued append
+    s.store->writer().run([](storage::connection&) {}); // after the queued append
     const auto rows = storage::audit_tail(s.store->reader(), 10);
     BOOST_REQUIRE(rows.size() == 1u);
     BOOST_TEST(rows[0].actor == "foundry");
@@ -197,8 +196,9 @@ BOOST_AUTO_TEST_CASE(the_strict_table_refuses_a_time_made_text) {
     try {
         s.tamper("UPDATE audit SET at = at || 'x' WHERE id = 2");
         BOOST_ERROR("the audit table accepted a text time");
-    } catch (const SQLite::Exception& e) {
-        BOOST_TEST(e.getExtendedErrorCode() == SQLITE_CONSTRAINT_DATATYPE, e.what());
+    } catch (const storage::database_error& e) {
+        BOOST_TEST((e.which() == storage::database_error::category::constraint), e.what());
+        BOOST_TEST(std::string(e.what()).find("cannot store") != std::string::npos, e.what());
     }
     const auto v = s.verify();
     BOOST_TEST(v.ok, v.reason);
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(the_earliest_failing_entry_is_named) {
 BOOST_AUTO_TEST_CASE(a_failed_job_leaves_no_entry) {
     audit_store s;
     s.append(s.event("issue", 11));
-    BOOST_CHECK_THROW(s.store->writer().run([&](SQLite::Database& db) {
+    BOOST_CHECK_THROW(s.store->writer().run([&](storage::connection& db) {
         ca::append_audit(db, s.event("issue", 12), *ca::real_time());
         throw std::runtime_error("the change failed");
     }),
@@ -273,30 +273,31 @@ namespace {
 
 // A database file as LocalCA before migration 007 left it: migrations 1 to 6 applied and
 // recorded the way storage::migrate() does, the audit table not STRICT.
-std::unique_ptr<SQLite::Database> version_6_database(const storage::options& opts) {
+std::unique_ptr<storage::connection> version_6_database(const storage::options& opts) {
     auto db = storage::open_connection(opts);
-    db->exec("CREATE TABLE schema_version (version INTEGER NOT NULL)");
+    db->exec_script("CREATE TABLE schema_version (version INTEGER NOT NULL)");
     for (const auto& m : schemas::all_migrations()) {
         if (m.version <= 6) {
-            db->exec("BEGIN");
-            db->exec(std::string(m.sql));
-            db->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(m.version) +
-                     ")");
-            db->exec("COMMIT");
+            db->exec_script("BEGIN");
+            db->exec_script(std::string(m.sql));
+            db->exec_script("INSERT INTO schema_version (version) VALUES (" +
+                            std::to_string(m.version) + ")");
+            db->exec_script("COMMIT");
         }
     }
     return db;
 }
 
 // Every stored value of every row, with its type (quote() writes text quoted, blobs as X'..').
-std::string audit_dump(SQLite::Database& db) {
+std::string audit_dump(storage::connection& db) {
     std::string out;
-    SQLite::Statement q(db, "SELECT quote(id), quote(at), quote(actor), quote(action), "
-                            "quote(cert_sn), quote(subject), quote(source_ip), quote(outcome), "
-                            "quote(prev_hash), quote(hash) FROM audit ORDER BY id");
-    while (q.executeStep()) {
-        for (int i = 0; i < q.getColumnCount(); ++i) {
-            out += q.getColumn(i).getString();
+    storage::statement_handle q(db,
+                                "SELECT quote(id), quote(at), quote(actor), quote(action), "
+                                "quote(cert_sn), quote(subject), quote(source_ip), quote(outcome), "
+                                "quote(prev_hash), quote(hash) FROM audit ORDER BY id");
+    while (q->step()) {
+        for (int i = 0; i < 10; ++i) { // the ten columns above
+            out += q->get_string(i);
             out += '|';
         }
         out += '\n';
@@ -327,9 +328,9 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
                 e.subject = subject;
                 e.source_ip = n % 3 ? "192.0.2.1" : "";
                 e.outcome = outcome;
-                db->exec("BEGIN IMMEDIATE");
+                db->exec_script("BEGIN IMMEDIATE");
                 ca::append_audit(*db, e, *ca::real_time());
-                db->exec("COMMIT");
+                db->exec_script("COMMIT");
                 ++n;
             }
         }
@@ -339,15 +340,15 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_migrates_row_for_row_and_still_verifies) {
 
     storage::store store(sopts); // migrates
     auto& db = store.reader();
-    BOOST_TEST(db.execAndGet("SELECT max(version) FROM schema_version").getInt() ==
+    BOOST_TEST(storage::sql::query_int64(db, "SELECT max(version) FROM schema_version") ==
                storage::known_schema_version());
     BOOST_TEST(storage::audit_table_is_strict(db));
     BOOST_TEST(audit_dump(db) == before);
     const auto v = ca::verify_audit(db);
     BOOST_TEST(v.ok, v.reason);
     BOOST_TEST(v.entries == 6);
-    BOOST_TEST(
-        db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'").getInt() == 1);
+    BOOST_TEST(storage::sql::query_int64(
+                   db, "SELECT count(*) FROM sqlite_master WHERE name LIKE 'audit%'") == 1);
 
     // The chain goes on from the migrated rows.
     ca::audit_event next;
@@ -371,11 +372,11 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_with_a_mistyped_row_is_not_migrated) {
         ca::audit_event e;
         e.actor = "cli";
         e.action = "seed";
-        db->exec("BEGIN IMMEDIATE");
+        db->exec_script("BEGIN IMMEDIATE");
         ca::append_audit(*db, e, *ca::real_time());
-        db->exec("COMMIT");
+        db->exec_script("COMMIT");
     }
-    db->exec("UPDATE audit SET at = at || 'x' WHERE id = 2");
+    db->exec_script("UPDATE audit SET at = at || 'x' WHERE id = 2");
     const auto before = audit_dump(*db);
     const auto v = ca::verify_audit(*db);
     BOOST_TEST(v.first_broken.value_or(0) == 2, v.reason);
@@ -388,7 +389,7 @@ BOOST_AUTO_TEST_CASE(a_version_6_log_with_a_mistyped_row_is_not_migrated) {
         BOOST_TEST(what.find("007_audit_strict.sql") != std::string::npos, what);
         BOOST_TEST(what.find("at") != std::string::npos, what);
     }
-    BOOST_TEST(db->execAndGet("SELECT max(version) FROM schema_version").getInt() == 6);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT max(version) FROM schema_version") == 6);
     BOOST_TEST(!storage::audit_table_is_strict(*db));
     BOOST_TEST(audit_dump(*db) == before);
 }
@@ -445,7 +446,7 @@ BOOST_AUTO_TEST_CASE(issue_and_revoke_are_recorded_with_their_caller) {
     std::promise<bool> failed;
     eng.issue_batch(
         {renew},
-        [](SQLite::Database&, const std::vector<ca::issued_certificate>&) {
+        [](storage::connection&, const std::vector<ca::issued_certificate>&) {
             throw std::runtime_error("caller's write failed");
         },
         [&](ca::result<std::vector<ca::issued_certificate>> r) { failed.set_value(!r.ok()); });

@@ -23,7 +23,7 @@ struct bulk_fixture : test::engine_fixture {
     std::vector<std::int64_t> hooked;
     bulk_fixture() {
         storage::add_core_bulk_filters(filters);
-        filters.add_hook([this](SQLite::Database&, std::int64_t sn) { hooked.push_back(sn); });
+        filters.add_hook([this](storage::connection&, std::int64_t sn) { hooked.push_back(sn); });
     }
     std::int64_t issue(bool ecdsa) {
         ca::local_certificate_request req;

@@ -78,7 +78,7 @@ struct clock_fixture {
 
     std::int64_t device(const std::string& key) {
         std::int64_t id = 0;
-        store->writer().run([&](SQLite::Database& db) {
+        store->writer().run([&](storage::connection& db) {
             const auto org = storage::enos::upsert_org(db, "org");
             const auto product = storage::enos::upsert_product(db, org, "product", true, 3650);
             id = storage::enos::upsert_device(db, org, product, key, "asset-" + key);

@@ -10,7 +10,7 @@
 #include <botan/bigint.h>
 #include <botan/x509_crl.h>
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 #include <atomic>
 #include <fstream>
@@ -95,7 +95,7 @@ struct fixture {
 
     std::int64_t device(const std::string& key) {
         std::int64_t id = 0;
-        store->writer().run([&](SQLite::Database& db) {
+        store->writer().run([&](storage::connection& db) {
             const auto org = storage::enos::upsert_org(db, "org");
             const auto product = storage::enos::upsert_product(db, org, "product", true, 3650);
             id = storage::enos::upsert_device(db, org, product, key, "asset-" + key);
@@ -511,10 +511,10 @@ BOOST_AUTO_TEST_CASE(concurrent_duplicates_only_one_wins) {
     }
     BOOST_CHECK_EQUAL(ok.load(), 1);
     BOOST_CHECK_EQUAL(refused.load(), 5);
-    SQLite::Statement q(f.store->reader(),
-                        "SELECT count(*) FROM certificates WHERE subject_cn = 'contested'");
-    BOOST_REQUIRE(q.executeStep());
-    BOOST_CHECK_EQUAL(q.getColumn(0).getInt64(), 1);
+    storage::statement_handle q(f.store->reader(),
+                                "SELECT count(*) FROM certificates WHERE subject_cn = 'contested'");
+    BOOST_REQUIRE(q->step());
+    BOOST_CHECK_EQUAL(q->get_int64(0), 1);
 }
 
 BOOST_AUTO_TEST_CASE(revoke_updates_the_crl) {

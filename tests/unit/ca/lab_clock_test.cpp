@@ -2,6 +2,7 @@
 #include "ca/lab_clock.hpp"
 
 #include "storage/lab_state_repository.hpp"
+#include "storage/sql_helpers.hpp"
 #include "test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -45,7 +46,8 @@ BOOST_AUTO_TEST_CASE(changes_are_stored_and_audited) {
     o.path = dir.path() / "localca.db";
     o.durable = false;
     localca::storage::store store(o);
-    store.writer().run([](SQLite::Database& db) { localca::storage::write_lab_enabled(db, true); });
+    store.writer().run(
+        [](localca::storage::connection& db) { localca::storage::write_lab_enabled(db, true); });
     const ca::audit_context who{"tester", "10.0.0.1", ""};
     using kind = ca::lab_clock_change::kind;
     BOOST_TEST(ca::change_lab_clock(store, {kind::advance, 3600s, {}}, who).count() == 3600);
@@ -57,13 +59,14 @@ BOOST_AUTO_TEST_CASE(changes_are_stored_and_audited) {
     BOOST_TEST(ca::change_lab_clock(store, {kind::reset, 0s, {}}, who).count() == 0);
     BOOST_TEST(ca::stored_lab_offset(store).count() == 0);
     auto& db = store.reader();
-    BOOST_TEST(db.execAndGet("SELECT count(*) FROM audit WHERE action = 'lab-clock' AND "
-                             "actor = 'tester' AND source_ip = '10.0.0.1'")
-                   .getInt() == 4);
+    BOOST_TEST(localca::storage::sql::query_int64(
+                   db, "SELECT count(*) FROM audit WHERE action = 'lab-clock' AND "
+                       "actor = 'tester' AND source_ip = '10.0.0.1'") == 4);
     BOOST_TEST(ca::verify_audit(db).ok);
     // Lab mode off: the stored offset is not applied.
     ca::change_lab_clock(store, {kind::advance, 60s, {}}, who);
-    store.writer().run([](SQLite::Database& d) { localca::storage::write_lab_enabled(d, false); });
+    store.writer().run(
+        [](localca::storage::connection& d) { localca::storage::write_lab_enabled(d, false); });
     BOOST_TEST(ca::stored_lab_offset(store).count() == 0);
 }
 

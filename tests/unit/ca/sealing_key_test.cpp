@@ -53,12 +53,12 @@ BOOST_AUTO_TEST_SUITE(ca_sealing_key_resealers)
 BOOST_AUTO_TEST_CASE(clear_secrets_are_sealed_by_their_kinds_resealer_then_cleared) {
     test::temp_store t;
     auto& store = t.store;
-    store.writer().run([](SQLite::Database& db) {
-        db.exec("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES "
-                "('test-kind', 7, x'736b2d37'), ('test-kind', 8, x'736b2d38')");
+    store.writer().run([](storage::connection& db) {
+        db.exec_script("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES "
+                       "('test-kind', 7, x'736b2d37'), ('test-kind', 8, x'736b2d38')");
     });
     std::map<std::int64_t, std::string> resealed;
-    ca::register_resealer("test-kind", [&](SQLite::Database&, const ca::secret_box& box,
+    ca::register_resealer("test-kind", [&](storage::connection&, const ca::secret_box& box,
                                            std::int64_t row, const std::vector<std::uint8_t>& v) {
         // What a module does: seal the clear value under its own context, here opened again.
         resealed[row] = ca::open_text(box, box.seal(v, "ctx"), "ctx");
@@ -77,8 +77,9 @@ BOOST_AUTO_TEST_CASE(clear_secrets_are_sealed_by_their_kinds_resealer_then_clear
 BOOST_AUTO_TEST_CASE(a_kind_no_module_registered_is_refused) {
     test::temp_store t;
     auto& store = t.store;
-    store.writer().run([](SQLite::Database& db) {
-        db.exec("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES ('nobody', 1, x'00')");
+    store.writer().run([](storage::connection& db) {
+        db.exec_script(
+            "INSERT INTO unsealed_secrets (kind, row_id, value) VALUES ('nobody', 1, x'00')");
     });
     const auto message = test::error_of([&] { ca::open_sealing_key(store, "pass"); });
     BOOST_TEST(message.find("unknown kind 'nobody'") != std::string::npos, message);

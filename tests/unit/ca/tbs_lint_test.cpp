@@ -17,7 +17,7 @@
 #include <botan/rsa.h>
 #include <botan/x509_key.h>
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 using namespace localca;
 using localca::test::openssl_csr;
@@ -587,9 +587,9 @@ BOOST_AUTO_TEST_CASE(engine_refuses_a_broken_profile) {
 
         {
             // Scoped: a stepped statement would hold the reader's snapshot open.
-            SQLite::Statement count(store.reader(), "SELECT COUNT(*) FROM certificates");
-            BOOST_REQUIRE(count.executeStep());
-            BOOST_CHECK_EQUAL(count.getColumn(0).getInt64(), 0);
+            storage::statement_handle count(store.reader(), "SELECT COUNT(*) FROM certificates");
+            BOOST_REQUIRE(count->step());
+            BOOST_CHECK_EQUAL(count->get_int64(0), 0);
         }
         const auto last = storage::last_audit_row(store.reader());
         BOOST_REQUIRE(last);

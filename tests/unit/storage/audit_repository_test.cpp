@@ -5,8 +5,7 @@
 #include "storage/database.hpp"
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
+#include "storage/connection.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -37,18 +36,18 @@ struct audit_db {
 
     // The table as someone with the file could rebuild it: same columns, no STRICT.
     void rebuild_loose() {
-        db->exec("CREATE TABLE audit_loose (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
-                 "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
-                 "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
-                 "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
-                 "INSERT INTO audit_loose SELECT * FROM audit;"
-                 "DROP TABLE audit;"
-                 "ALTER TABLE audit_loose RENAME TO audit;");
+        db->exec_script("CREATE TABLE audit_loose (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, "
+                        "actor TEXT NOT NULL, action TEXT NOT NULL, cert_sn INTEGER, "
+                        "subject TEXT NOT NULL, source_ip TEXT NOT NULL, outcome TEXT NOT NULL, "
+                        "prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+                        "INSERT INTO audit_loose SELECT * FROM audit;"
+                        "DROP TABLE audit;"
+                        "ALTER TABLE audit_loose RENAME TO audit;");
     }
 
     test::temp_dir dir;
     options opts;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<storage::connection> db;
 };
 
 } // namespace
@@ -71,16 +70,18 @@ BOOST_AUTO_TEST_CASE(sqlite_refuses_a_mistyped_value) {
     for (const std::string set :
          {"at = '1796312472x'", "cert_sn = 'seven'", "actor = X'636c69'", "at = 1796312472.5"}) {
         try {
-            a.db->exec("UPDATE audit SET " + set + " WHERE id = 2");
+            a.db->exec_script("UPDATE audit SET " + set + " WHERE id = 2");
             BOOST_ERROR("the STRICT table accepted " + set);
-        } catch (const SQLite::Exception& e) {
-            BOOST_TEST(e.getExtendedErrorCode() == SQLITE_CONSTRAINT_DATATYPE, set);
+        } catch (const storage::database_error& e) {
+            BOOST_TEST((e.which() == storage::database_error::category::constraint), set);
+            BOOST_TEST(std::string(e.what()).find("cannot store") != std::string::npos, set);
         }
     }
     // An insert through the repository's own statement is refused the same way.
-    BOOST_CHECK_THROW(a.db->exec("INSERT INTO audit VALUES (4, '1796312474x', 'cli', 'seed', "
-                                 "NULL, '', '', 'ok', '', '')"),
-                      SQLite::Exception);
+    BOOST_CHECK_THROW(
+        a.db->exec_script("INSERT INTO audit VALUES (4, '1796312474x', 'cli', 'seed', "
+                          "NULL, '', '', 'ok', '', '')"),
+        storage::database_error);
     BOOST_TEST(!first_mistyped_audit_row(*a.db).has_value());
     BOOST_TEST(audit_rows_after(*a.db, 0, 0).size() == 3u);
 }
@@ -91,7 +92,7 @@ BOOST_AUTO_TEST_CASE(a_table_rebuilt_without_strict_is_noticed) {
     BOOST_TEST(!audit_table_is_strict(*a.db));
     BOOST_TEST(!first_mistyped_audit_row(*a.db).has_value());
 
-    a.db->exec("UPDATE audit SET at = '1796312472x' WHERE id = 2");
+    a.db->exec_script("UPDATE audit SET at = '1796312472x' WHERE id = 2");
     // What the chain sees: the reader coerces the text back to the integer.
     BOOST_TEST(audit_rows_after(*a.db, 1, 1).at(0).at == 1796312472);
     const auto m = first_mistyped_audit_row(*a.db);
@@ -115,12 +116,13 @@ BOOST_AUTO_TEST_CASE(every_column_is_checked_and_the_first_row_is_named) {
           edit{"prev_hash", "1", "integer"}, edit{"hash", "2", "integer"}}) {
         audit_db a;
         // Looser still: no NOT NULL and no types, so any value stays as given.
-        a.db->exec("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at, actor, action, cert_sn, "
-                   "subject, source_ip, outcome, prev_hash, hash);"
-                   "INSERT INTO audit_any SELECT * FROM audit;"
-                   "DROP TABLE audit;"
-                   "ALTER TABLE audit_any RENAME TO audit;");
-        a.db->exec("UPDATE audit SET " + e.column + " = " + e.value + " WHERE id IN (2, 3)");
+        a.db->exec_script(
+            "CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at, actor, action, cert_sn, "
+            "subject, source_ip, outcome, prev_hash, hash);"
+            "INSERT INTO audit_any SELECT * FROM audit;"
+            "DROP TABLE audit;"
+            "ALTER TABLE audit_any RENAME TO audit;");
+        a.db->exec_script("UPDATE audit SET " + e.column + " = " + e.value + " WHERE id IN (2, 3)");
         const auto m = first_mistyped_audit_row(*a.db);
         BOOST_REQUIRE_MESSAGE(m.has_value(), e.column + " = " + e.value);
         BOOST_TEST(m->id == 2, e.column);
@@ -133,14 +135,15 @@ BOOST_AUTO_TEST_CASE(a_rebuilt_strict_table_with_loose_columns_is_still_checked)
     // STRICT with ANY columns accepts any value: the types checked are the schema's, not the
     // table's current declaration.
     audit_db a;
-    a.db->exec("CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at ANY NOT NULL, actor TEXT NOT "
-               "NULL, action TEXT NOT NULL, cert_sn INTEGER, subject TEXT NOT NULL, source_ip "
-               "TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT "
-               "NULL) STRICT;"
-               "INSERT INTO audit_any SELECT * FROM audit;"
-               "DROP TABLE audit;"
-               "ALTER TABLE audit_any RENAME TO audit;"
-               "UPDATE audit SET at = '1796312473x' WHERE id = 3;");
+    a.db->exec_script(
+        "CREATE TABLE audit_any (id INTEGER PRIMARY KEY, at ANY NOT NULL, actor TEXT NOT "
+        "NULL, action TEXT NOT NULL, cert_sn INTEGER, subject TEXT NOT NULL, source_ip "
+        "TEXT NOT NULL, outcome TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT "
+        "NULL) STRICT;"
+        "INSERT INTO audit_any SELECT * FROM audit;"
+        "DROP TABLE audit;"
+        "ALTER TABLE audit_any RENAME TO audit;"
+        "UPDATE audit SET at = '1796312473x' WHERE id = 3;");
     BOOST_TEST(audit_table_is_strict(*a.db));
     const auto m = first_mistyped_audit_row(*a.db);
     BOOST_REQUIRE(m.has_value());

@@ -5,7 +5,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -16,7 +16,7 @@ namespace {
 
 struct authority_fixture {
     test::temp_dir dir;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<storage::connection> db;
 
     authority_fixture() {
         options o;
@@ -46,7 +46,7 @@ BOOST_FIXTURE_TEST_CASE(a_new_authority_has_no_crl, authority_fixture) {
     BOOST_TEST(found->crl_number == 0);
     BOOST_TEST(found->crl_der.empty());
     BOOST_TEST(found->crl_this_update == 0);
-    BOOST_TEST(db->execAndGet("SELECT crl_der IS NULL FROM authorities").getInt() == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT crl_der IS NULL FROM authorities") == 1);
     BOOST_TEST(!find_authority(*db, "ECC").has_value());
 }
 
@@ -57,7 +57,7 @@ BOOST_FIXTURE_TEST_CASE(inserting_again_keeps_the_first_row, authority_fixture) 
     insert_authority(*db, other); // init run twice must not replace the root
     BOOST_TEST(find_authority(*db, "RSA")->cert_der == rsa_root().cert_der,
                boost::test_tools::per_element());
-    BOOST_TEST(db->execAndGet("SELECT count(*) FROM authorities").getInt() == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM authorities") == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(update_crl_replaces_the_current_crl, authority_fixture) {

@@ -2,12 +2,12 @@
 // existing file.
 #include "storage/backup.hpp"
 
+#include "storage/connection.hpp"
 #include "storage/enos/tenant_repository.hpp"
+#include "storage/sql_helpers.hpp"
 #include "storage/store.hpp"
 
 #include "test_support.hpp"
-
-#include <SQLiteCpp/Database.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -20,16 +20,18 @@ BOOST_AUTO_TEST_CASE(copies_a_live_database_including_its_wal) {
     storage::options o;
     o.path = dir / "live.db";
     storage::store store(o);
-    store.writer().run([](SQLite::Database& db) {
+    store.writer().run([](storage::connection& db) {
         for (int i = 0; i < 50; ++i) {
             storage::enos::upsert_org(db, test::numbered("org-", i));
         }
     });
     // The store is open: the rows may still be in the WAL only.
     storage::backup_database(o.path, dir / "copy.db");
-    SQLite::Database copy((dir / "copy.db").string(), SQLite::OPEN_READONLY);
-    BOOST_TEST(copy.execAndGet("SELECT count(*) FROM orgs").getInt() == 50);
-    BOOST_TEST(copy.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    storage::options copy_options;
+    copy_options.path = dir / "copy.db";
+    const auto copy = storage::open_connection(copy_options);
+    BOOST_TEST(storage::sql::query_int64(*copy, "SELECT count(*) FROM orgs") == 50);
+    BOOST_TEST(storage::sql::query_string(*copy, "PRAGMA integrity_check") == "ok");
 
     // Never over an existing file.
     BOOST_CHECK_THROW(storage::backup_database(o.path, dir / "copy.db"), std::exception);

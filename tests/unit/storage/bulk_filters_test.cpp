@@ -19,9 +19,10 @@ struct core_fixture : test::bulk_filters_db {
         for (std::int64_t sn = 1; sn <= 6; ++sn) {
             add_certificate(sn, std::nullopt, now - 100, now + 100);
         }
-        db.exec("UPDATE certificates SET authority = 'ECC' WHERE sn IN (2, 4)");
+        db.exec_script("UPDATE certificates SET authority = 'ECC' WHERE sn IN (2, 4)");
         revoke_certificate(db, 3, now, 0);
-        db.exec("UPDATE certificates SET not_after = " + std::to_string(now) + " WHERE sn = 5");
+        db.exec_script("UPDATE certificates SET not_after = " + std::to_string(now) +
+                       " WHERE sn = 5");
     }
 };
 

@@ -7,7 +7,9 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+// The query plans checked here are SQLite's (EXPLAIN QUERY PLAN), read through its trace hook.
+#include "storage/sqlite_connection.hpp"
+
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
@@ -29,7 +31,7 @@ std::vector<std::uint8_t> bytes(std::uint8_t fill, std::size_t n) {
 
 struct certificate_fixture {
     test::temp_dir dir;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<storage::connection> db;
     std::int64_t device1 = 0;
     std::int64_t device2 = 0;
 
@@ -82,10 +84,11 @@ void check_equal(const certificate_row& a, const certificate_row& b) {
 // repository function prepared rather than a copy of them.
 class statement_recorder {
 public:
-    explicit statement_recorder(SQLite::Database& db) : m_db(db) {
-        sqlite3_trace_v2(m_db.getHandle(), SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
+    explicit statement_recorder(storage::connection& db)
+        : m_db(dynamic_cast<storage::sqlite_connection&>(db).native_handle()) {
+        sqlite3_trace_v2(m_db, SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
     }
-    ~statement_recorder() { sqlite3_trace_v2(m_db.getHandle(), 0, nullptr, nullptr); }
+    ~statement_recorder() { sqlite3_trace_v2(m_db, 0, nullptr, nullptr); }
     const std::vector<std::string>& statements() const { return m_statements; }
 
 private:
@@ -94,15 +97,15 @@ private:
         static_cast<statement_recorder*>(self)->m_statements.emplace_back(sql ? sql : "");
         return 0;
     }
-    SQLite::Database& m_db;
+    sqlite3* m_db;
     std::vector<std::string> m_statements;
 };
 
-std::string query_plan(SQLite::Database& db, const std::string& sql) {
-    SQLite::Statement q(db, "EXPLAIN QUERY PLAN " + sql);
+std::string query_plan(storage::connection& db, const std::string& sql) {
+    statement_handle q(db, "EXPLAIN QUERY PLAN " + sql);
     std::string plan;
-    while (q.executeStep()) {
-        plan += q.getColumn(3).getString() + "\n";
+    while (q->step()) {
+        plan += q->get_string(3) + "\n";
     }
     return plan;
 }
@@ -135,7 +138,7 @@ BOOST_FIXTURE_TEST_CASE(round_trip_with_optional_fields_absent, certificate_fixt
 
 BOOST_FIXTURE_TEST_CASE(duplicate_sn_throws, certificate_fixture) {
     insert_certificate(*db, live(10, "a", device1));
-    BOOST_CHECK_THROW(insert_certificate(*db, live(10, "b", device2)), SQLite::Exception);
+    BOOST_CHECK_THROW(insert_certificate(*db, live(10, "b", device2)), storage::database_error);
     BOOST_TEST(*find_certificate(*db, 10)->subject_cn == "a");
 }
 
@@ -303,7 +306,7 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
         }
         insert_certificate(*db, r);
     }
-    db->exec("ANALYZE");
+    db->exec_script("ANALYZE");
 
     struct lookup {
         const char* index; // as EXPLAIN QUERY PLAN names it after "USING "

@@ -5,6 +5,10 @@
 #include "schemas/migrations.hpp"
 #include "test_support.hpp"
 
+#include "storage/sql_helpers.hpp"
+
+// SQLite itself: the pragmas of sqlite_connection seen from a plain connection, and its global
+// allocation statistics.
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
@@ -26,11 +30,11 @@ options file_options(const test::temp_dir& dir) {
     return o;
 }
 
-std::vector<int> recorded_versions(SQLite::Database& db) {
+std::vector<int> recorded_versions(storage::connection& db) {
     std::vector<int> versions;
-    SQLite::Statement q(db, "SELECT version FROM schema_version ORDER BY version");
-    while (q.executeStep()) {
-        versions.push_back(q.getColumn(0).getInt());
+    statement_handle q(db, "SELECT version FROM schema_version ORDER BY version");
+    while (q->step()) {
+        versions.push_back(q->get_int64(0));
     }
     return versions;
 }
@@ -43,10 +47,10 @@ std::vector<int> compiled_versions() {
     return versions;
 }
 
-bool table_exists(SQLite::Database& db, const std::string& name) {
-    SQLite::Statement q(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
-    q.bind(1, name);
-    return q.executeStep();
+bool table_exists(storage::connection& db, const std::string& name) {
+    statement_handle q(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    q->bind(1, name);
+    return q->step();
 }
 
 } // namespace
@@ -78,7 +82,7 @@ BOOST_AUTO_TEST_CASE(migrate_applies_and_records_every_migration) {
                               "devices", "certificates"}) {
         BOOST_TEST(table_exists(*db, table), table);
     }
-    BOOST_TEST(db->execAndGet("SELECT count(*) FROM serial_sequence").getInt() == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM serial_sequence") == 1);
 }
 
 BOOST_AUTO_TEST_CASE(migrating_again_writes_nothing) {
@@ -88,9 +92,9 @@ BOOST_AUTO_TEST_CASE(migrating_again_writes_nothing) {
         migrate(*db);
     }
     auto db = open_connection(file_options(dir));
-    const int before = db->getTotalChanges();
+    const int before = storage::sql::query_int64(*db, "SELECT total_changes()");
     BOOST_TEST(migrate(*db) == known_schema_version());
-    BOOST_TEST(db->getTotalChanges() == before);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT total_changes()") == before);
     BOOST_TEST(recorded_versions(*db).size() == compiled_versions().size());
 }
 
@@ -100,7 +104,8 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_with_a_clear_message) {
     {
         auto db = open_connection(file_options(dir));
         migrate(*db);
-        db->exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(newer) + ")");
+        db->exec_script("INSERT INTO schema_version (version) VALUES (" + std::to_string(newer) +
+                        ")");
     }
     auto db = open_connection(file_options(dir));
     try {
@@ -113,7 +118,7 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_with_a_clear_message) {
         BOOST_TEST(what.find("upgrade") != std::string::npos, what);
     }
     // Refusing must not have touched the file.
-    BOOST_TEST(db->execAndGet("SELECT max(version) FROM schema_version").getInt() == newer);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT max(version) FROM schema_version") == newer);
 }
 
 BOOST_AUTO_TEST_CASE(file_connection_pragmas) {
@@ -121,14 +126,14 @@ BOOST_AUTO_TEST_CASE(file_connection_pragmas) {
     auto opts = file_options(dir);
     opts.busy_timeout = std::chrono::milliseconds(1234);
     auto db = open_connection(opts);
-    BOOST_TEST(db->execAndGet("PRAGMA journal_mode").getString() == "wal");
-    BOOST_TEST(db->execAndGet("PRAGMA foreign_keys").getInt() == 1);
-    BOOST_TEST(db->execAndGet("PRAGMA synchronous").getInt() == 2); // FULL
-    BOOST_TEST(db->execAndGet("PRAGMA busy_timeout").getInt() == 1234);
+    BOOST_TEST(storage::sql::query_string(*db, "PRAGMA journal_mode") == "wal");
+    BOOST_TEST(storage::sql::query_int64(*db, "PRAGMA foreign_keys") == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "PRAGMA synchronous") == 2); // FULL
+    BOOST_TEST(storage::sql::query_int64(*db, "PRAGMA busy_timeout") == 1234);
 
     opts.durable = false;
     auto fast = open_connection(opts);
-    BOOST_TEST(fast->execAndGet("PRAGMA synchronous").getInt() < 2);
+    BOOST_TEST(storage::sql::query_int64(*fast, "PRAGMA synchronous") < 2);
     // WAL is a property of the file: a second connection finds it without asking.
     SQLite::Database plain(opts.path.string(), SQLite::OPEN_READONLY);
     BOOST_TEST(plain.execAndGet("PRAGMA journal_mode").getString() == "wal");
@@ -141,8 +146,8 @@ BOOST_AUTO_TEST_CASE(sqlite_allocation_statistics_are_off) {
     test::temp_dir dir;
     auto db = open_connection(file_options(dir));
     migrate(*db);
-    db->exec("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000))");
-    BOOST_TEST(db->execAndGet("SELECT length(x) FROM t").getInt() == 100000);
+    db->exec_script("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000))");
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT length(x) FROM t") == 100000);
     sqlite3_int64 current = -1;
     sqlite3_int64 highest = -1;
     BOOST_TEST(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &current, &highest, 0) == SQLITE_OK);
@@ -156,9 +161,10 @@ BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
     migrate(*db);
     // No org 42: the foreign key must reject the app.
     BOOST_CHECK_THROW(
-        db->exec("INSERT INTO apps (org, app_key, app_secret_sealed) VALUES (42, 'k', x'00')"),
-        SQLite::Exception);
-    BOOST_TEST(db->execAndGet("SELECT count(*) FROM apps").getInt() == 0);
+        db->exec_script(
+            "INSERT INTO apps (org, app_key, app_secret_sealed) VALUES (42, 'k', x'00')"),
+        storage::database_error);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM apps") == 0);
 }
 
 BOOST_AUTO_TEST_CASE(private_memory_database_migrates) {
@@ -180,7 +186,7 @@ BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_each_version_once) {
     std::vector<std::string> errors(migrators);
     for (int i = 0; i < migrators; ++i) {
         threads.emplace_back([&, i] {
-            std::unique_ptr<SQLite::Database> db;
+            std::unique_ptr<storage::connection> db;
             try {
                 db = open_connection(opts);
             } catch (const std::exception& e) {
@@ -205,7 +211,7 @@ BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_each_version_once) {
     }
     auto db = open_connection(opts);
     BOOST_TEST(recorded_versions(*db) == compiled_versions(), boost::test_tools::per_element());
-    BOOST_TEST(db->execAndGet("SELECT count(*) FROM serial_sequence").getInt() == 1);
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT count(*) FROM serial_sequence") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

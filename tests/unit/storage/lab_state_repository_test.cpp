@@ -27,7 +27,7 @@ BOOST_AUTO_TEST_CASE(enabled_and_offset_are_written_independently) {
 }
 
 BOOST_AUTO_TEST_CASE(a_database_without_the_table_reads_defaults) {
-    db.exec("DROP TABLE lab_state");
+    db.exec_script("DROP TABLE lab_state");
     const auto s = read_lab_state(db);
     BOOST_TEST(!s.enabled);
     BOOST_TEST(s.offset_seconds == 0);

@@ -8,7 +8,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -31,7 +31,7 @@ struct serial_fixture {
 
     std::int64_t next_free() const {
         auto db = open_connection(opts);
-        return db->execAndGet("SELECT next_free FROM serial_sequence").getInt64();
+        return storage::sql::query_int64(*db, "SELECT next_free FROM serial_sequence");
     }
 };
 
@@ -153,7 +153,7 @@ BOOST_FIXTURE_TEST_CASE(reserve_serials_returns_disjoint_blocks, serial_fixture)
     store s(opts);
     std::int64_t first = 0;
     std::int64_t second = 0;
-    s.writer().run([&](SQLite::Database& db) {
+    s.writer().run([&](storage::connection& db) {
         first = reserve_serials(db, 5);
         second = reserve_serials(db, 3);
     });
@@ -168,9 +168,9 @@ BOOST_FIXTURE_TEST_CASE(reserve_serials_skips_serials_already_used, serial_fixtu
     store s(opts);
     const std::int64_t stray = next_free() + 5000;
     s.writer().run(
-        [&](SQLite::Database& db) { insert_certificate(db, certificate_with_sn(stray)); });
+        [&](storage::connection& db) { insert_certificate(db, certificate_with_sn(stray)); });
     std::int64_t first = 0;
-    s.writer().run([&](SQLite::Database& db) { first = reserve_serials(db, 10); });
+    s.writer().run([&](storage::connection& db) { first = reserve_serials(db, 10); });
     BOOST_TEST(first > stray);
 
     serial_sequence serials(s, 10);
@@ -180,7 +180,7 @@ BOOST_FIXTURE_TEST_CASE(reserve_serials_skips_serials_already_used, serial_fixtu
 BOOST_FIXTURE_TEST_CASE(a_rolled_back_reservation_is_not_used, serial_fixture) {
     store s(opts);
     const auto before = next_free();
-    BOOST_CHECK_THROW(s.writer().run([](SQLite::Database& db) {
+    BOOST_CHECK_THROW(s.writer().run([](storage::connection& db) {
         reserve_serials(db, 100);
         throw std::runtime_error("the job failed after reserving");
     }),
@@ -191,7 +191,7 @@ BOOST_FIXTURE_TEST_CASE(a_rolled_back_reservation_is_not_used, serial_fixture) {
 BOOST_FIXTURE_TEST_CASE(invalid_sizes_are_refused, serial_fixture) {
     store s(opts);
     BOOST_CHECK_THROW(serial_sequence(s, 0), std::invalid_argument);
-    BOOST_CHECK_THROW(s.writer().run([](SQLite::Database& db) { reserve_serials(db, 0); }),
+    BOOST_CHECK_THROW(s.writer().run([](storage::connection& db) { reserve_serials(db, 0); }),
                       std::invalid_argument);
 }
 

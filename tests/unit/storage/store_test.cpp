@@ -7,7 +7,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -34,16 +34,16 @@ options memory_options() {
     return o;
 }
 
-int count_orgs(SQLite::Database& db) {
-    return db.execAndGet("SELECT count(*) FROM orgs").getInt();
+int count_orgs(storage::connection& db) {
+    return storage::sql::query_int64(db, "SELECT count(*) FROM orgs");
 }
 
 void add_org(store& s, const std::string& org_id) {
-    s.writer().run([&](SQLite::Database& db) { upsert_org(db, org_id); });
+    s.writer().run([&](storage::connection& db) { upsert_org(db, org_id); });
 }
 
-SQLite::Database* reader_of_new_thread(store& s) {
-    SQLite::Database* db = nullptr;
+storage::connection* reader_of_new_thread(store& s) {
+    storage::connection* db = nullptr;
     std::thread([&] { db = &s.reader(); }).join();
     return db;
 }
@@ -58,9 +58,9 @@ BOOST_AUTO_TEST_CASE(opening_creates_and_migrates_the_file) {
     store s(opts);
     BOOST_TEST(std::filesystem::exists(opts.path));
     auto& db = s.reader();
-    BOOST_TEST(db.execAndGet("SELECT max(version) FROM schema_version").getInt() ==
+    BOOST_TEST(storage::sql::query_int64(db, "SELECT max(version) FROM schema_version") ==
                known_schema_version());
-    BOOST_TEST(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    BOOST_TEST(storage::sql::query_string(db, "PRAGMA journal_mode") == "wal");
 }
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
@@ -68,9 +68,9 @@ BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
     const auto opts = file_options(dir);
     {
         store s(opts);
-        s.writer().run([](SQLite::Database& db) {
-            db.exec("INSERT INTO schema_version (version) VALUES (" +
-                    std::to_string(known_schema_version() + 1) + ")");
+        s.writer().run([](storage::connection& db) {
+            db.exec_script("INSERT INTO schema_version (version) VALUES (" +
+                           std::to_string(known_schema_version() + 1) + ")");
         });
     }
     BOOST_CHECK_THROW(store{opts}, schema_too_new);
@@ -79,10 +79,10 @@ BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
 BOOST_AUTO_TEST_CASE(one_reader_per_thread) {
     test::temp_dir dir;
     store s(file_options(dir));
-    SQLite::Database* mine = &s.reader();
+    storage::connection* mine = &s.reader();
     BOOST_TEST(&s.reader() == mine); // cached
-    SQLite::Database* other = reader_of_new_thread(s);
-    SQLite::Database* third = reader_of_new_thread(s);
+    storage::connection* other = reader_of_new_thread(s);
+    storage::connection* third = reader_of_new_thread(s);
     BOOST_TEST(other != mine);
     BOOST_TEST(third != mine);
     BOOST_TEST(third != other);
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(readers_see_what_the_writer_committed) {
 BOOST_AUTO_TEST_CASE(readers_refuse_writes) {
     test::temp_dir dir;
     store s(file_options(dir));
-    BOOST_CHECK_THROW(upsert_org(s.reader(), "sneaky"), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_org(s.reader(), "sneaky"), storage::database_error);
     BOOST_TEST(count_orgs(s.reader()) == 0);
 }
 

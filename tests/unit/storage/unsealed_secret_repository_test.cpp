@@ -13,8 +13,8 @@ BOOST_FIXTURE_TEST_SUITE(storage_unsealed_secret_repository, test::migrated_db)
 
 BOOST_AUTO_TEST_CASE(listed_then_cleared) {
     BOOST_TEST(list_unsealed_secrets(db).empty());
-    db.exec("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES "
-            "('kind-b', 2, x'0102'), ('kind-a', 7, x'ff')");
+    db.exec_script("INSERT INTO unsealed_secrets (kind, row_id, value) VALUES "
+                   "('kind-b', 2, x'0102'), ('kind-a', 7, x'ff')");
     const auto rows = list_unsealed_secrets(db);
     BOOST_TEST_REQUIRE(rows.size() == 2u);
     bool seen_a = false;

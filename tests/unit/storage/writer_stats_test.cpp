@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(queue_depth_batch_size_and_commits) {
     std::promise<void> entered, release;
     auto held = release.get_future().share();
     w.submit(
-        [&entered, held](SQLite::Database&) {
+        [&entered, held](storage::connection&) {
             entered.set_value();
             held.wait();
         },
@@ -42,8 +42,8 @@ BOOST_AUTO_TEST_CASE(queue_depth_batch_size_and_commits) {
         auto p = std::make_shared<std::promise<void>>();
         done.push_back(p->get_future());
         w.submit(
-            [i](SQLite::Database& db) {
-                db.exec("INSERT INTO orgs (org_id) VALUES ('o" + std::to_string(i) + "')");
+            [i](storage::connection& db) {
+                db.exec_script("INSERT INTO orgs (org_id) VALUES ('o" + std::to_string(i) + "')");
             },
             [p](std::exception_ptr) { p->set_value(); });
     }
@@ -63,7 +63,7 @@ BOOST_AUTO_TEST_CASE(queue_depth_batch_size_and_commits) {
     BOOST_TEST(commits.sum > 0.0);
 
     // A group whose only job fails is rolled back: no COMMIT, so no commit duration.
-    BOOST_CHECK_THROW(w.run([](SQLite::Database&) { throw std::runtime_error("refused"); }),
+    BOOST_CHECK_THROW(w.run([](storage::connection&) { throw std::runtime_error("refused"); }),
                       std::runtime_error);
     BOOST_TEST(stats.batch_size.snapshot().count() == 3u);
     BOOST_TEST(stats.commit_seconds.snapshot().count() == 2u);

@@ -5,8 +5,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <sqlite3.h>
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -42,14 +41,14 @@ struct writer_fixture {
     // A fresh connection: sees only what is committed.
     int count_orgs(const std::string& where = "1") const {
         auto db = open_connection(opts);
-        return db->execAndGet("SELECT count(*) FROM orgs WHERE " + where).getInt();
+        return storage::sql::query_int64(*db, "SELECT count(*) FROM orgs WHERE " + where);
     }
 };
 
-void insert_org(SQLite::Database& db, const std::string& org_id) {
-    SQLite::Statement q(db, "INSERT INTO orgs (org_id) VALUES (?)");
-    q.bind(1, org_id);
-    q.exec();
+void insert_org(storage::connection& db, const std::string& org_id) {
+    statement_handle q(db, "INSERT INTO orgs (org_id) VALUES (?)");
+    q->bind(1, org_id);
+    q->exec();
 }
 
 // Holds the writer thread inside a job until open() is called, so that the jobs submitted
@@ -57,7 +56,7 @@ void insert_org(SQLite::Database& db, const std::string& org_id) {
 class gate {
 public:
     writer::job job() {
-        return [this](SQLite::Database&) {
+        return [this](storage::connection&) {
             m_entered.set_value();
             m_open.get_future().wait();
         };
@@ -138,10 +137,10 @@ BOOST_FIXTURE_TEST_CASE(many_threads_jobs_all_commit_durably, writer_fixture) {
                     const auto id = "org-" + std::to_string(t) + "-" + std::to_string(i);
                     // Half waits for each job (like a request thread), half only queues.
                     if (i % 2 == 0) {
-                        w.run([id](SQLite::Database& db) { insert_org(db, id); });
+                        w.run([id](storage::connection& db) { insert_org(db, id); });
                         ++succeeded;
                     } else {
-                        w.submit([id](SQLite::Database& db) { insert_org(db, id); },
+                        w.submit([id](storage::connection& db) { insert_org(db, id); },
                                  [&](std::exception_ptr e) { ++(e ? failed : succeeded); });
                     }
                 }
@@ -160,7 +159,9 @@ BOOST_FIXTURE_TEST_CASE(the_writer_connection_has_its_own_page_cache_size, write
     // The writer's cache survives other commits (readers' do not), so it is the one made larger.
     auto cache_of = [](writer& w) {
         int kib = 0;
-        w.run([&](SQLite::Database& db) { kib = db.execAndGet("PRAGMA cache_size").getInt(); });
+        w.run([&](storage::connection& db) {
+            kib = storage::sql::query_int64(db, "PRAGMA cache_size");
+        });
         return kib;
     };
     {
@@ -171,7 +172,7 @@ BOOST_FIXTURE_TEST_CASE(the_writer_connection_has_its_own_page_cache_size, write
     writer w(opts);
     BOOST_TEST(cache_of(w) == -4096);
     // Readers keep SQLite's default.
-    BOOST_TEST(open_connection(opts)->execAndGet("PRAGMA cache_size").getInt() == -2000);
+    BOOST_TEST(storage::sql::query_int64(*open_connection(opts), "PRAGMA cache_size") == -2000);
 }
 
 BOOST_FIXTURE_TEST_CASE(waiting_jobs_share_one_transaction, writer_fixture) {
@@ -183,7 +184,7 @@ BOOST_FIXTURE_TEST_CASE(waiting_jobs_share_one_transaction, writer_fixture) {
     constexpr int jobs = 5;
     for (int i = 0; i < jobs; ++i) {
         w.submit(
-            [&, i](SQLite::Database& db) {
+            [&, i](storage::connection& db) {
                 insert_org(db, "g" + std::to_string(i));
                 log.add("run");
             },
@@ -206,7 +207,7 @@ BOOST_FIXTURE_TEST_CASE(max_batch_bounds_a_group, writer_fixture) {
     w.submit(g.job(), nullptr);
     g.wait_entered();
     for (int i = 0; i < 4; ++i) {
-        w.submit([&](SQLite::Database&) { log.add("run"); },
+        w.submit([&](storage::connection&) { log.add("run"); },
                  [&](std::exception_ptr) { log.add("done"); });
     }
     g.open();
@@ -225,7 +226,7 @@ BOOST_FIXTURE_TEST_CASE(without_group_commit_each_job_commits_alone, writer_fixt
     g.wait_entered();
     for (int i = 0; i < 3; ++i) {
         w.submit(
-            [&, i](SQLite::Database& db) {
+            [&, i](storage::connection& db) {
                 insert_org(db, "s" + std::to_string(i));
                 log.add("run");
             },
@@ -240,7 +241,7 @@ BOOST_FIXTURE_TEST_CASE(without_group_commit_each_job_commits_alone, writer_fixt
 
 BOOST_FIXTURE_TEST_CASE(a_throwing_job_rolls_back_only_its_own_writes, writer_fixture) {
     writer w(opts);
-    w.run([](SQLite::Database& db) { insert_org(db, "existing"); });
+    w.run([](storage::connection& db) { insert_org(db, "existing"); });
 
     gate g;
     std::vector<std::exception_ptr> results(4);
@@ -253,9 +254,9 @@ BOOST_FIXTURE_TEST_CASE(a_throwing_job_rolls_back_only_its_own_writes, writer_fi
     };
     w.submit(g.job(), nullptr);
     g.wait_entered();
-    w.submit([](SQLite::Database& db) { insert_org(db, "a"); }, record(0));
+    w.submit([](storage::connection& db) { insert_org(db, "a"); }, record(0));
     w.submit(
-        [](SQLite::Database& db) {
+        [](storage::connection& db) {
             insert_org(db, "b1");
             insert_org(db, "b2");
             throw std::runtime_error("policy bug in job b");
@@ -263,12 +264,12 @@ BOOST_FIXTURE_TEST_CASE(a_throwing_job_rolls_back_only_its_own_writes, writer_fi
         record(1));
     // A failing SQL statement (UNIQUE) after a successful one: the first must go too.
     w.submit(
-        [](SQLite::Database& db) {
+        [](storage::connection& db) {
             insert_org(db, "c1");
             insert_org(db, "existing");
         },
         record(2));
-    w.submit([](SQLite::Database& db) { insert_org(db, "d"); }, record(3));
+    w.submit([](storage::connection& db) { insert_org(db, "d"); }, record(3));
     g.open();
     w.stop();
 
@@ -277,7 +278,7 @@ BOOST_FIXTURE_TEST_CASE(a_throwing_job_rolls_back_only_its_own_writes, writer_fi
     BOOST_REQUIRE(results[1]);
     BOOST_TEST(message_of(results[1]) == "policy bug in job b");
     BOOST_REQUIRE(results[2]);
-    BOOST_CHECK_THROW(std::rethrow_exception(results[2]), SQLite::Exception);
+    BOOST_CHECK_THROW(std::rethrow_exception(results[2]), storage::database_error);
     BOOST_TEST(!results[3]);
 
     BOOST_TEST(count_orgs("org_id IN ('a', 'd')") == 2);
@@ -288,7 +289,7 @@ BOOST_FIXTURE_TEST_CASE(a_throwing_job_rolls_back_only_its_own_writes, writer_fi
 BOOST_FIXTURE_TEST_CASE(completion_sees_its_job_committed, writer_fixture) {
     writer w(opts);
     std::promise<int> seen;
-    w.submit([](SQLite::Database& db) { insert_org(db, "visible"); },
+    w.submit([](storage::connection& db) { insert_org(db, "visible"); },
              [&](std::exception_ptr e) {
                  // Another connection only sees committed data.
                  seen.set_value(e ? -1 : count_orgs("org_id = 'visible'"));
@@ -298,26 +299,26 @@ BOOST_FIXTURE_TEST_CASE(completion_sees_its_job_committed, writer_fixture) {
 
 BOOST_FIXTURE_TEST_CASE(run_rethrows_the_job_exception, writer_fixture) {
     writer w(opts);
-    BOOST_CHECK_THROW(w.run([](SQLite::Database&) { throw std::out_of_range("nope"); }),
+    BOOST_CHECK_THROW(w.run([](storage::connection&) { throw std::out_of_range("nope"); }),
                       std::out_of_range);
     // The writer is still usable.
-    w.run([](SQLite::Database& db) { insert_org(db, "after"); });
+    w.run([](storage::connection& db) { insert_org(db, "after"); });
     BOOST_TEST(count_orgs("org_id = 'after'") == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(run_from_a_job_fails_instead_of_deadlocking, writer_fixture) {
     writer w(opts);
-    BOOST_CHECK_THROW(w.run([&](SQLite::Database&) { w.run([](SQLite::Database&) {}); }),
+    BOOST_CHECK_THROW(w.run([&](storage::connection&) { w.run([](storage::connection&) {}); }),
                       std::logic_error);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_throwing_completion_does_not_kill_the_writer, writer_fixture) {
     writer w(opts);
-    w.submit([](SQLite::Database& db) { insert_org(db, "first"); },
+    w.submit([](storage::connection& db) { insert_org(db, "first"); },
              [](std::exception_ptr) { throw std::runtime_error("careless completion"); });
-    w.submit([](SQLite::Database& db) { insert_org(db, "second"); },
+    w.submit([](storage::connection& db) { insert_org(db, "second"); },
              [](std::exception_ptr) { throw 42; });
-    w.run([](SQLite::Database& db) { insert_org(db, "third"); });
+    w.run([](storage::connection& db) { insert_org(db, "third"); });
     BOOST_TEST(count_orgs() == 3);
 }
 
@@ -329,7 +330,7 @@ BOOST_FIXTURE_TEST_CASE(stop_drains_the_queue_then_refuses_jobs, writer_fixture)
     g.wait_entered();
     constexpr int queued = 100;
     for (int i = 0; i < queued; ++i) {
-        w.submit([i](SQLite::Database& db) { insert_org(db, "q" + std::to_string(i)); },
+        w.submit([i](storage::connection& db) { insert_org(db, "q" + std::to_string(i)); },
                  [&](std::exception_ptr e) {
                      if (!e) {
                          ++completions;
@@ -345,19 +346,19 @@ BOOST_FIXTURE_TEST_CASE(stop_drains_the_queue_then_refuses_jobs, writer_fixture)
     BOOST_TEST(completions.load() == queued);
     BOOST_TEST(count_orgs("org_id LIKE 'q%'") == queued);
 
-    BOOST_CHECK_THROW(w.submit([](SQLite::Database&) {}, nullptr), std::logic_error);
-    BOOST_CHECK_THROW(w.run([](SQLite::Database&) {}), std::logic_error);
+    BOOST_CHECK_THROW(w.submit([](storage::connection&) {}, nullptr), std::logic_error);
+    BOOST_CHECK_THROW(w.run([](storage::connection&) {}), std::logic_error);
     w.stop(); // idempotent
 }
 
 BOOST_FIXTURE_TEST_CASE(waits_for_a_write_lock_held_by_another_process, writer_fixture) {
     writer w(opts);
     auto other = open_connection(opts); // plays the CLI
-    other->exec("BEGIN IMMEDIATE");
+    other->exec_script("BEGIN IMMEDIATE");
     insert_org(*other, "cli");
     std::thread release([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        other->exec("COMMIT");
+        other->exec_script("COMMIT");
     });
     const auto started = std::chrono::steady_clock::now();
     int seen_by_job = -1;
@@ -365,8 +366,9 @@ BOOST_FIXTURE_TEST_CASE(waits_for_a_write_lock_held_by_another_process, writer_f
     // transaction would read a stale snapshot, then fail to upgrade it to a write).
     std::string failure;
     try {
-        w.run([&](SQLite::Database& db) {
-            seen_by_job = db.execAndGet("SELECT count(*) FROM orgs WHERE org_id = 'cli'").getInt();
+        w.run([&](storage::connection& db) {
+            seen_by_job =
+                storage::sql::query_int64(db, "SELECT count(*) FROM orgs WHERE org_id = 'cli'");
             insert_org(db, "server");
         });
     } catch (const std::exception& e) {
@@ -384,23 +386,23 @@ BOOST_FIXTURE_TEST_CASE(lock_held_past_the_busy_timeout_fails_the_group_only, wr
     opts.busy_timeout = std::chrono::milliseconds(50);
     writer w(opts);
     auto other = open_connection(opts);
-    other->exec("BEGIN IMMEDIATE");
+    other->exec_script("BEGIN IMMEDIATE");
     try {
-        w.run([](SQLite::Database& db) { insert_org(db, "blocked"); });
+        w.run([](storage::connection& db) { insert_org(db, "blocked"); });
         BOOST_FAIL("the job committed while another connection held the write lock");
-    } catch (const SQLite::Exception& e) {
-        BOOST_TEST(e.getErrorCode() == SQLITE_BUSY, e.what());
+    } catch (const storage::database_error& e) {
+        BOOST_TEST((e.which() == storage::database_error::category::busy), e.what());
     }
-    other->exec("ROLLBACK");
+    other->exec_script("ROLLBACK");
     // Nothing of the failed group is left, and the writer goes on.
-    w.run([](SQLite::Database& db) { insert_org(db, "later"); });
+    w.run([](storage::connection& db) { insert_org(db, "later"); });
     BOOST_TEST(count_orgs("org_id = 'blocked'") == 0);
     BOOST_TEST(count_orgs("org_id = 'later'") == 1);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recovers, writer_fixture) {
     writer w(opts);
-    w.run([](SQLite::Database& db) { insert_org(db, "before"); });
+    w.run([](storage::connection& db) { insert_org(db, "before"); });
     const auto file = opts.path.string();
     const auto largest =
         std::max(std::filesystem::file_size(file), std::filesystem::file_size(file + "-wal"));
@@ -414,7 +416,7 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recover
         g.wait_entered();
         // Together far more than the WAL holds, so its COMMIT must grow a file past the limit.
         for (int i = 0; i < 3; ++i) {
-            w.submit([i](SQLite::Database& db) { insert_org(db, std::string(300000, 'a' + i)); },
+            w.submit([i](storage::connection& db) { insert_org(db, std::string(300000, 'a' + i)); },
                      [&, i](std::exception_ptr e) {
                          results[i] = e;
                          done.count_down();
@@ -427,17 +429,16 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recover
         BOOST_REQUIRE(r);
         try {
             std::rethrow_exception(r);
-        } catch (const SQLite::Exception& e) {
-            const int code = e.getErrorCode() & 0xff;
-            BOOST_TEST((code == SQLITE_IOERR || code == SQLITE_FULL), e.what());
+        } catch (const storage::database_error& e) {
+            BOOST_TEST((e.which() == storage::database_error::category::unavailable), e.what());
         }
     }
     // Space again: the same writer commits, and nothing of the failed group is there.
-    w.run([](SQLite::Database& db) { insert_org(db, "after"); });
+    w.run([](storage::connection& db) { insert_org(db, "after"); });
     BOOST_TEST(count_orgs("length(org_id) > 1000") == 0);
     BOOST_TEST(count_orgs("org_id IN ('before', 'after')") == 2);
     auto db = open_connection(opts);
-    BOOST_TEST(db->execAndGet("PRAGMA integrity_check").getString() == "ok");
+    BOOST_TEST(storage::sql::query_string(*db, "PRAGMA integrity_check") == "ok");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

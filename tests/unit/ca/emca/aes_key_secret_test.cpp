@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_CASE(an_old_clear_key_is_sealed_into_its_row) {
     test::temp_store t;
     auto& store = t.store;
     const std::vector<std::uint8_t> clear_key(32, 0x4b);
-    store.writer().run([&](SQLite::Database& db) {
+    store.writer().run([&](storage::connection& db) {
         // Designated: GCC 12 warns (-Wrestrict, bug 105651) on short literals assigned here.
         const storage::emca::api_user_row u{.user_name = "alice",
                                             .password_hash = "h",
@@ -35,12 +35,12 @@ BOOST_AUTO_TEST_CASE(an_old_clear_key_is_sealed_into_its_row) {
                                             .signer_cert = {0x30, 0x00}};
         bool changed = false;
         const auto id = storage::emca::upsert_api_user(db, u, &changed);
-        SQLite::Statement q(db, "INSERT INTO unsealed_secrets (kind, row_id, value) "
-                                "VALUES (?, ?, ?)");
-        q.bind(1, storage::emca::k_unsealed_aes_key);
-        q.bind(2, id);
-        q.bind(3, clear_key.data(), static_cast<int>(clear_key.size()));
-        q.exec();
+        storage::statement_handle q(db, "INSERT INTO unsealed_secrets (kind, row_id, value) "
+                                        "VALUES (?, ?, ?)");
+        q->bind(1, storage::emca::k_unsealed_aes_key);
+        q->bind(2, id);
+        q->bind_blob(3, clear_key);
+        q->exec();
     });
     ca::emca::register_aes_key_resealer();
     const auto box = ca::open_sealing_key(store, "pass");

@@ -8,6 +8,7 @@
 #include "ca/emca/password.hpp"
 #include "ca/secret_box.hpp"
 #include "storage/emca/api_user_repository.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include "engine_fixture.hpp"
 
@@ -44,7 +45,7 @@ struct service_fixture : test::engine_fixture {
         u.aes_mode = "GCM";
         u.allowed_ips = "127.0.0.1 ::1";
         u.signer_cert = signer_der;
-        write([&](SQLite::Database& db) {
+        write([&](storage::connection& db) {
             bool changed = false;
             storage::emca::upsert_api_user(db, u, &changed);
         });
@@ -61,7 +62,7 @@ struct service_fixture : test::engine_fixture {
         p.key_usage = "digitalSignature";
         p.extended_key_usage = "clientAuth";
         p.manual_authorization = manual;
-        write([&](SQLite::Database& db) {
+        write([&](storage::connection& db) {
             bool changed = false;
             storage::emca::upsert_issuance_profile(db, p, &changed);
         });
@@ -103,7 +104,7 @@ struct service_fixture : test::engine_fixture {
     }
 
     std::int64_t certificates() {
-        return store->reader().execAndGet("SELECT count(*) FROM certificates").getInt64();
+        return storage::sql::query_int64(store->reader(), "SELECT count(*) FROM certificates");
     }
 
     emca::batch_outcome outcome;
@@ -194,8 +195,7 @@ BOOST_AUTO_TEST_CASE(a_batch_is_issued_all_or_nothing_and_replayed) {
 
 BOOST_AUTO_TEST_CASE(certificates_belong_to_their_user) {
     BOOST_TEST_REQUIRE(create("alice", "app-2", "auto", {item("a", "/O=Acme/CN=dev-a")}).ok());
-    const auto sn =
-        store->reader().execAndGet("SELECT max(sn) FROM certificates").getInt64();
+    const auto sn = storage::sql::query_int64(store->reader(), "SELECT max(sn) FROM certificates");
     BOOST_TEST(service.certificate(user("alice"), sn).ok());
     BOOST_TEST((code_of(service.certificate(user("bob"), sn)) == errc::certificate_not_found));
     const auto by_bob = test::wait_for<ca::status>(

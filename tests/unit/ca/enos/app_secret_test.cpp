@@ -24,14 +24,14 @@ BOOST_AUTO_TEST_CASE(an_old_clear_secret_is_sealed_into_its_row) {
     test::temp_store t;
     auto& store = t.store;
     std::int64_t app = 0;
-    store.writer().run([&](SQLite::Database& db) {
+    store.writer().run([&](storage::connection& db) {
         const auto org = storage::enos::upsert_org(db, "o1");
         app = storage::enos::upsert_app(db, org, "ak-1", {0});
-        SQLite::Statement q(db, "INSERT INTO unsealed_secrets (kind, row_id, value) "
-                                "VALUES (?, ?, CAST('sk-clear' AS BLOB))");
-        q.bind(1, storage::enos::k_unsealed_app_secret);
-        q.bind(2, app);
-        q.exec();
+        storage::statement_handle q(db, "INSERT INTO unsealed_secrets (kind, row_id, value) "
+                                        "VALUES (?, ?, CAST('sk-clear' AS BLOB))");
+        q->bind(1, storage::enos::k_unsealed_app_secret);
+        q->bind(2, app);
+        q->exec();
     });
     ca::enos::register_app_secret_resealer();
     const auto box = ca::open_sealing_key(store, "pass");

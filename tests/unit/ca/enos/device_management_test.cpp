@@ -25,7 +25,7 @@ struct device_fixture : test::engine_fixture {
     device_fixture() {
         registry = std::make_unique<ca::enos::registry>(*store, engine->secrets());
         devices = std::make_unique<ca::enos::device_management>(*engine, *registry);
-        write([](SQLite::Database& db) {
+        write([](storage::connection& db) {
             const auto o1 = storage::enos::upsert_org(db, "o1");
             storage::enos::upsert_product(db, o1, "pk1", true, 3650);
             const auto o2 = storage::enos::upsert_org(db, "o2");
@@ -84,10 +84,10 @@ BOOST_AUTO_TEST_CASE(create_generates_ids_and_a_sealed_secret) {
     BOOST_TEST(generated.device_key.size() == 10u);
     BOOST_TEST(generated.asset_id != d.asset_id);
     // Stored sealed: the clear secret is nowhere in the row.
-    SQLite::Statement q(store->reader(), "SELECT secret_sealed FROM enos_devices");
-    while (q.executeStep()) {
-        const std::string blob(static_cast<const char*>(q.getColumn(0).getBlob()),
-                               static_cast<std::size_t>(q.getColumn(0).getBytes()));
+    storage::statement_handle q(store->reader(), "SELECT secret_sealed FROM enos_devices");
+    while (q->step()) {
+        const auto bytes = q->get_blob(0);
+        const std::string blob(bytes.begin(), bytes.end());
         BOOST_TEST(blob.find(d.device_secret) == std::string::npos);
     }
     const auto got = devices->get(by_asset(d.asset_id));

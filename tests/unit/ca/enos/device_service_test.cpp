@@ -22,7 +22,7 @@ struct service_fixture : test::engine_fixture {
     std::int64_t meter = 0;
 
     service_fixture() {
-        write([&](SQLite::Database& db) {
+        write([&](storage::connection& db) {
             const auto org = storage::enos::upsert_org(db, "o1");
             const auto certified = storage::enos::upsert_product(db, org, "pk1", true, 30);
             const auto plain = storage::enos::upsert_product(db, org, "pk0", false, 30);
@@ -96,7 +96,7 @@ BOOST_AUTO_TEST_CASE(apply_enforces_the_device_rules) {
     BOOST_TEST((code_of(apply("lamp", "lamp")) == errc::device_not_eligible));
     BOOST_TEST((code_of(apply("meter", "m", 0)) == errc::validity_invalid));
     BOOST_TEST((code_of(apply("meter", "m", 31)) == errc::validity_exceeds_maximum));
-    write([&](SQLite::Database& db) { test::insert_disabled_details(db, meter); });
+    write([&](storage::connection& db) { test::insert_disabled_details(db, meter); });
     BOOST_TEST((code_of(apply("meter", "m")) == errc::device_disabled));
 }
 

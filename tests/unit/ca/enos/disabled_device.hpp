@@ -3,13 +3,13 @@
 // device without that row, created before schema 8 or by the seed, is never disabled).
 #include "storage/enos/device_repository.hpp"
 
-#include <SQLiteCpp/Database.h>
+#include "storage/connection.hpp"
 
 #include <cstdint>
 
 namespace localca::test {
 
-inline void insert_disabled_details(SQLite::Database& db, std::int64_t device) {
+inline void insert_disabled_details(storage::connection& db, std::int64_t device) {
     storage::enos::device_details_row d;
     d.device = device;
     d.name = "disabled";

@@ -22,7 +22,7 @@ struct registry_fixture : test::engine_fixture {
     std::int64_t device = 0;
 
     registry_fixture() {
-        write([&](SQLite::Database& db) {
+        write([&](storage::connection& db) {
             const auto org = storage::enos::upsert_org(db, "o1");
             storage::enos::upsert_org(db, "o2");
             storage::enos::upsert_app(
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(devices_by_asset_or_keys) {
 }
 
 BOOST_AUTO_TEST_CASE(a_disabled_device_says_so) {
-    write([&](SQLite::Database& db) { test::insert_disabled_details(db, device); });
+    write([&](storage::connection& db) { test::insert_disabled_details(db, device); });
     ca::enos::device_ref ref;
     ref.org_id = "o1";
     ref.asset_id = "asset1";

@@ -25,7 +25,7 @@ BOOST_AUTO_TEST_CASE(tokens_find_their_account_and_devices_stay_in_it) {
     ca::foundry::account_registry accounts(*store);
     BOOST_TEST(!accounts.any_account());
     std::int64_t a = 0;
-    write([&](SQLite::Database& db) {
+    write([&](storage::connection& db) {
         a = storage::foundry::upsert_account(db, "441898714953", std::string("us-west-2"));
         storage::foundry::upsert_account_token(db, a, ca::foundry::token_digest("secret-token"));
         storage::foundry::upsert_account_device(db, a, "dev-1");

@@ -9,7 +9,7 @@
 
 #include <botan/x509cert.h>
 
-#include <SQLiteCpp/Statement.h>
+#include "storage/connection.hpp"
 
 #include <set>
 
@@ -177,14 +177,14 @@ BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
     BOOST_TEST(f.topics.empty());
     BOOST_TEST(service->active_grants().empty());
     // The row lost its association and policy, not only its view.
-    SQLite::Statement q(store->reader(), "SELECT active, device, (SELECT count(*) FROM "
-                                         "managed_certificate_topics WHERE sn = m.sn) FROM "
-                                         "managed_certificates m WHERE cert_id = ?");
-    q.bind(1, id);
-    BOOST_REQUIRE(q.executeStep());
-    BOOST_TEST(q.getColumn(0).getInt() == 0);
-    BOOST_TEST(q.getColumn(1).isNull());
-    BOOST_TEST(q.getColumn(2).getInt() == 0);
+    storage::statement_handle q(store->reader(), "SELECT active, device, (SELECT count(*) FROM "
+                                                 "managed_certificate_topics WHERE sn = m.sn) FROM "
+                                                 "managed_certificates m WHERE cert_id = ?");
+    q->bind(1, id);
+    BOOST_REQUIRE(q->step());
+    BOOST_TEST(q->get_int64(0) == 0);
+    BOOST_TEST(q->is_null(1));
+    BOOST_TEST(q->get_int64(2) == 0);
     // In the CRL once, with cessationOfOperation.
     const auto row = storage::find_certificate(store->reader(), f.sn);
     BOOST_TEST(row->revocation_reason.value_or(-1) == 5);
@@ -309,7 +309,7 @@ BOOST_FIXTURE_TEST_CASE(device_apis_cannot_reuse_a_managed_certificates_cn, fixt
         std::vector<std::uint8_t>(c.certificate.pem.begin(), c.certificate.pem.end()));
     const auto cn = cert.subject_dn().get_first_attribute("CN");
     std::int64_t device = 0;
-    store->writer().run([&](SQLite::Database& db) {
+    store->writer().run([&](storage::connection& db) {
         const auto org = storage::enos::upsert_org(db, "org");
         const auto product = storage::enos::upsert_product(db, org, "product", true, 3650);
         device = storage::enos::upsert_device(db, org, product, "dk", "asset");

@@ -22,7 +22,7 @@ struct auth_fixture : test::temp_store {
     std::string operator_token = ca::admin::new_token();
 
     auth_fixture() {
-        store.writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](storage::connection& db) {
             storage::admin::insert_token(db, {"ro", "viewer", ca::admin::token_digest(viewer), 1});
             storage::admin::insert_token(
                 db, {"ops", "operator", ca::admin::token_digest(operator_token), 2});
@@ -40,11 +40,11 @@ struct auth_fixture : test::temp_store {
     }
 
     std::int64_t denied(const std::string& actor) {
-        SQLite::Statement q(store.reader(),
-                            "SELECT count(*) FROM audit WHERE action = 'auth' AND actor = ?");
-        q.bind(1, actor);
-        q.executeStep();
-        return q.getColumn(0).getInt64();
+        storage::statement_handle q(
+            store.reader(), "SELECT count(*) FROM audit WHERE action = 'auth' AND actor = ?");
+        q->bind(1, actor);
+        q->step();
+        return q->get_int64(0);
     }
 };
 
@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(authorize_answers_and_audits_each_refusal) {
     BOOST_TEST(answer->result_int() == 401u);
 
     // Audited through the writer: wait for it by running a job after them.
-    store.writer().run([](SQLite::Database&) {});
+    store.writer().run([](storage::connection&) {});
     BOOST_TEST(denied("admin:ro") == 1);
     BOOST_TEST(denied("admin-token") == 1);
 }

@@ -35,7 +35,7 @@ struct token_fixture {
         opts.token_key = std::vector<unsigned char>(32, 7);
     }
     void set_secret(const std::string& secret) {
-        store->writer().run([&](SQLite::Database& db) {
+        store->writer().run([&](storage::connection& db) {
             const auto org = storage::enos::upsert_org(db, "o1");
             storage::enos::upsert_app(
                 db, org, "ak-1",

@@ -21,7 +21,7 @@ struct sync_fixture : test::temp_store {
         ca::clock::time_point(std::chrono::seconds(2'000'000'000)));
     std::shared_ptr<ca::offset_clock> clock = std::make_shared<ca::offset_clock>(base);
     void store_offset(std::int64_t seconds) {
-        store.writer().run([&](SQLite::Database& db) {
+        store.writer().run([&](storage::connection& db) {
             storage::write_lab_enabled(db, true);
             storage::write_lab_offset(db, seconds);
         });

@@ -244,7 +244,7 @@ BOOST_FIXTURE_TEST_CASE(times_fires_exactly_n_calls_across_threads, store_fixtur
     BOOST_TEST(server::lab::to_json(faults.list().at(0)).at("fired").as_int64() == n);
 
     // Each firing is an audit entry of its own, with the caller's address.
-    store.writer().run([](SQLite::Database&) {}); // after the queued audit jobs
+    store.writer().run([](storage::connection&) {}); // after the queued audit jobs
     const auto rows = storage::audit_rows_after(store.reader(), 0, 1000);
     int entries = 0;
     for (const auto& row : rows) {
@@ -260,7 +260,7 @@ BOOST_FIXTURE_TEST_CASE(a_firing_is_audited_at_the_lab_clocks_time, store_fixtur
     faults.add(rule(R"({"api":"ocsp","operation":"ocsp","effect":{"httpStatus":503},
                         "times":2})"));
     BOOST_TEST(fires("ocsp", "ocsp"));
-    store.writer().run([](SQLite::Database&) {});
+    store.writer().run([](storage::connection&) {});
     const auto rows = storage::audit_rows_after(store.reader(), 0, 10);
     BOOST_REQUIRE(rows.size() == 1u);
     BOOST_TEST(rows[0].actor == "lab-fault");

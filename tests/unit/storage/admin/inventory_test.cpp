@@ -24,7 +24,8 @@ struct inventory_fixture : test::migrated_db {
         add_certificate(4, std::string("pumpkin"), now - 20, now + 200);
         add_certificate(5, std::nullopt, now - 10, now + 100);
         revoke_certificate(db, 4, now, 1);
-        db.exec("UPDATE certificates SET api = 'enos', authority = 'ECC' WHERE sn IN (2, 5)");
+        db.exec_script(
+            "UPDATE certificates SET api = 'enos', authority = 'ECC' WHERE sn IN (2, 5)");
         owner_source s;
         s.api = "enos";
         s.fields = {"device"};

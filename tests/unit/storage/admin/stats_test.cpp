@@ -40,8 +40,8 @@ BOOST_AUTO_TEST_CASE(counts_and_buckets) {
     add_certificate(4, std::nullopt, now - 3 * day, now + day);         // revoked below
     add_certificate(5, std::nullopt, now - 100 * day, now + 20 * week); // too old, too far
     revoke_certificate(db, 4, now, 0);
-    db.exec("UPDATE certificates SET api = 'enos' WHERE sn = 2");
-    db.exec("UPDATE certificates SET authority = 'ECC' WHERE sn = 3");
+    db.exec_script("UPDATE certificates SET api = 'enos' WHERE sn = 2");
+    db.exec_script("UPDATE certificates SET authority = 'ECC' WHERE sn = 3");
 
     const auto s = admin::certificate_statistics(db, now);
     BOOST_TEST(count_of(s, "pki", "RSA", "valid") == 2);

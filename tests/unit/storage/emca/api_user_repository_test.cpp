@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(a_user_upsert_writes_only_a_difference) {
     // The emKey is unique across users.
     auto thief = user_named("mallory");
     thief.api_key = "emkey-alice";
-    BOOST_CHECK_THROW(upsert_api_user(db, thief, &changed), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_api_user(db, thief, &changed), storage::database_error);
 }
 
 BOOST_AUTO_TEST_CASE(a_profile_round_trips_and_upserts_only_a_difference) {
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(a_profile_round_trips_and_upserts_only_a_difference) {
     // The schema refuses a non-positive validity.
     auto bad = profile_named("bad");
     bad.max_validity = 0;
-    BOOST_CHECK_THROW(upsert_issuance_profile(db, bad, &changed), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_issuance_profile(db, bad, &changed), storage::database_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

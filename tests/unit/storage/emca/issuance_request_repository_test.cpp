@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::int64_t now = 1'800'000'000;
 
-std::int64_t add_user(SQLite::Database& db, const std::string& name) {
+std::int64_t add_user(storage::connection& db, const std::string& name) {
     api_user_row u;
     u.user_name = name;
     u.password_hash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdA$aGFzaA";
@@ -56,7 +56,7 @@ BOOST_AUTO_TEST_CASE(a_response_is_replayed_per_user_and_application_id) {
         (find_request_response(db, alice, "app-1") == std::string(R"({"status":"Success"})")));
     // Another user's identical application id is another request.
     BOOST_TEST(!find_request_response(db, bob, "app-1").has_value());
-    BOOST_CHECK_THROW(insert_request(db, alice, "app-1", now, "{}"), SQLite::Exception);
+    BOOST_CHECK_THROW(insert_request(db, alice, "app-1", now, "{}"), storage::database_error);
     BOOST_TEST(insert_request(db, bob, "app-1", now, "{}") != id);
 }
 
@@ -129,7 +129,7 @@ BOOST_AUTO_TEST_CASE(an_item_is_found_by_its_certificate) {
     BOOST_TEST(found->user == alice);
     // One item per certificate (unique index).
     const auto other = insert_item(db, item(request, "b"));
-    BOOST_CHECK_THROW(mark_item_issued(db, other, 43, now), SQLite::Exception);
+    BOOST_CHECK_THROW(mark_item_issued(db, other, 43, now), storage::database_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

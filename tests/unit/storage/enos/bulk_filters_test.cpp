@@ -28,8 +28,8 @@ struct enos_fixture : test::bulk_filters_db {
     }
     void bind(std::int64_t sn, std::int64_t device) {
         auto row = add_certificate(sn, std::nullopt, now - 1, now + 100);
-        db.exec("UPDATE certificates SET device = " + std::to_string(device) +
-                " WHERE sn = " + std::to_string(row.sn));
+        db.exec_script("UPDATE certificates SET device = " + std::to_string(device) +
+                       " WHERE sn = " + std::to_string(row.sn));
     }
 };
 

@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(products_are_found_per_org) {
 BOOST_AUTO_TEST_CASE(deleting_a_device_keeps_its_certificates_unbound) {
     const auto id = add(product, "dk1", "Meter");
     add_certificate(5, std::string("dk1"), 0, 4'000'000'000);
-    db.exec("UPDATE certificates SET device = " + std::to_string(id) + " WHERE sn = 5");
+    db.exec_script("UPDATE certificates SET device = " + std::to_string(id) + " WHERE sn = 5");
     delete_device(db, id);
     BOOST_TEST(!find_device_details(db, id).has_value());
     BOOST_TEST(!find_device_by_id(db, id).has_value());

@@ -6,7 +6,7 @@
 
 #include "test_support.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
+#include "storage/sql_helpers.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -18,7 +18,7 @@ namespace {
 
 struct tenant_fixture {
     test::temp_dir dir;
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<storage::connection> db;
 
     tenant_fixture() {
         options o;
@@ -39,7 +39,7 @@ std::vector<std::uint8_t> bytes(const std::string& s) {
 }
 
 // What `localca seed` does for one tenant.
-seed_result seed(SQLite::Database& db, const std::string& secret = "s3cret",
+seed_result seed(storage::connection& db, const std::string& secret = "s3cret",
                  std::int64_t max_valid_day = 365) {
     seed_result r;
     bool changed = false;
@@ -61,10 +61,11 @@ BOOST_AUTO_TEST_SUITE(storage_tenant_repository)
 BOOST_FIXTURE_TEST_CASE(seeding_twice_changes_nothing, tenant_fixture) {
     const auto first = seed(*db);
     BOOST_TEST(first.changes == 4);
-    const int total_before = db->getTotalChanges();
+    const int total_before = storage::sql::query_int64(*db, "SELECT total_changes()");
     const auto second = seed(*db);
     BOOST_TEST(second.changes == 0);
-    BOOST_TEST(db->getTotalChanges() == total_before); // not even a same-value UPDATE
+    BOOST_TEST(storage::sql::query_int64(*db, "SELECT total_changes()") ==
+               total_before); // not even a same-value UPDATE
     BOOST_TEST(second.org == first.org);
     BOOST_TEST(second.app == first.app);
     BOOST_TEST(second.product == first.product);
@@ -159,11 +160,11 @@ BOOST_FIXTURE_TEST_CASE(contradictory_seed_data_throws, tenant_fixture) {
     const auto ids = seed(*db);
     // A second device of the org claiming an asset id already taken.
     BOOST_CHECK_THROW(upsert_device(*db, ids.org, ids.product, "dev-2", "asset-1"),
-                      SQLite::Exception);
+                      storage::database_error);
     // The schema refuses a non-positive validity.
-    BOOST_CHECK_THROW(upsert_product(*db, ids.org, "prod-2", false, 0), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_product(*db, ids.org, "prod-2", false, 0), storage::database_error);
     // An app of an org that does not exist.
-    BOOST_CHECK_THROW(upsert_app(*db, ids.org + 100, "k2", bytes("s")), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_app(*db, ids.org + 100, "k2", bytes("s")), storage::database_error);
     BOOST_TEST(!find_device_by_key(*db, ids.org, "prod-1", "dev-2").has_value());
 }
 

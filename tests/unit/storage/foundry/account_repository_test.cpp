@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(devices_belong_to_one_account) {
     // The same device id in another account is another device.
     BOOST_TEST(upsert_account_device(db, b, "dev-1") != device);
     // Accounts must exist (foreign key).
-    BOOST_CHECK_THROW(upsert_account_device(db, b + 100, "dev-1"), SQLite::Exception);
+    BOOST_CHECK_THROW(upsert_account_device(db, b + 100, "dev-1"), storage::database_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

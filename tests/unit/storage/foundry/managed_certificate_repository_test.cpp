@@ -66,12 +66,12 @@ BOOST_AUTO_TEST_CASE(another_accounts_certificate_is_not_found) {
 
 BOOST_AUTO_TEST_CASE(the_certificate_row_must_exist_and_cert_ids_are_unique) {
     BOOST_CHECK_THROW(insert_managed_certificate(db, 99, account, "nope", false, {}),
-                      SQLite::Exception);
+                      storage::database_error);
     add_certificate(9, std::string("thing-9"), now - 10, now + 1000);
     add_certificate(10, std::string("thing-10"), now - 10, now + 1000);
     insert_managed_certificate(db, 9, account, "same", false, {});
     BOOST_CHECK_THROW(insert_managed_certificate(db, 10, account, "same", false, {}),
-                      SQLite::Exception);
+                      storage::database_error);
 }
 
 BOOST_AUTO_TEST_CASE(an_update_sets_state_and_device_and_replaces_the_policy) {

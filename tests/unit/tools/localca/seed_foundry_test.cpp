@@ -6,6 +6,7 @@
 #include "ca/foundry/account_registry.hpp"
 #include "storage/database.hpp"
 #include "storage/foundry/account_repository.hpp"
+#include "storage/sql_helpers.hpp"
 
 #include "test_support.hpp"
 
@@ -71,9 +72,9 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_stores_digests_only) {
     BOOST_TEST(account->account_id == "441898714953");
     BOOST_TEST((account->region == std::string("eu-west-1")));
     BOOST_TEST(foundry::find_account_device(*db, account->id, "dev-1").has_value());
-    BOOST_TEST(db->execAndGet("SELECT count(*) FROM account_tokens WHERE instr(token_sha256, "
-                              "CAST('tok-1' AS BLOB)) > 0")
-                   .getInt() == 0);
+    BOOST_TEST(localca::storage::sql::query_int64(
+                   *db, "SELECT count(*) FROM account_tokens WHERE instr(token_sha256, "
+                        "CAST('tok-1' AS BLOB)) > 0") == 0);
 
     const auto thief = parse(R"({"foundry":{"accounts":[
         {"accountId":"222222222222","tokens":["tok-1"]}]}})");

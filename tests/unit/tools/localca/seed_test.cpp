@@ -4,6 +4,7 @@
 
 #include "ca/enos/app_secret.hpp"
 #include "storage/enos/tenant_repository.hpp"
+#include "storage/sql_helpers.hpp"
 #include "storage/store.hpp"
 #include "test_support.hpp"
 
@@ -75,7 +76,7 @@ BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_all_or_nothing) {
     BOOST_CHECK_THROW(tools::apply_seed(store, clash, secrets, *localca::ca::real_time()),
                       std::runtime_error);
     auto& db = store.reader();
-    BOOST_TEST(db.execAndGet("SELECT count(*) FROM products").getInt() == 1);
+    BOOST_TEST(localca::storage::sql::query_int64(db, "SELECT count(*) FROM products") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
