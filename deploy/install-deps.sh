@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-  libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
+  libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev libpq-dev
   openssl sqlite3 python3 python3-cryptography python3-jsonschema curl ca-certificates
   mosquitto mosquitto-clients
+  postgresql
   clang libclang-rt-14-dev llvm
 )
 missing=()

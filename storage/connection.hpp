@@ -111,7 +111,10 @@ private:
 
 class connection {
 public:
-    virtual ~connection() = default;
+    // Both out of line (connection.cpp), where cache is complete: a derived class's constructor
+    // and destructor cannot destroy m_cache otherwise.
+    connection();
+    virtual ~connection();
 
     virtual storage::backend kind() const = 0;
 
