@@ -29,7 +29,7 @@ namespace localca::storage {
 
 // The key of the writer lock every node takes in begin_write(): "LocalCA\x01" as a big-endian
 // 64-bit integer. Fixed and documented so that an operator can see it in pg_locks
-// (locktype 'advisory', classid 0x4C6F6361 = 1282368353, objid 0x6C434101 = 1816347905) and no
+// (locktype 'advisory', classid 0x4C6F6361 = 1282368353, objid 0x6C434101 = 1816346881) and no
 // other application on the same database is likely to pick it.
 inline constexpr std::int64_t writer_lock_key = 0x4C6F63616C434101;
 
