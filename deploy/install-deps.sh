@@ -2,6 +2,8 @@
 # Installs (apt) whatever LocalCA needs to build, run and test that is not installed yet.
 # clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) and llvm (llvm-symbolizer for
 # readable sanitizer stacks) are for deploy/sanitize.sh.
+# libpq-dev is the PostgreSQL client the storage backend links; postgresql (the server) is for
+# the throw-away clusters of the postgres-labelled tests (tests/support/pg_cluster.py).
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
