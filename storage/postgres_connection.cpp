@@ -397,10 +397,11 @@ void postgres_connection::forget(std::string name, std::uint64_t session) {
 }
 
 void postgres_connection::deallocate_forgotten() {
-    // Best effort, in one round trip: not in a failed transaction (every statement fails
-    // there), and a failure only leaves names that the session's end frees anyway.
+    // Best effort, in one round trip, and only between transactions: a DEALLOCATE that failed
+    // inside the caller's transaction would abort it. A failure only leaves names that the
+    // session's end frees anyway.
     if (m_forgotten.empty() || PQstatus(m_conn) != CONNECTION_OK ||
-        PQtransactionStatus(m_conn) == PQTRANS_INERROR) {
+        PQtransactionStatus(m_conn) != PQTRANS_IDLE) {
         return;
     }
     std::string sql;
@@ -421,21 +422,34 @@ void postgres_connection::exec_script(std::string_view sql) {
     run(sql); // the simple query protocol runs several ';'-separated statements
 }
 
-void postgres_connection::begin_write() {
+void postgres_connection::begin(std::string_view sql) {
     m_lost = false; // a new transaction: the caller has given up the lost one
-    // One round trip. A lock wait longer than statement_timeout fails as unavailable.
+    // PostgreSQL only warns about a BEGIN inside a transaction and goes on in the old one;
+    // SQLite refuses it, and so do we: it is the caller's bug either way.
+    if (PQstatus(m_conn) == CONNECTION_OK && PQtransactionStatus(m_conn) != PQTRANS_IDLE) {
+        throw database_error(category::other, "BEGIN inside a transaction");
+    }
     try {
-        run("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(writer_lock_key) + ")");
+        run(sql);
     } catch (const database_error&) {
-        rollback();
+        try {
+            rollback();
+        } catch (const database_error&) {
+            // The first error is the one to report; a failed ROLLBACK leaves the session's
+            // transaction state to the next call's reset.
+        }
         throw;
     }
 }
 
+void postgres_connection::begin_write() {
+    // One round trip. A lock wait longer than statement_timeout fails as unavailable.
+    begin("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(writer_lock_key) + ")");
+}
+
 void postgres_connection::begin_read() {
-    m_lost = false;
     // One snapshot for the whole transaction, as an SQLite read transaction has.
-    run("BEGIN ISOLATION LEVEL REPEATABLE READ");
+    begin("BEGIN ISOLATION LEVEL REPEATABLE READ");
 }
 
 void postgres_connection::commit() {

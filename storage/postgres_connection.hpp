@@ -73,6 +73,7 @@ public:
 private:
     void configure_session();
     void run(std::string_view sql);
+    void begin(std::string_view sql);
     void deallocate_forgotten();
 
     postgres_options m_options;

@@ -272,6 +272,10 @@ BOOST_AUTO_TEST_CASE(savepoints) {
     c->exec_script("DROP TABLE IF EXISTS sp; CREATE TABLE sp (id BIGINT PRIMARY KEY)");
     c->begin_write();
     BOOST_TEST(c->in_transaction());
+    // As on SQLite, a second BEGIN is refused (PostgreSQL itself would only warn), and the
+    // transaction goes on.
+    BOOST_TEST((category_of([&] { c->begin_read(); }) == category::other));
+    BOOST_TEST(c->in_transaction());
     c->exec_script("INSERT INTO sp VALUES (1)");
     c->savepoint("job");
     // A failed statement aborts only up to the savepoint (the writer's per-job rollback).
