@@ -111,9 +111,8 @@ private:
 
 class connection {
 public:
-    // Both out of line (connection.cpp), where cache is complete: a derived class's constructor
-    // and destructor cannot destroy m_cache otherwise.
     connection();
+    // Out of line: the statement cache's type is complete only in connection.cpp.
     virtual ~connection();
 
     virtual storage::backend kind() const = 0;
