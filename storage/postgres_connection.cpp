@@ -85,19 +85,28 @@ public:
     }
     void bind_null(int index) override { param(index) = {}; }
 
+    // A statement that has run to its end runs again on the next step() or exec(), as SQLite's
+    // sqlite3_step does after SQLITE_DONE.
     bool step() override {
-        if (!m_result) {
+        if (!m_result || m_done) {
             execute();
             m_row = 0;
         } else {
             ++m_row;
         }
-        return m_row < PQntuples(m_result.get());
+        m_done = m_row >= PQntuples(m_result.get());
+        return !m_done;
     }
 
     std::int64_t exec() override {
-        if (!m_result) {
+        if (!m_result || m_done) {
             execute();
+        }
+        m_done = true;
+        m_row = PQntuples(m_result.get()); // no current row, as after the last step()
+        // Rows inserted, updated or deleted (also with RETURNING); 0 for a SELECT, as SQLite.
+        if (std::string_view(PQcmdStatus(m_result.get())).starts_with("SELECT")) {
+            return 0;
         }
         std::int64_t changed = 0;
         const std::string_view tuples = PQcmdTuples(m_result.get());
@@ -166,6 +175,7 @@ public:
     void reset() override {
         m_result.reset();
         m_row = -1;
+        m_done = false;
     }
 
     void clear_bindings() override {
@@ -256,6 +266,7 @@ private:
     std::vector<parameter> m_params;
     result_ptr m_result;
     int m_row = -1;
+    bool m_done = false; // stepped past the last row, or exec()uted
 };
 
 } // namespace

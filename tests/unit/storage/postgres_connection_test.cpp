@@ -186,6 +186,18 @@ BOOST_AUTO_TEST_CASE(every_type_round_trips) {
     update->bind(1, "x");
     update->bind(2, 2);
     BOOST_TEST(update->exec() == 2);
+    // As on SQLite, a statement that ran to its end runs again without reset().
+    auto twice = c->prepare("INSERT INTO t (n) VALUES (?) RETURNING n");
+    twice->bind(1, 9);
+    BOOST_TEST(twice->exec() == 1);
+    BOOST_TEST(twice->exec() == 1);
+    auto nines = c->prepare("SELECT count(*) FROM t WHERE n = 9");
+    BOOST_REQUIRE(nines->step());
+    BOOST_TEST(nines->get_int64(0) == 2);
+    BOOST_TEST(!nines->step());
+    BOOST_REQUIRE(nines->step());
+    BOOST_TEST(nines->exec() == 0); // a SELECT changes nothing
+    c->exec_script("DELETE FROM t WHERE n = 9");
     auto remove = c->prepare("DELETE FROM t WHERE n = ?1 OR n = ?1 + 10");
     remove->bind(1, 1);
     BOOST_TEST(remove->exec() == 1);
