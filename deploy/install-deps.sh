@@ -3,14 +3,17 @@
 # clang, libclang-rt-14-dev (libFuzzer and the sanitizer runtimes) and llvm (llvm-symbolizer for
 # readable sanitizer stacks) are for deploy/sanitize.sh. prometheus (with promtool) is for
 # tests/integration/test_metrics.py, which starts its own server on a free port.
+# libpq-dev is the PostgreSQL client the storage backend links; postgresql (the server) is for
+# the throw-away clusters of the postgres-labelled tests (tests/support/pg_cluster.py).
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev
-  libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev
+  libbotan-2-dev libsqlitecpp-dev libsqlite3-dev libssl-dev libpq-dev
   openssl sqlite3 python3 python3-cryptography python3-jsonschema curl ca-certificates
   mosquitto mosquitto-clients
   prometheus
+  postgresql
   clang libclang-rt-14-dev llvm
 )
 missing=()
