@@ -50,6 +50,9 @@ server/enos/gateway_auth.cpp          integration/test_enos_auth.py,unit/server/
 # /metrics: the route's counters through the router, the route against the real server.
 server/core/request_metrics.cpp       unit/server/core/exposition_test.cpp,integration/test_metrics.py
 server/admin/metrics_routes.cpp       integration/test_metrics.py
+# The SQLite backend of the storage seam: exercised through the seam by connection_test, its
+# pragmas by database_test.
+storage/sqlite_connection.cpp         unit/storage/connection_test.cpp,database_test.cpp
 # Vendor rows of the operator API's inventory: SQL declarations only.
 storage/enos/admin_owner.cpp          integration/test_admin_inventory.py
 storage/foundry/admin_owner.cpp       integration/test_admin_inventory.py
