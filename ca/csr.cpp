@@ -169,18 +169,4 @@ result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authorit
     return sk;
 }
 
-subject_key subject_key_for(const Botan::RSA_PrivateKey& key, const std::string& cn) {
-    subject_key sk;
-    Botan::X509_DN dn;
-    dn.add_attribute(Botan::OID("2.5.4.3"), Botan::ASN1_String(cn, Botan::UTF8_STRING));
-    Botan::DER_Encoder(sk.subject_der).encode(dn);
-    sk.subject = dn;
-    sk.cn = cn;
-    const Botan::RSA_PublicKey public_key(key.get_n(), key.get_e());
-    sk.spki_der = Botan::X509::BER_encode(public_key);
-    sk.spki_sha256 = sha256(sk.spki_der);
-    sk.key_kind = authority_kind::rsa;
-    return sk;
-}
-
 } // namespace localca::ca

@@ -27,8 +27,4 @@ result<subject_key> check_csr(std::string_view pem_or_der, authority_kind kind);
 // CSR; the key must pass check_key() for the authority (key_not_allowed otherwise).
 result<subject_key> subject_key_of(const Botan::X509_Certificate& cert, authority_kind kind);
 
-// Subject "CN=<cn>" (UTF8String) and the public half of a key the server generated itself
-// (managed certificates, LocalCA's own TLS certificate).
-subject_key subject_key_for(const Botan::RSA_PrivateKey& key, const std::string& cn);
-
 } // namespace localca::ca

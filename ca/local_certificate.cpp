@@ -1,17 +1,6 @@
 #include "ca/local_certificate.hpp"
 
-#include "ca/csr.hpp"
-#include "ca/fingerprint.hpp"
-
-#include <botan/der_enc.h>
-#include <botan/ecdsa.h>
-#include <botan/pkcs8.h>
-#include <botan/rsa.h>
-#include <botan/x509_key.h>
-
 #include <arpa/inet.h>
-
-#include <memory>
 
 namespace localca::ca {
 
@@ -32,21 +21,6 @@ bool is_uri(const std::string& s) {
 }
 
 } // namespace
-
-subject_key subject_key_of_key(const Botan::Private_Key& key, authority_kind kind,
-                               const std::string& cn, const std::string& organization) {
-    subject_key sk;
-    Botan::X509_DN dn;
-    dn.add_attribute(Botan::OID("2.5.4.10"), Botan::ASN1_String(organization, Botan::UTF8_STRING));
-    dn.add_attribute(Botan::OID("2.5.4.3"), Botan::ASN1_String(cn, Botan::UTF8_STRING));
-    Botan::DER_Encoder(sk.subject_der).encode(dn);
-    sk.subject = dn;
-    sk.cn = cn;
-    sk.spki_der = Botan::X509::BER_encode(key);
-    sk.spki_sha256 = sha256(sk.spki_der.data(), sk.spki_der.size());
-    sk.key_kind = kind;
-    return sk;
-}
 
 certificate_profile local_profile(const local_certificate_request& req) {
     if (req.names.empty()) {
@@ -91,26 +65,7 @@ result<local_credentials> issue_local_certificate(engine& e, const local_certifi
     if (issue.audit.action.empty()) {
         issue.audit.action = "local-cert";
     }
-    local_credentials out;
-    try {
-        auto& rng = thread_rng();
-        std::unique_ptr<Botan::Private_Key> key;
-        if (req.ecdsa) {
-            key = std::make_unique<Botan::ECDSA_PrivateKey>(rng, Botan::EC_Group("secp256r1"));
-        } else {
-            key = std::make_unique<Botan::RSA_PrivateKey>(rng, 2048);
-        }
-        issue.subject = subject_key_of_key(*key, issue.authority, req.names.front());
-        out.private_key_pem = Botan::PKCS8::PEM_encode(*key);
-    } catch (const std::exception& ex) {
-        return make_error(errc::internal, "internal error", ex.what());
-    }
-    auto issued = e.issue_sync(std::move(issue));
-    if (!issued) {
-        return issued.err();
-    }
-    out.certificate = std::move(issued.value());
-    return out;
+    return issue_with_generated_key(e, std::move(issue), req.names.front(), k_local_organization);
 }
 
 } // namespace localca::ca

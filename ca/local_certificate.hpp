@@ -5,9 +5,7 @@
 // entry, revocable, linted) like every certificate.
 //
 // Blocks (key generation, signing, the commit): never on a network thread.
-#include "ca/engine.hpp"
-
-#include <botan/pk_keys.h>
+#include "ca/generated_key.hpp"
 
 #include <string>
 #include <vector>
@@ -24,16 +22,10 @@ struct local_certificate_request {
     audit_context audit;
 };
 
-struct local_credentials {
-    issued_certificate certificate;
-    std::string private_key_pem; // unencrypted PKCS#8 PEM
-};
+using local_credentials = generated_credentials;
 
-// The subject (O=organization, CN=cn) and public key of a key generated here, for an
-// issue_request: local certificates, lab fixtures (tools/localca/seed_fixtures.hpp).
-subject_key subject_key_of_key(const Botan::Private_Key& key, authority_kind kind,
-                               const std::string& cn,
-                               const std::string& organization = "LocalCA development certificate");
+// The organization of a local certificate's subject (O=..., CN=<first name>).
+inline constexpr const char* k_local_organization = "LocalCA development certificate";
 
 // The profile for `req` ("local"): critical basicConstraints CA:FALSE, critical keyUsage
 // (digitalSignature, + keyEncipherment for RSA), extendedKeyUsage serverAuth or clientAuth

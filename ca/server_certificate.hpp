@@ -5,7 +5,7 @@
 // written anywhere: a restarted server issues a new certificate.
 //
 // Blocks (key generation, signing, the commit): never on a network thread.
-#include "ca/engine.hpp"
+#include "ca/generated_key.hpp"
 
 #include <chrono>
 #include <string>
@@ -21,11 +21,8 @@ struct server_certificate_request {
     audit_context audit;
 };
 
-struct server_credentials {
-    issued_certificate certificate;
-    // Unencrypted PKCS#8 PEM of the certificate's RSA-2048 key. Exists only in memory.
-    std::string private_key_pem;
-};
+// The key is RSA-2048 and exists only in memory.
+using server_credentials = generated_credentials;
 
 // Errors: internal (and whatever engine::issue refuses). Throws std::invalid_argument for an
 // empty or invalid name list (a configuration error, checked before the server starts).

@@ -1,5 +1,7 @@
 #include "ca/foundry/managed_certificate_service.hpp"
 
+#include "ca/generated_key.hpp"
+
 #include "ca/csr.hpp"
 #include "ca/fingerprint.hpp"
 #include "ca/foundry/topic_filter.hpp"
@@ -76,7 +78,8 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
     {
         const auto key = m_keys.take();
         issue.authority = authority_kind::rsa;
-        issue.subject = subject_key_for(*key, req.common_name.value_or(random_uuid()));
+        issue.subject =
+            subject_key_of_key(*key, authority_kind::rsa, req.common_name.value_or(random_uuid()));
         issue.profile = req.profile;
         issue.audit = req.audit;
         out.private_key_pem = Botan::PEM_Code::encode(key->private_key_bits(), "RSA PRIVATE KEY");
@@ -115,7 +118,8 @@ result<created_certificate> managed_certificate_service::create(managed_create_r
 
 result<managed_certificate> managed_certificate_service::find(std::int64_t account,
                                                               const std::string& id) {
-    const auto row = storage::foundry::find_managed_certificate(m_engine.store().reader(), account, id);
+    const auto row =
+        storage::foundry::find_managed_certificate(m_engine.store().reader(), account, id);
     if (!row) {
         return certificate_not_found(id);
     }
@@ -155,10 +159,9 @@ status managed_certificate_service::provision(std::int64_t account, const std::s
             return;
         }
         if (row->device && *row->device != *device) {
-            refusal = make_error(errc::certificate_bound_elsewhere,
-                                 "certificate provisioned to another device",
-                                 "certificate " + id + " is provisioned to device " +
-                                     row->device_id.value_or("?"));
+            refusal = make_error(
+                errc::certificate_bound_elsewhere, "certificate provisioned to another device",
+                "certificate " + id + " is provisioned to device " + row->device_id.value_or("?"));
             return;
         }
         storage::foundry::update_managed_certificate(db, row->sn, true, *device, policy.value());
@@ -205,7 +208,8 @@ status managed_certificate_service::revoke(std::int64_t account, const std::stri
 }
 
 std::vector<storage::foundry::topic_grant> managed_certificate_service::active_grants() {
-    return storage::foundry::active_topic_grants(m_engine.store().reader(), m_engine.clock().now_unix());
+    return storage::foundry::active_topic_grants(m_engine.store().reader(),
+                                                 m_engine.clock().now_unix());
 }
 
 } // namespace localca::ca::foundry

@@ -286,7 +286,15 @@ std::optional<fault_effect> fault_store::fire(const request_context& ctx, std::s
     event.action = "lab-fault";
     event.subject = what;
     event.source_ip = ctx.remote_address;
-    ca::record_audit_async(m_store, event, *m_clock);
+    // Queued, not waited for (this is a request's thread). The job shares ownership of the clock:
+    // the store of rules (and with it the clock) may go while the append is still queued.
+    try {
+        m_store.writer().submit(
+            [event, clk = m_clock](SQLite::Database& db) { ca::append_audit(db, event, *clk); },
+            [](std::exception_ptr) {});
+    } catch (const std::exception&) {
+        // Writer stopped: the server is shutting down.
+    }
     return fired->effect;
 }
 

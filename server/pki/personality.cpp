@@ -15,6 +15,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <optional>
 
 namespace localca::server::pki {
 
@@ -31,8 +32,19 @@ std::optional<ca::authority_kind> authority_param(const request_context& ctx) {
 }
 
 response bad_request(const request& req, std::string detail) {
-    return error_response(req, ca::make_error(ca::errc::csr_malformed, "invalid request",
-                                              std::move(detail)));
+    return error_response(
+        req, ca::make_error(ca::errc::csr_malformed, "invalid request", std::move(detail)));
+}
+
+// The request body as a JSON object, or the 400 already answered (null).
+std::optional<json::object> object_body(const request_context& ctx, const responder& done) {
+    boost::system::error_code ec;
+    auto body = json::parse(ctx.req.body(), ec);
+    if (ec || !body.is_object()) {
+        done(bad_request(ctx.req, "body must be a JSON object"));
+        return std::nullopt;
+    }
+    return std::move(body.as_object());
 }
 
 std::optional<std::int64_t> parse_sn(const std::string& s) {
@@ -159,13 +171,11 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
     if (!admit(*ctx, done)) {
         return;
     }
-    boost::system::error_code ec;
-    const auto body = json::parse(ctx->req.body(), ec);
-    if (ec || !body.is_object()) {
-        done(bad_request(ctx->req, "body must be a JSON object"));
+    const auto body = object_body(*ctx, done);
+    if (!body) {
         return;
     }
-    const auto& o = body.as_object();
+    const auto& o = *body;
     const auto* csr = o.if_contains("csr");
     if (!csr || !csr->is_string()) {
         done(bad_request(ctx->req, "csr is required (PEM string)"));
@@ -197,19 +207,20 @@ void personality::post_certificate(std::shared_ptr<request_context> ctx, respond
     req.subject = std::move(checked.value());
     req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
     req.profile.authority_info_access = m_engine.opts().aia_for("pki");
-    m_engine.issue(std::move(req), guarded(ctx, done, [ctx, done](ca::result<ca::issued_certificate> r) {
-        if (!r) {
-            reply_error(*ctx, done, r.err());
-            return;
-        }
-        json::object out;
-        out["certSN"] = std::to_string(r->sn);
-        out["authority"] = ca::to_string(r->authority);
-        out["cert"] = r->pem;
-        out["notBefore"] = ca::unix_seconds(r->not_before);
-        out["notAfter"] = ca::unix_seconds(r->not_after);
-        done(json_response(ctx->req, http::status::created, json::serialize(out)));
-    }));
+    m_engine.issue(std::move(req),
+                   guarded(ctx, done, [ctx, done](ca::result<ca::issued_certificate> r) {
+                       if (!r) {
+                           reply_error(*ctx, done, r.err());
+                           return;
+                       }
+                       json::object out;
+                       out["certSN"] = std::to_string(r->sn);
+                       out["authority"] = ca::to_string(r->authority);
+                       out["cert"] = r->pem;
+                       out["notBefore"] = ca::unix_seconds(r->not_before);
+                       out["notAfter"] = ca::unix_seconds(r->not_after);
+                       done(json_response(ctx->req, http::status::created, json::serialize(out)));
+                   }));
 }
 
 void personality::get_certificate(std::shared_ptr<request_context> ctx, responder done) {
@@ -219,8 +230,8 @@ void personality::get_certificate(std::shared_ptr<request_context> ctx, responde
     const auto sn = parse_sn(ctx->path_params["sn"]);
     const auto row = sn ? m_engine.find_certificate(*sn) : std::nullopt;
     if (!row) {
-        done(error_response(ctx->req, ca::make_error(ca::errc::certificate_not_found,
-                                                     "certificate not found")));
+        done(error_response(
+            ctx->req, ca::make_error(ca::errc::certificate_not_found, "certificate not found")));
         return;
     }
     done(json_response(ctx->req, http::status::ok, json::serialize(certificate_json(*row))));
@@ -232,21 +243,19 @@ void personality::post_revoke(std::shared_ptr<request_context> ctx, responder do
     }
     const auto sn = parse_sn(ctx->path_params["sn"]);
     if (!sn) {
-        done(error_response(ctx->req, ca::make_error(ca::errc::certificate_not_found,
-                                                     "certificate not found")));
+        done(error_response(
+            ctx->req, ca::make_error(ca::errc::certificate_not_found, "certificate not found")));
         return;
     }
     ca::revoke_request req;
     req.sn = *sn;
     req.audit = ca::audit_context{"pki-token", ctx->remote_address, ""};
     if (!ctx->req.body().empty()) {
-        boost::system::error_code ec;
-        const auto body = json::parse(ctx->req.body(), ec);
-        if (ec || !body.is_object()) {
-            done(bad_request(ctx->req, "body must be a JSON object"));
+        const auto body = object_body(*ctx, done);
+        if (!body) {
             return;
         }
-        if (const auto* r = body.as_object().if_contains("reason")) {
+        if (const auto* r = body->if_contains("reason")) {
             if (!r->is_int64()) {
                 done(error_response(ctx->req, ca::make_error(ca::errc::invalid_reason,
                                                              "reason must be an integer")));
@@ -256,25 +265,23 @@ void personality::post_revoke(std::shared_ptr<request_context> ctx, responder do
         }
     }
     m_engine.revoke(req, guarded(ctx, done, [ctx, done](ca::status s) {
-        if (!s) {
-            reply_error(*ctx, done, s.err());
-            return;
-        }
-        done(json_response(ctx->req, http::status::ok, R"({"revoked":true})"));
-    }));
+                        if (!s) {
+                            reply_error(*ctx, done, s.err());
+                            return;
+                        }
+                        done(json_response(ctx->req, http::status::ok, R"({"revoked":true})"));
+                    }));
 }
 
 void personality::post_revocations(std::shared_ptr<request_context> ctx, responder done) {
     if (!admit(*ctx, done)) {
         return;
     }
-    boost::system::error_code ec;
-    const auto body = json::parse(ctx->req.body(), ec);
-    if (ec || !body.is_object()) {
-        done(bad_request(ctx->req, "body must be a JSON object"));
+    const auto body = object_body(*ctx, done);
+    if (!body) {
         return;
     }
-    const auto& o = body.as_object();
+    const auto& o = *body;
     const auto* filter = o.if_contains("filter");
     if (!filter || !filter->is_object()) {
         done(bad_request(ctx->req, "filter is required (a JSON object)"));

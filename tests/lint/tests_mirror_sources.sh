@@ -24,6 +24,7 @@ server/pki/personality.cpp            integration/test_ca.py,test_bulk_revocatio
 # The transport's connection handling, driven through http_server by its unit tests.
 server/core/listener.cpp              unit/server/core/http_server_test.cpp,tls_context_test.cpp
 server/core/session.cpp               unit/server/core/http_server_test.cpp,integration/test_http.py
+server/core/tls_session.cpp           integration/test_tls.py
 server/core/server_state.cpp          unit/server/core/http_server_test.cpp
 # The Foundry certificate profile: what the managed-certificate service test issues with.
 server/foundry/profile.cpp            unit/ca/foundry/managed_certificate_service_test.cpp

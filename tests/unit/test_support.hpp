@@ -9,11 +9,15 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace localca::test {
 
@@ -49,6 +53,42 @@ struct command_result {
     int status = -1;
     std::string output; // stdout and stderr
 };
+
+// Sets (or, with a null value, unsets) an environment variable for the scope, restoring the
+// caller's value after: the passphrase tests, which must not leak into the next test.
+class scoped_env {
+public:
+    explicit scoped_env(const char* name, const char* value = nullptr) : m_name(name) {
+        if (const char* old = std::getenv(name)) {
+            m_old = old;
+        }
+        if (value) {
+            ::setenv(name, value, 1);
+        } else {
+            ::unsetenv(name);
+        }
+    }
+    ~scoped_env() {
+        if (m_old) {
+            ::setenv(m_name.c_str(), m_old->c_str(), 1);
+        } else {
+            ::unsetenv(m_name.c_str());
+        }
+    }
+    scoped_env(const scoped_env&) = delete;
+    scoped_env& operator=(const scoped_env&) = delete;
+
+private:
+    std::string m_name;
+    std::optional<std::string> m_old;
+};
+
+// The permission bits of a file (0600, 0644...).
+inline unsigned file_mode(const std::filesystem::path& p) {
+    struct stat st {};
+    BOOST_REQUIRE(::stat(p.c_str(), &st) == 0);
+    return st.st_mode & 07777;
+}
 
 // Runs `cmd` with /bin/sh, capturing stdout+stderr.
 inline command_result run(const std::string& cmd) {
@@ -92,6 +132,16 @@ inline std::string read_file(const std::filesystem::path& p) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+inline std::vector<std::uint8_t> read_bytes(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+inline void write_bytes(const std::filesystem::path& p, const std::vector<std::uint8_t>& v) {
+    std::ofstream(p, std::ios::binary)
+        .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));
 }
 
 // Key algorithms the openssl CLI makes for us.

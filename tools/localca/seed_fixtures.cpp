@@ -3,8 +3,8 @@
 #include "ca/bulk_revocation.hpp"
 #include "ca/enos/device_service.hpp"
 #include "ca/enos/registry.hpp"
+#include "ca/generated_key.hpp"
 #include "ca/lab_fixture.hpp"
-#include "ca/local_certificate.hpp"
 #include "tools/localca/seed.hpp"
 
 #include <botan/auto_rng.h>

@@ -3,6 +3,7 @@
 #include "ca/audit.hpp"
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
+#include "engine_fixture.hpp"
 #include "schemas/migrations.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/database.hpp"
@@ -399,15 +400,12 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(audit_engine)
 
 BOOST_AUTO_TEST_CASE(issue_and_revoke_are_recorded_with_their_caller) {
-    ::unsetenv("LOCALCA_CA_PASSPHRASE"); // developer mode: a passphrase file in the temp dir
-    temp_dir dir;
-    storage::options sopts;
-    sopts.path = dir / "localca.db";
-    sopts.durable = false;
-    storage::store store(sopts);
-    ca::options opts;
-    ca::engine::initialize(dir.path(), store, opts);
-    ca::engine eng(dir.path(), store, opts);
+    // Developer mode: a passphrase file in the temp dir.
+    const test::scoped_env passphrase("LOCALCA_CA_PASSPHRASE");
+    test::engine_fixture f;
+    auto& dir = f.dir;
+    auto& store = *f.store;
+    auto& eng = *f.engine;
 
     auto sk = ca::check_csr(openssl_csr(dir.path(), "d1", "p256", "/CN=audit-dev"),
                             ca::authority_kind::ecc);

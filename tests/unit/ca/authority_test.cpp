@@ -1,4 +1,5 @@
 // Roots made by authority::create(), checked with the openssl CLI; per-thread signers.
+#include "authority_fixture.hpp"
 #include "ca/authority.hpp"
 #include "ca/clock.hpp"
 #include "test_support.hpp"
@@ -38,14 +39,10 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 // The authorities are slow-ish to create (RSA key generation): one of each for the suite.
 const ca::authority& rsa_root() {
-    static const ca::authority a = ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa,
-                                                         ca::thread_rng(), ca::real_time()->now());
-    return a;
+    return test::shared_root(ca::authority_kind::rsa);
 }
 const ca::authority& ecc_root() {
-    static const ca::authority a = ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc,
-                                                         ca::thread_rng(), ca::real_time()->now());
-    return a;
+    return test::shared_root(ca::authority_kind::ecc);
 }
 
 void check_root_text(const std::string& text) {

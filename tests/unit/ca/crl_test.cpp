@@ -1,4 +1,5 @@
 // build_crl(): v2 CRLs checked with `openssl crl`.
+#include "authority_fixture.hpp"
 #include "ca/clock.hpp"
 #include "ca/crl.hpp"
 #include "test_support.hpp"
@@ -16,11 +17,7 @@ using localca::test::temp_dir;
 namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
-    static const ca::authority rsa = ca::authority::create(
-        ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
-    static const ca::authority ecc = ca::authority::create(
-        ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
-    return kind == ca::authority_kind::rsa ? rsa : ecc;
+    return test::shared_root(kind);
 }
 
 // `openssl crl -text` of the CRL, verified against the root (its stderr says "verify OK").

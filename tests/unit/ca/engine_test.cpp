@@ -25,44 +25,9 @@ using localca::test::must_run;
 using localca::test::openssl_csr;
 using localca::test::run;
 using localca::test::temp_dir;
+using localca::test::write_bytes;
 
 namespace {
-
-// Unsets $LOCALCA_CA_PASSPHRASE for the scope (or sets it), restoring the caller's value after.
-class passphrase_env {
-public:
-    explicit passphrase_env(const char* value = nullptr) {
-        if (const char* old = std::getenv("LOCALCA_CA_PASSPHRASE")) {
-            m_old = old;
-        }
-        if (value) {
-            ::setenv("LOCALCA_CA_PASSPHRASE", value, 1);
-        } else {
-            ::unsetenv("LOCALCA_CA_PASSPHRASE");
-        }
-    }
-    ~passphrase_env() {
-        if (m_old) {
-            ::setenv("LOCALCA_CA_PASSPHRASE", m_old->c_str(), 1);
-        } else {
-            ::unsetenv("LOCALCA_CA_PASSPHRASE");
-        }
-    }
-
-private:
-    std::optional<std::string> m_old;
-};
-
-unsigned mode_of(const std::filesystem::path& p) {
-    struct stat st {};
-    BOOST_REQUIRE(::stat(p.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
-void write_bytes(const std::filesystem::path& p, const std::vector<std::uint8_t>& v) {
-    std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));
-}
 
 bool has(const std::string& text, const std::string& what) {
     const bool found = text.find(what) != std::string::npos;
@@ -125,7 +90,7 @@ struct fixture {
         return dir / "ca" / (kind == ca::authority_kind::rsa ? "rsa.crt.pem" : "ecc.crt.pem");
     }
 
-    passphrase_env env;
+    test::scoped_env env{"LOCALCA_CA_PASSPHRASE"};
     temp_dir dir;
     ca::options opts;
     storage::options sopts;
@@ -157,11 +122,11 @@ BOOST_AUTO_TEST_SUITE(ca_engine)
 BOOST_AUTO_TEST_CASE(initialize_creates_keys_roots_and_crls) {
     fixture f;
     const auto ca_dir = f.dir / "ca";
-    BOOST_CHECK_EQUAL(mode_of(ca_dir), 0700u);
-    BOOST_CHECK_EQUAL(mode_of(ca_dir / "passphrase"), 0600u);
+    BOOST_CHECK_EQUAL(test::file_mode(ca_dir), 0700u);
+    BOOST_CHECK_EQUAL(test::file_mode(ca_dir / "passphrase"), 0600u);
     for (const std::string stem : {"rsa", "ecc"}) {
         const auto key = ca_dir / (stem + ".key.pem");
-        BOOST_CHECK_EQUAL(mode_of(key), 0600u);
+        BOOST_CHECK_EQUAL(test::file_mode(key), 0600u);
         BOOST_CHECK(has(must_run("openssl asn1parse -in " + key.string()), ":PBES2"));
         // openssl decrypts it with the passphrase file, and not without it.
         BOOST_CHECK(has(must_run("openssl pkey -in " + key.string() + " -passin file:" +
@@ -223,7 +188,7 @@ BOOST_AUTO_TEST_CASE(initialize_twice_changes_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(passphrase_from_environment) {
-    passphrase_env env("env secret");
+    test::scoped_env env("LOCALCA_CA_PASSPHRASE", "env secret");
     temp_dir dir;
     storage::options sopts;
     sopts.path = dir / "db";
@@ -236,7 +201,7 @@ BOOST_AUTO_TEST_CASE(passphrase_from_environment) {
                     "Private-Key"));
     { ca::engine e(dir.path(), store, {}); }
     {
-        passphrase_env wrong("other secret");
+        test::scoped_env wrong("LOCALCA_CA_PASSPHRASE", "other secret");
         try {
             ca::engine e(dir.path(), store, {});
             BOOST_ERROR("loaded with a wrong passphrase");
@@ -246,7 +211,7 @@ BOOST_AUTO_TEST_CASE(passphrase_from_environment) {
         }
     }
     {
-        passphrase_env none;
+        test::scoped_env none("LOCALCA_CA_PASSPHRASE");
         BOOST_CHECK_THROW(ca::engine(dir.path(), store, {}), std::runtime_error);
     }
 }

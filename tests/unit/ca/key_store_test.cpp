@@ -17,37 +17,6 @@ using localca::test::temp_dir;
 
 namespace {
 
-// Unsets $LOCALCA_CA_PASSPHRASE for the scope (or sets it), restoring the caller's value after.
-class passphrase_env {
-public:
-    explicit passphrase_env(const char* value = nullptr) {
-        if (const char* old = std::getenv("LOCALCA_CA_PASSPHRASE")) {
-            m_old = old;
-        }
-        if (value) {
-            ::setenv("LOCALCA_CA_PASSPHRASE", value, 1);
-        } else {
-            ::unsetenv("LOCALCA_CA_PASSPHRASE");
-        }
-    }
-    ~passphrase_env() {
-        if (m_old) {
-            ::setenv("LOCALCA_CA_PASSPHRASE", m_old->c_str(), 1);
-        } else {
-            ::unsetenv("LOCALCA_CA_PASSPHRASE");
-        }
-    }
-
-private:
-    std::optional<std::string> m_old;
-};
-
-unsigned mode_of(const std::filesystem::path& p) {
-    struct stat st {};
-    BOOST_REQUIRE(::stat(p.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
 Botan::ECDSA_PrivateKey test_key() {
     return Botan::ECDSA_PrivateKey(ca::thread_rng(), Botan::EC_Group("secp256r1"));
 }
@@ -57,13 +26,13 @@ Botan::ECDSA_PrivateKey test_key() {
 BOOST_AUTO_TEST_SUITE(ca_key_store)
 
 BOOST_AUTO_TEST_CASE(passphrase_file_created_once) {
-    passphrase_env env;
+    test::scoped_env env("LOCALCA_CA_PASSPHRASE");
     temp_dir dir;
     ca::key_store ks(dir.path());
     BOOST_CHECK_THROW(ks.passphrase(false), std::runtime_error);
     const auto p1 = ks.passphrase(true);
     BOOST_CHECK_EQUAL(p1.size(), 64u); // 32 random bytes, hex
-    BOOST_CHECK_EQUAL(mode_of(dir / "passphrase"), 0600u);
+    BOOST_CHECK_EQUAL(test::file_mode(dir / "passphrase"), 0600u);
     BOOST_CHECK_EQUAL(ks.passphrase(true), p1);
     BOOST_CHECK_EQUAL(ks.passphrase(false), p1);
 }
@@ -72,18 +41,18 @@ BOOST_AUTO_TEST_CASE(passphrase_from_environment) {
     temp_dir dir;
     ca::key_store ks(dir.path());
     {
-        passphrase_env env("from the environment");
+        test::scoped_env env("LOCALCA_CA_PASSPHRASE", "from the environment");
         BOOST_CHECK_EQUAL(ks.passphrase(true), "from the environment");
         BOOST_CHECK(!std::filesystem::exists(dir / "passphrase"));
     }
     {
-        passphrase_env env("");
+        test::scoped_env env("LOCALCA_CA_PASSPHRASE", "");
         BOOST_CHECK_THROW(ks.passphrase(false), std::runtime_error); // empty counts as unset
     }
 }
 
 BOOST_AUTO_TEST_CASE(key_file_encrypted_and_private) {
-    passphrase_env env;
+    test::scoped_env env("LOCALCA_CA_PASSPHRASE");
     temp_dir dir;
     ca::key_store ks(dir.path());
     const auto key = test_key();
@@ -92,7 +61,7 @@ BOOST_AUTO_TEST_CASE(key_file_encrypted_and_private) {
     BOOST_CHECK_EQUAL(path, dir / "ecc.key.pem");
     BOOST_CHECK(ks.exists("ecc"));
     BOOST_CHECK(!ks.exists("rsa"));
-    BOOST_CHECK_EQUAL(mode_of(path), 0600u);
+    BOOST_CHECK_EQUAL(test::file_mode(path), 0600u);
 
     const auto pem = localca::test::read_file(path);
     BOOST_CHECK(pem.rfind("-----BEGIN ENCRYPTED PRIVATE KEY-----\n", 0) == 0);
@@ -115,7 +84,7 @@ BOOST_AUTO_TEST_CASE(key_file_encrypted_and_private) {
 }
 
 BOOST_AUTO_TEST_CASE(load_round_trip_and_wrong_passphrase) {
-    passphrase_env env;
+    test::scoped_env env("LOCALCA_CA_PASSPHRASE");
     temp_dir dir;
     ca::key_store ks(dir.path());
     const auto key = test_key();
@@ -135,7 +104,7 @@ BOOST_AUTO_TEST_CASE(load_round_trip_and_wrong_passphrase) {
 }
 
 BOOST_AUTO_TEST_CASE(never_overwrites_and_refuses_plaintext) {
-    passphrase_env env;
+    test::scoped_env env("LOCALCA_CA_PASSPHRASE");
     temp_dir dir;
     ca::key_store ks(dir.path());
     const auto key = test_key();

@@ -1,6 +1,7 @@
 // parse_ocsp_request(): requests written by `openssl ocsp -reqout`, and hand-made bad ones.
-#include "ca/clock.hpp"
+#include "authority_fixture.hpp"
 #include "ca/authority.hpp"
+#include "ca/clock.hpp"
 #include "ca/ocsp_request.hpp"
 #include "test_support.hpp"
 
@@ -13,20 +14,13 @@
 
 using namespace localca;
 using localca::test::must_run;
+using localca::test::read_bytes;
 using localca::test::temp_dir;
 
 namespace {
 
 const ca::authority& rsa_root() {
-    static const ca::authority a =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(),
-                              ca::real_time()->now());
-    return a;
-}
-
-std::vector<std::uint8_t> read_bytes(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    return test::shared_root(ca::authority_kind::rsa);
 }
 
 // `openssl ocsp -reqout` for the serials, with `flags` ("-sha256", "-no_nonce"...).

@@ -1,7 +1,8 @@
 // build_ocsp_response(): responses verified by `openssl ocsp -respin` against the root, for
 // CertIDs that openssl itself wrote.
-#include "ca/clock.hpp"
+#include "authority_fixture.hpp"
 #include "ca/authority.hpp"
+#include "ca/clock.hpp"
 #include "ca/ocsp_request.hpp"
 #include "ca/ocsp_response.hpp"
 #include "ca/profile.hpp"
@@ -18,26 +19,15 @@
 
 using namespace localca;
 using localca::test::must_run;
+using localca::test::read_bytes;
 using localca::test::run;
 using localca::test::temp_dir;
+using localca::test::write_bytes;
 
 namespace {
 
 const ca::authority& rsa_root() {
-    static const ca::authority a =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(),
-                              ca::real_time()->now());
-    return a;
-}
-
-std::vector<std::uint8_t> read_bytes(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-void write_bytes(const std::filesystem::path& p, const std::vector<std::uint8_t>& v) {
-    std::ofstream(p, std::ios::binary)
-        .write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size()));
+    return test::shared_root(ca::authority_kind::rsa);
 }
 
 // A responder certificate (the OCSP responder profile) for a fresh RSA key, signed by the root.

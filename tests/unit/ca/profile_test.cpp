@@ -1,5 +1,6 @@
 // The device profile: certificates built by sign_certificate(), checked with openssl and
 // python3-cryptography.
+#include "authority_fixture.hpp"
 #include "ca/clock.hpp"
 #include "ca/csr.hpp"
 #include "ca/profile.hpp"
@@ -19,11 +20,7 @@ using localca::test::temp_dir;
 namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
-    static const ca::authority rsa = ca::authority::create(
-        ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(), ca::real_time()->now());
-    static const ca::authority ecc = ca::authority::create(
-        ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(), ca::real_time()->now());
-    return kind == ca::authority_kind::rsa ? rsa : ecc;
+    return test::shared_root(kind);
 }
 
 // Prints facts about a certificate issued from a CSR, one "key=value" per line.

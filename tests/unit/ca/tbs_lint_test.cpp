@@ -1,11 +1,14 @@
 // The pre-signature lint: TBSCertificates built by hand here (not by profile.cpp, whose encoder
 // the lint checks), one rule broken at a time; and the engine refusing an issuance whose profile
 // is broken on purpose.
+#include "authority_fixture.hpp"
 #include "ca/clock.hpp"
 #include "ca/csr.hpp"
 #include "ca/engine.hpp"
+#include "ca/generated_key.hpp"
 #include "ca/lab_fixture.hpp"
 #include "ca/tbs_lint.hpp"
+#include "engine_fixture.hpp"
 #include "storage/audit_repository.hpp"
 #include "storage/certificate_repository.hpp"
 #include "test_support.hpp"
@@ -27,19 +30,14 @@ using bytes = std::vector<std::uint8_t>;
 namespace {
 
 const ca::authority& root(ca::authority_kind kind) {
-    static const ca::authority rsa =
-        ca::authority::create(ca::authority_kind::rsa, ca::options{}.rsa, ca::thread_rng(),
-                              ca::real_time()->now());
-    static const ca::authority ecc =
-        ca::authority::create(ca::authority_kind::ecc, ca::options{}.ecc, ca::thread_rng(),
-                              ca::real_time()->now());
-    return kind == ca::authority_kind::rsa ? rsa : ecc;
+    return test::shared_root(kind);
 }
 
 // A subject key: the SPKI of a fresh P-256 key or of a cached RSA-2048 key.
 bytes spki(ca::authority_kind kind) {
     static const bytes rsa = [] {
-        const auto sk = ca::subject_key_for(Botan::RSA_PrivateKey(ca::thread_rng(), 2048), "x");
+        const auto sk = ca::subject_key_of_key(Botan::RSA_PrivateKey(ca::thread_rng(), 2048),
+                                               ca::authority_kind::rsa, "x");
         return sk.spki_der;
     }();
     if (kind == ca::authority_kind::rsa) {
@@ -101,9 +99,13 @@ bytes cat(std::initializer_list<bytes> parts) {
     return out;
 }
 
-bytes str(const std::string& s) { return bytes(s.begin(), s.end()); }
+bytes str(const std::string& s) {
+    return bytes(s.begin(), s.end());
+}
 
-bytes seq(const bytes& contents) { return tlv(0x30, contents); }
+bytes seq(const bytes& contents) {
+    return tlv(0x30, contents);
+}
 
 // A Name with one RDN per attribute: {OID, tag, value}.
 struct attribute {
@@ -143,12 +145,14 @@ struct tbs_parts {
         const auto nb = issuer.cert().not_before().time_since_epoch() + 60;
         not_before = time(nb);
         not_after = time(nb + 86400);
-        subject = name({{"2.5.4.3", k_utf8, str("device-1")}, {"2.5.4.10", k_printable, str("Org")}});
+        subject =
+            name({{"2.5.4.3", k_utf8, str("device-1")}, {"2.5.4.10", k_printable, str("Org")}});
         extensions[bc] = ext("2.5.29.19", false, seq({}));
         extensions[ski] = ext("2.5.29.14", false, tlv(0x04, sha1(key_bits(key))));
         extensions[aki] = ext("2.5.29.35", false, seq(tlv(0x80, issuer.cert().subject_key_id())));
         extensions[crl] =
-            ext("2.5.29.31", false, seq(seq(tlv(0xa0, tlv(0xa0, tlv(0x86, str("http://127.0.0.1:8080/crl/RSA")))))));
+            ext("2.5.29.31", false,
+                seq(seq(tlv(0xa0, tlv(0xa0, tlv(0x86, str("http://127.0.0.1:8080/crl/RSA")))))));
     }
 
     static bytes time(std::uint64_t unix_seconds) {
@@ -255,8 +259,9 @@ BOOST_AUTO_TEST_CASE(good_tbs_pass) {
     tbs_parts aia(rsa, rsa);
     aia.extensions.push_back(ext(
         "1.3.6.1.5.5.7.1.1", false,
-        seq(cat({seq(cat({oid_der("1.3.6.1.5.5.7.48.1"), tlv(0x86, str("http://h:1/ocsp"))})),
-                 seq(cat({oid_der("1.3.6.1.5.5.7.48.2"), tlv(0x86, str("http://h:1/ca.crt"))}))}))));
+        seq(cat(
+            {seq(cat({oid_der("1.3.6.1.5.5.7.48.1"), tlv(0x86, str("http://h:1/ocsp"))})),
+             seq(cat({oid_der("1.3.6.1.5.5.7.48.2"), tlv(0x86, str("http://h:1/ca.crt"))}))}))));
     aia.extensions.push_back(ext("1.3.6.1.5.5.7.48.1.5", false, bytes{0x05, 0x00}));
     check_passes(aia);
     // A 20-octet serial is the limit.
@@ -421,8 +426,8 @@ BOOST_AUTO_TEST_CASE(empty_subject_needs_a_critical_san) {
 BOOST_AUTO_TEST_CASE(name_strings_well_formed) {
     const std::vector<std::pair<std::vector<attribute>, std::string>> cases = {
         {{{"2.5.4.3", k_printable, str("a@b")}}, "outside the PrintableString alphabet"},
-        {{{"2.5.4.3", k_utf8, bytes{'a', 0xc0, 0x80}}}, "not valid UTF-8"},          // overlong NUL
-        {{{"2.5.4.3", k_utf8, bytes{'a', 0xed, 0xa0, 0x80}}}, "not valid UTF-8"},    // surrogate
+        {{{"2.5.4.3", k_utf8, bytes{'a', 0xc0, 0x80}}}, "not valid UTF-8"},       // overlong NUL
+        {{{"2.5.4.3", k_utf8, bytes{'a', 0xed, 0xa0, 0x80}}}, "not valid UTF-8"}, // surrogate
         {{{"2.5.4.3", k_utf8, bytes{'a', 0x00, 'b'}}}, "contains NUL"},
         {{{"2.5.4.3", k_utf8, str(std::string(65, 'x'))}}, "65 characters, at most 64"},
         {{{"2.5.4.3", k_utf8, {}}}, "empty value"},
@@ -517,7 +522,8 @@ BOOST_AUTO_TEST_CASE(issuer_name_and_garbage) {
 // an outer signatureAlgorithm other than the TBS's, is refused.
 BOOST_AUTO_TEST_CASE(signed_certificate_carries_the_linted_tbs) {
     const auto& a = root(rsa);
-    auto sk = ca::subject_key_for(Botan::RSA_PrivateKey(ca::thread_rng(), 2048), "dev");
+    auto sk = ca::subject_key_of_key(Botan::RSA_PrivateKey(ca::thread_rng(), 2048),
+                                     ca::authority_kind::rsa, "dev");
     ca::certificate_spec spec;
     spec.serial = 7;
     spec.not_before = std::chrono::system_clock::now();
@@ -554,18 +560,12 @@ BOOST_AUTO_TEST_CASE(signed_certificate_carries_the_linted_tbs) {
 // A profile broken on purpose (keyEncipherment for an EC key): the engine refuses with
 // errc::internal, stores no certificate, and the audit chain records the refusal.
 BOOST_AUTO_TEST_CASE(engine_refuses_a_broken_profile) {
-    const char* old = std::getenv("LOCALCA_CA_PASSPHRASE");
-    const std::optional<std::string> saved = old ? std::optional<std::string>(old) : std::nullopt;
-    ::setenv("LOCALCA_CA_PASSPHRASE", "lint-test-passphrase", 1);
+    const test::scoped_env passphrase("LOCALCA_CA_PASSPHRASE", "lint-test-passphrase");
     {
-        temp_dir dir;
-        storage::options sopts;
-        sopts.path = dir / "localca.db";
-        sopts.durable = false;
-        storage::store store(sopts);
-        ca::options opts;
-        ca::engine::initialize(dir.path(), store, opts);
-        ca::engine eng(dir.path(), store, opts);
+        test::engine_fixture f;
+        auto& dir = f.dir;
+        auto& store = *f.store;
+        auto& eng = *f.engine;
 
         auto sk = ca::check_csr(openssl_csr(dir.path(), "ec", "p256", "/CN=lint-ec"),
                                 ca::authority_kind::ecc);
@@ -607,16 +607,12 @@ BOOST_AUTO_TEST_CASE(engine_refuses_a_broken_profile) {
 
         // A notBefore before the root's is the caller's error, not a lint refusal.
         req.not_before = std::chrono::system_clock::time_point(std::chrono::seconds(
-            static_cast<std::int64_t>(eng.get(ca::authority_kind::ecc).cert().not_before()
-                                          .time_since_epoch()) - 3600));
+            static_cast<std::int64_t>(
+                eng.get(ca::authority_kind::ecc).cert().not_before().time_since_epoch()) -
+            3600));
         auto early = eng.issue_sync(req);
         BOOST_REQUIRE(!early.ok());
         BOOST_CHECK(early.err().code == ca::errc::not_before_invalid);
-    }
-    if (saved) {
-        ::setenv("LOCALCA_CA_PASSPHRASE", saved->c_str(), 1);
-    } else {
-        ::unsetenv("LOCALCA_CA_PASSPHRASE");
     }
 }
 

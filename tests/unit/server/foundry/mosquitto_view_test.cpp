@@ -42,12 +42,6 @@ struct fixture : test::foundry_fixture {
     }
 };
 
-unsigned mode_of(const std::filesystem::path& p) {
-    struct stat st {};
-    BOOST_REQUIRE(::stat(p.c_str(), &st) == 0);
-    return st.st_mode & 07777;
-}
-
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(foundry_broker_files)
@@ -56,8 +50,8 @@ BOOST_FIXTURE_TEST_CASE(files_follow_the_state_and_reload_only_on_change, fixtur
     mosquitto_view view(*engine, *service, files(), std::chrono::seconds(3600));
     view.sync();
     BOOST_TEST(reloads() == 1);
-    BOOST_TEST(mode_of(dir / "acl.txt") == 0644u);
-    BOOST_TEST(mode_of(dir / "crl.pem") == 0644u);
+    BOOST_TEST(test::file_mode(dir / "acl.txt") == 0644u);
+    BOOST_TEST(test::file_mode(dir / "crl.pem") == 0644u);
     BOOST_TEST(read_file(dir / "acl.txt").find("\nuser ") == std::string::npos);
     // The CRL file is the RSA authority's current CRL and verifies against the root.
     must_run("openssl crl -in " + (dir / "crl.pem").string() + " -noout -CAfile " +
