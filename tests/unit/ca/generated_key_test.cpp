@@ -80,10 +80,11 @@ BOOST_AUTO_TEST_CASE(an_issued_certificate_carries_the_generated_key) {
             text.find(kind == ca::authority_kind::ecc ? "id-ecPublicKey" : "rsaEncryption") !=
             std::string::npos);
         // Durable: the row is there, with the subject's CN.
-        SQLite::Statement q(store->reader(), "SELECT subject_cn FROM certificates WHERE sn = ?");
-        q.bind(1, issued.value().certificate.sn);
-        BOOST_TEST_REQUIRE(q.executeStep());
-        BOOST_TEST(q.getColumn(0).getString() == "gen.example.test");
+        storage::statement_handle q(store->reader(),
+                                    "SELECT subject_cn FROM certificates WHERE sn = ?");
+        q->bind(1, issued.value().certificate.sn);
+        BOOST_TEST_REQUIRE(q->step());
+        BOOST_TEST(q->get_string(0) == "gen.example.test");
     }
 }
 
