@@ -290,7 +290,7 @@ std::optional<fault_effect> fault_store::fire(const request_context& ctx, std::s
     // the store of rules (and with it the clock) may go while the append is still queued.
     try {
         m_store.writer().submit(
-            [event, clk = m_clock](SQLite::Database& db) { ca::append_audit(db, event, *clk); },
+            [event, clk = m_clock](storage::connection& db) { ca::append_audit(db, event, *clk); },
             [](std::exception_ptr) {});
     } catch (const std::exception&) {
         // Writer stopped: the server is shutting down.
