@@ -55,6 +55,12 @@ void refuse_if_too_new(int version) {
     }
 }
 
+// Each backend has its own numbered set, on one version scale (schemas/migrations.hpp).
+const std::vector<schemas::migration>& migrations_for(const connection& db) {
+    return db.kind() == backend::postgres ? schemas::postgres_migrations()
+                                          : schemas::all_migrations();
+}
+
 } // namespace
 
 int known_schema_version() {
@@ -71,13 +77,14 @@ int migrate(connection& db) {
     int version = read_version(db);
     refuse_if_too_new(version);
 
-    for (const auto& m : schemas::all_migrations()) {
+    for (const auto& m : migrations_for(db)) {
         if (m.version <= version) {
             continue;
         }
-        // BEGIN IMMEDIATE takes the write lock before we read the version again, so two processes
-        // starting together cannot both apply the same migration: the second waits (busy timeout),
-        // then sees the version the first recorded and skips it.
+        // begin_write() takes the write lock (SQLite BEGIN IMMEDIATE, PostgreSQL the writers'
+        // advisory lock) before we read the version again, so two processes or nodes starting
+        // together cannot both apply the same migration: the second waits, then sees the version
+        // the first recorded and skips it.
         write_transaction tx(db);
         db.exec_script("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
         version = read_version(db);

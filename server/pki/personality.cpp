@@ -5,9 +5,11 @@
 #include "ca/csr.hpp"
 #include "ca/unix_time.hpp"
 #include "server/core/internal_error.hpp"
+#include "server/core/log.hpp"
 #include "server/pki/errors.hpp"
 #include "server/pki/paths.hpp"
 #include "storage/authority_repository.hpp"
+#include "storage/connection.hpp"
 
 #include <botan/pem.h>
 
@@ -94,10 +96,27 @@ void reply_error(const request_context& ctx, const responder& done, const ca::er
 
 void personality::add_routes(router& r) {
     r.add(http::verb::get, "/healthz", [this](auto ctx, responder done) {
-        // Loaded means: the engine exists (it loaded both keys) and the database answers.
-        storage::count_authorities(m_engine.store().reader());
-        done(json_response(ctx->req, http::status::ok,
-                           m_options.lab ? R"({"status":"ok","lab":true})" : R"({"status":"ok"})"));
+        // Loaded means: the engine exists (it loaded both keys) and the database answers. A
+        // database that does not (PostgreSQL down or unreachable, a read-only or missing SQLite
+        // file) is a 503 naming it, so a load balancer takes this node out until it recovers;
+        // the reader reconnects by itself on a later call.
+        json::object body;
+        auto status = http::status::ok;
+        try {
+            storage::count_authorities(m_engine.store().reader());
+            body["status"] = "ok";
+        } catch (const storage::database_error& e) {
+            status = http::status::service_unavailable;
+            body["status"] = "unavailable";
+            body["database"] = m_engine.store().opts().backend == storage::backend::postgres
+                                   ? "postgres"
+                                   : "sqlite";
+            log::warn(std::string("healthz: the database does not answer: ") + e.what());
+        }
+        if (m_options.lab) {
+            body["lab"] = true;
+        }
+        done(json_response(ctx->req, status, json::serialize(body)));
     });
     auto cacert = [this](auto ctx, responder done) { get_cacert(ctx, std::move(done)); };
     r.add(http::verb::get, k_cacert_path, cacert);

@@ -44,7 +44,7 @@ int cmd_admin(const arguments& args) {
         throw std::invalid_argument("--data-dir DIR is required");
     }
     const std::filesystem::path dir = *dir_arg;
-    if (!std::filesystem::exists(dir / "localca.db")) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     // No data-dir lock: the server may be running. Our writes go through SQLite's locking (WAL,
@@ -61,7 +61,8 @@ int cmd_admin(const arguments& args) {
         const auto* name = args.get("--name");
         const auto* role_arg = args.get("--role");
         if (!name || !valid_name(*name)) {
-            throw std::invalid_argument("--name N is required (letters, digits, - _ ., at most 64)");
+            throw std::invalid_argument(
+                "--name N is required (letters, digits, - _ ., at most 64)");
         }
         const auto role = role_arg ? ca::admin::parse_role(*role_arg) : std::nullopt;
         if (!role) {

@@ -19,7 +19,7 @@ int cmd_audit(const arguments& args) {
         throw std::invalid_argument("--data-dir DIR is required");
     }
     const std::filesystem::path dir = *dir_arg;
-    if (!std::filesystem::exists(dir / "localca.db")) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     std::int64_t n = 10;
@@ -56,8 +56,7 @@ int cmd_audit(const arguments& args) {
         return 1;
     }
     std::cout << "audit log broken at entry " << *v.first_broken << ": " << v.reason << '\n';
-    std::cerr << "localca audit: the chain does not verify from entry " << *v.first_broken
-              << '\n';
+    std::cerr << "localca audit: the chain does not verify from entry " << *v.first_broken << '\n';
     return 1;
 }
 

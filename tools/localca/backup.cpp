@@ -54,12 +54,26 @@ std::string data_dir_arg(const arguments& args) {
     return *dir;
 }
 
+// These commands copy an SQLite data dir. On PostgreSQL half of the state is the server's: copying
+// only the node's files would look like a backup and not be one, so they refuse and say what to
+// use instead.
+void refuse_postgres(const char* command) {
+    if (storage_options(".").backend == storage::backend::postgres) {
+        throw std::runtime_error(
+            std::string(command) +
+            ": the database is PostgreSQL (storage.backend); back it up with pg_dump and restore "
+            "with pg_restore or psql (docs/scale-out.md, \"Backup\"); this command copies an "
+            "SQLite data dir only");
+    }
+}
+
 } // namespace
 
 int cmd_backup(const arguments& args) {
     if (args.positional.size() != 1) {
         throw std::invalid_argument("backup needs the DEST argument");
     }
+    refuse_postgres("backup");
     const fs::path dir = data_dir_arg(args);
     const fs::path dest = args.positional[0];
     if (!fs::exists(database_path(dir))) {
@@ -80,6 +94,7 @@ int cmd_restore(const arguments& args) {
     if (args.positional.size() != 1) {
         throw std::invalid_argument("restore needs the SRC argument");
     }
+    refuse_postgres("restore");
     const fs::path dir = data_dir_arg(args);
     const fs::path src = args.positional[0];
     if (!fs::exists(database_path(src)) || !fs::exists(src / "ca")) {

@@ -1,5 +1,8 @@
 #include "tools/localca/cli.hpp"
 
+#include "tools/localca/config.hpp"
+#include "tools/localca/data_dir.hpp"
+
 #include "tools/localca/apis.hpp"
 
 #include <cstring>
@@ -204,7 +207,8 @@ options:
   --config FILE      JSON config (publicBaseUrl for the CRL URL)
 )";
 
-constexpr const char* k_trust_help = R"(usage: localca trust install|uninstall|status --data-dir DIR [--ecc|--rsa]
+constexpr const char* k_trust_help =
+    R"(usage: localca trust install|uninstall|status --data-dir DIR [--ecc|--rsa]
 
 install: puts the LocalCA roots (both by default) into the system store
 (/usr/local/share/ca-certificates/localca-*.crt + update-ca-certificates), the NSS database that
@@ -235,12 +239,12 @@ const command k_commands[] = {
      0,
      cmd_serve},
     {"seed", k_seed_help, {"--data-dir", "--config"}, 1, cmd_seed},
-    {"backup", k_backup_help, {"--data-dir"}, 1, cmd_backup},
-    {"restore", k_restore_help, {"--data-dir"}, 1, cmd_restore},
+    {"backup", k_backup_help, {"--data-dir", "--config"}, 1, cmd_backup},
+    {"restore", k_restore_help, {"--data-dir", "--config"}, 1, cmd_restore},
     {"emca", k_emca_help, {"--data-dir", "--config"}, 2, cmd_emca},
-    {"audit", k_audit_help, {"--data-dir", "-n"}, 1, cmd_audit},
-    {"admin", k_admin_help, {"--data-dir", "--name", "--role"}, 3, cmd_admin},
-    {"rotate-passphrase", k_rotate_help, {"--data-dir"}, 0, cmd_rotate_passphrase},
+    {"audit", k_audit_help, {"--data-dir", "--config", "-n"}, 1, cmd_audit},
+    {"admin", k_admin_help, {"--data-dir", "--config", "--name", "--role"}, 3, cmd_admin},
+    {"rotate-passphrase", k_rotate_help, {"--data-dir", "--config"}, 0, cmd_rotate_passphrase},
     {"revoke",
      k_revoke_help,
      {"--data-dir", "--config", "--reason", "--org", "--product", "--device", "--account",
@@ -254,7 +258,7 @@ const command k_commands[] = {
      100,
      cmd_cert,
      {"--ecdsa", "--client", "--p12"}},
-    {"trust", k_trust_help, {"--data-dir"}, 1, cmd_trust, {"--rsa", "--ecc"}},
+    {"trust", k_trust_help, {"--data-dir", "--config"}, 1, cmd_trust, {"--rsa", "--ecc"}},
 };
 
 // Parses "--name value", "--name=value"; anything unknown is a usage error.
@@ -332,6 +336,11 @@ int run_cli(int argc, char** argv) {
         }
         try {
             register_apis_with_core();
+            // Every command opens the database the config names (storage.backend): also code
+            // that only knows the data dir (tools/localca/data_dir.hpp).
+            if (const auto* file = args.get("--config")) {
+                set_command_storage(load_config(*file).storage);
+            }
             return cmd.run(args);
         } catch (const std::exception& e) {
             std::cerr << "localca " << cmd.name << ": " << e.what() << "\n";

@@ -3,13 +3,12 @@
 #include "ca/emca/issuance_service.hpp"
 #include "ca/engine.hpp"
 #include "ca/ocsp_responder.hpp"
-#include "tools/localca/revoke.hpp"
-#include "server/core/http_server.hpp"
-#include "server/core/log.hpp"
-#include "server/pki/ocsp_routes.hpp"
 #include "server/admin/metrics_routes.hpp"
 #include "server/admin/personality.hpp"
+#include "server/core/http_server.hpp"
+#include "server/core/log.hpp"
 #include "server/emca/admin_routes.hpp"
+#include "server/pki/ocsp_routes.hpp"
 #include "storage/emca/admin_owner.hpp"
 #include "storage/enos/admin_owner.hpp"
 #include "storage/foundry/admin_owner.hpp"
@@ -19,6 +18,7 @@
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
 #include "tools/localca/lab.hpp"
+#include "tools/localca/revoke.hpp"
 #include "tools/localca/seed.hpp"
 #include "tools/localca/tls_certificate.hpp"
 
@@ -92,7 +92,7 @@ std::unique_ptr<storage::store> open_store(const std::filesystem::path& dir, con
 int cmd_revoke(const arguments& args) {
     const auto dir = data_dir_of(args);
     const auto c = effective_config(args);
-    if (!std::filesystem::exists(dir / "localca.db")) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     // No data-dir lock: the server may be running (as `localca emca approve`).
@@ -137,8 +137,7 @@ int cmd_seed(const arguments& args) {
     const auto fixtures = issue_fixtures(engine, data);
     if (fixtures.issued > 0) {
         std::cout << "seed " << args.positional[0] << ": " << fixtures.issued
-                  << " fixture certificate(s) issued, " << fixtures.revoked
-                  << " revoked\n";
+                  << " fixture certificate(s) issued, " << fixtures.revoked << " revoked\n";
     }
     if (data.lab_faults) {
         // Rules live in the server's memory: kept here for its next start (docs/lab.md).
@@ -281,7 +280,7 @@ int cmd_emca(const arguments& args) {
     }
     const auto dir = data_dir_of(args);
     const auto c = effective_config(args);
-    if (!std::filesystem::exists(dir / "localca.db")) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     // No data-dir lock: the server may be running. SQLite (WAL, busy timeout) serialises our

@@ -227,7 +227,31 @@ config load_config(const std::filesystem::path& file) {
         }
     }
     if (auto st = root.find("storage")) {
-        st->require_object({"durable", "groupCommit", "maxBatch", "mmapBytes", "writerCacheBytes"});
+        st->require_object({"backend", "postgres", "durable", "groupCommit", "maxBatch",
+                            "mmapBytes", "writerCacheBytes"});
+        if (auto v = st->find("backend")) {
+            const auto name = v->as_string();
+            if (name == "sqlite") {
+                c.storage.backend = storage::backend::sqlite;
+            } else if (name == "postgres") {
+                c.storage.backend = storage::backend::postgres;
+            } else {
+                v->fail("must be \"sqlite\" or \"postgres\"");
+            }
+        }
+        if (auto pg = st->find("postgres")) {
+            pg->require_object({"url", "poolSize", "statementTimeoutMs"});
+            if (auto v = pg->find("url")) {
+                c.storage.postgres.url = v->as_string();
+            }
+            if (auto v = pg->find("poolSize")) {
+                c.storage.postgres.pool_size = static_cast<std::size_t>(v->as_integer_in(1, 1024));
+            }
+            if (auto v = pg->find("statementTimeoutMs")) {
+                c.storage.postgres.statement_timeout =
+                    std::chrono::milliseconds(v->as_integer_in(1, 3'600'000));
+            }
+        }
         if (auto v = st->find("durable")) {
             c.storage.durable = v->as_bool();
         }
@@ -326,8 +350,8 @@ void config::validate() {
     if (!public_base_url_set) {
         // URLs go into certificates (CRL DP) and answers (certChainURL): with an HTTPS listener
         // they name it, so a client that reached us over TLS never has to fall back to plain HTTP.
-        ca.public_base_url = server.tls_listen.empty() ? "http://" + server.listen
-                                                       : "https://" + server.tls_listen;
+        ca.public_base_url =
+            server.tls_listen.empty() ? "http://" + server.listen : "https://" + server.tls_listen;
     }
     if (ca.public_base_url.rfind("http://", 0) != 0 &&
         ca.public_base_url.rfind("https://", 0) != 0) {

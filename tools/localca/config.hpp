@@ -18,7 +18,11 @@
 //            // CRL distribution point of issued certificates; {base} = publicBaseUrl,
 //            // {authority} = RSA | ECC; "" = none
 //            "crlUrlTemplate": "{base}/enos/CA/crl/{authority}"},
-//     "storage": {"durable": true, "groupCommit": true, "maxBatch": 256,
+//     "storage": {"backend": "sqlite",      // sqlite (DIR/localca.db) | postgres
+//     (docs/scale-out.md)
+//                 "postgres": {"url": "",    // libpq URI; password also from PGPASSWORD/.pgpass
+//                              "poolSize": 8, "statementTimeoutMs": 5000},
+//                 "durable": true, "groupCommit": true, "maxBatch": 256,
 //                 "mmapBytes": 0,            // bytes read through a memory map; 0 = plain reads
 //                 "writerCacheBytes": 33554432},  // the writer connection's page cache
 //     "pki": {"token": ""},                // "" = the /pki/v1 issuance API is off

@@ -2,6 +2,9 @@
 
 #include "tools/localca/lab.hpp"
 
+#include "storage/connection.hpp"
+#include "storage/sql_helpers.hpp"
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -20,9 +23,36 @@ std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path& dir) {
     return stored_lab_clock(dir); // lab mode's time travel (tools/localca/lab.hpp)
 }
 
+namespace {
+
+// Written once by the CLI before the command runs (single-threaded then), read after.
+storage::options& command_storage() {
+    static storage::options base;
+    return base;
+}
+
+} // namespace
+
 storage::options storage_options(const std::filesystem::path& dir, storage::options base) {
     base.path = database_path(dir);
     return base;
+}
+
+storage::options storage_options(const std::filesystem::path& dir) {
+    return storage_options(dir, command_storage());
+}
+
+void set_command_storage(const storage::options& base) {
+    command_storage() = base;
+}
+
+bool database_initialised(const std::filesystem::path& dir) {
+    const auto opts = storage_options(dir);
+    if (opts.backend == storage::backend::sqlite) {
+        return std::filesystem::exists(opts.path);
+    }
+    const auto db = storage::open_connection(opts);
+    return storage::sql::table_exists(*db, "schema_version");
 }
 
 std::vector<unsigned char> load_or_create_secret(const std::filesystem::path& file,
@@ -37,8 +67,8 @@ std::vector<unsigned char> load_or_create_secret(const std::filesystem::path& fi
         ::close(urandom);
         int out = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (out >= 0) {
-            const bool ok = ::write(out, key.data(), size) == static_cast<ssize_t>(size) &&
-                            ::fsync(out) == 0;
+            const bool ok =
+                ::write(out, key.data(), size) == static_cast<ssize_t>(size) && ::fsync(out) == 0;
             ::close(out);
             if (!ok) {
                 throw std::runtime_error("cannot write " + file.string());

@@ -26,8 +26,19 @@ std::filesystem::path database_path(const std::filesystem::path& dir);
 // reaches the server and the CLI alike: shifted by the stored offset in lab mode.
 std::shared_ptr<const ca::clock> clock_of(const std::filesystem::path& dir);
 
-// Storage options for the data dir, on top of `base` (durability, batching from the config).
-storage::options storage_options(const std::filesystem::path& dir, storage::options base = {});
+// Storage options for the data dir, on top of `base` (backend, durability, batching from the
+// config): SQLite's file is DIR/localca.db; PostgreSQL's database is base.postgres.url.
+storage::options storage_options(const std::filesystem::path& dir, storage::options base);
+// The same on top of the storage section of the command's --config file (set_command_storage),
+// or the defaults (SQLite) when it has none.
+storage::options storage_options(const std::filesystem::path& dir);
+// The CLI sets this once, from --config, before a command runs: every command that touches the
+// database then opens the configured backend, also in code that only knows the data dir.
+void set_command_storage(const storage::options& base);
+
+// Whether DIR's database exists and has been initialised: SQLite, DIR/localca.db exists;
+// PostgreSQL, the configured database has LocalCA's schema (a connection failure throws).
+bool database_initialised(const std::filesystem::path& dir);
 
 // The contents of a secret file of `size` random bytes, created (mode 0600, O_EXCL) if missing.
 std::vector<unsigned char> load_or_create_secret(const std::filesystem::path& file,

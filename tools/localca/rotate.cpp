@@ -34,7 +34,7 @@ int cmd_rotate_passphrase(const arguments& args) {
                                  " to the new passphrase");
     }
     const std::string fresh = fresh_env;
-    if (!std::filesystem::exists(database_path(dir))) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     // A running server holds the old keys and would go on with them: it must be stopped.

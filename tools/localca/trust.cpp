@@ -46,7 +46,8 @@ std::optional<std::filesystem::path> find_program(const std::string& name) {
     std::size_t start = 0;
     while (start <= p.size()) {
         const auto end = p.find(':', start);
-        const auto dir = p.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        const auto dir =
+            p.substr(start, end == std::string::npos ? std::string::npos : end - start);
         const auto candidate = std::filesystem::path(dir.empty() ? "." : dir) / name;
         if (::access(candidate.c_str(), X_OK) == 0) {
             return candidate;
@@ -83,8 +84,7 @@ int run(const std::vector<std::string>& argv) {
 }
 
 std::vector<root> roots_of(const std::filesystem::path& dir, bool rsa, bool ecc) {
-    const auto db_path = database_path(dir);
-    if (!std::filesystem::exists(db_path)) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     const auto conn = storage::open_connection(storage_options(dir));
@@ -148,8 +148,7 @@ struct temp_file {
     }
 };
 
-bool in_nss(const std::filesystem::path& certutil, const std::filesystem::path& db,
-            const root& r) {
+bool in_nss(const std::filesystem::path& certutil, const std::filesystem::path& db, const root& r) {
     return run({certutil.string(), "-d", "sql:" + db.string(), "-L", "-n", r.nickname}) == 0;
 }
 
@@ -206,13 +205,13 @@ int cmd_trust(const arguments& args) {
                 }
                 for (const auto& db : dbs) {
                     std::cout << "  NSS " << db.string() << ": "
-                              << (in_nss(*certutil, db, r) ? "installed" : "not installed")
-                              << "\n";
+                              << (in_nss(*certutil, db, r) ? "installed" : "not installed") << "\n";
                 }
             }
             std::cout << "  Java cacerts: "
-                      << (!keytool ? "keytool not found"
-                                   : in_java(*keytool, r) ? "installed" : "not installed")
+                      << (!keytool               ? "keytool not found"
+                          : in_java(*keytool, r) ? "installed"
+                                                 : "not installed")
                       << "\n";
         }
         return 0;
@@ -252,10 +251,10 @@ int cmd_trust(const arguments& args) {
             for (const auto& db : nss_databases()) {
                 if (install) {
                     const temp_file pem(r.nickname, r.pem);
-                    const int rc = run({certutil->string(), "-d", "sql:" + db.string(), "-A",
-                                        "-t", "C,,", "-n", r.nickname, "-i", pem.path.string()});
-                    std::cout << r.nickname << ": NSS " << db.string()
-                              << (rc == 0 ? "" : " FAILED") << "\n";
+                    const int rc = run({certutil->string(), "-d", "sql:" + db.string(), "-A", "-t",
+                                        "C,,", "-n", r.nickname, "-i", pem.path.string()});
+                    std::cout << r.nickname << ": NSS " << db.string() << (rc == 0 ? "" : " FAILED")
+                              << "\n";
                     failures += rc != 0;
                 } else {
                     bool removed = false;
@@ -274,9 +273,9 @@ int cmd_trust(const arguments& args) {
             const bool present = in_java(*keytool, r);
             if (install && !present) {
                 const temp_file pem(r.nickname, r.pem);
-                const int rc = run({keytool->string(), "-importcert", "-noprompt", "-cacerts",
-                                    "-storepass", k_java_password, "-alias", r.nickname, "-file",
-                                    pem.path.string()});
+                const int rc =
+                    run({keytool->string(), "-importcert", "-noprompt", "-cacerts", "-storepass",
+                         k_java_password, "-alias", r.nickname, "-file", pem.path.string()});
                 std::cout << r.nickname << ": Java cacerts" << (rc == 0 ? "" : " FAILED") << "\n";
                 failures += rc != 0;
             } else if (install) {

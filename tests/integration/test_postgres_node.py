@@ -1,0 +1,162 @@
+"""LocalCA on PostgreSQL (issue 14), against a real throw-away cluster (tests/support/pg_cluster.py):
+`init`, `serve`, `audit` and `backup` with `storage.backend` = postgres from one --config; every
+certificate a client was given is in the server's database byte for byte; /healthz says 503 naming
+the database while PostgreSQL is down and the API answers its own internal error, then the node
+recovers by itself; two nodes on one database never hand out the same serial and a revocation
+answered by one is in the CRL the other serves."""
+import base64
+import concurrent.futures
+import os
+import shutil
+import subprocess
+import sys
+import time
+import unittest
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+import pg_cluster  # noqa: E402
+
+from harness import localca, localca_test  # noqa: E402
+
+TOKEN = "pg-test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+PASSPHRASE = "pg-node-passphrase"
+
+
+class postgres_node_tests(localca_test):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = pg_cluster.cluster().__enter__()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.pg.__exit__(None, None, None)
+
+    def setUp(self):
+        super().setUp()
+        os.environ["LOCALCA_CA_PASSPHRASE"] = PASSPHRASE
+        if not self.pg.running:
+            self.pg.start()
+        # A fresh database per test: drop everything LocalCA created.
+        self.psql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        self.cfg = self.write_json("config.json", {
+            "pki": {"token": TOKEN},
+            "storage": {"backend": "postgres",
+                        "postgres": {"url": self.pg.url, "statementTimeoutMs": 2000}}})
+
+    def psql(self, sql):
+        p = subprocess.run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", self.pg.url,
+                            "-c", sql], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout.strip()
+
+    def issue(self, server, cn, authority="ECC", expect=201):
+        csr, _ = self.ossl.csr(f"/CN={cn}", alg="p256" if authority == "ECC" else "rsa2048")
+        status, body = server.json("POST", "/pki/v1/certificates",
+                                   {"csr": csr, "authority": authority, "validDays": 30}, AUTH)
+        self.assertEqual(status, expect, body)
+        return body
+
+    def stored_der(self, sn):
+        return bytes.fromhex(self.psql(f"SELECT encode(der, 'hex') FROM certificates WHERE sn = {sn}"))
+
+    def test_one_node_serves_from_postgres_and_every_command_follows_the_config(self):
+        out = localca("init", "--data-dir", self.data, "--config", self.cfg).stdout
+        self.assertIn("initialised", out)
+        # The database, not the data dir, holds the certificates: no SQLite file appears.
+        self.assertFalse(os.path.exists(os.path.join(self.data, "localca.db")))
+        s = self.start(config=self.cfg)
+        body = self.issue(s, "pg-device-1")
+        cert = x509.load_pem_x509_certificate(body["cert"].encode())
+        self.assertEqual(str(cert.serial_number), body["certSN"])
+        self.assertEqual(self.stored_der(body["certSN"]), cert.public_bytes(Encoding.DER))
+        self.assertEqual(self.psql(f"SELECT subject_cn FROM certificates WHERE sn = {body['certSN']}"),
+                         "pg-device-1")
+        status, health = s.json("GET", "/healthz")
+        self.assertEqual((status, health), (200, {"status": "ok"}))
+        s.stop()
+        # audit and backup read the same config: the chain is PostgreSQL's, backup says pg_dump.
+        verify = localca("audit", "verify", "--data-dir", self.data, "--config", self.cfg)
+        self.assertIn("audit log ok", verify.stdout)
+        entries = int(self.psql("SELECT count(*) FROM audit"))
+        self.assertIn(f"{entries} entries verified", verify.stdout)
+        backup = localca("backup", os.path.join(self.tmp, "bk"), "--data-dir", self.data,
+                         "--config", self.cfg, check=False)
+        self.assertEqual(backup.returncode, 1)
+        self.assertIn("pg_dump", backup.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "bk")))
+
+    def test_database_down_is_a_503_and_the_node_recovers_by_itself(self):
+        localca("init", "--data-dir", self.data, "--config", self.cfg)
+        s = self.start(config=self.cfg)
+        self.issue(s, "before-outage")
+        self.pg.stop()
+        try:
+            started = time.monotonic()
+            status, health = s.json("GET", "/healthz")
+            self.assertEqual(status, 503, health)
+            self.assertEqual(health, {"status": "unavailable", "database": "postgres"})
+            # The API answers its own internal error (pki: {"message": ...}) and stores nothing.
+            csr, _ = self.ossl.csr("/CN=during-outage", alg="p256")
+            status, body = s.json("POST", "/pki/v1/certificates",
+                                  {"csr": csr, "authority": "ECC"}, AUTH)
+            self.assertEqual(status, 500, body)
+            self.assertIn("message", body)
+            # Within the statement timeout (2 s) plus connection attempts, not a hang.
+            self.assertLess(time.monotonic() - started, 30)
+            self.assertIsNone(s.proc.poll(), "the server must not exit")
+        finally:
+            self.pg.start()
+        deadline = time.monotonic() + 30
+        while True:
+            status, health = s.json("GET", "/healthz")
+            if status == 200 or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        self.assertEqual((status, health), (200, {"status": "ok"}))
+        after = self.issue(s, "after-outage")
+        self.assertEqual(self.stored_der(after["certSN"]),
+                         base64.b64decode("".join(after["cert"].splitlines()[1:-1])))
+        self.assertEqual(self.psql("SELECT count(*) FROM certificates WHERE subject_cn = 'during-outage'"),
+                         "0")
+
+    def test_two_nodes_share_serials_certificates_and_crls(self):
+        localca("init", "--data-dir", self.data, "--config", self.cfg)
+        # Until the CA keys live in the database, a second node gets a copy of the first one's
+        # key folder (docs/scale-out.md); everything else it reads from PostgreSQL.
+        second = os.path.join(self.tmp, "data-b")
+        os.makedirs(second, mode=0o700)
+        shutil.copytree(os.path.join(self.data, "ca"), os.path.join(second, "ca"))
+        if os.path.exists(os.path.join(self.data, "enos-token.key")):
+            shutil.copy2(os.path.join(self.data, "enos-token.key"), second)
+        a = self.start(config=self.cfg)
+        b = self.start(data_dir=second, config=self.cfg)
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            jobs = [pool.submit(self.issue, node, f"race-{i}") for i, node in
+                    enumerate([a, b] * 12)]
+            issued = [j.result() for j in jobs]
+        serials = [int(c["certSN"]) for c in issued]
+        self.assertEqual(len(set(serials)), len(serials), serials)
+        for c in issued:
+            self.assertEqual(self.stored_der(c["certSN"]),
+                             base64.b64decode("".join(c["cert"].splitlines()[1:-1])))
+        # Node A revokes; node B's CRL, fetched after A's answer, lists the serial.
+        victim = issued[3]["certSN"]
+        status, body = a.json("POST", f"/pki/v1/certificates/{victim}/revoke", {"reason": 1}, AUTH)
+        self.assertEqual(status, 200, body)
+        status, _, der = b.request("GET", "/enos/CA/crl/ECC")
+        self.assertEqual(status, 200)
+        crl = x509.load_der_x509_crl(der)
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(int(victim)))
+        # One audit chain over both nodes' entries.
+        a.stop()
+        b.stop()
+        verify = localca("audit", "verify", "--data-dir", self.data, "--config", self.cfg)
+        self.assertIn("audit log ok", verify.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
