@@ -7,7 +7,6 @@ answered by one is in the CRL the other serves."""
 import base64
 import concurrent.futures
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -123,17 +122,38 @@ class postgres_node_tests(localca_test):
         self.assertEqual(self.psql("SELECT count(*) FROM certificates WHERE subject_cn = 'during-outage'"),
                          "0")
 
+    def test_postgres_needs_the_passphrase_in_the_environment(self):
+        env = dict(os.environ)
+        env.pop("LOCALCA_CA_PASSPHRASE")
+        p = localca("init", "--data-dir", self.data, "--config", self.cfg, check=False, env=env)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("LOCALCA_CA_PASSPHRASE", p.stderr)
+        self.assertEqual(self.psql("SELECT count(*) FROM shared_keys"), "0")
+
+    def test_a_data_dir_initialised_on_its_own_is_refused(self):
+        localca("init", "--data-dir", self.data, "--config", self.cfg)
+        own = os.path.join(self.tmp, "own")
+        localca("init", "--data-dir", own)  # SQLite: its own keys
+        p = localca("init", "--data-dir", own, "--config", self.cfg, check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("differs from the database", p.stderr)
+
     def test_two_nodes_share_serials_certificates_and_crls(self):
         localca("init", "--data-dir", self.data, "--config", self.cfg)
-        # Until the CA keys live in the database, a second node gets a copy of the first one's
-        # key folder (docs/scale-out.md); everything else it reads from PostgreSQL.
+        # The second node starts from an empty data dir: the CA's keys and roots come from the
+        # database (encrypted under the passphrase, as in the files), byte for byte.
         second = os.path.join(self.tmp, "data-b")
-        os.makedirs(second, mode=0o700)
-        shutil.copytree(os.path.join(self.data, "ca"), os.path.join(second, "ca"))
-        if os.path.exists(os.path.join(self.data, "enos-token.key")):
-            shutil.copy2(os.path.join(self.data, "enos-token.key"), second)
         a = self.start(config=self.cfg)
         b = self.start(data_dir=second, config=self.cfg)
+        for name in ["rsa.key.pem", "ecc.key.pem", "rsa.crt.pem", "ecc.crt.pem"]:
+            with open(os.path.join(self.data, "ca", name), "rb") as f1, \
+                    open(os.path.join(second, "ca", name), "rb") as f2:
+                self.assertEqual(f1.read(), f2.read(), name)
+        self.assertEqual(os.stat(os.path.join(second, "ca", "rsa.key.pem")).st_mode & 0o777, 0o600)
+        self.assertFalse(os.path.exists(os.path.join(second, "ca", "passphrase")))
+        # The EnOS token key is shared too, sealed (not the raw 32 bytes).
+        sealed = self.psql("SELECT length(content) FROM shared_keys WHERE name = 'enos-token-key'")
+        self.assertGreater(int(sealed), 32)
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
             jobs = [pool.submit(self.issue, node, f"race-{i}") for i, node in
                     enumerate([a, b] * 12)]

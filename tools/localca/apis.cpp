@@ -1,5 +1,7 @@
 #include "tools/localca/apis.hpp"
 
+#include "tools/localca/shared_keys.hpp"
+
 #include "ca/emca/aes_key_secret.hpp"
 #include "ca/enos/app_secret.hpp"
 #include "ca/enos/registry.hpp"
@@ -41,7 +43,7 @@ std::shared_ptr<void> serve_enos(const api_context& ctx, server::router& routes)
               personality(ctx.engine, registry, std::move(opts)) {}
     };
     auto opts = ctx.settings.enos;
-    opts.token_key = load_or_create_secret(ctx.data_dir / "enos-token.key", 32);
+    opts.token_key = enos_token_key(ctx.data_dir, ctx.store, ctx.engine.secrets());
     auto p = std::make_shared<parts>(ctx, std::move(opts));
     routes.add_personality(p->personality);
     if (ctx.settings.enos.auth == server::enos::auth_mode::off) {

@@ -17,6 +17,7 @@
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
+#include "tools/localca/shared_keys.hpp"
 #include "tools/localca/lab.hpp"
 #include "tools/localca/revoke.hpp"
 #include "tools/localca/seed.hpp"
@@ -77,14 +78,19 @@ config effective_config(const arguments& args) {
 // Creates the dir, opens (migrates) the database and creates missing authorities.
 // Returns true if anything was created.
 bool ensure_initialised(const std::filesystem::path& dir, storage::store& store, const config& c) {
-    return ca::engine::initialize(dir, store, c.ca, *clock_of(dir));
+    const bool created = ca::engine::initialize(dir, store, c.ca, *clock_of(dir));
+    sync_shared_keys(dir, store); // PostgreSQL: publish what init created
+    return created;
 }
 
 std::unique_ptr<storage::store> open_store(const std::filesystem::path& dir, const config& c) {
     std::filesystem::create_directories(dir);
     std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
                                  std::filesystem::perm_options::replace);
-    return std::make_unique<storage::store>(storage_options(dir, c.storage));
+    auto store = std::make_unique<storage::store>(storage_options(dir, c.storage));
+    // PostgreSQL: the CA's keys from the database before any engine loads them.
+    sync_shared_keys(dir, *store);
+    return store;
 }
 
 } // namespace
