@@ -49,7 +49,9 @@ certificate_row read_row(statement& q) {
 // fell by 5-13 % per 10 s round of 128 or 256 devices re-applying, docs/performance.md, fifth
 // round).
 // Without a device, any live entry is a duplicate; there are few, since each one refuses others.
-constexpr const char* k_live_rest = " AND not_after > ?3 AND (?4 IS NULL OR sn != ?4)";
+// CAST: PostgreSQL cannot infer the type of a parameter that only "IS NULL" reads.
+constexpr const char* k_live_rest =
+    " AND not_after > ?3 AND (CAST(?4 AS BIGINT) IS NULL OR sn != ?4)";
 
 std::string live_elsewhere_sql(const std::string& column, bool device_given) {
     const std::string head = "SELECT sn FROM certificates WHERE " + column + " = ?1 AND status = 0";

@@ -83,7 +83,11 @@ class cluster:
         return (["runuser", "-u", USER, "--"] if self.owner else []) + args
 
     def pg_ctl(self, *args):
-        options = f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # fsync off: the tests judge correctness, not durability against power loss. A benchmark
+        # wants the real thing (LOCALCA_PG_FSYNC=on), to compare with SQLite's synchronous=FULL.
+        fsync = os.environ.get("LOCALCA_PG_FSYNC", "off")
+        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
+                   f"-c fsync={fsync}")
         return self._as_owner([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "-s",
                                "-l", os.path.join(self.root, "server.log"), "-o", options,
                                *args])

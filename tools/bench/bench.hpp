@@ -30,6 +30,10 @@ struct options {
     // A JSON object merged (key by key, objects recursively) into the server's config.json, for
     // side-by-side runs of one setting, e.g. {"storage":{"mmapBytes":0}}.
     std::string server_config;
+    // --storage URL: the server runs on PostgreSQL. URL names a server and a user allowed to
+    // create databases; each target gets a database of its own on it (created fresh, dropped
+    // after), so a run never touches existing data. Empty: SQLite in the work dir.
+    std::string storage_url;
     std::filesystem::path localca_bin;
     std::string cfssl_bin = "cfssl";
     std::filesystem::path work_dir; // default: a fresh temp dir, removed at exit

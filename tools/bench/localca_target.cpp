@@ -1,5 +1,7 @@
 #include "tools/bench/localca_target.hpp"
 
+#include "tools/bench/scratch_database.hpp"
+
 #include "ca/clock.hpp"
 #include "ca/fingerprint.hpp"
 #include "storage/certificate_repository.hpp"
@@ -16,6 +18,7 @@
 
 #include <boost/json.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -84,9 +87,21 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
         }
         merge_into(config, extra.as_object());
     }
+    if (!opts.storage_url.empty()) {
+        m_database = std::make_unique<scratch_database>(opts.storage_url);
+        merge_into(config, json::object{
+                               {"storage", json::object{{"backend", "postgres"},
+                                                        {"postgres", json::object{
+                                                                         {"url", m_database->url()},
+                                                                     }}}}});
+        // PostgreSQL shares the CA keys through the database: the passphrase must come from
+        // the environment (tools/localca/shared_keys.hpp). A fixed one is fine for a benchmark.
+        ::setenv("LOCALCA_CA_PASSPHRASE", "localca-bench", 0);
+    }
     write_file(m_dir / "config.json", json::serialize(config));
+    const auto config_arg = " --config " + (m_dir / "config.json").string();
 
-    must_run(bin + " init --data-dir " + data + " > /dev/null");
+    must_run(bin + " init --data-dir " + data + config_arg + " > /dev/null");
     if (opts.preload > 0) {
         preload(opts.preload);
     }
@@ -94,7 +109,7 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
         preload_revoked(m_dir / "data" / "localca.db", opts.preload_revoked);
     }
     must_run(bin + " seed " + (m_dir / "seed.json").string() + " --data-dir " + data +
-             " > /dev/null");
+             config_arg + " > /dev/null");
 
     const auto t0 = std::chrono::steady_clock::now();
     m_server = std::make_unique<child>(
@@ -120,12 +135,22 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
     m_token = std::string(answer.at("data").at("accessToken").as_string());
 }
 
-localca_target::~localca_target() = default;
+localca_target::~localca_target() {
+    m_server.reset(); // before its database goes
+}
 
-void localca_target::preload(std::int64_t rows) {
+storage::options localca_target::storage_opts() const {
     storage::options so;
     so.path = m_dir / "data" / "localca.db";
-    storage::store store(so);
+    if (m_database) {
+        so.backend = storage::backend::postgres;
+        so.postgres.url = m_database->url();
+    }
+    return so;
+}
+
+void localca_target::preload(std::int64_t rows) {
+    storage::store store(storage_opts());
     Botan::AutoSeeded_RNG rng;
     const auto t0 = std::chrono::steady_clock::now();
     const std::int64_t now = now_ms() / 1000;
@@ -247,9 +272,7 @@ std::vector<std::string> localca_target::stop_and_verify() {
         m_server->stop();
         m_server.reset();
     }
-    storage::options so;
-    so.path = m_dir / "data" / "localca.db";
-    storage::store store(so);
+    storage::store store(storage_opts());
     auto& db = store.reader();
     for (const auto& [sn, pem] : m_issued) {
         const auto row = storage::find_certificate(db, sn);

@@ -4,6 +4,8 @@
 #include "tools/bench/bench.hpp"
 #include "tools/bench/process.hpp"
 
+#include "storage/options.hpp"
+
 #include <map>
 #include <optional>
 #include <mutex>
@@ -39,6 +41,8 @@ public:
 
 private:
     void preload(std::int64_t rows);
+    // The store of the server's database (SQLite in the work dir, or the PostgreSQL database).
+    storage::options storage_opts() const;
 
     const options& m_opts;
     const std::vector<csr_item>& m_csrs;
@@ -53,6 +57,7 @@ private:
     std::vector<std::string> m_duplicates;
     std::uint64_t m_checked = 0;
     std::int64_t m_taken = 0; // take_issued() hands out serials above this one
+    std::unique_ptr<class scratch_database> m_database; // --storage: this target's database
 };
 
 } // namespace localca::bench

@@ -42,6 +42,9 @@ constexpr const char* k_usage = R"(usage: localca-bench [options]
   --revocations-per-second R           --mode revoke: revocation rate under the load (default 100)
   --no-group-commit                    one transaction (one fsync) per certificate
   --auth strict|token|off              EnOS auth mode of the server (default strict)
+  --storage URL                        run the server on PostgreSQL: URL (postgresql://user@host/db)
+                                       names a server where the user may create databases; each
+                                       target runs in a fresh database there, dropped after
   --server-config JSON                 merged into the server's config.json, e.g.
                                        '{"storage":{"mmapBytes":0}}'
   --localca PATH                       localca binary (default: next to this one)
@@ -84,6 +87,8 @@ bench::options parse(int argc, char** argv) {
             o.auth = value(i);
         else if (a == "--server-config")
             o.server_config = value(i);
+        else if (a == "--storage")
+            o.storage_url = value(i);
         else if (a == "--localca")
             o.localca_bin = value(i);
         else if (a == "--cfssl")
@@ -110,6 +115,9 @@ bench::options parse(int argc, char** argv) {
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");
+    }
+    if (!o.storage_url.empty() && o.preload_revoked > 0) {
+        throw std::invalid_argument("--preload-revoked needs the SQLite backend (no --storage)");
     }
     if (o.localca_bin.empty()) {
         char self[4096] = {};
