@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import tempfile
 import unittest
@@ -31,6 +30,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.x509.oid import NameOID
 
+import harness
 from harness import localca, openssl_tools, run, server
 
 BASE = "/emCAServices/rest/"
@@ -237,8 +237,4 @@ class emca_test(unittest.TestCase):
         return x509.load_pem_x509_certificate(pem)
 
     def db_count(self, table="certificates"):
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        finally:
-            con.close()
+        return harness.db_scalar(self.data, f"SELECT count(*) FROM {table}")

@@ -3,6 +3,7 @@ port, talks HTTP to it, and makes keys and CSRs with the openssl CLI (never with
 
 Environment: LOCALCA_BIN (path of build/bin/localca), LOCALCA_SOURCE_DIR (repository root).
 """
+import atexit
 import http.client
 import json
 import os
@@ -34,7 +35,85 @@ def run(args, check=True, **kw):
     return p
 
 
+# LOCALCA_TEST_BACKEND=postgres (with LOCALCA_TEST_PG_URL, tests/support/pg_cluster.py): every
+# server and every CLI call on a data dir runs on PostgreSQL, each test in a fresh database of
+# its own; the suites themselves do not change (ctest label postgres, tests/CMakeLists.txt).
+BACKEND = os.environ.get("LOCALCA_TEST_BACKEND", "sqlite")
+_pg = {"url": None, "n": 0}
+
+
+def _psql(url, sql):
+    run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
+
+
+def _database_url(url, name):
+    head, _, rest = url.partition("://")
+    authority = rest.split("/", 1)[0].split("?", 1)[0]
+    query = rest.partition("?")[2]
+    return f"{head}://{authority}/{name}" + (f"?{query}" if query else "")
+
+
+def _new_database(sticky):
+    """Creates a database on the cluster and makes it the active one. sticky: made for a class's
+    shared setup (setUpClass), kept for its tests and dropped at exit."""
+    server_url = os.environ["LOCALCA_TEST_PG_URL"]
+    _pg["n"] += 1
+    name = f"it_{os.getpid()}_{_pg['n']}"
+    _psql(server_url, f"CREATE DATABASE {name}")
+    _pg["url"] = _database_url(server_url, name)
+    _pg["sticky"] = sticky
+    _pg["owner"] = None
+    os.environ.setdefault("LOCALCA_CA_PASSPHRASE", "integration-on-postgres")
+    drop = lambda: _psql(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # noqa: E731
+    if sticky:
+        atexit.register(drop)
+    return drop
+
+
+def db_scalar(data_dir, sql):
+    """One value the data dir's database answers to `sql`: the SQLite file (read-only), or the
+    test's PostgreSQL database."""
+    if BACKEND == "postgres":
+        p = run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", _pg["url"], "-c", sql])
+        out = p.stdout.strip()
+        return int(out) if out.lstrip("-").isdigit() else out
+    import sqlite3
+    con = sqlite3.connect(f"file:{os.path.join(data_dir, 'localca.db')}?mode=ro", uri=True)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def with_backend(config_path, directory):
+    """The config file to give a command: config_path (or none) plus the storage section of the
+    test's backend. Returns config_path unchanged on SQLite."""
+    if BACKEND != "postgres":
+        return config_path
+    cfg = {}
+    if config_path:
+        with open(config_path) as f:
+            cfg = json.load(f)
+    if _pg["url"] is None:
+        _new_database(sticky=True)  # a suite's setUpClass, before any test's own
+    storage = cfg.setdefault("storage", {})
+    storage["backend"] = "postgres"
+    storage.setdefault("postgres", {})["url"] = _pg["url"]
+    _pg["n"] += 1
+    out = os.path.join(directory, f".backend-config-{_pg['n']}.json")
+    with open(out, "w") as f:
+        json.dump(cfg, f)
+    return out
+
+
 def localca(*args, check=True, env=None):
+    args = list(args)
+    if BACKEND == "postgres" and "--data-dir" in args:
+        if "--config" in args:
+            i = args.index("--config")
+            args[i + 1] = with_backend(args[i + 1], tempfile.gettempdir())
+        else:
+            args += ["--config", with_backend(None, tempfile.gettempdir())]
     return run([BIN, *args], check=check, env=env)
 
 
@@ -100,6 +179,7 @@ class server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         args = [BIN, "serve", "--data-dir", data_dir, "--listen", f"127.0.0.1:{self.port}", *extra_args]
+        config = with_backend(config, os.path.dirname(data_dir.rstrip("/")))
         if config:
             args += ["--config", config]
         self.log = open(os.path.join(os.path.dirname(data_dir.rstrip("/")), f"server-{self.port}.log"), "w+")
@@ -157,6 +237,12 @@ class localca_test(unittest.TestCase):
     """Base: a temp dir per test with openssl tools; servers stopped at tear-down."""
 
     def setUp(self):
+        if BACKEND == "postgres" and _pg.get("sticky") and _pg.get("owner") is None:
+            _pg["owner"] = type(self)  # the class whose setUpClass made the shared database
+        if BACKEND == "postgres" and (not _pg.get("sticky") or _pg.get("owner") is not type(self)):
+            # A fresh database per test, as a fresh SQLite data dir would be (unless the suite's
+            # setUpClass made one its tests share, as it shares that setup's data dir).
+            self.addCleanup(_new_database(sticky=False))
         self.tmp = tempfile.mkdtemp(prefix="localca-it-")
         self.data = os.path.join(self.tmp, "data")
         self.ossl = openssl_tools(self.tmp)
