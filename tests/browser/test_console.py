@@ -111,6 +111,13 @@ class console_tests(emca_test):
         self.assertEqual((st, cert["api"]), (200, "emca"))
         self.assertIn("console-pending", cert["subject"])
 
+        # The role question the console asks at sign-in.
+        self.assertEqual(self.srv.json("GET", "/admin/v1/whoami", headers={"Authorization": f"Bearer {viewer}"}),
+                         (200, {"name": "console-viewer", "role": "viewer"}))
+        self.assertEqual(self.srv.json("GET", "/admin/v1/whoami", headers={"Authorization": f"Bearer {operator}"})[1]["role"],
+                         "operator")
+        self.assertEqual(self.srv.json("GET", "/admin/v1/whoami")[0], 401)
+
         # Screenshots of every page, for docs/console.md.
         for page_name in ("signin", "overview", "certificates", "detail", "audit", "emca", "lab", "mobile"):
             self.assertTrue(os.path.getsize(os.path.join(shots, f"{page_name}.png")) > 1000, page_name)

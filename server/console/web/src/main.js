@@ -91,4 +91,7 @@ function App() {
     </div>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+// The static "Loading…" line is replaced, not kept beside the app (render() diffs, it does not clear).
+const root = document.getElementById('app');
+root.textContent = '';
+render(html`<${App} />`, root);

@@ -66,8 +66,8 @@ function LiveTile() {
         <h2>Now</h2>
         ${s.error && html`<p class="error">Refresh failed: ${s.error.message}</p>`}
         ${s.counts
-            ? html`<p><strong class="big" data-testid="live-valid">${s.counts.valid}</strong> valid ·
-                ${s.counts.revoked} revoked · ${s.counts.expired} expired</p>
+            ? html`<p><strong class="big" data-testid="live-valid">${s.counts.valid}</strong>
+                ${` valid · ${s.counts.revoked} revoked · ${s.counts.expired} expired`}</p>
                 <p class="muted">updated ${s.at.toLocaleTimeString()}</p>`
             : html`<p>Loading…</p>`}
     </section>`;
