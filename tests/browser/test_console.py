@@ -13,25 +13,14 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
 
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec, rsa  # noqa: E402
-from cryptography.x509.oid import NameOID  # noqa: E402
 
 from emca_client import emca_test, py_csr  # noqa: E402
 from harness import SOURCE_DIR, localca, run, server  # noqa: E402
+from test_admin_inventory import csr_pem  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 WEB = os.path.join(SOURCE_DIR, "server", "console", "web")
 PKI = "pki-console-secret"
-
-
-def csr_pem(cn, alg):
-    key = rsa.generate_private_key(65537, 2048) if alg == "RSA" else ec.generate_private_key(ec.SECP256R1())
-    csr = (x509.CertificateSigningRequestBuilder()
-           .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)]))
-           .sign(key, hashes.SHA256()))
-    return csr.public_bytes(serialization.Encoding.PEM).decode()
 
 
 def screenshot_dir():
