@@ -139,6 +139,8 @@ await page.getByRole('heading', { name: `Certificate ${env.VICTIM}` }).waitFor()
 await page.getByText('SHA-256').waitFor();
 check((await page.getByRole('link', { name: 'Download PEM' }).getAttribute('href')).includes('BEGIN%20CERTIFICATE'),
     'PEM download link holds the certificate');
+check(/^\d{4}-\d\d-\d\d /.test(await page.locator('table tbody tr td').first().textContent()),
+    'the audit entries of the detail show their time');
 await audit_page(page, 'detail');
 await page.getByLabel('Reason').selectOption({ label: 'keyCompromise' });
 await page.getByRole('button', { name: 'Revoke', exact: true }).click();
@@ -175,6 +177,11 @@ await page.getByTestId('lab-now').waitFor();
 await page.getByLabel('Advance by').fill('3d');
 await page.getByRole('button', { name: 'Advance clock' }).click();
 await page.getByText('offset 259200 s').waitFor();
+// Fault rules: add one, see it listed with its counter, clear them.
+await page.getByLabel('Rule (JSON, docs/lab.md)').fill('{"api":"enos","operation":"apply","effect":{"httpStatus":503},"times":1}');
+await page.getByRole('button', { name: 'Add rule' }).click();
+await page.locator('ul.rules li').filter({ hasText: '"fired":0' }).waitFor();
+check(true, 'a fault rule added in the console is listed with its counter');
 await audit_page(page, 'lab');
 await page.goto(`${env.BASE}/console/certificates?q=${env.SHORT}`);
 await page.locator(`tr[data-sn="${env.SHORT}"] .badge.expired`).waitFor();
@@ -182,6 +189,9 @@ check(true, 'lab clock advance turns the short certificate expired');
 await page.goto(`${env.BASE}/console/lab`);
 await page.getByRole('button', { name: 'Reset clock' }).click();
 await page.getByText('offset 0 s').waitFor();
+await page.getByRole('button', { name: 'Clear all rules' }).click();
+await page.getByText('No fault rule.').waitFor();
+check(true, 'clock reset and fault rules cleared from the console');
 
 // 360 px wide: the certificates page still fits.
 await page.setViewportSize({ width: 360, height: 800 });

@@ -11,7 +11,7 @@
         ${r&&r.items.length>0&&C`<div class="scroll"><table>
             <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th>
                 <th scope="col">certSN</th><th scope="col">Outcome</th><th scope="col">Subject</th></tr></thead>
-            <tbody>${r.items.map(s=>C`<tr><td>${s.id}</td><td>${gt(s.time)}</td><td>${s.actor}</td><td>${s.action}</td>
+            <tbody>${r.items.map(s=>C`<tr><td>${s.id}</td><td>${gt(s.at)}</td><td>${s.actor}</td><td>${s.action}</td>
                     <td>${s.certSN?C`<a href=${"/console/certificates/"+s.certSN}>${s.certSN}</a>`:"\u2014"}</td>
                     <td>${s.outcome}</td><td>${s.subject}</td></tr>`)}</tbody>
         </table></div>`}
@@ -85,7 +85,7 @@
             <h2>Audit entries</h2>
             ${(l.audit||[]).length===0?C`<p class="state">No audit entry.</p>`:C`<div class="scroll"><table>
                       <thead><tr><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Outcome</th></tr></thead>
-                      <tbody>${l.audit.map(r=>C`<tr><td>${gt(r.time)}</td><td>${r.actor}</td><td>${r.action}</td><td>${r.outcome}</td></tr>`)}</tbody>
+                      <tbody>${l.audit.map(r=>C`<tr><td>${gt(r.at)}</td><td>${r.actor}</td><td>${r.action}</td><td>${r.outcome}</td></tr>`)}</tbody>
                   </table></div>`}`}`}function Ms(){let e=_t(()=>Te("/admin/v1/emca/pending"),[]),[t,l]=Ge(null),n=async(a,f)=>{try{let d=await Te(`/admin/v1/emca/requests/${encodeURIComponent(a)}/${f}`,{method:"POST",body:{}});l({ok:!0,text:d.certSN?`Request ${a} approved: certificate ${d.certSN}.`:`Request ${a} ${d.status}.`,sn:d.certSN})}catch(d){l({ok:!1,text:d.message})}e.reload()},r=e.data?e.data.items:[],s=Ft.role()==="operator";return C`<h1>emCA pending requests</h1>
         ${t&&C`<p class=${t.ok?"notice":"error"} role="status">${t.text}
             ${t.sn&&C` <a href=${"/console/certificates/"+t.sn}>Open certificate ${t.sn}</a>`}</p>`}
@@ -119,7 +119,7 @@
             ${mt(t,t.data&&t.data.rules.length===0&&"No fault rule.")}
             ${t.data&&t.data.rules.length>0&&C`<ul class="rules">${t.data.rules.map(a=>C`<li><code>${JSON.stringify(a)}</code></li>`)}</ul>`}
             <form onSubmit=${r(a=>Te("/lab/v1/faults",{method:"POST",body:JSON.parse(a.get("rule"))}),t)}>
-                <label>Rule (JSON, docs/lab.md) <textarea name="rule" rows="3" required placeholder='{"api":"enos","operation":"apply","effect":"error","status":503}'></textarea></label>
+                <label>Rule (JSON, docs/lab.md) <textarea name="rule" rows="3" required placeholder='{"api":"enos","operation":"apply","effect":{"httpStatus":503},"times":1}'></textarea></label>
                 <button type="submit">Add rule</button>
             </form>
             <form onSubmit=${r(()=>Te("/lab/v1/faults",{method:"DELETE"}),t)}><button type="submit" class="danger">Clear all rules</button></form>

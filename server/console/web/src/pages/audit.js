@@ -29,7 +29,7 @@ export function Audit({ params }) {
             <thead><tr><th scope="col">#</th><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th>
                 <th scope="col">certSN</th><th scope="col">Outcome</th><th scope="col">Subject</th></tr></thead>
             <tbody>${d.items.map(
-                (a) => html`<tr><td>${a.id}</td><td>${fmt_time(a.time)}</td><td>${a.actor}</td><td>${a.action}</td>
+                (a) => html`<tr><td>${a.id}</td><td>${fmt_time(a.at)}</td><td>${a.actor}</td><td>${a.action}</td>
                     <td>${a.certSN ? html`<a href=${'/console/certificates/' + a.certSN}>${a.certSN}</a>` : '—'}</td>
                     <td>${a.outcome}</td><td>${a.subject}</td></tr>`,
             )}</tbody>

@@ -139,6 +139,6 @@ export function CertificateDetail({ sn }) {
                 ? html`<p class="state">No audit entry.</p>`
                 : html`<div class="scroll"><table>
                       <thead><tr><th scope="col">Time</th><th scope="col">Actor</th><th scope="col">Action</th><th scope="col">Outcome</th></tr></thead>
-                      <tbody>${c.audit.map((a) => html`<tr><td>${fmt_time(a.time)}</td><td>${a.actor}</td><td>${a.action}</td><td>${a.outcome}</td></tr>`)}</tbody>
+                      <tbody>${c.audit.map((a) => html`<tr><td>${fmt_time(a.at)}</td><td>${a.actor}</td><td>${a.action}</td><td>${a.outcome}</td></tr>`)}</tbody>
                   </table></div>`}`}`;
 }

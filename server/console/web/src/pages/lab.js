@@ -40,7 +40,7 @@ export function Lab() {
             ${faults.data && faults.data.rules.length > 0 &&
             html`<ul class="rules">${faults.data.rules.map((r) => html`<li><code>${JSON.stringify(r)}</code></li>`)}</ul>`}
             <form onSubmit=${act((f) => call('/lab/v1/faults', { method: 'POST', body: JSON.parse(f.get('rule')) }), faults)}>
-                <label>Rule (JSON, docs/lab.md) <textarea name="rule" rows="3" required placeholder='{"api":"enos","operation":"apply","effect":"error","status":503}'></textarea></label>
+                <label>Rule (JSON, docs/lab.md) <textarea name="rule" rows="3" required placeholder='{"api":"enos","operation":"apply","effect":{"httpStatus":503},"times":1}'></textarea></label>
                 <button type="submit">Add rule</button>
             </form>
             <form onSubmit=${act(() => call('/lab/v1/faults', { method: 'DELETE' }), faults)}><button type="submit" class="danger">Clear all rules</button></form>
