@@ -5,6 +5,8 @@
 # tests/integration/test_metrics.py, which starts its own server on a free port.
 # libpq-dev is the PostgreSQL client the storage backend links; postgresql (the server) is for
 # the throw-away clusters of the postgres-labelled tests (tests/support/pg_cluster.py).
+# chromium, nodejs and npm are for the web console: npm rebuilds its bundle and installs
+# playwright-core and axe-core for tests/browser/, which drive Debian's /usr/bin/chromium.
 set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config
@@ -15,7 +17,11 @@ packages=(
   prometheus
   postgresql
   clang libclang-rt-14-dev llvm
+  chromium nodejs
 )
+# A Node.js that ships its own npm (e.g. NodeSource's nodejs) conflicts with Debian's npm
+# package: that one is only wanted when no npm is on the PATH.
+command -v npm >/dev/null || packages+=(npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deploy/install-deps.sh
-deploy/build.sh
+deploy/build.sh -DLOCALCA_CONSOLE_BUILD=ON # the console bundle from its sources (docs/console.md)
 (cd build && ctest --output-on-failure -j"$(nproc 2>/dev/null || echo 2)" "$@")
 read -r -a stages <<<"${LOCALCA_SANITIZE_STAGES-asan fuzz tsan}"
 if ((${#stages[@]})); then

@@ -130,6 +130,20 @@ void personality::add_routes(router& r) {
     r.add(http::verb::post, "/admin/v1/certificates/{certSN}/revoke", wrap(&personality::revoke));
     r.add(http::verb::get, "/admin/v1/stats", wrap(&personality::stats));
     r.add(http::verb::get, "/admin/v1/audit", wrap(&personality::audit));
+    r.add(http::verb::get, "/admin/v1/whoami", wrap(&personality::whoami));
+}
+
+// The web console (server/console/) asks which role its token has, to hide the actions the API
+// would refuse anyway; the answer names nothing that the token's holder does not already know.
+void personality::whoami(std::shared_ptr<request_context> ctx, responder done) {
+    const auto who = authorize(*ctx, role::viewer, m_engine.store(), m_engine.clock(), done);
+    if (!who) {
+        return;
+    }
+    json::object o;
+    o["name"] = who->name;
+    o["role"] = ca::admin::to_string(who->granted);
+    done(json_response(ctx->req, http::status::ok, json::serialize(o)));
 }
 
 void personality::list(std::shared_ptr<request_context> ctx, responder done) {
@@ -429,10 +443,13 @@ void personality::stats(std::shared_ptr<request_context> ctx, responder done) {
         json::object j;
         j["name"] = a.name;
         if (kind) {
+            const auto& cert = m_engine.get(*kind).cert();
             j["notAfter"] = rfc3339(std::chrono::duration_cast<std::chrono::seconds>(
-                                        m_engine.get(*kind).cert().not_after().to_std_timepoint()
-                                            .time_since_epoch())
+                                        cert.not_after().to_std_timepoint().time_since_epoch())
                                         .count());
+            // For the console's authority tiles: which root this is, without a second request.
+            j["subject"] = cert.subject_dn().to_string();
+            j["keyType"] = cert.load_subject_public_key()->algo_name();
         }
         j["crlNumber"] = a.crl_number;
         if (a.crl_this_update) {

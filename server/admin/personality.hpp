@@ -25,6 +25,7 @@ private:
     void revoke(std::shared_ptr<request_context> ctx, responder done);
     void stats(std::shared_ptr<request_context> ctx, responder done);
     void audit(std::shared_ptr<request_context> ctx, responder done);
+    void whoami(std::shared_ptr<request_context> ctx, responder done);
 
     ca::engine& m_engine;
     const storage::admin::owner_registry& m_owners;

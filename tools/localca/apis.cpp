@@ -7,6 +7,7 @@
 #include "ca/enos/registry.hpp"
 #include "ca/foundry/account_registry.hpp"
 #include "ca/foundry/key_pool.hpp"
+#include "server/console/personality.hpp"
 #include "server/core/log.hpp"
 #include "server/emca/personality.hpp"
 #include "server/enos/personality.hpp"
@@ -79,6 +80,12 @@ std::shared_ptr<void> serve_foundry(const api_context& ctx, server::router& rout
     return p;
 }
 
+std::shared_ptr<void> serve_console(const api_context&, server::router& routes) {
+    auto p = std::make_shared<server::console::personality>();
+    routes.add_personality(*p);
+    return p;
+}
+
 void register_enos() {
     ca::enos::register_app_secret_resealer();
 }
@@ -92,6 +99,7 @@ constexpr api k_apis[] = {
     {"enos", register_enos, serve_enos},
     {"emca", register_emca, serve_emca},
     {"foundry", nullptr, serve_foundry},
+    {"console", nullptr, serve_console}, // the web console: a client of the APIs above
 };
 
 } // namespace
