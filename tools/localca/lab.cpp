@@ -1,5 +1,6 @@
 // `localca lab` and lab mode's wiring in `serve` (docs/lab.md).
 #include "tools/localca/lab.hpp"
+#include "tools/localca/lab_snapshot.hpp"
 
 #include "ca/lab_clock.hpp"
 #include "server/admin/auth.hpp"
@@ -112,6 +113,8 @@ void lab_mode::add_routes(server::router& routes, const std::filesystem::path& d
     if (!m_clock) {
         return; // lab mode off: /lab/v1 stays an ordinary 404, and no call is ever faulted
     }
+    // The state reset goes back to: taken by the first lab-mode start, i.e. after init + seed.
+    ensure_baseline_snapshot(dir);
     m_faults = std::make_unique<server::lab::fault_store>(m_store, m_clock);
     load_seeded_faults(*m_faults, dir);
     m_api = std::make_unique<server::lab::personality>(m_store, m_clock, *m_faults,
@@ -133,10 +136,35 @@ void lab_mode::stop() {
     }
 }
 
+bool lab_mode_on(const arguments& args, const std::filesystem::path& dir) {
+    if (!std::filesystem::exists(database_path(dir))) {
+        throw std::runtime_error(dir.string() + " is not an initialised data dir");
+    }
+    // On when the config says so, else when the data dir's last server start had it on.
+    std::optional<bool> configured;
+    if (const auto* file = args.get("--config")) {
+        configured = load_config(*file).lab.enabled;
+    }
+    storage::store store(storage_options(dir));
+    const auto state = storage::read_lab_state(store.reader());
+    store.writer().stop();
+    if (!configured.value_or(state.enabled)) {
+        std::cerr << "localca lab: lab mode is off for data dir " << dir.string()
+                  << "; it is turned on by \"lab\": {\"enabled\": true} in the server's config "
+                     "(start `localca serve --config FILE` with it once, or pass --config FILE "
+                     "here). See docs/lab.md.\n";
+        return false;
+    }
+    return true;
+}
+
 int cmd_lab(const arguments& args) {
     const auto& pos = args.positional;
     if (!pos.empty() && pos[0] == "faults") {
         return cmd_lab_faults(args);
+    }
+    if (!pos.empty() && is_snapshot_verb(pos[0])) {
+        return cmd_lab_snapshot(args);
     }
     if (pos.empty() || pos[0] != "clock" || pos.size() < 2) {
         throw std::invalid_argument(
@@ -150,20 +178,11 @@ int cmd_lab(const arguments& args) {
     if (!std::filesystem::exists(database_path(dir))) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
-    // On when the config says so, else when the data dir's last server start had it on.
-    std::optional<bool> configured;
-    if (const auto* file = args.get("--config")) {
-        configured = load_config(*file).lab.enabled;
+    if (!lab_mode_on(args, dir)) {
+        return 1;
     }
     storage::store store(storage_options(dir));
     const auto state = storage::read_lab_state(store.reader());
-    if (!configured.value_or(state.enabled)) {
-        std::cerr << "localca lab: lab mode is off for data dir " << dir.string()
-                  << "; it is turned on by \"lab\": {\"enabled\": true} in the server's config "
-                     "(start `localca serve --config FILE` with it once, or pass --config FILE "
-                     "here). See docs/lab.md.\n";
-        return 1;
-    }
     const auto& verb = pos[1];
     ca::lab_clock_change change;
     if (verb == "show" && pos.size() == 2) {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 namespace localca::tools {
 
@@ -31,6 +32,15 @@ std::filesystem::path seeded_faults_path(const std::filesystem::path& dir);
 // `localca lab faults add|list|clear` (lab_faults.cpp): the running server's rules, over HTTP.
 struct arguments;
 int cmd_lab_faults(const arguments& args);
+
+// `localca lab snapshot|restore|snapshots|reset` (lab_snapshot.cpp).
+bool is_snapshot_verb(const std::string& verb);
+int cmd_lab_snapshot(const arguments& args);
+
+// Whether lab mode is on for `dir` (--config FILE's switch, else the data dir's last server
+// start); prints the refusal of every `localca lab` command when it is off. Throws when `dir`
+// is not an initialised data dir.
+bool lab_mode_on(const arguments& args, const std::filesystem::path& dir);
 
 class lab_mode {
 public:
