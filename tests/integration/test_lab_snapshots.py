@@ -1,0 +1,101 @@
+"""Lab snapshots and reset (issue 17 item 5, docs/lab.md): `localca lab snapshot|restore|snapshots|
+reset` on a data dir whose server is stopped. Certificates issued after a snapshot are gone after
+its restore, serials keep growing across restores, the audit chain verifies, the baseline taken
+by the first lab-mode start is what reset goes back to; refused with lab mode off, for a bad
+name, and (restore) while a server runs on the dir."""
+import os
+import sqlite3
+
+from cryptography import x509
+
+from harness import localca, localca_test
+
+
+class snapshot_tests(localca_test):
+    def setUp(self):
+        super().setUp()
+        self.out = os.path.join(self.tmp, "out")
+        localca("init", "--data-dir", self.data)
+        self.config = self.write_json("lab.json", {"lab": {"enabled": True}})
+        self.baseline_sn = self.issue("before-serve.test")
+        # The first lab-mode start records the switch and takes the baseline.
+        s = self.start(config=self.config)
+        s.stop()
+        self.baseline = self.serials()  # the server may have issued its own at start
+
+    def lab(self, *args, check=True, data=None):
+        return localca("lab", *args, "--data-dir", data or self.data, check=check)
+
+    def issue(self, name):
+        """A certificate through the normal path (`localca cert`); returns its serial."""
+        localca("cert", name, "--data-dir", self.data, "--out-dir", self.out)
+        with open(os.path.join(self.out, f"{name}.pem"), "rb") as f:
+            return x509.load_pem_x509_certificate(f.read()).serial_number
+
+    def serials(self):
+        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in con.execute("SELECT sn FROM certificates ORDER BY sn")]
+        finally:
+            con.close()
+
+    def test_snapshot_restore_reset_keep_serials_monotonic(self):
+        listed = self.lab("snapshots").stdout
+        n = len(self.baseline)
+        self.assertIn(self.baseline_sn, self.baseline)
+        self.assertRegex(listed, rf"(?m)^_baseline\t{n} certificate\(s\)$")
+        a = self.issue("a.test")
+        out = self.lab("snapshot", "s1").stdout
+        self.assertIn(f"snapshot s1 of {self.data}: {n + 1} certificate(s)", out)
+        b = self.issue("b.test")
+        self.assertEqual(self.serials(), sorted(self.baseline + [a, b]))
+
+        out = self.lab("restore", "s1").stdout
+        self.assertIn(f"to snapshot s1: certificates {n + 2} -> {n + 1}", out)
+        self.assertEqual(self.serials(), sorted(self.baseline + [a]))  # b is gone
+        c = self.issue("c.test")
+        self.assertGreater(c, max(self.baseline + [a, b]))  # never a reused serial
+
+        out = self.lab("reset").stdout
+        self.assertIn(f"to snapshot _baseline: certificates {n + 2} -> {n}", out)
+        self.assertEqual(self.serials(), self.baseline)
+        d = self.issue("d.test")
+        self.assertGreater(d, c)
+
+        # The chain verifies, with the restores in it.
+        localca("audit", "verify", "--data-dir", self.data)
+        tail = localca("audit", "tail", "-n", "5", "--data-dir", self.data).stdout
+        self.assertIn('"lab-restore"', tail)
+        self.assertRegex(self.lab("snapshots").stdout, rf"(?m)^s1\t{n + 1} certificate\(s\)$")
+
+    def test_snapshot_while_serving_and_restore_refused_then(self):
+        s = self.start(config=self.config)
+        out = self.lab("snapshot", "live").stdout
+        self.assertIn(f": {len(self.serials())} certificate(s)", out)
+        p = self.lab("restore", "live", check=False)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("a server is running", p.stderr)
+        s.stop()
+        self.lab("restore", "live")
+
+    def test_refusals(self):
+        for bad in ("..", "a/b", "x" * 65, "sp ace"):
+            p = self.lab("snapshot", bad, check=False)
+            self.assertNotEqual(p.returncode, 0, bad)
+            self.assertIn("snapshot name", p.stdout + p.stderr)
+        p = self.lab("restore", "missing", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("no snapshot 'missing'", p.stdout + p.stderr)
+        # Lab mode off: a data dir whose server never ran in lab mode.
+        other = os.path.join(self.tmp, "other")
+        localca("init", "--data-dir", other)
+        for args in (("snapshot", "x"), ("restore", "x"), ("snapshots",), ("reset",)):
+            p = self.lab(*args, check=False, data=other)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn("lab mode is off", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(other, "lab-snapshots")))
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
