@@ -20,7 +20,9 @@ std::int64_t count_certificates_in(const std::filesystem::path& path);
 
 // Copies `snapshot` over the database at `live` (no other writer may run: the caller holds the
 // data dir lock), then raises serial_sequence.next_free to max(live's before, snapshot's):
-// a serial issued after the restore is above every serial issued before it. Throws
+// a serial issued after the restore is above every serial issued before it; likewise each
+// authority's CRL number, and its revocation counter is bumped so that the next CRL is rebuilt
+// from the restored state. Throws
 // std::runtime_error on failure; on a failed copy the live database is unchanged.
 lab_restore_outcome restore_database_from(const std::filesystem::path& live,
                                           const std::filesystem::path& snapshot);

@@ -32,6 +32,18 @@ class snapshot_tests(localca_test):
         with open(os.path.join(self.out, f"{name}.pem"), "rb") as f:
             return x509.load_pem_x509_certificate(f.read()).serial_number
 
+    def crl(self):
+        """(cRLNumber, revoked serials) of the RSA CRL a lab-mode server publishes now."""
+        s = self.start(config=self.config)
+        try:
+            status, _, der = s.request("GET", "/enos/CA/crl/RSA")
+            self.assertEqual(status, 200)
+        finally:
+            s.stop()
+        crl = x509.load_der_x509_crl(der)
+        number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        return number, {r.serial_number for r in crl}
+
     def serials(self):
         con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
         try:
@@ -49,15 +61,25 @@ class snapshot_tests(localca_test):
         self.assertIn(f"snapshot s1 of {self.data}: {n + 1} certificate(s)", out)
         b = self.issue("b.test")
         self.assertEqual(self.serials(), sorted(self.baseline + [a, b]))
+        localca("revoke", "--data-dir", self.data, "--serial-from", str(b), "--serial-to", str(b),
+                "--reason", "keyCompromise")
+        number_before, listed_before = self.crl()
+        self.assertIn(b, listed_before)
 
+        issued_before = self.serials()  # the server's start may have issued its own
         out = self.lab("restore", "s1").stdout
-        self.assertIn(f"to snapshot s1: certificates {n + 2} -> {n + 1}", out)
+        self.assertIn(f"to snapshot s1: certificates {len(issued_before)} -> {n + 1}", out)
         self.assertEqual(self.serials(), sorted(self.baseline + [a]))  # b is gone
+        # The CRL is rebuilt from the restored state, and its number still grows.
+        number_after, listed_after = self.crl()
+        self.assertGreater(number_after, number_before)
+        self.assertNotIn(b, listed_after)
         c = self.issue("c.test")
-        self.assertGreater(c, max(self.baseline + [a, b]))  # never a reused serial
+        self.assertGreater(c, max(issued_before + self.serials()[:-1]))  # never a reused serial
 
+        issued_before = self.serials()
         out = self.lab("reset").stdout
-        self.assertIn(f"to snapshot _baseline: certificates {n + 2} -> {n}", out)
+        self.assertIn(f"to snapshot _baseline: certificates {len(issued_before)} -> {n}", out)
         self.assertEqual(self.serials(), self.baseline)
         d = self.issue("d.test")
         self.assertGreater(d, c)
