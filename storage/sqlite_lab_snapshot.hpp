@@ -1,11 +1,15 @@
 #pragma once
 // Lab snapshots of the SQLite database (docs/lab.md, "Reset and snapshots"): bringing a saved
-// copy back *into* the live database file with SQLite's online backup API, so that the file is
-// replaced page by page in one transaction of the destination connection (another connection
-// sees the old state or the new one, never a mix), and the serial sequence never goes back.
-// Saving a snapshot is storage/backup.hpp's backup_database().
+// copy back *into* the live database with SQLite's online backup API through the writer's own
+// connection, run alone on the writer (storage::writer::run_alone), so that no write interleaves
+// and the file is replaced page by page in one write transaction of that connection: a reader
+// on another connection sees the whole old state or the whole new one, never a mix. Saving a
+// snapshot is storage/backup.hpp's backup_database().
+#include "storage/connection.hpp"
+
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 
 namespace localca::storage {
 
@@ -18,13 +22,15 @@ struct lab_restore_outcome {
 // Certificates in the database file at `path` (a snapshot or the live one).
 std::int64_t count_certificates_in(const std::filesystem::path& path);
 
-// Copies `snapshot` over the database at `live` (no other writer may run: the caller holds the
-// data dir lock), then raises serial_sequence.next_free to max(live's before, snapshot's):
-// a serial issued after the restore is above every serial issued before it; likewise each
-// authority's CRL number, and its revocation counter is bumped so that the next CRL is rebuilt
-// from the restored state. Throws
-// std::runtime_error on failure; on a failed copy the live database is unchanged.
-lab_restore_outcome restore_database_from(const std::filesystem::path& live,
-                                          const std::filesystem::path& snapshot);
+// Copies the database file `snapshot` over the database of `db` (the writer's connection, outside
+// any transaction), then in one transaction raises serial_sequence.next_free to max(its value
+// before, the snapshot's) -- a serial issued after the restore is above every serial issued
+// before it -- and likewise each authority's CRL number, bumps its revocation counter so that
+// the next CRL is rebuilt from the restored state (ca/crl_publisher.hpp), and runs `also` (e.g.
+// the audit entry). Throws std::runtime_error when `db` is not SQLite (PostgreSQL: pg_dump) or
+// the copy fails; a failed copy leaves the database unchanged.
+lab_restore_outcome restore_database_into(
+    connection& db, const std::filesystem::path& snapshot,
+    const std::function<void(connection&, const lab_restore_outcome&)>& also = {});
 
 } // namespace localca::storage

@@ -103,8 +103,9 @@ bool ensure_baseline_snapshot(const fs::path& dir) {
     return true;
 }
 
-restore_report restore_snapshot(const fs::path& dir, const std::string& name,
-                                const std::string& actor) {
+restore_report restore_snapshot(storage::store& store, const fs::path& dir,
+                                const std::string& name, const ca::audit_context& who,
+                                const ca::clock& clk) {
     const auto from = snapshot_path(dir, name);
     if (!fs::exists(database_path(from))) {
         throw std::runtime_error("no snapshot '" + name + "' in " + snapshots_dir(dir).string() +
@@ -112,24 +113,25 @@ restore_report restore_snapshot(const fs::path& dir, const std::string& name,
                                       ? " (it is taken when a lab-mode server first starts)"
                                       : ""));
     }
-    const auto outcome = storage::restore_database_from(database_path(dir), database_path(from));
-    copy_if_present(from / k_faults_file, dir / k_faults_file);
-    restore_report report{outcome.certificates_before, outcome.certificates_after,
-                          outcome.next_serial};
-    // Audited at the tail of the restored chain (which verifies: it is the chain as it was),
-    // at the restored lab time.
-    storage::store store(storage_options(dir));
-    const auto clk = stored_lab_clock(dir);
-    store.writer().run([&](storage::connection& db) {
-        ca::append_audit(db,
-                         ca::make_audit_event(ca::audit_context{actor, "", ""}, "lab-restore", {},
-                                              "snapshot " + name + ": certificates " +
-                                                  std::to_string(report.certificates_before) +
-                                                  " -> " +
-                                                  std::to_string(report.certificates_after)),
-                         *clk);
+    restore_report report;
+    // Alone on the writer: every write queued before has committed, every one queued after
+    // waits (the server's requests pause on the writer, reads see old or new, never a mix).
+    store.writer().run_alone([&](storage::connection& db) {
+        storage::restore_database_into(
+            db, database_path(from),
+            [&](storage::connection& tx, const storage::lab_restore_outcome& o) {
+                report = {o.certificates_before, o.certificates_after, o.next_serial};
+                // At the tail of the restored chain, which verifies: it is the chain as it was.
+                ca::append_audit(tx,
+                                 ca::make_audit_event(who, "lab-restore", {},
+                                                      "snapshot " + name + ": certificates " +
+                                                          std::to_string(o.certificates_before) +
+                                                          " -> " +
+                                                          std::to_string(o.certificates_after)),
+                                 clk);
+            });
     });
-    store.writer().stop();
+    copy_if_present(from / k_faults_file, dir / k_faults_file);
     return report;
 }
 
@@ -183,7 +185,10 @@ int cmd_lab_snapshot(const arguments& args) {
                      "(docs/lab.md, \"Reset and snapshots\").\n";
         return 1;
     }
-    const auto r = restore_snapshot(dir, name, "cli");
+    storage::store store(storage_options(dir));
+    const auto r = restore_snapshot(store, dir, name, ca::audit_context{"cli", "", ""},
+                                    *stored_lab_clock(dir));
+    store.writer().stop();
     std::cout << (verb == "reset" ? "reset " : "restored ") << dir.string() << " to snapshot "
               << name << ": certificates " << r.certificates_before << " -> "
               << r.certificates_after << ", next serial " << r.next_serial << "\n";

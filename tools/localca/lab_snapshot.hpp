@@ -7,6 +7,10 @@
 //
 // Reset is a restore of the baseline snapshot "_baseline", taken when a lab-mode server first
 // starts on a data dir that has none: the state after `init` + `seed`.
+#include "ca/audit.hpp"
+#include "ca/clock.hpp"
+#include "storage/store.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -44,10 +48,13 @@ struct restore_report {
     std::int64_t next_serial = 0;
 };
 
-// Brings snapshot `name` back into `dir` (no server may run on it: the caller holds the data
-// dir lock), keeps serials monotonic (storage/sqlite_lab_snapshot.hpp) and audits it
-// ("lab-restore", actor `actor`). Throws std::runtime_error for an unknown snapshot.
-restore_report restore_snapshot(const std::filesystem::path& dir, const std::string& name,
-                                const std::string& actor);
+// Brings snapshot `name` back into the database of `store` (the data dir `dir`'s: the server's
+// own store, or the CLI's while it holds the data dir lock) as one job run alone on its writer,
+// keeps serials and CRL numbers monotonic (storage/sqlite_lab_snapshot.hpp) and audits it in
+// the same transaction ("lab-restore", `who`, at `clk`'s time). Throws std::runtime_error for
+// an unknown snapshot.
+restore_report restore_snapshot(storage::store& store, const std::filesystem::path& dir,
+                                const std::string& name, const ca::audit_context& who,
+                                const ca::clock& clk);
 
 } // namespace localca::tools
