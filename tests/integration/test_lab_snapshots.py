@@ -90,15 +90,64 @@ class snapshot_tests(localca_test):
         self.assertIn('"lab-restore"', tail)
         self.assertRegex(self.lab("snapshots").stdout, rf"(?m)^s1\t{n + 1} certificate\(s\)$")
 
-    def test_snapshot_while_serving_and_restore_refused_then(self):
+    def inventory(self, s, auth):
+        status, body = s.json("GET", "/admin/v1/certificates?limit=1000", headers=auth)
+        self.assertEqual(status, 200, body)
+        return {int(i["certSN"]) for i in body["items"]}
+
+    def test_with_a_running_server_through_the_api_and_the_cli(self):
+        op = localca("admin", "token", "create", "--name", "op", "--role", "operator",
+                     "--data-dir", self.data).stdout.strip()
+        auth = {"Authorization": f"Bearer {op}"}
         s = self.start(config=self.config)
-        out = self.lab("snapshot", "live").stdout
-        self.assertIn(f": {len(self.serials())} certificate(s)", out)
-        p = self.lab("restore", "live", check=False)
-        self.assertEqual(p.returncode, 1)
-        self.assertIn("a server is running", p.stderr)
-        s.stop()
-        self.lab("restore", "live")
+        a = self.issue("a.test")
+        status, body = s.json("POST", "/lab/v1/snapshots", {"name": "api1"}, auth)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body, {"name": "api1", "certificates": len(self.serials())})
+        b = self.issue("b.test")
+        self.assertIn(b, self.inventory(s, auth))
+        status, body = s.json("GET", "/lab/v1/snapshots", None, auth)
+        self.assertIn({"name": "api1", "certificates": len(self.serials()) - 1}, body["snapshots"])
+
+        everything = self.serials()
+        status, body = s.json("POST", "/lab/v1/snapshots/api1/restore", None, auth)
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["certificatesBefore"], body["certificatesAfter"]),
+                         (len(everything), len(everything) - 1))
+        # The running server reads the restored state: b is gone, a is there.
+        listed = self.inventory(s, auth)
+        self.assertNotIn(b, listed)
+        self.assertIn(a, listed)
+        c = self.issue("c.test")
+        self.assertGreater(c, max(everything))
+
+        # The CLI detects the server (data dir lock) and asks it.
+        everything = self.serials()
+        p = self.lab("restore", "api1", "--server", f"127.0.0.1:{s.port}", "--token", op)
+        self.assertIn("a server is running", p.stdout)
+        self.assertIn('"certificatesAfter":' + str(len(everything) - 1), p.stdout)
+        self.assertNotIn(c, self.inventory(s, auth))
+        # Refusals: unknown snapshot, bad name, no token.
+        status, _ = s.json("POST", "/lab/v1/snapshots/nope/restore", None, auth)
+        self.assertEqual(status, 404)
+        status, body = s.json("POST", "/lab/v1/snapshots", {"name": "../x"}, auth)
+        self.assertEqual((status, body.get("field")), (400, "name"))
+        status, _ = s.json("POST", "/lab/v1/reset")
+        self.assertEqual(status, 401)
+
+        p = self.lab("reset", "--server", f"127.0.0.1:{s.port}", "--token", op)
+        self.assertIn('"name":"_baseline"', p.stdout)
+        self.assertEqual(self.serials(), self.baseline)
+        # The baseline predates the token: the running server no longer knows it.
+        status, _ = s.json("GET", "/admin/v1/certificates", headers=auth)
+        self.assertEqual(status, 401)
+        d = self.issue("d.test")
+        self.assertGreater(d, max(everything))
+        # Audited, and the chain verifies while the server runs.
+        tail = localca("audit", "tail", "-n", "20", "--data-dir", self.data).stdout
+        self.assertIn('"lab-restore"', tail)
+        self.assertIn('"admin:op"', tail)
+        localca("audit", "verify", "--data-dir", self.data)
 
     def test_refusals(self):
         for bad in ("..", "a/b", "x" * 65, "sp ace"):

@@ -49,6 +49,36 @@ void load_seeded_faults(server::lab::fault_store& faults, const std::filesystem:
                       " fault rule(s) of the seed installed");
 }
 
+// The snapshot API of a running server (server/lab/snapshot_routes.cpp) over the data dir's
+// snapshots, restored through the server's own store.
+server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store,
+                                               const std::filesystem::path& dir,
+                                               std::shared_ptr<ca::offset_clock> clk) {
+    server::lab::snapshot_hooks h;
+    h.valid_name = [](const std::string& n) { return valid_snapshot_name(n); };
+    h.take = [dir](const std::string& n) { return take_snapshot(dir, n); };
+    h.list = [dir] {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        for (const auto& s : list_snapshots(dir)) {
+            out.emplace_back(s.name, s.certificates);
+        }
+        return out;
+    };
+    h.exists = [dir](const std::string& n) {
+        return std::filesystem::exists(database_path(snapshots_dir(dir) / n));
+    };
+    h.restore = [&store, dir, clk](const std::string& n, const std::string& actor,
+                                   const std::string& ip) {
+        const auto r = restore_snapshot(store, dir, n, ca::audit_context{actor, ip, ""}, *clk);
+        // The restored lab time at once, not at the next poll.
+        clk->set_offset(std::chrono::seconds(storage::read_lab_state(store.reader()).offset_seconds));
+        return server::lab::snapshot_hooks::restored{r.certificates_before, r.certificates_after,
+                                                     r.next_serial};
+    };
+    h.baseline = std::string(k_baseline_snapshot);
+    return h;
+}
+
 } // namespace
 
 std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& dir) {
@@ -119,6 +149,9 @@ void lab_mode::add_routes(server::router& routes, const std::filesystem::path& d
     load_seeded_faults(*m_faults, dir);
     m_api = std::make_unique<server::lab::personality>(m_store, m_clock, *m_faults,
                                                        lab_authorizer(m_store, *m_clock));
+    if (m_store.opts().backend == storage::backend::sqlite) {
+        m_api->set_snapshot_hooks(snapshot_hooks_for(m_store, dir, m_clock));
+    }
     routes.add_personality(*m_api);
     routes.set_fault_injector(m_faults.get());
     m_routes = &routes;

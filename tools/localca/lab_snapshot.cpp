@@ -180,10 +180,11 @@ int cmd_lab_snapshot(const arguments& args) {
     try {
         lock.emplace(dir);
     } catch (const std::runtime_error&) {
-        std::cerr << "localca lab " << verb << ": a server is running on " << dir.string()
-                  << "; restoring into a running server is not built yet: stop it first "
-                     "(docs/lab.md, \"Reset and snapshots\").\n";
-        return 1;
+        // A server runs on the dir: it restores, alone on its writer (POST /lab/v1/...).
+        std::cout << "a server is running on " << dir.string() << ": asking it\n";
+        const auto target =
+            verb == "reset" ? std::string("/lab/v1/reset") : "/lab/v1/snapshots/" + name + "/restore";
+        return print_lab_answer(call_lab_api(args, "POST", target, ""), verb);
     }
     storage::store store(storage_options(dir));
     const auto r = restore_snapshot(store, dir, name, ca::audit_context{"cli", "", ""},
