@@ -68,9 +68,9 @@ std::int64_t count_certificates_in(const std::filesystem::path& path) {
     return db.execAndGet("SELECT count(*) FROM certificates").getInt64();
 }
 
-lab_restore_outcome restore_database_into(
-    connection& db, const std::filesystem::path& snapshot,
-    const std::function<void(connection&, const lab_restore_outcome&)>& also) {
+lab_restore_outcome
+restore_database_into(connection& db, const std::filesystem::path& snapshot,
+                      const std::function<void(connection&, const lab_restore_outcome&)>& also) {
     auto* sqlite = dynamic_cast<sqlite_connection*>(&db);
     if (!sqlite) {
         throw std::runtime_error("lab snapshots are for the SQLite backend only; with PostgreSQL "
@@ -83,7 +83,8 @@ lab_restore_outcome restore_database_into(
     // Read before the copy: the live high-water mark covers every block any process reserved,
     // and the live CRL numbers every CRL published.
     out.certificates_before = sql::query_int64(db, "SELECT count(*) FROM certificates");
-    const auto high_water = sql::query_int64(db, "SELECT next_free FROM serial_sequence WHERE id = 1");
+    const auto high_water =
+        sql::query_int64(db, "SELECT next_free FROM serial_sequence WHERE id = 1");
     const auto marks = marks_of(db);
     copy_pages(sqlite->native_handle(), snapshot);
 
@@ -105,7 +106,8 @@ lab_restore_outcome restore_database_into(
             crl->exec();
             crl->reset();
         }
-        out.next_serial = sql::query_int64(db, "SELECT next_free FROM serial_sequence WHERE id = 1");
+        out.next_serial =
+            sql::query_int64(db, "SELECT next_free FROM serial_sequence WHERE id = 1");
         out.certificates_after = sql::query_int64(db, "SELECT count(*) FROM certificates");
         if (also) {
             also(db, out);

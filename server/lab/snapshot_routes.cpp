@@ -30,8 +30,8 @@ void personality::take_snapshot(std::shared_ptr<request_context> ctx, responder 
     const auto body = json::parse(ctx->req.body(), ec);
     const auto* name = !ec && body.is_object() ? body.as_object().if_contains("name") : nullptr;
     if (!name || !name->is_string() || !m_snapshots->valid_name(std::string(name->as_string()))) {
-        return done(bad_field(ctx->req, "name",
-                              "name must be 1 to 64 of A-Z a-z 0-9 . _ - (not . or ..)"));
+        return done(
+            bad_field(ctx->req, "name", "name must be 1 to 64 of A-Z a-z 0-9 . _ - (not . or ..)"));
     }
     const std::string n(name->as_string());
     const auto count = m_snapshots->take(n);

@@ -71,7 +71,8 @@ server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store,
                                    const std::string& ip) {
         const auto r = restore_snapshot(store, dir, n, ca::audit_context{actor, ip, ""}, *clk);
         // The restored lab time at once, not at the next poll.
-        clk->set_offset(std::chrono::seconds(storage::read_lab_state(store.reader()).offset_seconds));
+        clk->set_offset(
+            std::chrono::seconds(storage::read_lab_state(store.reader()).offset_seconds));
         return server::lab::snapshot_hooks::restored{r.certificates_before, r.certificates_after,
                                                      r.next_serial};
     };
@@ -124,7 +125,8 @@ lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store),
         "make calls fail. Never use it for a real CA. The lab API needs an operator admin "
         "token. Lab time now " +
         ca::rfc3339(m_clock->now()) + ", offset " +
-        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(m_clock->offset()).count()) +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(m_clock->offset()).count()) +
         " s.");
 }
 

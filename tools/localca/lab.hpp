@@ -40,8 +40,8 @@ struct lab_answer {
     std::string body;
     std::string server;
 };
-lab_answer call_lab_api(const arguments& args, const std::string& method,
-                        const std::string& target, const std::string& body);
+lab_answer call_lab_api(const arguments& args, const std::string& method, const std::string& target,
+                        const std::string& body);
 // Prints the answer (stdout) or the refusal (stderr, "lab mode is off" for a 404 of /lab/v1);
 // the exit code.
 int print_lab_answer(const lab_answer& res, const std::string& what);

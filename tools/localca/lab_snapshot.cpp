@@ -71,8 +71,7 @@ std::vector<snapshot_info> list_snapshots(const fs::path& dir) {
         }
         out.push_back({name, storage::count_certificates_in(database_path(entry.path()))});
     }
-    std::sort(out.begin(), out.end(),
-              [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
     return out;
 }
 
@@ -103,9 +102,8 @@ bool ensure_baseline_snapshot(const fs::path& dir) {
     return true;
 }
 
-restore_report restore_snapshot(storage::store& store, const fs::path& dir,
-                                const std::string& name, const ca::audit_context& who,
-                                const ca::clock& clk) {
+restore_report restore_snapshot(storage::store& store, const fs::path& dir, const std::string& name,
+                                const ca::audit_context& who, const ca::clock& clk) {
     const auto from = snapshot_path(dir, name);
     if (!fs::exists(database_path(from))) {
         throw std::runtime_error("no snapshot '" + name + "' in " + snapshots_dir(dir).string() +
@@ -182,8 +180,8 @@ int cmd_lab_snapshot(const arguments& args) {
     } catch (const std::runtime_error&) {
         // A server runs on the dir: it restores, alone on its writer (POST /lab/v1/...).
         std::cout << "a server is running on " << dir.string() << ": asking it\n";
-        const auto target =
-            verb == "reset" ? std::string("/lab/v1/reset") : "/lab/v1/snapshots/" + name + "/restore";
+        const auto target = verb == "reset" ? std::string("/lab/v1/reset")
+                                            : "/lab/v1/snapshots/" + name + "/restore";
         return print_lab_answer(call_lab_api(args, "POST", target, ""), verb);
     }
     storage::store store(storage_options(dir));

@@ -3,13 +3,13 @@
 #include "ca/authority_kind.hpp"
 #include "ca/emca/aes.hpp"
 #include "ca/emca/aes_key_secret.hpp"
-#include "ca/emca/password.hpp"
 #include "ca/emca/issuance_service.hpp"
+#include "ca/emca/password.hpp"
 #include "ca/lab_fixture.hpp"
 #include "ca/profile_names.hpp"
 #include "ca/unix_time.hpp"
-#include "storage/emca/issuance_request_repository.hpp"
 #include "server/emca/codec.hpp"
+#include "storage/emca/issuance_request_repository.hpp"
 
 #include <botan/data_src.h>
 #include <botan/x509cert.h>

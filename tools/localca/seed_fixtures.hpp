@@ -46,9 +46,9 @@ struct fixture_report {
 
 // Who a set of fixtures belongs to, as the API that would have issued them binds it.
 struct fixture_owner {
-    std::string api;         // the issuing API's name, stored with each certificate
-    std::string name;        // for errors: "Foundry device 123456789012/d1"
-    std::string common_name; // subject CN
+    std::string api;                    // the issuing API's name, stored with each certificate
+    std::string name;                   // for errors: "Foundry device 123456789012/d1"
+    std::string common_name;            // subject CN
     std::optional<std::int64_t> device; // EnOS: the engine's own device binding
     // The API's state rows, written in the issuing transaction (may be empty).
     ca::engine::batch_writes bind;

@@ -88,8 +88,9 @@ seed_foundry parse_seed_foundry(const json_node& n) {
                             fixtures = parse_fixtures(*f);
                             for (std::size_t k = 0; k < fixtures.size(); ++k) {
                                 if (fixtures[k].authority != ca::authority_kind::rsa) {
-                                    (*f)[k].at("authority").fail(
-                                        "must be RSA (Foundry issues RSA certificates only)");
+                                    (*f)[k]
+                                        .at("authority")
+                                        .fail("must be RSA (Foundry issues RSA certificates only)");
                                 }
                             }
                         }
