@@ -55,6 +55,9 @@ struct snapshot_hooks {
                            const std::string& source_ip)>
         restore;
     std::string baseline; // the name reset restores
+    // Set: snapshots cannot be made here (PostgreSQL); every snapshot route answers
+    // 409 {"message": unsupported} and calls nothing else.
+    std::string unsupported;
 };
 
 class personality final : public server::personality {

@@ -8,6 +8,20 @@ namespace localca::server::lab {
 
 namespace json = boost::json;
 
+namespace {
+
+// The routes' refusal when the hooks say snapshots cannot be made (PostgreSQL).
+bool refused(const snapshot_hooks& h, const request_context& ctx, const responder& done) {
+    if (h.unsupported.empty()) {
+        return false;
+    }
+    done(json_response(ctx.req, http::status::conflict,
+                       json::serialize(json::object{{"message", h.unsupported}})));
+    return true;
+}
+
+} // namespace
+
 void personality::add_snapshot_routes(router& r) {
     r.add(http::verb::post, "/lab/v1/snapshots",
           [this](auto ctx, responder done) { take_snapshot(ctx, std::move(done)); });
@@ -23,7 +37,7 @@ void personality::add_snapshot_routes(router& r) {
 
 void personality::take_snapshot(std::shared_ptr<request_context> ctx, responder done) {
     const auto actor = m_authorize(*ctx, done);
-    if (!actor) {
+    if (!actor || refused(*m_snapshots, *ctx, done)) {
         return;
     }
     boost::system::error_code ec;
@@ -42,7 +56,7 @@ void personality::take_snapshot(std::shared_ptr<request_context> ctx, responder 
 }
 
 void personality::list_snapshots(std::shared_ptr<request_context> ctx, responder done) {
-    if (!m_authorize(*ctx, done)) {
+    if (!m_authorize(*ctx, done) || refused(*m_snapshots, *ctx, done)) {
         return;
     }
     json::array out;
@@ -56,7 +70,7 @@ void personality::list_snapshots(std::shared_ptr<request_context> ctx, responder
 void personality::restore_snapshot(std::shared_ptr<request_context> ctx, responder done,
                                    std::optional<std::string> name) {
     const auto actor = m_authorize(*ctx, done);
-    if (!actor) {
+    if (!actor || refused(*m_snapshots, *ctx, done)) {
         return;
     }
     const auto n = name.value_or(m_snapshots->baseline);

@@ -146,14 +146,19 @@ void lab_mode::add_routes(server::router& routes, const std::filesystem::path& d
         return; // lab mode off: /lab/v1 stays an ordinary 404, and no call is ever faulted
     }
     // The state reset goes back to: taken by the first lab-mode start, i.e. after init + seed.
-    ensure_baseline_snapshot(dir);
+    if (m_store.opts().backend == storage::backend::sqlite) {
+        ensure_baseline_snapshot(dir);
+    }
     m_faults = std::make_unique<server::lab::fault_store>(m_store, m_clock);
     load_seeded_faults(*m_faults, dir);
     m_api = std::make_unique<server::lab::personality>(m_store, m_clock, *m_faults,
                                                        lab_authorizer(m_store, *m_clock));
-    if (m_store.opts().backend == storage::backend::sqlite) {
-        m_api->set_snapshot_hooks(snapshot_hooks_for(m_store, dir, m_clock));
+    auto hooks = snapshot_hooks_for(m_store, dir, m_clock);
+    if (m_store.opts().backend != storage::backend::sqlite) {
+        hooks.unsupported = "lab snapshots are for the SQLite backend only; with PostgreSQL save "
+                            "and restore the database with pg_dump / pg_restore";
     }
+    m_api->set_snapshot_hooks(std::move(hooks));
     routes.add_personality(*m_api);
     routes.set_fault_injector(m_faults.get());
     m_routes = &routes;
