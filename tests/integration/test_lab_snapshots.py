@@ -165,6 +165,12 @@ class snapshot_tests(localca_test):
             self.assertEqual(p.returncode, 1, args)
             self.assertIn("lab mode is off", p.stderr)
         self.assertFalse(os.path.exists(os.path.join(other, "lab-snapshots")))
+        # ... and its server has no /lab/v1 routes, nor takes a baseline.
+        s = self.start(data_dir=other)
+        for path in ("/lab/v1/reset", "/lab/v1/snapshots"):
+            status, _, _ = s.request("POST", path, "{}")
+            self.assertEqual(status, 404, path)
+        self.assertFalse(os.path.exists(os.path.join(other, "lab-snapshots")))
 
 
 if __name__ == "__main__":
