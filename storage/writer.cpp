@@ -60,18 +60,30 @@ writer::~writer() {
 }
 
 void writer::submit(job j, completion done) {
+    enqueue(item{std::move(j), std::move(done)});
+}
+
+void writer::enqueue(item it) {
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) {
             throw std::logic_error("storage::writer::submit after stop()");
         }
-        m_queue.push_back(item{std::move(j), std::move(done)});
+        m_queue.push_back(std::move(it));
         m_stats.queue_depth.fetch_add(1, std::memory_order_relaxed);
     }
     m_cv.notify_one();
 }
 
 void writer::run(job j) {
+    wait_for(std::move(j), false);
+}
+
+void writer::run_alone(job j) {
+    wait_for(std::move(j), true);
+}
+
+void writer::wait_for(job j, bool alone) {
     if (t_writer_thread_of == this) {
         throw std::logic_error("storage::writer::run called on the writer thread (from a job or a "
                                "completion): it would wait for itself");
@@ -80,14 +92,32 @@ void writer::run(job j) {
     // value is set, while set_value() is still finishing on the writer thread.
     auto done = std::make_shared<std::promise<void>>();
     auto result = done->get_future();
-    submit(std::move(j), [done](std::exception_ptr e) {
+    auto completed = [done](std::exception_ptr e) {
         if (e) {
             done->set_exception(e);
         } else {
             done->set_value();
         }
-    });
+    };
+    enqueue(item{std::move(j), std::move(completed), alone});
     result.get();
+}
+
+void writer::run_alone_item(item& it) {
+    std::exception_ptr failure;
+    try {
+        it.work(*m_db);
+    } catch (...) {
+        failure = std::current_exception();
+        if (m_db->in_transaction()) {
+            try {
+                m_db->rollback();
+            } catch (...) {
+                // The job fails with its own error.
+            }
+        }
+    }
+    it.done(failure);
 }
 
 void writer::stop() {
@@ -128,12 +158,22 @@ void writer::loop() {
             }
             // Every job that queued up while the previous group was being fsynced goes into this
             // one: that is the group commit, one fsync for all of them.
-            while (!m_queue.empty() && group.size() < limit) {
+            // A run_alone() job is a group of its own.
+            while (!m_queue.empty() && group.size() < limit &&
+                   !(m_queue.front().alone && !group.empty())) {
+                const bool alone = m_queue.front().alone;
                 group.push_back(std::move(m_queue.front()));
                 m_queue.pop_front();
+                if (alone) {
+                    break;
+                }
             }
             m_stats.queue_depth.fetch_sub(static_cast<std::int64_t>(group.size()),
                                           std::memory_order_relaxed);
+        }
+        if (group.front().alone) {
+            run_alone_item(group.front());
+            continue;
         }
         m_stats.batch_size.observe(static_cast<double>(group.size()));
         commit_group(group);

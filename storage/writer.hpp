@@ -53,6 +53,12 @@ public:
     // called on the writer thread (from a job or a completion), where waiting would deadlock.
     void run(job j);
 
+    // Queues a job that runs alone, outside any transaction, and waits for it (like run()): the
+    // jobs queued before it have committed, those queued after wait for it. For what SQLite
+    // refuses inside a transaction: a backup *into* the database (lab restore,
+    // storage/sqlite_lab_snapshot.hpp). The job commits its own writes.
+    void run_alone(job j);
+
     // Finishes every queued job, then joins the thread. Idempotent. Not from the writer thread.
     void stop();
 
@@ -62,7 +68,11 @@ private:
     struct item {
         job work;
         completion done;
+        bool alone = false; // run_alone(): no transaction, no group
     };
+    void run_alone_item(item& it);
+    void wait_for(job j, bool alone);
+    void enqueue(item it);
     void loop();
     void commit_group(std::deque<item>& group);
 

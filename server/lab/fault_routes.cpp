@@ -11,10 +11,10 @@ namespace localca::server::lab {
 namespace json = boost::json;
 
 void personality::audit(const std::string& actor, const request_context& ctx,
-                        const std::string& what) {
+                        const std::string& what, const std::string& action) {
     ca::audit_event e;
     e.actor = actor;
-    e.action = "lab-faults";
+    e.action = action;
     e.subject = what;
     e.source_ip = ctx.remote_address;
     ca::record_audit(m_store, e, *m_clock);

@@ -32,6 +32,9 @@ void personality::add_routes(router& r) {
           [this](auto ctx, responder done) { delete_faults(ctx, std::move(done)); });
     r.add(http::verb::delete_, "/lab/v1/faults/{id}",
           [this](auto ctx, responder done) { delete_faults(ctx, std::move(done)); });
+    if (m_snapshots) {
+        add_snapshot_routes(r);
+    }
 }
 
 std::string personality::clock_json() const {

@@ -74,6 +74,12 @@ find_managed_certificate(connection& db, std::int64_t account, const std::string
     return r;
 }
 
+bool device_has_certificate(connection& db, std::int64_t device) {
+    statement_handle q(db, "SELECT 1 FROM managed_certificates WHERE device = ? LIMIT 1");
+    q->bind(1, device);
+    return q->step();
+}
+
 void update_managed_certificate(connection& db, std::int64_t sn, bool active,
                                 std::optional<std::int64_t> device,
                                 const std::vector<std::string>& topics) {

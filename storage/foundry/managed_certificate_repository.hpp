@@ -34,6 +34,10 @@ void insert_managed_certificate(connection& db, std::int64_t sn, std::int64_t ac
 std::optional<managed_certificate_row>
 find_managed_certificate(connection& db, std::int64_t account, const std::string& cert_id);
 
+// Whether any certificate, revoked or not, was ever associated with that account_devices.id and
+// still is (lab fixtures: a second seed issues nothing).
+bool device_has_certificate(connection& db, std::int64_t device);
+
 // Sets active and the device (nullopt: none), and replaces the policy.
 void update_managed_certificate(connection& db, std::int64_t sn, bool active,
                                 std::optional<std::int64_t> device,

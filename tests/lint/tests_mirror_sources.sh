@@ -19,6 +19,7 @@ server/enos/personality.cpp           integration/test_enos_apply.py,test_enos_a
 server/foundry/personality.cpp        integration/test_foundry_api.py,test_foundry_errors.py
 server/lab/personality.cpp            integration/test_lab_clock.py
 server/lab/fault_routes.cpp           integration/test_lab_faults.py
+server/lab/snapshot_routes.cpp        integration/test_lab_snapshots.py
 server/pki/ocsp_routes.cpp            integration/test_ocsp.py
 server/pki/personality.cpp            integration/test_ca.py,test_bulk_revocation.py
 # The transport's connection handling, driven through http_server by its unit tests.

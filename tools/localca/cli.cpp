@@ -170,6 +170,7 @@ constexpr const char* k_lab_help =
        localca lab clock show --data-dir DIR
        localca lab faults add --rule JSON [--server HOST:PORT] [--token T]
        localca lab faults list|clear [--server HOST:PORT] [--token T]
+       localca lab snapshot NAME|restore NAME|snapshots|reset --data-dir DIR
 
 Lab mode only ("lab": {"enabled": true} in the config; refused otherwise).
 clock: moves the clock the CA decides by. The offset is stored in the data dir, so a running

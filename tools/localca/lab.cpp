@@ -1,5 +1,6 @@
 // `localca lab` and lab mode's wiring in `serve` (docs/lab.md).
 #include "tools/localca/lab.hpp"
+#include "tools/localca/lab_snapshot.hpp"
 
 #include "ca/lab_clock.hpp"
 #include "server/admin/auth.hpp"
@@ -48,6 +49,37 @@ void load_seeded_faults(server::lab::fault_store& faults, const std::filesystem:
                       " fault rule(s) of the seed installed");
 }
 
+// The snapshot API of a running server (server/lab/snapshot_routes.cpp) over the data dir's
+// snapshots, restored through the server's own store.
+server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store,
+                                               const std::filesystem::path& dir,
+                                               std::shared_ptr<ca::offset_clock> clk) {
+    server::lab::snapshot_hooks h;
+    h.valid_name = [](const std::string& n) { return valid_snapshot_name(n); };
+    h.take = [dir](const std::string& n) { return take_snapshot(dir, n); };
+    h.list = [dir] {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        for (const auto& s : list_snapshots(dir)) {
+            out.emplace_back(s.name, s.certificates);
+        }
+        return out;
+    };
+    h.exists = [dir](const std::string& n) {
+        return std::filesystem::exists(database_path(snapshots_dir(dir) / n));
+    };
+    h.restore = [&store, dir, clk](const std::string& n, const std::string& actor,
+                                   const std::string& ip) {
+        const auto r = restore_snapshot(store, dir, n, ca::audit_context{actor, ip, ""}, *clk);
+        // The restored lab time at once, not at the next poll.
+        clk->set_offset(
+            std::chrono::seconds(storage::read_lab_state(store.reader()).offset_seconds));
+        return server::lab::snapshot_hooks::restored{r.certificates_before, r.certificates_after,
+                                                     r.next_serial};
+    };
+    h.baseline = std::string(k_baseline_snapshot);
+    return h;
+}
+
 } // namespace
 
 std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& dir) {
@@ -93,7 +125,8 @@ lab_mode::lab_mode(storage::store& store, const lab_config& c) : m_store(store),
         "make calls fail. Never use it for a real CA. The lab API needs an operator admin "
         "token. Lab time now " +
         ca::rfc3339(m_clock->now()) + ", offset " +
-        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(m_clock->offset()).count()) +
+        std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(m_clock->offset()).count()) +
         " s.");
 }
 
@@ -112,10 +145,20 @@ void lab_mode::add_routes(server::router& routes, const std::filesystem::path& d
     if (!m_clock) {
         return; // lab mode off: /lab/v1 stays an ordinary 404, and no call is ever faulted
     }
+    // The state reset goes back to: taken by the first lab-mode start, i.e. after init + seed.
+    if (m_store.opts().backend == storage::backend::sqlite) {
+        ensure_baseline_snapshot(dir);
+    }
     m_faults = std::make_unique<server::lab::fault_store>(m_store, m_clock);
     load_seeded_faults(*m_faults, dir);
     m_api = std::make_unique<server::lab::personality>(m_store, m_clock, *m_faults,
                                                        lab_authorizer(m_store, *m_clock));
+    auto hooks = snapshot_hooks_for(m_store, dir, m_clock);
+    if (m_store.opts().backend != storage::backend::sqlite) {
+        hooks.unsupported = "lab snapshots are for the SQLite backend only; with PostgreSQL save "
+                            "and restore the database with pg_dump / pg_restore";
+    }
+    m_api->set_snapshot_hooks(std::move(hooks));
     routes.add_personality(*m_api);
     routes.set_fault_injector(m_faults.get());
     m_routes = &routes;
@@ -133,10 +176,35 @@ void lab_mode::stop() {
     }
 }
 
+bool lab_mode_on(const arguments& args, const std::filesystem::path& dir) {
+    if (!std::filesystem::exists(database_path(dir))) {
+        throw std::runtime_error(dir.string() + " is not an initialised data dir");
+    }
+    // On when the config says so, else when the data dir's last server start had it on.
+    std::optional<bool> configured;
+    if (const auto* file = args.get("--config")) {
+        configured = load_config(*file).lab.enabled;
+    }
+    storage::store store(storage_options(dir));
+    const auto state = storage::read_lab_state(store.reader());
+    store.writer().stop();
+    if (!configured.value_or(state.enabled)) {
+        std::cerr << "localca lab: lab mode is off for data dir " << dir.string()
+                  << "; it is turned on by \"lab\": {\"enabled\": true} in the server's config "
+                     "(start `localca serve --config FILE` with it once, or pass --config FILE "
+                     "here). See docs/lab.md.\n";
+        return false;
+    }
+    return true;
+}
+
 int cmd_lab(const arguments& args) {
     const auto& pos = args.positional;
     if (!pos.empty() && pos[0] == "faults") {
         return cmd_lab_faults(args);
+    }
+    if (!pos.empty() && is_snapshot_verb(pos[0])) {
+        return cmd_lab_snapshot(args);
     }
     if (pos.empty() || pos[0] != "clock" || pos.size() < 2) {
         throw std::invalid_argument(
@@ -150,20 +218,11 @@ int cmd_lab(const arguments& args) {
     if (!std::filesystem::exists(database_path(dir))) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
-    // On when the config says so, else when the data dir's last server start had it on.
-    std::optional<bool> configured;
-    if (const auto* file = args.get("--config")) {
-        configured = load_config(*file).lab.enabled;
+    if (!lab_mode_on(args, dir)) {
+        return 1;
     }
     storage::store store(storage_options(dir));
     const auto state = storage::read_lab_state(store.reader());
-    if (!configured.value_or(state.enabled)) {
-        std::cerr << "localca lab: lab mode is off for data dir " << dir.string()
-                  << "; it is turned on by \"lab\": {\"enabled\": true} in the server's config "
-                     "(start `localca serve --config FILE` with it once, or pass --config FILE "
-                     "here). See docs/lab.md.\n";
-        return 1;
-    }
     const auto& verb = pos[1];
     ca::lab_clock_change change;
     if (verb == "show" && pos.size() == 2) {

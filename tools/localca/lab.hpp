@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 namespace localca::tools {
 
@@ -31,6 +32,28 @@ std::filesystem::path seeded_faults_path(const std::filesystem::path& dir);
 // `localca lab faults add|list|clear` (lab_faults.cpp): the running server's rules, over HTTP.
 struct arguments;
 int cmd_lab_faults(const arguments& args);
+
+// One call to the running server's lab API (lab_faults.cpp): --server HOST:PORT (default
+// 127.0.0.1:8080, plain HTTP), --token T (default $LOCALCA_ADMIN_TOKEN, an operator token).
+struct lab_answer {
+    unsigned status = 0;
+    std::string body;
+    std::string server;
+};
+lab_answer call_lab_api(const arguments& args, const std::string& method, const std::string& target,
+                        const std::string& body);
+// Prints the answer (stdout) or the refusal (stderr, "lab mode is off" for a 404 of /lab/v1);
+// the exit code.
+int print_lab_answer(const lab_answer& res, const std::string& what);
+
+// `localca lab snapshot|restore|snapshots|reset` (lab_snapshot.cpp).
+bool is_snapshot_verb(const std::string& verb);
+int cmd_lab_snapshot(const arguments& args);
+
+// Whether lab mode is on for `dir` (--config FILE's switch, else the data dir's last server
+// start); prints the refusal of every `localca lab` command when it is off. Throws when `dir`
+// is not an initialised data dir.
+bool lab_mode_on(const arguments& args, const std::filesystem::path& dir);
 
 class lab_mode {
 public:

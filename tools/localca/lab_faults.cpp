@@ -61,12 +61,8 @@ http::response<http::string_body> call(const std::string& server, http::verb met
 
 } // namespace
 
-int cmd_lab_faults(const arguments& args) {
-    const auto& pos = args.positional;
-    if (pos.size() != 2) {
-        throw std::invalid_argument(k_usage);
-    }
-    const auto& verb = pos[1];
+lab_answer call_lab_api(const arguments& args, const std::string& method, const std::string& target,
+                        const std::string& body) {
     const auto* server_arg = args.get("--server");
     const std::string server = server_arg ? *server_arg : "127.0.0.1:8080";
     std::string token;
@@ -80,32 +76,45 @@ int cmd_lab_faults(const arguments& args) {
                                     "LOCALCA_ADMIN_TOKEN (`localca admin token create --name N "
                                     "--role operator --data-dir DIR`)");
     }
-    http::response<http::string_body> res;
+    const auto res = call(server, http::string_to_verb(method), target, token, body);
+    return {res.result_int(), res.body(), server};
+}
+
+int cmd_lab_faults(const arguments& args) {
+    const auto& pos = args.positional;
+    if (pos.size() != 2) {
+        throw std::invalid_argument(k_usage);
+    }
+    const auto& verb = pos[1];
+    lab_answer res;
     if (verb == "add") {
         const auto* rule = args.get("--rule");
         if (!rule) {
             throw std::invalid_argument("faults add: --rule JSON is required");
         }
-        res = call(server, http::verb::post, "/lab/v1/faults", token, *rule);
+        res = call_lab_api(args, "POST", "/lab/v1/faults", *rule);
     } else if (verb == "list") {
-        res = call(server, http::verb::get, "/lab/v1/faults", token, "");
+        res = call_lab_api(args, "GET", "/lab/v1/faults", "");
     } else if (verb == "clear") {
-        res = call(server, http::verb::delete_, "/lab/v1/faults", token, "");
+        res = call_lab_api(args, "DELETE", "/lab/v1/faults", "");
     } else {
         throw std::invalid_argument(k_usage);
     }
-    if (res.result() == http::status::not_found) {
-        std::cerr << "localca lab: lab mode is off on the server at " << server
+    return print_lab_answer(res, "faults " + verb);
+}
+
+int print_lab_answer(const lab_answer& res, const std::string& what) {
+    if (res.status == 404 && res.body.find("no snapshot") == std::string::npos) {
+        std::cerr << "localca lab: lab mode is off on the server at " << res.server
                   << " (/lab/v1 answers 404); it is turned on by \"lab\": {\"enabled\": true} "
                      "in the server's config. See docs/lab.md.\n";
         return 1;
     }
-    if (res.result_int() >= 300) {
-        std::cerr << "localca lab faults " << verb << ": " << res.result_int() << " " << res.body()
-                  << "\n";
+    if (res.status >= 300) {
+        std::cerr << "localca lab " << what << ": " << res.status << " " << res.body << "\n";
         return 1;
     }
-    std::cout << res.body() << "\n";
+    std::cout << res.body << "\n";
     return 0;
 }
 

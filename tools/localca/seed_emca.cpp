@@ -3,9 +3,13 @@
 #include "ca/authority_kind.hpp"
 #include "ca/emca/aes.hpp"
 #include "ca/emca/aes_key_secret.hpp"
+#include "ca/emca/issuance_service.hpp"
 #include "ca/emca/password.hpp"
+#include "ca/lab_fixture.hpp"
 #include "ca/profile_names.hpp"
+#include "ca/unix_time.hpp"
 #include "server/emca/codec.hpp"
+#include "storage/emca/issuance_request_repository.hpp"
 
 #include <botan/data_src.h>
 #include <botan/x509cert.h>
@@ -36,7 +40,7 @@ std::int64_t validity_seconds(const json_node& n) {
 
 seed_emca_user parse_user(const json_node& u) {
     u.require_object({"userName", "password", "emKey", "aesKey", "aesMode", "allowedIps",
-                      "signerCert"});
+                      "signerCert", "fixtures"});
     seed_emca_user out;
     auto& row = out.row;
     row.user_name = u.at("userName").as_nonempty_string();
@@ -68,6 +72,9 @@ seed_emca_user parse_user(const json_node& u) {
         throw;
     } catch (const std::exception& e) {
         u.at("signerCert").fail(std::string("must be a PEM certificate: ") + e.what());
+    }
+    if (auto f = u.find("fixtures")) {
+        out.fixtures = parse_fixtures(*f);
     }
     return out;
 }
@@ -184,6 +191,57 @@ void apply_seed_emca(storage::connection& db, const seed_emca& data, const ca::s
         bool changed = false;
         storage::emca::upsert_issuance_profile(db, p, &changed);
         count(changed);
+    }
+}
+
+void issue_emca_fixtures(ca::engine& engine, const seed_emca& data, fixture_report& report) {
+    for (const auto& u : data.users) {
+        if (u.fixtures.empty()) {
+            continue;
+        }
+        auto& reader = engine.store().reader();
+        const auto user = storage::emca::find_api_user(reader, u.row.user_name);
+        if (!user) {
+            throw std::runtime_error("emCA user " + u.row.user_name + ": not found after seeding");
+        }
+        if (storage::emca::find_request_response(reader, user->id, k_fixture_application_id)) {
+            continue; // seeded before: its fixtures exist
+        }
+        fixture_owner owner;
+        owner.api = "emca";
+        owner.name = "emCA user " + u.row.user_name;
+        owner.common_name = u.row.user_name;
+        const auto& clk = engine.clock();
+        owner.bind = [user_id = user->id, &clk](storage::connection& db,
+                                                const std::vector<ca::issued_certificate>& all) {
+            // What create() records for an accepted call issued at once (ca/emca/
+            // issuance_service.cpp), so that the emCA API finds the certificates as the user's.
+            const auto now = clk.now_unix();
+            const auto request =
+                storage::emca::insert_request(db, user_id, k_fixture_application_id, now, "");
+            ca::emca::batch_outcome outcome;
+            for (std::size_t i = 0; i < all.size(); ++i) {
+                storage::emca::issuance_item_row row;
+                row.request = request;
+                row.user = user_id;
+                row.item_id = "fixture-" + std::to_string(i + 1);
+                row.profile_id = std::string(ca::k_lab_fixture_profile);
+                const std::string no_csr = "lab fixture: issued by localca seed, no CSR";
+                row.csr.assign(no_csr.begin(), no_csr.end());
+                row.not_before = ca::unix_seconds(all[i].not_before);
+                row.validity = ca::unix_seconds(all[i].not_after) - *row.not_before;
+                row.status = storage::emca::item_status::issued;
+                row.cert_sn = all[i].sn;
+                row.decided_at = now;
+                storage::emca::insert_item(db, row);
+                outcome.entries.push_back({row.item_id, all[i].der, std::nullopt});
+            }
+            storage::emca::set_request_response(
+                db, request,
+                server::emca::envelope_success(server::emca::outcome_result(outcome), std::nullopt,
+                                               std::nullopt));
+        };
+        issue_owner_fixtures(engine, u.fixtures, owner, report);
     }
 }
 

@@ -13,6 +13,7 @@
 #include <botan/rsa.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <stdexcept>
 
@@ -64,12 +65,62 @@ std::string device_name(const std::string& org, const std::string& product,
 
 } // namespace
 
+std::vector<ca::issued_certificate> issue_owner_fixtures(ca::engine& engine,
+                                                         const std::vector<seed_fixture>& fixtures,
+                                                         const fixture_owner& owner,
+                                                         fixture_report& report) {
+    Botan::AutoSeeded_RNG rng;
+    std::vector<ca::issue_request> reqs;
+    for (const auto& fx : fixtures) {
+        const auto key = fresh_key(fx.authority, rng);
+        ca::issue_request req;
+        req.api = owner.api;
+        req.authority = fx.authority;
+        req.subject =
+            ca::subject_key_of_key(*key, fx.authority, owner.common_name, "LocalCA lab fixture");
+        req.valid_days = fx.valid_days;
+        req.not_before = engine.clock().now() - std::chrono::days(fx.issued_days_ago);
+        req.device = owner.device;
+        req.audit = ca::audit_context{"seed", "", "fixture"};
+        req.profile.authority_info_access = engine.opts().aia_for(owner.api);
+        // A fixture issued 400 days ago predates a root made at `init`: its profile's name
+        // lets it (ca/lab_fixture.hpp).
+        req.profile.name = std::string(ca::k_lab_fixture_profile);
+        reqs.push_back(std::move(req));
+    }
+    // One transaction with the owner's binding: a fixture is never durable without it.
+    std::promise<ca::result<std::vector<ca::issued_certificate>>> promise;
+    auto future = promise.get_future();
+    engine.issue_batch(std::move(reqs), owner.bind,
+                       [&promise](ca::result<std::vector<ca::issued_certificate>> r) {
+                           promise.set_value(std::move(r));
+                       });
+    auto issued = future.get();
+    if (!issued) {
+        throw std::runtime_error(owner.name + ": fixture refused: " + issued.err().detail);
+    }
+    report.issued += static_cast<int>(issued->size());
+    for (std::size_t i = 0; i < fixtures.size(); ++i) {
+        if (!fixtures[i].revoked) {
+            continue;
+        }
+        const auto sn = issued.value()[i].sn;
+        const auto st = engine.revoke_sync(
+            ca::revoke_request{sn, *fixtures[i].revoked, owner.device, {"seed", "", ""}},
+            owner.on_revoke);
+        if (!st) {
+            throw std::runtime_error(owner.name + ": fixture " + std::to_string(sn) +
+                                     " not revoked: " + st.err().detail);
+        }
+        ++report.revoked;
+    }
+    return std::move(issued.value());
+}
+
 fixture_report issue_fixtures(ca::engine& engine, const seed_data& data) {
     fixture_report report;
     ca::enos::registry registry(engine.store(), engine.secrets());
     ca::enos::device_service devices(engine, registry);
-    Botan::AutoSeeded_RNG rng;
-    const ca::audit_context audit{"seed", "", "fixture"};
     for (const auto& org : data.orgs) {
         for (const auto& product : org.products) {
             for (const auto& d : product.devices) {
@@ -87,42 +138,14 @@ fixture_report issue_fixtures(ca::engine& engine, const seed_data& data) {
                 if (!existing->empty()) {
                     continue; // seeded before: its fixtures exist (or it has lived since)
                 }
-                for (const auto& fx : d.fixtures) {
-                    const auto key = fresh_key(fx.authority, rng);
-                    ca::issue_request req;
-                    req.api = "enos";
-                    req.authority = fx.authority;
-                    req.subject = ca::subject_key_of_key(*key, fx.authority, d.device_key,
-                                                         "LocalCA lab fixture");
-                    req.valid_days = fx.valid_days;
-                    req.not_before = engine.clock().now() - std::chrono::days(fx.issued_days_ago);
-                    req.device = dev->id;
-                    req.unique_key = true;
-                    req.audit = audit;
-                    req.profile.authority_info_access = engine.opts().aia_for("enos");
-                    // A fixture issued 400 days ago predates a root made at `init`: its
-                    // profile's name lets it (ca/lab_fixture.hpp).
-                    req.profile.name = std::string(ca::k_lab_fixture_profile);
-                    const auto issued = engine.issue_sync(std::move(req));
-                    if (!issued) {
-                        throw std::runtime_error(name +
-                                                 ": fixture refused: " + issued.err().detail);
-                    }
-                    ++report.issued;
-                    if (fx.revoked) {
-                        const auto st = engine.revoke_sync(ca::revoke_request{
-                            issued->sn, *fx.revoked, dev->id, ca::audit_context{"seed", "", ""}});
-                        if (!st) {
-                            throw std::runtime_error(name + ": fixture " +
-                                                     std::to_string(issued->sn) +
-                                                     " not revoked: " + st.err().detail);
-                        }
-                        ++report.revoked;
-                    }
-                }
+                issue_owner_fixtures(engine, d.fixtures,
+                                     fixture_owner{"enos", name, d.device_key, dev->id, {}, {}},
+                                     report);
             }
         }
     }
+    issue_foundry_fixtures(engine, data.foundry, report);
+    issue_emca_fixtures(engine, data.emca, report);
     return report;
 }
 

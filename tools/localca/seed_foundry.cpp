@@ -1,8 +1,11 @@
 #include "tools/localca/seed_foundry.hpp"
 
+#include "ca/fingerprint.hpp"
 #include "ca/foundry/account_registry.hpp"
+#include "ca/uuid.hpp"
 #include "server/foundry/options.hpp"
 #include "storage/foundry/account_repository.hpp"
+#include "storage/foundry/managed_certificate_repository.hpp"
 
 #include <set>
 #include <stdexcept>
@@ -77,7 +80,22 @@ seed_foundry parse_seed_foundry(const json_node& n) {
             std::set<std::string> devices;
             if (auto list = a.find("devices")) {
                 for (std::size_t j = 0; j < list->array_size(); ++j) {
-                    const auto d = (*list)[j];
+                    auto d = (*list)[j];
+                    std::vector<seed_fixture> fixtures;
+                    if (d.raw().is_object()) {
+                        d.require_object({"deviceId", "fixtures"});
+                        if (auto f = d.find("fixtures")) {
+                            fixtures = parse_fixtures(*f);
+                            for (std::size_t k = 0; k < fixtures.size(); ++k) {
+                                if (fixtures[k].authority != ca::authority_kind::rsa) {
+                                    (*f)[k]
+                                        .at("authority")
+                                        .fail("must be RSA (Foundry issues RSA certificates only)");
+                                }
+                            }
+                        }
+                        d = d.at("deviceId");
+                    }
                     auto device = d.as_nonempty_string();
                     if (has_control_character(device)) {
                         d.fail("must not contain control characters");
@@ -85,6 +103,9 @@ seed_foundry parse_seed_foundry(const json_node& n) {
                     if (!devices.insert(device).second) {
                         d.fail("duplicate deviceId '" + device + "' in account '" +
                                account.account_id + "'");
+                    }
+                    if (!fixtures.empty()) {
+                        account.fixtures[device] = std::move(fixtures);
                     }
                     account.devices.push_back(std::move(device));
                 }
@@ -114,6 +135,42 @@ void apply_seed_foundry(storage::connection& db, const seed_foundry& data,
         for (const auto& device : account.devices) {
             storage::foundry::upsert_account_device(db, id, device, &changed);
             count(changed);
+        }
+    }
+}
+
+void issue_foundry_fixtures(ca::engine& engine, const seed_foundry& data, fixture_report& report) {
+    for (const auto& account : data.accounts) {
+        for (const auto& [device_id, fixtures] : account.fixtures) {
+            // The seed's own upserts, unchanged by now: they name the rows without a lookup
+            // by accountId (which the repository does not offer).
+            std::int64_t account_row = 0;
+            std::int64_t device_row = 0;
+            bool has_certificate = false;
+            engine.store().writer().run([&](storage::connection& db) {
+                account_row = storage::foundry::upsert_account(db, account.account_id, data.region);
+                device_row = storage::foundry::upsert_account_device(db, account_row, device_id);
+                has_certificate = storage::foundry::device_has_certificate(db, device_row);
+            });
+            if (has_certificate) {
+                continue; // seeded before: its fixtures exist (or it has lived since)
+            }
+            fixture_owner owner;
+            owner.api = "foundry";
+            owner.name = "Foundry device " + account.account_id + "/" + device_id;
+            // A random CN like generate's, so that brokers tell certificates apart.
+            owner.common_name = ca::random_uuid();
+            owner.bind = [account_row, device_row](storage::connection& db,
+                                                   const std::vector<ca::issued_certificate>& all) {
+                for (const auto& c : all) {
+                    storage::foundry::insert_managed_certificate(
+                        db, c.sn, account_row, ca::certificate_id(c.der), false, {});
+                    storage::foundry::update_managed_certificate(db, c.sn, false, device_row, {});
+                }
+            };
+            // The association stays on a revoked fixture: the API hides it (a REVOKED certificate
+            // has no device), and it keeps a second seed from issuing the fixtures again.
+            issue_owner_fixtures(engine, fixtures, owner, report);
         }
     }
 }

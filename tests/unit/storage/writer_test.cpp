@@ -441,4 +441,55 @@ BOOST_FIXTURE_TEST_CASE(a_full_disk_fails_the_whole_group_and_the_writer_recover
     BOOST_TEST(storage::sql::query_string(*db, "PRAGMA integrity_check") == "ok");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_job_run_alone_is_its_own_group_outside_a_transaction, writer_fixture) {
+    writer w(opts);
+    gate g;
+    event_log log;
+    w.submit(g.job(), nullptr);
+    g.wait_entered();
+    // Queued while the writer is held: a grouped job, the alone job, another grouped job.
+    w.submit(
+        [&](connection& db) {
+            insert_org(db, "before");
+            log.add("before");
+        },
+        nullptr);
+    std::thread alone([&] {
+        w.run_alone([&](connection& db) {
+            // No transaction is open: the job may do what SQLite refuses inside one, and
+            // commits its own writes.
+            log.add(db.in_transaction() ? "alone in transaction" : "alone");
+            db.begin_write();
+            insert_org(db, "alone");
+            db.commit();
+        });
+    });
+    while (log.events().empty() && w.stats().queue_depth.load() < 2) {
+        std::this_thread::yield();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // the alone job is queued
+    w.submit(
+        [&](connection& db) {
+            insert_org(db, "after");
+            log.add("after");
+        },
+        nullptr);
+    g.open();
+    alone.join();
+    w.stop();
+    BOOST_TEST((log.events() == std::vector<std::string>{"before", "alone", "after"}));
+    BOOST_TEST(count_orgs() == 3);
+    // A failing alone job reports its error; a transaction it left open is rolled back.
+    writer w2(opts);
+    BOOST_CHECK_THROW(w2.run_alone([](connection& db) {
+        db.begin_write();
+        insert_org(db, "rolled back");
+        throw std::runtime_error("boom");
+    }),
+                      std::runtime_error);
+    w2.run([](connection& db) { insert_org(db, "next"); });
+    BOOST_TEST(count_orgs("org_id = 'rolled back'") == 0);
+    BOOST_TEST(count_orgs("org_id = 'next'") == 1);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -78,7 +78,9 @@ BOOST_AUTO_TEST_CASE(an_update_sets_state_and_device_and_replaces_the_policy) {
     add_certificate(11, std::string("thing-11"), now - 10, now + 1000);
     insert_managed_certificate(db, 11, account, "ef56", false, {"a/1", "a/2", "a/3"});
     const auto device = upsert_account_device(db, account, "device-1");
+    BOOST_TEST(!device_has_certificate(db, device));
     update_managed_certificate(db, 11, true, device, {"b/#"});
+    BOOST_TEST(device_has_certificate(db, device));
     auto row = find_managed_certificate(db, account, "ef56");
     BOOST_TEST_REQUIRE(row.has_value());
     BOOST_TEST(row->active);
@@ -93,6 +95,7 @@ BOOST_AUTO_TEST_CASE(an_update_sets_state_and_device_and_replaces_the_policy) {
     BOOST_TEST(!row->active);
     BOOST_TEST(!row->device.has_value());
     BOOST_TEST(row->topics.empty());
+    BOOST_TEST(!device_has_certificate(db, device));
 }
 
 BOOST_AUTO_TEST_CASE(revocation_shows_in_the_row) {

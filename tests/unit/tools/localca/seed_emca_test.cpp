@@ -71,6 +71,26 @@ BOOST_AUTO_TEST_CASE(validation_names_the_path) {
             .find("emca.profiles[0].keyUsage:") == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(fixtures_of_a_user_are_parsed_and_named_by_path) {
+    temp_dir dir;
+    must_run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
+             (dir / "k.pem").string() + " -out " + (dir / "c.pem").string() + " -subj /CN=s");
+    const auto cert = read_file(dir / "c.pem");
+    const auto data = tools::parse_seed(
+        seed_text(cert, "secret",
+                  R"(,"fixtures":[{"authority":"ECC","validDays":30,"issuedDaysAgo":25},)"
+                  R"({"authority":"RSA","validDays":365,"revoked":"keyCompromise"}])"));
+    const auto& fx = data.emca.users.at(0).fixtures;
+    BOOST_TEST_REQUIRE(fx.size() == 2u);
+    BOOST_TEST((fx[0].authority == localca::ca::authority_kind::ecc));
+    BOOST_TEST(fx[0].issued_days_ago == 25);
+    BOOST_TEST(!fx[0].revoked.has_value());
+    BOOST_TEST(fx[1].revoked.value_or(-1) == 1); // keyCompromise
+    BOOST_TEST(
+        error_of(seed_text(cert, "secret", R"(,"fixtures":[{"authority":"DSA","validDays":1}])")) ==
+        "emca.users[0].fixtures[0].authority: must be RSA or ECC");
+}
+
 BOOST_AUTO_TEST_CASE(apply_hashes_and_is_idempotent) {
     temp_dir dir;
     must_run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +

@@ -49,6 +49,29 @@ BOOST_AUTO_TEST_CASE(the_first_problem_is_named_by_path) {
     BOOST_TEST(err(R"({"foundry":{"acounts":[]}})") == "foundry.acounts: unknown key");
 }
 
+BOOST_AUTO_TEST_CASE(a_device_object_lists_rsa_fixtures) {
+    const auto data = parse(R"({"foundry":{"accounts":[{"accountId":"111111111111","devices":[
+        "plain", {"deviceId":"fx","fixtures":[{"authority":"RSA","validDays":365,
+        "issuedDaysAgo":400},{"validDays":5,"revoked":"superseded"}]}]}]}})");
+    const auto& account = data.accounts.at(0);
+    BOOST_TEST((account.devices == std::vector<std::string>{"plain", "fx"}));
+    BOOST_TEST(account.fixtures.count("plain") == 0u);
+    const auto& fx = account.fixtures.at("fx");
+    BOOST_TEST_REQUIRE(fx.size() == 2u);
+    BOOST_TEST(fx[0].issued_days_ago == 400);
+    BOOST_TEST(fx[1].revoked.value_or(-1) == 4); // superseded
+    const auto err = [](const std::string& text) { return error_of([&] { parse(text); }); };
+    BOOST_TEST(err(R"({"foundry":{"accounts":[{"accountId":"111111111111","devices":[
+        {"deviceId":"fx","fixtures":[{"authority":"ECC","validDays":3}]}]}]}})") ==
+               "foundry.accounts[0].devices[0].fixtures[0].authority: must be RSA (Foundry "
+               "issues RSA certificates only)");
+    BOOST_TEST(err(R"({"foundry":{"accounts":[{"accountId":"111111111111","devices":[
+        {"fixtures":[]}]}]}})") == "foundry.accounts[0].devices[0].deviceId: is required");
+    BOOST_TEST(err(R"({"foundry":{"accounts":[{"accountId":"111111111111","devices":[
+        "fx", {"deviceId":"fx"}]}]}})")
+                   .find("foundry.accounts[0].devices[1].deviceId: duplicate deviceId") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(apply_is_idempotent_and_stores_digests_only) {
     localca::test::temp_dir dir;
     localca::storage::options o;

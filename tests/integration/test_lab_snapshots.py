@@ -1,0 +1,178 @@
+"""Lab snapshots and reset (issue 17 item 5, docs/lab.md): `localca lab snapshot|restore|snapshots|
+reset` on a data dir whose server is stopped. Certificates issued after a snapshot are gone after
+its restore, serials keep growing across restores, the audit chain verifies, the baseline taken
+by the first lab-mode start is what reset goes back to; refused with lab mode off, for a bad
+name, and (restore) while a server runs on the dir."""
+import os
+import sqlite3
+
+from cryptography import x509
+
+from harness import localca, localca_test
+
+
+class snapshot_tests(localca_test):
+    def setUp(self):
+        super().setUp()
+        self.out = os.path.join(self.tmp, "out")
+        localca("init", "--data-dir", self.data)
+        self.config = self.write_json("lab.json", {"lab": {"enabled": True}})
+        self.baseline_sn = self.issue("before-serve.test")
+        # The first lab-mode start records the switch and takes the baseline.
+        s = self.start(config=self.config)
+        s.stop()
+        self.baseline = self.serials()  # the server may have issued its own at start
+
+    def lab(self, *args, check=True, data=None):
+        return localca("lab", *args, "--data-dir", data or self.data, check=check)
+
+    def issue(self, name):
+        """A certificate through the normal path (`localca cert`); returns its serial."""
+        localca("cert", name, "--data-dir", self.data, "--out-dir", self.out)
+        with open(os.path.join(self.out, f"{name}.pem"), "rb") as f:
+            return x509.load_pem_x509_certificate(f.read()).serial_number
+
+    def crl(self):
+        """(cRLNumber, revoked serials) of the RSA CRL a lab-mode server publishes now."""
+        s = self.start(config=self.config)
+        try:
+            status, _, der = s.request("GET", "/enos/CA/crl/RSA")
+            self.assertEqual(status, 200)
+        finally:
+            s.stop()
+        crl = x509.load_der_x509_crl(der)
+        number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+        return number, {r.serial_number for r in crl}
+
+    def serials(self):
+        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
+        try:
+            return [r[0] for r in con.execute("SELECT sn FROM certificates ORDER BY sn")]
+        finally:
+            con.close()
+
+    def test_snapshot_restore_reset_keep_serials_monotonic(self):
+        listed = self.lab("snapshots").stdout
+        n = len(self.baseline)
+        self.assertIn(self.baseline_sn, self.baseline)
+        self.assertRegex(listed, rf"(?m)^_baseline\t{n} certificate\(s\)$")
+        a = self.issue("a.test")
+        out = self.lab("snapshot", "s1").stdout
+        self.assertIn(f"snapshot s1 of {self.data}: {n + 1} certificate(s)", out)
+        b = self.issue("b.test")
+        self.assertEqual(self.serials(), sorted(self.baseline + [a, b]))
+        localca("revoke", "--data-dir", self.data, "--serial-from", str(b), "--serial-to", str(b),
+                "--reason", "keyCompromise")
+        number_before, listed_before = self.crl()
+        self.assertIn(b, listed_before)
+
+        issued_before = self.serials()  # the server's start may have issued its own
+        out = self.lab("restore", "s1").stdout
+        self.assertIn(f"to snapshot s1: certificates {len(issued_before)} -> {n + 1}", out)
+        self.assertEqual(self.serials(), sorted(self.baseline + [a]))  # b is gone
+        # The CRL is rebuilt from the restored state, and its number still grows.
+        number_after, listed_after = self.crl()
+        self.assertGreater(number_after, number_before)
+        self.assertNotIn(b, listed_after)
+        c = self.issue("c.test")
+        self.assertGreater(c, max(issued_before + self.serials()[:-1]))  # never a reused serial
+
+        issued_before = self.serials()
+        out = self.lab("reset").stdout
+        self.assertIn(f"to snapshot _baseline: certificates {len(issued_before)} -> {n}", out)
+        self.assertEqual(self.serials(), self.baseline)
+        d = self.issue("d.test")
+        self.assertGreater(d, c)
+
+        # The chain verifies, with the restores in it.
+        localca("audit", "verify", "--data-dir", self.data)
+        tail = localca("audit", "tail", "-n", "5", "--data-dir", self.data).stdout
+        self.assertIn('"lab-restore"', tail)
+        self.assertRegex(self.lab("snapshots").stdout, rf"(?m)^s1\t{n + 1} certificate\(s\)$")
+
+    def inventory(self, s, auth):
+        status, body = s.json("GET", "/admin/v1/certificates?limit=1000", headers=auth)
+        self.assertEqual(status, 200, body)
+        return {int(i["certSN"]) for i in body["items"]}
+
+    def test_with_a_running_server_through_the_api_and_the_cli(self):
+        op = localca("admin", "token", "create", "--name", "op", "--role", "operator",
+                     "--data-dir", self.data).stdout.strip()
+        auth = {"Authorization": f"Bearer {op}"}
+        s = self.start(config=self.config)
+        a = self.issue("a.test")
+        status, body = s.json("POST", "/lab/v1/snapshots", {"name": "api1"}, auth)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body, {"name": "api1", "certificates": len(self.serials())})
+        b = self.issue("b.test")
+        self.assertIn(b, self.inventory(s, auth))
+        status, body = s.json("GET", "/lab/v1/snapshots", None, auth)
+        self.assertIn({"name": "api1", "certificates": len(self.serials()) - 1}, body["snapshots"])
+
+        everything = self.serials()
+        status, body = s.json("POST", "/lab/v1/snapshots/api1/restore", None, auth)
+        self.assertEqual(status, 200, body)
+        self.assertEqual((body["certificatesBefore"], body["certificatesAfter"]),
+                         (len(everything), len(everything) - 1))
+        # The running server reads the restored state: b is gone, a is there.
+        listed = self.inventory(s, auth)
+        self.assertNotIn(b, listed)
+        self.assertIn(a, listed)
+        c = self.issue("c.test")
+        self.assertGreater(c, max(everything))
+
+        # The CLI detects the server (data dir lock) and asks it.
+        everything = self.serials()
+        p = self.lab("restore", "api1", "--server", f"127.0.0.1:{s.port}", "--token", op)
+        self.assertIn("a server is running", p.stdout)
+        self.assertIn('"certificatesAfter":' + str(len(everything) - 1), p.stdout)
+        self.assertNotIn(c, self.inventory(s, auth))
+        # Refusals: unknown snapshot, bad name, no token.
+        status, _ = s.json("POST", "/lab/v1/snapshots/nope/restore", None, auth)
+        self.assertEqual(status, 404)
+        status, body = s.json("POST", "/lab/v1/snapshots", {"name": "../x"}, auth)
+        self.assertEqual((status, body.get("field")), (400, "name"))
+        status, _ = s.json("POST", "/lab/v1/reset")
+        self.assertEqual(status, 401)
+
+        p = self.lab("reset", "--server", f"127.0.0.1:{s.port}", "--token", op)
+        self.assertIn('"name":"_baseline"', p.stdout)
+        self.assertEqual(self.serials(), self.baseline)
+        # The baseline predates the token: the running server no longer knows it.
+        status, _ = s.json("GET", "/admin/v1/certificates", headers=auth)
+        self.assertEqual(status, 401)
+        d = self.issue("d.test")
+        self.assertGreater(d, max(everything))
+        # Audited, and the chain verifies while the server runs.
+        tail = localca("audit", "tail", "-n", "20", "--data-dir", self.data).stdout
+        self.assertIn('"lab-restore"', tail)
+        self.assertIn('"admin:op"', tail)
+        localca("audit", "verify", "--data-dir", self.data)
+
+    def test_refusals(self):
+        for bad in ("..", "a/b", "x" * 65, "sp ace"):
+            p = self.lab("snapshot", bad, check=False)
+            self.assertNotEqual(p.returncode, 0, bad)
+            self.assertIn("snapshot name", p.stdout + p.stderr)
+        p = self.lab("restore", "missing", check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("no snapshot 'missing'", p.stdout + p.stderr)
+        # Lab mode off: a data dir whose server never ran in lab mode.
+        other = os.path.join(self.tmp, "other")
+        localca("init", "--data-dir", other)
+        for args in (("snapshot", "x"), ("restore", "x"), ("snapshots",), ("reset",)):
+            p = self.lab(*args, check=False, data=other)
+            self.assertEqual(p.returncode, 1, args)
+            self.assertIn("lab mode is off", p.stderr)
+        self.assertFalse(os.path.exists(os.path.join(other, "lab-snapshots")))
+        # ... and its server has no /lab/v1 routes, nor takes a baseline.
+        s = self.start(data_dir=other)
+        for path in ("/lab/v1/reset", "/lab/v1/snapshots"):
+            status, _, _ = s.request("POST", path, "{}")
+            self.assertEqual(status, 404, path)
+        self.assertFalse(os.path.exists(os.path.join(other, "lab-snapshots")))
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
