@@ -222,6 +222,16 @@ class admin_tests(localca_test):
             stop.set()
             t.join()
 
+    def test_whoami_names_the_token_and_its_role(self):
+        for token, name, role in [(self.viewer, "v", "viewer"), (self.operator, "op", "operator")]:
+            st, body = self.get("/admin/v1/whoami", token=token)
+            self.assertEqual(st, 200, body)
+            validate(body, "Whoami")
+            self.assertEqual(body, {"name": name, "role": role})
+        st, body = self.get("/admin/v1/whoami", token="lcadm_wrong")
+        self.assertEqual(st, 401)
+        validate(body, "Error")
+
     def test_roles_and_bad_parameters(self):
         sn = self.issue("roles", "ECC", 5)
         self.assertEqual(self.s.json("GET", "/admin/v1/certificates")[0], 401)
