@@ -138,6 +138,42 @@ class postgres_node_tests(localca_test):
         self.assertEqual(p.returncode, 1)
         self.assertIn("differs from the database", p.stderr)
 
+    def test_migrate_copies_an_sqlite_data_dir_and_verifies_it(self):
+        sqlite_cfg = self.write_json("sqlite.json", {"pki": {"token": TOKEN}})
+        s = self.start(config=sqlite_cfg)  # SQLite: the data dir's own database
+        issued = [self.issue(s, f"old-{i}", authority=a) for i, a in enumerate(["ECC", "RSA", "ECC"])]
+        status, _ = s.json("POST", f"/pki/v1/certificates/{issued[0]['certSN']}/revoke",
+                           {"reason": 1}, AUTH)
+        self.assertEqual(status, 200)
+        s.stop()
+        before = localca("audit", "verify", "--data-dir", self.data).stdout
+        out = localca("migrate", "--data-dir", self.data, "--to", self.pg.url).stdout
+        self.assertIn("audit chain of", out)
+        self.assertIn(" 5 certificates", out)  # 3 issued + the two OCSP responders of init
+        self.assertEqual(int(self.psql("SELECT count(*) FROM certificates WHERE subject_cn LIKE 'old-%'")), 3)
+        # The SQLite dir still verifies, unchanged in content.
+        self.assertEqual(localca("audit", "verify", "--data-dir", self.data).stdout, before)
+        # A PostgreSQL node on a fresh data dir serves what was copied, and goes on above it.
+        node = self.start(data_dir=os.path.join(self.tmp, "pg-node"), config=self.cfg)
+        for c in issued:
+            status, body = node.json("GET", f"/pki/v1/certificates/{c['certSN']}", None, AUTH)
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["cert"], c["cert"])
+        status, _, der = node.request("GET", "/enos/CA/crl/ECC")
+        self.assertEqual(status, 200)
+        crl = x509.load_der_x509_crl(der)
+        self.assertIsNotNone(crl.get_revoked_certificate_by_serial_number(int(issued[0]["certSN"])))
+        new = self.issue(node, "after-migrate")
+        self.assertGreater(int(new["certSN"]), max(int(c["certSN"]) for c in issued))
+        node.stop()
+        self.assertIn("audit log ok", localca("audit", "verify", "--data-dir",
+                                              os.path.join(self.tmp, "pg-node"), "--config",
+                                              self.cfg).stdout)
+        # A second copy into the now non-empty database is refused.
+        again = localca("migrate", "--data-dir", self.data, "--to", self.pg.url, check=False)
+        self.assertEqual(again.returncode, 1)
+        self.assertIn("not empty", again.stderr)
+
     def test_two_nodes_share_serials_certificates_and_crls(self):
         localca("init", "--data-dir", self.data, "--config", self.cfg)
         # The second node starts from an empty data dir: the CA's keys and roots come from the

@@ -65,6 +65,7 @@ tools/localca/apis.cpp                integration/test_cli.py
 tools/localca/cli.cpp                 integration/test_cli.py
 tools/localca/commands.cpp            integration/test_cli.py
 tools/localca/shared_keys.cpp         integration/test_postgres_node.py
+tools/localca/migrate.cpp             integration/test_postgres_node.py
 tools/localca/data_dir.cpp            integration/test_cli.py,test_abuse.py
 tools/localca/admin.cpp               integration/test_admin_inventory.py
 tools/localca/audit.cpp               integration/test_audit.py

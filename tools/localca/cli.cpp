@@ -32,6 +32,7 @@ commands:
   lab     lab mode: move the CA's clock (time travel), fault rules
   cert    mkcert-style certificate and key for local names, from the LocalCA roots
   trust   install the LocalCA roots into the system, NSS and Java trust stores (or remove them)
+  migrate copy an SQLite data dir into an empty PostgreSQL database (scale-out)
 
   localca <command> --help   shows the options of a command
   localca --version          prints the version
@@ -86,6 +87,21 @@ request's profile, validity and validFrom; `reject` refuses it. Works while the 
 options:
   --data-dir DIR     data directory (required)
   --config FILE      JSON config (publicBaseUrl for the certificate's CRL URL)
+)";
+
+constexpr const char* k_migrate_help = R"(usage: localca migrate --data-dir DIR --to postgres://USER@HOST/DB
+
+Copies an SQLite data dir into an empty PostgreSQL database (docs/scale-out.md, "Moving up"):
+every table (certificates, the serial sequence, the audit chain, EnOS, Foundry and emCA state,
+admin tokens), then the CA keys, roots and EnOS token key into the database's shared keys. Then
+verifies the copy: row counts of every table, the serial high-water mark, the audit chain. DIR is
+only read (its lock is held: stop its server first). A target that already has LocalCA's tables
+is refused. Needs $LOCALCA_CA_PASSPHRASE (the keys' passphrase; for a developer-mode dir, the
+content of DIR/ca/passphrase): PostgreSQL nodes read it from the environment.
+
+options:
+  --data-dir DIR     the SQLite data dir to copy (required)
+  --to URL           libpq URI of the empty target database (required)
 )";
 
 constexpr const char* k_backup_help = R"(usage: localca backup DEST --data-dir DIR
@@ -259,6 +275,7 @@ const command k_commands[] = {
      100,
      cmd_cert,
      {"--ecdsa", "--client", "--p12"}},
+    {"migrate", k_migrate_help, {"--data-dir", "--to"}, 0, cmd_migrate},
     {"trust", k_trust_help, {"--data-dir", "--config"}, 1, cmd_trust, {"--rsa", "--ecc"}},
 };
 

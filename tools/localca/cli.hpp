@@ -31,5 +31,6 @@ int cmd_admin(const arguments& args); // operator API tokens: admin token create
 int cmd_lab(const arguments& args);   // lab mode: clock advance|set|reset|show (lab.cpp)
 int cmd_cert(const arguments& args);  // mkcert-style local certificates (local_cert.cpp)
 int cmd_trust(const arguments& args); // roots into the system trust stores (trust.cpp)
+int cmd_migrate(const arguments& args); // SQLite data dir -> PostgreSQL (migrate.cpp)
 
 } // namespace localca::tools

@@ -141,7 +141,11 @@ void apply_seed_foundry(storage::connection& db, const seed_foundry& data,
 
 void issue_foundry_fixtures(ca::engine& engine, const seed_foundry& data, fixture_report& report) {
     for (const auto& account : data.accounts) {
-        for (const auto& [device_id, fixtures] : account.fixtures) {
+        for (const auto& entry : account.fixtures) {
+            // Named, not a structured binding: the lambda below captures it (clang 14 cannot
+            // capture a structured binding).
+            const auto& device_id = entry.first;
+            const auto& fixtures = entry.second;
             // The seed's own upserts, unchanged by now: they name the rows without a lookup
             // by accountId (which the repository does not offer).
             std::int64_t account_row = 0;

@@ -114,4 +114,12 @@ std::vector<unsigned char> enos_token_key(const std::filesystem::path& dir, stor
     return {key.begin(), key.end()};
 }
 
+void publish_enos_token_key(const std::filesystem::path& dir, storage::store& store,
+                            const ca::secret_box& box) {
+    const auto key = read_local(dir / "enos-token.key");
+    if (key) {
+        publish(store, k_token_key, box.seal(*key, k_token_key));
+    }
+}
+
 } // namespace localca::tools

@@ -26,4 +26,9 @@ void sync_shared_keys(const std::filesystem::path& dir, storage::store& store);
 std::vector<unsigned char> enos_token_key(const std::filesystem::path& dir, storage::store& store,
                                           const ca::secret_box& box);
 
+// `localca migrate`: DIR/enos-token.key (when the dir has one) into the database, sealed with
+// `box`, so that tokens the SQLite server handed out stay valid on the PostgreSQL nodes.
+void publish_enos_token_key(const std::filesystem::path& dir, storage::store& store,
+                            const ca::secret_box& box);
+
 } // namespace localca::tools
