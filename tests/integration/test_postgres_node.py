@@ -6,6 +6,7 @@ recovers by itself; two nodes on one database never hand out the same serial and
 answered by one is in the CRL the other serves."""
 import base64
 import concurrent.futures
+import json
 import os
 import subprocess
 import sys
@@ -173,6 +174,24 @@ class postgres_node_tests(localca_test):
         again = localca("migrate", "--data-dir", self.data, "--to", self.pg.url, check=False)
         self.assertEqual(again.returncode, 1)
         self.assertIn("not empty", again.stderr)
+
+    def test_the_three_node_example_config_serves(self):
+        # deploy/three-nodes/node1.json as shipped, but for this cluster's URL and a local port.
+        from harness import SOURCE_DIR, free_port
+        with open(os.path.join(SOURCE_DIR, "deploy", "three-nodes", "node1.json")) as f:
+            cfg = json.load(f)
+        cfg["storage"]["postgres"]["url"] = self.pg.url
+        port = free_port()
+        cfg["listen"] = f"127.0.0.1:{port}"
+        cfg["pki"]["token"] = TOKEN
+        path = self.write_json("node1.json", cfg)
+        localca("init", "--data-dir", self.data, "--config", path)
+        s = self.start(config=path)
+        body = self.issue(s, "example-node")
+        cert = x509.load_pem_x509_certificate(body["cert"].encode())
+        # The node writes the shared publicBaseUrl into what it issues (CRL distribution point).
+        cdp = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+        self.assertTrue(cdp[0].full_name[0].value.startswith("https://ca.example.internal/"))
 
     def test_two_nodes_share_serials_certificates_and_crls(self):
         localca("init", "--data-dir", self.data, "--config", self.cfg)
