@@ -4,7 +4,6 @@
 #include "ca/tbs_lint_rules.hpp"
 
 #include <botan/asn1_obj.h>
-#include <botan/ber_dec.h>
 
 #include <algorithm>
 
@@ -16,7 +15,7 @@ namespace {
 
 void walk_tbs(bytes tbs, const Botan::X509_Certificate& issuer, const certificate_profile& profile,
               findings& out) {
-    Botan::BER_Decoder whole(tbs.data(), tbs.size());
+    decoder whole(tbs.data(), tbs.size());
     const auto seq = expect(whole, Botan::SEQUENCE, Botan::CONSTRUCTED, "TBSCertificate");
     whole.verify_end();
     auto d = contents(seq);
@@ -40,7 +39,7 @@ void walk_tbs(bytes tbs, const Botan::X509_Certificate& issuer, const certificat
 
     const auto issuer_name = expect(d, Botan::SEQUENCE, Botan::CONSTRUCTED, "issuer");
     const auto& raw_issuer = issuer.raw_subject_dn();
-    Botan::BER_Decoder raw(raw_issuer.data(), raw_issuer.size());
+    decoder raw(raw_issuer.data(), raw_issuer.size());
     const auto expected = raw.get_next_object();
     if (!std::equal(issuer_name.bits(), issuer_name.bits() + issuer_name.length(), expected.bits(),
                     expected.bits() + expected.length())) {
@@ -104,7 +103,7 @@ std::vector<std::string> lint_tbs(std::span<const std::uint8_t> tbs,
 std::vector<std::string> lint_name(std::span<const std::uint8_t> name_der) {
     findings out;
     try {
-        Botan::BER_Decoder d(name_der.data(), name_der.size());
+        decoder d(name_der.data(), name_der.size());
         const auto name = expect(d, Botan::SEQUENCE, Botan::CONSTRUCTED, "Name");
         d.verify_end();
         walk_name(bytes(name.bits(), name.length()), "subject", out);
@@ -130,19 +129,19 @@ void require_signed_as_linted(std::span<const std::uint8_t> certificate,
                               std::span<const std::uint8_t> tbs) {
     std::vector<std::string> found;
     try {
-        Botan::BER_Decoder whole(certificate.data(), certificate.size());
+        decoder whole(certificate.data(), certificate.size());
         const auto cert = expect(whole, Botan::SEQUENCE, Botan::CONSTRUCTED, "Certificate");
         whole.verify_end();
         const bytes body(cert.bits(), cert.length());
         if (body.size() < tbs.size() || !std::equal(tbs.begin(), tbs.end(), body.begin())) {
             found.push_back("signed certificate: its tbsCertificate differs from the linted one");
         } else {
-            Botan::BER_Decoder rest(body.data() + tbs.size(), body.size() - tbs.size());
+            decoder rest(body.data() + tbs.size(), body.size() - tbs.size());
             const auto outer = decode_algorithm(
                 expect(rest, Botan::SEQUENCE, Botan::CONSTRUCTED, "signatureAlgorithm"));
             expect(rest, Botan::BIT_STRING, Botan::UNIVERSAL, "signatureValue");
             rest.verify_end();
-            Botan::BER_Decoder t(tbs.data(), tbs.size());
+            decoder t(tbs.data(), tbs.size());
             auto fields = contents(expect(t, Botan::SEQUENCE, Botan::CONSTRUCTED, "tbs"));
             auto o = next(fields, "version");
             if (o.is_a(0, k_constructed_context)) {

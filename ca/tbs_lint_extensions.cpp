@@ -39,8 +39,8 @@ const std::set<std::string>& known_extensions() {
 }
 
 // The single top-level element of an extension's value.
-Botan::BER_Object value_element(const extension& e, Botan::ASN1_Tag type, Botan::ASN1_Tag cls,
-                                const char* what) {
+element value_element(const extension& e, Botan::ASN1_Tag type, Botan::ASN1_Tag cls,
+                      const char* what) {
     auto d = contents(e.value);
     auto o = expect(d, type, cls, what);
     d.verify_end();
@@ -98,8 +98,7 @@ std::vector<std::uint8_t> sha1(bytes data) {
 
 } // namespace
 
-std::map<std::string, extension> decode_extensions(const Botan::BER_Object& explicit3,
-                                                   findings& out) {
+std::map<std::string, extension> decode_extensions(const element& explicit3, findings& out) {
     auto outer = contents(explicit3);
     auto list = expect(outer, Botan::SEQUENCE, Botan::CONSTRUCTED, "Extensions");
     outer.verify_end();

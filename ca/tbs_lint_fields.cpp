@@ -16,8 +16,7 @@ const char* k_ec_public_key = "1.2.840.10045.2.1";
 
 // Seconds since the epoch of a UTCTime / GeneralizedTime in the only forms RFC 5280 allows
 // (YYMMDDHHMMSSZ, YYYYMMDDHHMMSSZ; UTCTime up to 2049, GeneralizedTime from 2050).
-std::optional<std::int64_t> decode_time(const Botan::BER_Object& o, const char* what,
-                                        findings& out) {
+std::optional<std::int64_t> decode_time(const element& o, const char* what, findings& out) {
     const std::string s = text(o);
     const bool utc = o.is_a(Botan::UTC_TIME, Botan::UNIVERSAL);
     const bool generalized = o.is_a(Botan::GENERALIZED_TIME, Botan::UNIVERSAL);
@@ -57,7 +56,7 @@ std::optional<std::int64_t> decode_time(const Botan::BER_Object& o, const char* 
 
 } // namespace
 
-algorithm decode_algorithm(const Botan::BER_Object& seq) {
+algorithm decode_algorithm(const element& seq) {
     auto d = contents(seq);
     Botan::OID oid;
     d.decode(oid);
@@ -102,7 +101,7 @@ void check_signature_algorithm(const algorithm& a, const Botan::X509_Certificate
     }
 }
 
-void check_serial(const Botan::BER_Object& o, findings& out) {
+void check_serial(const element& o, findings& out) {
     if (!o.is_a(Botan::INTEGER, Botan::UNIVERSAL)) {
         throw Botan::Decoding_Error("serialNumber is not an INTEGER");
     }
@@ -124,7 +123,7 @@ void check_serial(const Botan::BER_Object& o, findings& out) {
     }
 }
 
-void check_validity(const Botan::BER_Object& seq, const Botan::X509_Certificate& issuer,
+void check_validity(const element& seq, const Botan::X509_Certificate& issuer,
                     bool may_predate_issuer, findings& out) {
     auto d = contents(seq);
     const auto nb = decode_time(next(d, "notBefore"), "notBefore", out);
@@ -146,7 +145,7 @@ void check_validity(const Botan::BER_Object& seq, const Botan::X509_Certificate&
     }
 }
 
-public_key_info check_public_key(const Botan::BER_Object& seq, findings& out) {
+public_key_info check_public_key(const element& seq, findings& out) {
     auto d = contents(seq);
     const auto alg =
         decode_algorithm(expect(d, Botan::SEQUENCE, Botan::CONSTRUCTED, "SPKI algorithm"));

@@ -96,8 +96,7 @@ bool uri_syntax(std::string_view s) {
 
 // One GeneralName of the kinds our profiles write: rfc822Name [1], dNSName [2], URI [6],
 // iPAddress [7]. `only_uri` for access locations and distribution points.
-void check_general_name(const Botan::BER_Object& o, const std::string& where, bool only_uri,
-                        findings& out) {
+void check_general_name(const element& o, const std::string& where, bool only_uri, findings& out) {
     if (o.get_class() != Botan::CONTEXT_SPECIFIC) {
         out.fail(where + ": a GeneralName of a kind no profile writes");
         return;
@@ -137,8 +136,7 @@ void check_general_name(const Botan::BER_Object& o, const std::string& where, bo
 }
 
 // GeneralNames contents: at least one entry, each checked.
-void check_general_names(Botan::BER_Decoder names, const std::string& where, bool only_uri,
-                         findings& out) {
+void check_general_names(decoder names, const std::string& where, bool only_uri, findings& out) {
     if (!names.more_items()) {
         out.fail(where + ": no names");
     }

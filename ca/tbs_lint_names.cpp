@@ -58,7 +58,7 @@ struct decoded_string {
     std::string problem; // empty when fine
 };
 
-decoded_string decode_string(const Botan::BER_Object& o) {
+decoded_string decode_string(const element& o) {
     decoded_string d;
     const bytes s(o.bits(), o.length());
     if (o.get_class() != Botan::UNIVERSAL) {
@@ -154,7 +154,7 @@ std::optional<std::size_t> upper_bound_of(const std::string& oid) {
 } // namespace
 
 void walk_name(bytes name_contents, const char* which, findings& out) {
-    Botan::BER_Decoder rdns(name_contents.data(), name_contents.size());
+    decoder rdns(name_contents.data(), name_contents.size());
     while (rdns.more_items()) {
         auto rdn = expect(rdns, Botan::SET, Botan::CONSTRUCTED, "RelativeDistinguishedName");
         auto atvs = contents(rdn);

@@ -77,10 +77,13 @@ bytes ext(const char* oid, bool critical, const bytes& value) {
     return out;
 }
 
-// A primitive TLV with an explicit tag byte (short lengths only, enough for these tests).
+// A TLV with an explicit tag byte and a DER (minimal) length of up to 65535.
 bytes tlv(std::uint8_t tag, const bytes& value) {
     bytes out{tag};
     if (value.size() < 128) {
+        out.push_back(static_cast<std::uint8_t>(value.size()));
+    } else if (value.size() < 256) {
+        out.push_back(0x81);
         out.push_back(static_cast<std::uint8_t>(value.size()));
     } else {
         out.push_back(0x82);
