@@ -222,9 +222,21 @@ private:
         }
         // Results in text format (resultFormat 0): integers and text need no per-type binary
         // decoding, and bytea comes as hex, decoded by decode_bytea.
-        result_ptr r(PQexecPrepared(m_owner.handle(), m_name.c_str(),
-                                    static_cast<int>(m_params.size()), values.data(),
-                                    lengths.data(), formats.data(), 0));
+        const auto run = [&] {
+            return result_ptr(PQexecPrepared(m_owner.handle(), m_name.c_str(),
+                                             static_cast<int>(m_params.size()), values.data(),
+                                             lengths.data(), formats.data(), 0));
+        };
+        const bool outside_transaction = !m_owner.in_transaction();
+        result_ptr r = run();
+        if (outside_transaction && m_owner.session_lost(r.get())) {
+            // The server restarted since this connection's last call: a statement outside a
+            // transaction runs once more on a fresh session (handle() resets it), so the first
+            // request after an outage does not fail on a connection that is already mendable.
+            m_owner.reset_session();
+            prepare_on_server();
+            r = run();
+        }
         m_owner.check(r.get(), m_sql);
         m_result = std::move(r);
     }
@@ -378,6 +390,40 @@ PGconn* postgres_connection::handle() {
     return m_conn;
 }
 
+bool postgres_connection::broken() const {
+    return PQstatus(m_conn) == CONNECTION_BAD;
+}
+
+bool postgres_connection::session_lost(const PGresult* result) const {
+    if (broken()) {
+        return true;
+    }
+    const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+        return false;
+    }
+    // The server ended the session (57P01 admin shutdown, 57P02/57P03 crash or starting, class 08
+    // connection exceptions), or the error came from libpq itself (no SQLSTATE: the socket).
+    const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    if (sqlstate == nullptr) {
+        return true;
+    }
+    const std::string_view code(sqlstate);
+    return code.starts_with("08") || code == "57P01" || code == "57P02" || code == "57P03";
+}
+
+void postgres_connection::reset_session() {
+    m_open = false;
+    m_forgotten.clear(); // went with the session
+    PQreset(m_conn);
+    if (PQstatus(m_conn) != CONNECTION_OK) {
+        throw database_error(category::unavailable,
+                             std::string("PostgreSQL unreachable: ") + PQerrorMessage(m_conn));
+    }
+    ++m_session;
+    configure_session();
+}
+
 void postgres_connection::check(const PGresult* result, std::string_view what) {
     const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
     const bool bad = PQstatus(m_conn) == CONNECTION_BAD;
@@ -441,7 +487,16 @@ void postgres_connection::begin(std::string_view sql) {
         throw database_error(category::other, "BEGIN inside a transaction");
     }
     try {
-        run(sql);
+        const std::string text(sql);
+        const result_ptr r(PQexec(handle(), text.c_str()));
+        if (session_lost(r.get())) {
+            // The server restarted since our last call and nothing was open: begin again on a
+            // fresh session, as a statement outside a transaction does.
+            reset_session();
+            run(sql);
+        } else {
+            check(r.get(), sql);
+        }
     } catch (const database_error&) {
         try {
             rollback();

@@ -69,6 +69,14 @@ public:
     void check(const pg_result* result, std::string_view what);
     std::uint64_t session() const { return m_session; }
     void forget(std::string name, std::uint64_t session);
+    // The connection broke (the server restarted or went away): the next handle() resets it.
+    bool broken() const;
+    // Whether `result` (of a call that failed) says the session is gone: the connection broke, or
+    // the server ended the session (shutdown, crash, restart), or libpq failed on the socket.
+    bool session_lost(const pg_result* result) const;
+    // A new session now (PQreset), for a call that found its session gone outside a transaction.
+    // Throws database_error (unavailable) when the server does not answer.
+    void reset_session();
 
 private:
     void configure_session();

@@ -351,8 +351,26 @@ BOOST_AUTO_TEST_CASE(a_terminated_session_is_reset) {
     auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
     kill->bind(1, pid);
     BOOST_REQUIRE(kill->step());
+    // Outside a transaction the call that finds the session gone resets the connection once and
+    // runs again on the new session (preparing itself there): the caller sees no error.
+    BOOST_REQUIRE(q->step());
+    BOOST_TEST(q->get_int64(0) != pid);
+}
+
+BOOST_AUTO_TEST_CASE(a_session_terminated_inside_a_transaction_is_reported) {
+    auto c = open();
+    auto admin = open();
+    auto q = c->prepare("SELECT pg_backend_pid()");
+    c->begin_read();
+    BOOST_REQUIRE(q->step());
+    const auto pid = q->get_int64(0);
+    q->reset();
+    auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
+    kill->bind(1, pid);
+    BOOST_REQUIRE(kill->step());
+    // Inside a transaction nothing is retried: the transaction is gone and the caller is told.
     BOOST_TEST((category_of([&] { q->step(); }) == category::unavailable));
-    // The next call resets once; the statement prepares itself again on the new session.
+    c->rollback();
     q->reset();
     BOOST_REQUIRE(q->step());
     BOOST_TEST(q->get_int64(0) != pid);
