@@ -8,6 +8,7 @@
 #include "ca/key_store.hpp"
 #include "ca/sealing_key.hpp"
 #include "storage/authority_repository.hpp"
+#include "storage/connection.hpp"
 
 #include <stdexcept>
 
@@ -58,6 +59,20 @@ const authority& engine::get(authority_kind kind) const {
 
 std::optional<storage::certificate_row> engine::find_certificate(std::int64_t sn) {
     return storage::find_certificate(m_store.reader(), sn);
+}
+
+engine::database_health engine::check_database() {
+    database_health h;
+    h.backend = storage::to_string(m_store.opts().backend);
+    try {
+        storage::count_authorities(m_store.reader());
+    } catch (const storage::database_error& e) {
+        // Unreachable PostgreSQL, an unreadable SQLite file: the node cannot serve. Anything else
+        // (a bug) is not a health answer and goes to the caller's catch point.
+        h.ok = false;
+        h.problem = e.what();
+    }
+    return h;
 }
 
 } // namespace localca::ca

@@ -7,8 +7,8 @@
 // that made the change durable.
 #include "ca/audit.hpp"
 #include "ca/authority.hpp"
-#include "ca/clock.hpp"
 #include "ca/certificate_record.hpp"
+#include "ca/clock.hpp"
 #include "ca/errc.hpp"
 #include "ca/issuance_metrics.hpp"
 #include "ca/options.hpp"
@@ -35,8 +35,8 @@ class crl_publisher; // crl_publisher.hpp
 
 struct issue_request {
     authority_kind authority = authority_kind::rsa;
-    subject_key subject;               // from check_csr() or from the certificate being renewed
-    std::int64_t valid_days = 730;     // must be > 0
+    subject_key subject;           // from check_csr() or from the certificate being renewed
+    std::int64_t valid_days = 730; // must be > 0
     // Exact validity in seconds; when set it replaces valid_days (max_valid_days still applies,
     // rounded up to whole days by the caller if it wants one).
     std::optional<std::chrono::seconds> validity;
@@ -97,6 +97,15 @@ public:
     // The injected wall clock; it outlives every writer job the engine queued.
     const ca::clock& clock() const { return *m_clock; }
     storage::store& store() { return m_store; }
+
+    // Whether the database answers a query now (a node's health, GET /healthz). Blocks: call it
+    // on a worker thread. `problem` is the database's own error, for the log only.
+    struct database_health {
+        bool ok = true;
+        const char* backend = "sqlite"; // storage.backend
+        std::string problem;
+    };
+    database_health check_database();
     // Seals and opens the secrets the API modules store in the database (client secrets, keys).
     const secret_box& secrets() const { return *m_secrets; }
 

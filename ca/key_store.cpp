@@ -40,10 +40,12 @@ void sync_dir(const std::filesystem::path& dir) {
     }
 }
 
-// Creates `path` with mode 0600 from the start (O_EXCL: never truncates or follows an existing
-// file), so the secret is never readable by others, not even briefly.
-void write_new_secret_file(const std::filesystem::path& path, std::string_view content) {
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+// Creates `path` with `mode` (default 0600) from the start (O_EXCL: never truncates or follows
+// an existing file), so a secret is never readable by others, not even briefly.
+void write_new_secret_file(const std::filesystem::path& path, std::string_view content,
+                           unsigned mode = 0600) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                          static_cast<mode_t>(mode));
     if (fd < 0) {
         const int err = errno;
         if (err == EEXIST) {
@@ -163,6 +165,18 @@ bool key_store::reencrypt(const std::string& name, const std::string& old_passph
     std::filesystem::rename(fresh, key_path(name));
     sync_dir(m_dir);
     return true;
+}
+
+void key_store::install(const std::string& file, std::string_view content, unsigned mode) const {
+    std::filesystem::create_directories(m_dir);
+    std::filesystem::permissions(m_dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace);
+    const auto fresh = m_dir / (file + ".new");
+    std::error_code ec;
+    std::filesystem::remove(fresh, ec); // left by an interrupted install
+    write_new_secret_file(fresh, content, mode);
+    std::filesystem::rename(fresh, m_dir / file);
+    sync_dir(m_dir);
 }
 
 std::unique_ptr<Botan::Private_Key> key_store::load(const std::string& name,

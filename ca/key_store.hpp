@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace localca::ca {
 
@@ -33,6 +34,12 @@ public:
     // throws std::runtime_error when neither passphrase opens it.
     bool reencrypt(const std::string& name, const std::string& old_passphrase,
                    const std::string& new_passphrase) const;
+
+    // Places a file of the CA folder that another node of the same database published
+    // (tools/localca/shared_keys): `file` ("rsa.key.pem", "ecc.crt.pem"...) is written under a
+    // temporary name with `mode` from the start, synced and renamed, so a crash never leaves half
+    // a key and the key is never readable by others. Creates the folder (0700) when missing.
+    void install(const std::string& file, std::string_view content, unsigned mode) const;
 
     bool exists(const std::string& name) const;
     std::filesystem::path key_path(const std::string& name) const;

@@ -22,9 +22,7 @@ certificate_row read_row(statement& q) {
     r.authority = q.get_string(1);
     r.profile = q.get_string(2);
     r.subject_der = q.get_blob(3);
-    if (!q.is_null(4)) {
-        r.subject_cn = q.get_string(4);
-    }
+    r.subject_cn = q.get_optional_string(4);
     r.spki_sha256 = q.get_blob(5);
     r.device = q.get_optional_int64(6);
     r.status = static_cast<certificate_status>(q.get_int64(7));

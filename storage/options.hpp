@@ -10,6 +10,11 @@ namespace localca::storage {
 // Which database a store runs on (storage/connection.hpp, docs/scale-out.md).
 enum class backend { sqlite, postgres };
 
+// "sqlite" or "postgres": the names of storage.backend in the config.
+inline const char* to_string(backend b) {
+    return b == backend::postgres ? "postgres" : "sqlite";
+}
+
 // The PostgreSQL backend (storage.postgres.* in the config).
 struct postgres_options {
     // A libpq connection URI ("postgres://user@host:5432/localca"); the password may come from

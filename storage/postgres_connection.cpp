@@ -368,19 +368,11 @@ void postgres_connection::configure_session() {
 }
 
 PGconn* postgres_connection::handle() {
-    if (PQstatus(m_conn) == CONNECTION_BAD) {
+    if (broken()) {
         m_lost = m_lost || m_open;
-        m_open = false;
-        m_forgotten.clear(); // went with the session
         // Once per call: a node recovers by itself when the database returns, and a call while
         // it is away fails within connect_timeout instead of retrying in a loop.
-        PQreset(m_conn);
-        if (PQstatus(m_conn) != CONNECTION_OK) {
-            throw database_error(category::unavailable,
-                                 std::string("PostgreSQL unreachable: ") + PQerrorMessage(m_conn));
-        }
-        ++m_session;
-        configure_session();
+        reset_session();
     }
     if (m_lost) {
         throw database_error(category::unavailable,
@@ -426,7 +418,7 @@ void postgres_connection::reset_session() {
 
 void postgres_connection::check(const PGresult* result, std::string_view what) {
     const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
-    const bool bad = PQstatus(m_conn) == CONNECTION_BAD;
+    const bool bad = broken();
     if (bad) {
         m_lost = m_lost || m_open;
         m_open = false;

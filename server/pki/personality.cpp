@@ -8,8 +8,6 @@
 #include "server/core/log.hpp"
 #include "server/pki/errors.hpp"
 #include "server/pki/paths.hpp"
-#include "storage/authority_repository.hpp"
-#include "storage/connection.hpp"
 
 #include <botan/pem.h>
 
@@ -102,16 +100,14 @@ void personality::add_routes(router& r) {
         // the reader reconnects by itself on a later call.
         json::object body;
         auto status = http::status::ok;
-        try {
-            storage::count_authorities(m_engine.store().reader());
+        const auto health = m_engine.check_database();
+        if (health.ok) {
             body["status"] = "ok";
-        } catch (const storage::database_error& e) {
+        } else {
             status = http::status::service_unavailable;
             body["status"] = "unavailable";
-            body["database"] = m_engine.store().opts().backend == storage::backend::postgres
-                                   ? "postgres"
-                                   : "sqlite";
-            log::warn(std::string("healthz: the database does not answer: ") + e.what());
+            body["database"] = health.backend;
+            log::warn("healthz: the database does not answer: " + health.problem);
         }
         if (m_options.lab) {
             body["lab"] = true;

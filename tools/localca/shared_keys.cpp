@@ -1,6 +1,7 @@
 #include "tools/localca/shared_keys.hpp"
 
 #include "ca/authority.hpp"
+#include "ca/key_store.hpp"
 #include "storage/shared_key_repository.hpp"
 #include "tools/localca/data_dir.hpp"
 
@@ -30,30 +31,6 @@ std::optional<std::vector<std::uint8_t>> read_local(const std::filesystem::path&
         return std::nullopt;
     }
     return std::vector<std::uint8_t>(std::istreambuf_iterator<char>(in), {});
-}
-
-// Written under a temporary name and renamed: a crash never leaves half a key file.
-void write_local(const std::filesystem::path& p, const std::vector<std::uint8_t>& content,
-                 bool secret) {
-    std::filesystem::create_directories(p.parent_path());
-    std::filesystem::permissions(p.parent_path(), std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::replace);
-    const auto tmp = p.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        std::filesystem::permissions(
-            tmp,
-            secret ? std::filesystem::perms::owner_read | std::filesystem::perms::owner_write
-                   : std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                         std::filesystem::perms::group_read | std::filesystem::perms::others_read,
-            std::filesystem::perm_options::replace);
-        out.write(reinterpret_cast<const char*>(content.data()),
-                  static_cast<std::streamsize>(content.size()));
-        if (!out.flush()) {
-            throw std::runtime_error("cannot write " + tmp);
-        }
-    }
-    std::filesystem::rename(tmp, p);
 }
 
 bool publish(storage::store& store, const char* name, const std::vector<std::uint8_t>& content) {
@@ -88,7 +65,12 @@ void sync_shared_keys(const std::filesystem::path& dir, storage::store& store) {
             continue; // not initialised yet: init creates the files, then publishes them
         }
         if (!local) {
-            write_local(path, *in_db, std::string_view(name).ends_with(".key.pem"));
+            const std::string_view file = std::string_view(name).substr(3); // after "ca/"
+            ca::key_store(dir / "ca")
+                .install(
+                    std::string(file),
+                    std::string_view(reinterpret_cast<const char*>(in_db->data()), in_db->size()),
+                    file.ends_with(".key.pem") ? 0600 : 0644);
         } else if (*local != *in_db) {
             throw std::runtime_error(
                 path.string() + " differs from the database's " + name +

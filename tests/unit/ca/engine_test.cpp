@@ -557,4 +557,24 @@ BOOST_AUTO_TEST_CASE(stale_crl_is_resigned_when_fetched) {
     BOOST_CHECK_EQUAL(storage::find_authority(f.store->reader(), "ECC")->crl_number, 2);
 }
 
+// The node's health: the database answers, or it does not and the backend is named (the file
+// overwritten with garbage, read from a thread whose connection opens it afresh).
+BOOST_AUTO_TEST_CASE(check_database_names_a_database_that_does_not_answer) {
+    fixture f;
+    const auto healthy = f.eng->check_database();
+    BOOST_CHECK(healthy.ok);
+    BOOST_CHECK_EQUAL(std::string(healthy.backend), "sqlite");
+    BOOST_CHECK(healthy.problem.empty());
+    f.store->writer().stop();
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+        std::filesystem::remove(f.dir / (std::string("localca.db") + suffix));
+    }
+    std::ofstream(f.dir / "localca.db", std::ios::binary) << std::string(8192, '\x5a');
+    ca::engine::database_health sick;
+    std::thread([&] { sick = f.eng->check_database(); }).join();
+    BOOST_CHECK(!sick.ok);
+    BOOST_CHECK_EQUAL(std::string(sick.backend), "sqlite");
+    BOOST_CHECK(!sick.problem.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,8 +5,10 @@
 
 #include <botan/ec_group.h>
 #include <botan/ecdsa.h>
+#include <botan/pkcs8.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <sys/stat.h>
 
@@ -118,6 +120,28 @@ BOOST_AUTO_TEST_CASE(never_overwrites_and_refuses_plaintext) {
     must_run("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
              (dir / "plain.key.pem").string());
     BOOST_CHECK_THROW(ks.load("plain", "anything"), std::runtime_error);
+}
+
+// A key another node published: written whole with its mode from the start, loadable, and a
+// second install replaces it (a leftover ".new" from a crash does not stop it).
+BOOST_AUTO_TEST_CASE(install_places_a_published_file) {
+    temp_dir dir;
+    const ca::key_store ks(dir / "ca"); // the folder does not exist yet
+    const Botan::ECDSA_PrivateKey key(ca::thread_rng(), Botan::EC_Group("secp256r1"));
+    const auto pem = Botan::PKCS8::PEM_encode(key, ca::thread_rng(), "pub-pass");
+    std::ofstream(dir / "stray") << "x"; // unrelated file: untouched
+    ks.install("ecc.key.pem", pem, 0600);
+    BOOST_CHECK_EQUAL(test::file_mode(dir / "ca"), 0700u);
+    BOOST_CHECK_EQUAL(test::file_mode(dir / "ca" / "ecc.key.pem"), 0600u);
+    BOOST_CHECK_EQUAL(test::read_file(dir / "ca" / "ecc.key.pem"), pem);
+    BOOST_CHECK(ks.load("ecc", "pub-pass") != nullptr);
+    std::ofstream(dir / "ca" / "ecc.crt.pem.new") << "half a file";
+    ks.install("ecc.crt.pem", "root\n", 0644);
+    BOOST_CHECK_EQUAL(test::file_mode(dir / "ca" / "ecc.crt.pem"), 0644u);
+    BOOST_CHECK_EQUAL(test::read_file(dir / "ca" / "ecc.crt.pem"), "root\n");
+    BOOST_CHECK(!std::filesystem::exists(dir / "ca" / "ecc.crt.pem.new"));
+    ks.install("ecc.crt.pem", "root 2\n", 0644);
+    BOOST_CHECK_EQUAL(test::read_file(dir / "ca" / "ecc.crt.pem"), "root 2\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
