@@ -199,9 +199,20 @@ private:
     }
 
     void prepare_on_server() {
-        PGconn* conn = m_owner.handle();
-        const result_ptr r(PQprepare(conn, m_name.c_str(), m_sql.c_str(),
-                                     static_cast<int>(m_params.size()), nullptr));
+        const auto prepare = [&] {
+            return result_ptr(PQprepare(m_owner.handle(), m_name.c_str(), m_sql.c_str(),
+                                        static_cast<int>(m_params.size()), nullptr));
+        };
+        const bool outside_transaction = !m_owner.in_transaction();
+        result_ptr r = prepare();
+        if (outside_transaction && m_owner.session_lost(r.get())) {
+            // The first use of this SQL on a connection whose server restarted since its last
+            // call: as in execute(), nothing of the caller's was open, so prepare once more on a
+            // fresh session rather than fail the request (a worker's first request of a kind
+            // after a restart would otherwise answer its API's internal error).
+            m_owner.reset_session();
+            r = prepare();
+        }
         m_owner.check(r.get(), m_sql);
         m_session = m_owner.session();
     }
