@@ -357,6 +357,23 @@ BOOST_AUTO_TEST_CASE(a_terminated_session_is_reset) {
     BOOST_TEST(q->get_int64(0) != pid);
 }
 
+BOOST_AUTO_TEST_CASE(a_statement_first_prepared_on_a_terminated_session_is_prepared_again) {
+    auto c = open();
+    auto admin = open();
+    auto pid = c->prepare("SELECT pg_backend_pid()");
+    BOOST_REQUIRE(pid->step());
+    const auto old_pid = pid->get_int64(0);
+    pid->reset();
+    auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
+    kill->bind(1, old_pid);
+    BOOST_REQUIRE(kill->step());
+    // New SQL on the stale connection (a worker's first request of a kind after a restart): its
+    // PREPARE finds the session gone; outside a transaction it is prepared on a new one.
+    auto q = c->prepare("SELECT pg_backend_pid() + 0");
+    BOOST_REQUIRE(q->step());
+    BOOST_TEST(q->get_int64(0) != old_pid);
+}
+
 BOOST_AUTO_TEST_CASE(a_session_terminated_inside_a_transaction_is_reported) {
     auto c = open();
     auto admin = open();
