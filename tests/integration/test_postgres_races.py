@@ -204,12 +204,15 @@ class postgres_race_tests(unittest.TestCase):
                             for c, d, csr in zip(clients, devices, csrs)])
             won = [i for i, a in enumerate(answers) if a.status == 200 and a.json["code"] == 0]
             self.assertEqual(len(won), 1, answers)
+            sn = answers[won[0]].json["data"]["certSN"]
             for i, a in enumerate(answers):
                 if i in won:
                     continue
                 self.assertEqual((a.status, a.json["code"], a.json["data"]), (200, 99400, None), a)
                 self.assertTrue(a.json["msg"].startswith(enos_client.PFX_DUPLICATE), a)
-            sn = answers[won[0]].json["data"]["certSN"]
+                # Refused because of the winner's certificate, which the loser's node read from
+                # the database the winner's node wrote.
+                self.assertIn(f"live certificate {sn} ", a.json["msg"])
             self.note(self.nodes[won[0]], sn)
             self.assertEqual(self.psql(f"SELECT sn FROM certificates WHERE subject_cn = '{cn}'"), sn)
 
