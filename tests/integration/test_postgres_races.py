@@ -159,6 +159,11 @@ class postgres_race_tests(unittest.TestCase):
         self.note(node, g.cert.serial_number)
         return g
 
+    def foundry_provisioned(self, node, device, topics):
+        g = self.foundry_generate(node)
+        self.assertEqual(self.foundry_provision(node, g, device, topics), (200, {"success": True}))
+        return g
+
     def foundry_provision(self, node, g, device, topics):
         return self.foundry_call(node, "POST", f"{foundry_client.BASE}/provision",
                                  {"arn": g.arn, "certId": g.id, "deviceId": device,
@@ -290,8 +295,7 @@ class postgres_race_tests(unittest.TestCase):
         a, b, c = self.nodes
         device = foundry_client.DEVICES_A[0]
         for r in range(ROUNDS):
-            g = self.foundry_generate(c)
-            self.assertEqual(self.foundry_provision(c, g, device, ["before/#"])[0], 200)
+            g = self.foundry_provisioned(c, device, ["before/#"])
             provision, revoke = race([lambda: self.foundry_provision(a, g, device, ["after/#"]),
                                       lambda: self.foundry_revoke(b, g, device)])
             self.assertEqual(revoke, (200, {"success": True}))
@@ -314,8 +318,7 @@ class postgres_race_tests(unittest.TestCase):
         a, b, c = self.nodes
         device = foundry_client.DEVICES_A[1]
         for r in range(ROUNDS):
-            g = self.foundry_generate(c)
-            self.assertEqual(self.foundry_provision(c, g, device, ["x/#"])[0], 200)
+            g = self.foundry_provisioned(c, device, ["x/#"])
             answers = race([lambda n=n: self.foundry_revoke(n, g, device) for n in (a, b)])
             self.assertEqual(sorted(s for s, _ in answers), [200, 409], answers)
             refused = [body for s, body in answers if s == 409][0]

@@ -85,6 +85,14 @@ void server(const char* which) {
     test::must_run(cmd);
 }
 
+// Ends the server session `pid` from another connection, as a server restart ends every session.
+void terminate_session(std::int64_t pid) {
+    auto admin = open();
+    auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
+    kill->bind(1, pid);
+    BOOST_REQUIRE(kill->step());
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(placeholder_numbering)
@@ -343,48 +351,33 @@ BOOST_AUTO_TEST_CASE(advisory_lock_serialises_writers) {
 
 BOOST_AUTO_TEST_CASE(a_terminated_session_is_reset) {
     auto c = open();
-    auto admin = open();
     auto q = c->prepare("SELECT pg_backend_pid()");
     BOOST_REQUIRE(q->step());
     const auto pid = q->get_int64(0);
     q->reset();
-    auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
-    kill->bind(1, pid);
-    BOOST_REQUIRE(kill->step());
+    terminate_session(pid);
     // Outside a transaction the call that finds the session gone resets the connection once and
     // runs again on the new session (preparing itself there): the caller sees no error.
     BOOST_REQUIRE(q->step());
-    BOOST_TEST(q->get_int64(0) != pid);
-}
-
-BOOST_AUTO_TEST_CASE(a_statement_first_prepared_on_a_terminated_session_is_prepared_again) {
-    auto c = open();
-    auto admin = open();
-    auto pid = c->prepare("SELECT pg_backend_pid()");
-    BOOST_REQUIRE(pid->step());
-    const auto old_pid = pid->get_int64(0);
-    pid->reset();
-    auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
-    kill->bind(1, old_pid);
-    BOOST_REQUIRE(kill->step());
-    // New SQL on the stale connection (a worker's first request of a kind after a restart): its
-    // PREPARE finds the session gone; outside a transaction it is prepared on a new one.
-    auto q = c->prepare("SELECT pg_backend_pid() + 0");
-    BOOST_REQUIRE(q->step());
-    BOOST_TEST(q->get_int64(0) != old_pid);
+    const auto second = q->get_int64(0);
+    BOOST_TEST(second != pid);
+    q->reset();
+    // New SQL on a stale connection (a worker's first request of a kind after a restart): its
+    // PREPARE finds the session gone and, outside a transaction, prepares on a new one.
+    terminate_session(second);
+    auto fresh = c->prepare("SELECT pg_backend_pid() + 0");
+    BOOST_REQUIRE(fresh->step());
+    BOOST_TEST(fresh->get_int64(0) != second);
 }
 
 BOOST_AUTO_TEST_CASE(a_session_terminated_inside_a_transaction_is_reported) {
     auto c = open();
-    auto admin = open();
     auto q = c->prepare("SELECT pg_backend_pid()");
     c->begin_read();
     BOOST_REQUIRE(q->step());
     const auto pid = q->get_int64(0);
     q->reset();
-    auto kill = admin->prepare("SELECT pg_terminate_backend(?::int)");
-    kill->bind(1, pid);
-    BOOST_REQUIRE(kill->step());
+    terminate_session(pid);
     // Inside a transaction nothing is retried: the transaction is gone and the caller is told.
     BOOST_TEST((category_of([&] { q->step(); }) == category::unavailable));
     c->rollback();
