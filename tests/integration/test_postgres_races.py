@@ -249,11 +249,18 @@ class postgres_race_tests(unittest.TestCase):
                    for n in self.nodes]
         for r in range(ROUNDS):
             app = f"race-app-{r}"
-            items = [("ID1", emca_client.py_csr(f"emca-race-{r}", alg="ec"))]
-            content = emca_client.payload_of(items)
-            body = {"applicationId": app, "profileID": "4", "subscriberId": f"sub-{r}",
-                    "signature": self.emca_signer.sign_b64(content)}
-            answers = race([lambda c=c: c.call(emca_client.CREATE, body) for c in clients])
+            # Even rounds: the same call everywhere (a client retrying on another node). Odd
+            # rounds: each node's call carries its own CSR; the stored answer wins all the same.
+            def body_for(cn):
+                content = emca_client.payload_of([("ID1", emca_client.py_csr(cn, alg="ec"))])
+                return {"applicationId": app, "profileID": "4", "subscriberId": f"sub-{r}",
+                        "signature": self.emca_signer.sign_b64(content)}
+            if r % 2 == 0:
+                bodies = [body_for(f"emca-race-{r}")] * len(self.nodes)
+            else:
+                bodies = [body_for(f"emca-race-{r}-node-{i}") for i in range(len(self.nodes))]
+            answers = race([lambda c=c, body=body: c.call(emca_client.CREATE, body)
+                            for c, body in zip(clients, bodies)])
             for a in answers:
                 self.assertIsInstance(a, dict, answers)
                 self.assertEqual(a["status"], "Success", a)
@@ -263,7 +270,8 @@ class postgres_race_tests(unittest.TestCase):
             self.assertEqual(self.count("SELECT count(*) FROM issuance_requests "
                                         f"WHERE application_id = '{app}'"), 1)
             self.assertEqual(self.psql("SELECT string_agg(sn::text, ',') FROM certificates "
-                                       f"WHERE subject_cn = 'emca-race-{r}'"),
+                                       f"WHERE subject_cn = 'emca-race-{r}' "
+                                       f"OR subject_cn LIKE 'emca-race-{r}-node-%'"),
                              str(cert.serial_number))
             for serials in self.answered.values():
                 serials.add(cert.serial_number)  # every node answered it
