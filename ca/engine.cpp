@@ -75,4 +75,20 @@ engine::database_health engine::check_database() {
     return h;
 }
 
+void engine::on_state_replaced(std::function<void()> refresh) {
+    std::lock_guard lock(m_replaced_mutex);
+    m_on_replaced.push_back(std::move(refresh));
+}
+
+void engine::state_replaced() {
+    std::vector<std::function<void()>> subscribers;
+    {
+        std::lock_guard lock(m_replaced_mutex);
+        subscribers = m_on_replaced;
+    }
+    for (const auto& refresh : subscribers) {
+        refresh();
+    }
+}
+
 } // namespace localca::ca

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -162,6 +163,13 @@ public:
     // Certificate as stored, or nullopt.
     std::optional<certificate_record> find_certificate(std::int64_t sn);
 
+    // After the whole stored state was replaced under the running engine (a lab restore):
+    // modules that keep a view of it outside the database (e.g. broker files) subscribe
+    // to refresh that view. Callbacks run on the caller of state_replaced(), in order; one that
+    // throws is logged by the caller's catch point and stops the rest.
+    void on_state_replaced(std::function<void()> refresh);
+    void state_replaced();
+
     // Issuance counters by API, authority and outcome (for /metrics).
     const issuance_metrics& issuance() const { return m_issuance; }
 
@@ -181,6 +189,8 @@ private:
     std::unique_ptr<secret_box> m_secrets;
     storage::serial_sequence m_serials;
     issuance_metrics m_issuance;
+    std::mutex m_replaced_mutex;
+    std::vector<std::function<void()>> m_on_replaced;
     // Last: its background thread uses the authorities, so it stops before they go.
     std::unique_ptr<crl_publisher> m_crls;
 };

@@ -88,6 +88,10 @@ public:
             log::warn(describe(*m_ctx) + ": responder called more than once; extra answer dropped");
             return;
         }
+        if (!m_ctx->stream_body) {
+            // Answered: the request no longer holds up a handler that must run alone.
+            m_ctx->admission.reset();
+        }
         m_session->post_response(std::move(res));
     }
 
@@ -358,9 +362,14 @@ template <class Stream> void basic_session<Stream>::dispatch(std::shared_ptr<req
     }
     auto slot = std::make_shared<reply_slot>(this->shared_from_this(), ctx);
     responder respond = [slot](response res) { slot->answer(std::move(res)); };
-    // Handlers do crypto and SQL: never on a network thread.
-    net::post(m_state->workers, [h, ctx = std::move(ctx), respond = std::move(respond)]() mutable {
-        run_handler(*h, std::move(ctx), std::move(respond));
+    // Handlers do crypto and SQL: never on a network thread. The gate parks the request while a
+    // handler runs alone (request_gate.hpp).
+    m_state->routes.gate()->admit([h, ctx = std::move(ctx), respond = std::move(respond),
+                                   &workers = m_state->workers](auto admission) mutable {
+        ctx->admission = std::move(admission);
+        net::post(workers, [h, ctx = std::move(ctx), respond = std::move(respond)]() mutable {
+            run_handler(*h, std::move(ctx), std::move(respond));
+        });
     });
 }
 
@@ -513,6 +522,7 @@ template <class Stream> void basic_session<Stream>::on_write(beast::error_code e
                 m_res.result_int(), latency.count());
     m_state->routes.metrics().record(ctx, m_res.result_int(), latency.count() / 1000);
     m_in_flight = false;
+    m_ctx->admission.reset(); // a streamed body's request ends here
     m_ctx.reset();
     m_res = {};
     if (ec) {

@@ -1,5 +1,7 @@
 #pragma once
 // What a handler sees of one request, and how it answers.
+#include "server/core/request_gate.hpp"
+
 #include <boost/beast/http.hpp>
 
 #include <chrono>
@@ -44,6 +46,9 @@ struct request_context {
     enum class transport_fault { none, reset, truncate };
     transport_fault transport = transport_fault::none;
     std::chrono::milliseconds answer_delay{0};
+    // This request's place in the router's request_gate: released when the answer is handed to
+    // the session (or, for a streamed body, when its last piece is written).
+    std::shared_ptr<request_gate::ticket> admission;
 
     // First value of a query parameter.
     std::optional<std::string> query_param(const std::string& key) const;

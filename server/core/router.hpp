@@ -29,6 +29,9 @@ public:
     // Lab mode's fault injector (null: none); every request carries the slot. Set before the
     // server starts or later: copies share the slot.
     void set_fault_injector(fault_injector* f) const { m_faults->injector.store(f); }
+    // Admission to the handlers (server/core/request_gate.hpp), shared by copies: a handler that
+    // must run alone (a lab restore) closes the gate the sessions admit through.
+    const std::shared_ptr<request_gate>& gate() const { return m_gate; }
 
 private:
     struct route {
@@ -43,6 +46,7 @@ private:
     // adds to are the ones /metrics reads through the original.
     std::shared_ptr<request_metrics> m_metrics = std::make_shared<request_metrics>();
     std::shared_ptr<fault_slot> m_faults = make_fault_slot(*m_metrics);
+    std::shared_ptr<request_gate> m_gate = std::make_shared<request_gate>();
     static std::shared_ptr<fault_slot> make_fault_slot(const request_metrics& m);
     const personality* m_adding = nullptr; // during add_personality()
 };

@@ -57,9 +57,16 @@ personality::personality(ca::engine& engine, ca::foundry::account_registry& acco
     const auto& m = m_options.mosquitto;
     if (!m.acl_file.empty() || !m.crl_file.empty()) {
         m_broker =
-            std::make_unique<mosquitto_view>(engine, m_certificates, m, m_options.refresh_interval);
+            std::make_shared<mosquitto_view>(engine, m_certificates, m, m_options.refresh_interval);
         m_broker->sync();
         m_broker->start_refresher();
+        // A lab restore replaces every thing and certificate: the broker must see that at once,
+        // not at the next Foundry change or refresh. Weak: the engine outlives this personality.
+        engine.on_state_replaced([view = std::weak_ptr<mosquitto_view>(m_broker)] {
+            if (const auto v = view.lock()) {
+                v->sync();
+            }
+        });
     }
     // Keys are made ahead only where Foundry is used: a server without accounts spends no CPU
     // on them (the first authenticated call starts the pool otherwise).
@@ -90,7 +97,7 @@ std::optional<ca::foundry::account_info> personality::authenticate(const request
     } else {
         // A wrong token (a missing one is not an attempt).
         ca::record_auth_denied(m_certificates.engine_ref().store(), "foundry", ctx.remote_address,
-                                m_certificates.engine_ref().clock());
+                               m_certificates.engine_ref().clock());
     }
     return account;
 }
@@ -118,8 +125,7 @@ void personality::refuse(const request_context& ctx, const responder& done,
     done(failure(ctx.req, from_errc(e)));
 }
 
-void personality::changed(const request_context& ctx, const responder& done,
-                          const ca::status& st) {
+void personality::changed(const request_context& ctx, const responder& done, const ca::status& st) {
     if (!st) {
         return refuse(ctx, done, st.err());
     }

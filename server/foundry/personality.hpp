@@ -53,7 +53,7 @@ private:
     ca::foundry::managed_certificate_service m_certificates;
     options m_options;
     bool m_aia;                               // certificates carry AIA (config aia.foundry)
-    std::unique_ptr<mosquitto_view> m_broker; // null when no broker file is configured
+    std::shared_ptr<mosquitto_view> m_broker; // null when no broker file is configured
 };
 
 } // namespace localca::server::foundry

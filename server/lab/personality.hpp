@@ -93,6 +93,8 @@ private:
     fault_store& m_faults;
     authorizer m_authorize;
     std::optional<snapshot_hooks> m_snapshots;
+    // The router's admission gate: a restore runs with no other request in flight.
+    std::shared_ptr<request_gate> m_gate;
 };
 
 } // namespace localca::server::lab

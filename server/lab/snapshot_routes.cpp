@@ -10,6 +10,9 @@ namespace json = boost::json;
 
 namespace {
 
+// How long a restore waits for the requests in flight before it gives up (nothing restored).
+constexpr std::chrono::milliseconds k_restore_drain{10000};
+
 // The routes' refusal when the hooks say snapshots cannot be made (PostgreSQL).
 bool refused(const snapshot_hooks& h, const request_context& ctx, const responder& done) {
     if (h.unsupported.empty()) {
@@ -23,6 +26,7 @@ bool refused(const snapshot_hooks& h, const request_context& ctx, const responde
 } // namespace
 
 void personality::add_snapshot_routes(router& r) {
+    m_gate = r.gate();
     r.add(http::verb::post, "/lab/v1/snapshots",
           [this](auto ctx, responder done) { take_snapshot(ctx, std::move(done)); });
     r.add(http::verb::get, "/lab/v1/snapshots",
@@ -78,9 +82,21 @@ void personality::restore_snapshot(std::shared_ptr<request_context> ctx, respond
         return done(json_response(ctx->req, http::status::not_found,
                                   json::serialize(json::object{{"message", "no snapshot " + n}})));
     }
-    // The restore runs alone on the writer: writes queued behind it wait, reads see the old
-    // state or the new one.
-    const auto r = m_snapshots->restore(n, *actor, ctx->remote_address);
+    // The restore runs alone: new requests wait at the gate, those in flight finish first, so
+    // no request reads the old state and writes into the new one. On the writer it is one job
+    // run alone too (storage::writer::run_alone), for writes queued by requests already answered.
+    snapshot_hooks::restored r;
+    const bool ran = m_gate->run_exclusive(ctx->admission.get(), k_restore_drain, [&] {
+        r = m_snapshots->restore(n, *actor, ctx->remote_address);
+    });
+    if (!ran) {
+        return done(
+            json_response(ctx->req, http::status::service_unavailable,
+                          json::serialize(json::object{
+                              {"message", "requests still in flight after " +
+                                              std::to_string(k_restore_drain.count() / 1000) +
+                                              " s; nothing was restored, try again"}})));
+    }
     done(json_response(ctx->req, http::status::ok,
                        json::serialize(json::object{{"name", n},
                                                     {"certificatesBefore", r.certificates_before},

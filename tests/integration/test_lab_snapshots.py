@@ -3,12 +3,26 @@ reset` on a data dir whose server is stopped. Certificates issued after a snapsh
 its restore, serials keep growing across restores, the audit chain verifies, the baseline taken
 by the first lab-mode start is what reset goes back to; refused with lab mode off, for a bad
 name, and (restore) while a server runs on the dir."""
+import base64
 import os
 import sqlite3
+import threading
+import time
 
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from harness import localca, localca_test
+
+
+def rows(data_dir, sql):
+    con = sqlite3.connect(f"file:{os.path.join(data_dir, 'localca.db')}?mode=ro", uri=True)
+    try:
+        return list(con.execute(sql))
+    finally:
+        con.close()
 
 
 class snapshot_tests(localca_test):
@@ -171,6 +185,77 @@ class snapshot_tests(localca_test):
             status, _, _ = s.request("POST", path, "{}")
             self.assertEqual(status, 404, path)
         self.assertFalse(os.path.exists(os.path.join(other, "lab-snapshots")))
+
+    def test_restore_under_load_pauses_requests_and_loses_none(self):
+        """A restore with issuance and revocation going on from 6 threads: it must drain (new
+        requests wait at the gate, else 6 busy clients would keep it from ever running alone and
+        it would answer 503 after 10 s), no request fails, and every certificate answered after
+        the restore answered is stored with its DER; the chain verifies."""
+        op = localca("admin", "token", "create", "--name", "op", "--role", "operator",
+                     "--data-dir", self.data).stdout.strip()
+        auth = {"Authorization": f"Bearer {op}"}
+        pki = {"Authorization": "Bearer pki-load"}
+        config = self.write_json("lab-pki.json", {"lab": {"enabled": True},
+                                                  "pki": {"token": "pki-load"}})
+        s = self.start(config=config)
+        status, body = s.json("POST", "/lab/v1/snapshots", {"name": "load"}, auth)
+        self.assertEqual(status, 201, body)
+        counter = iter(range(1_000_000))
+
+        def fresh_csr():  # a key and a CN of its own: the pki API refuses a reused key
+            key = ec.generate_private_key(ec.SECP256R1())
+            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
+                                                 f"load-{next(counter)}.test")])
+            return (x509.CertificateSigningRequestBuilder().subject_name(name)
+                    .sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode())
+        stop = threading.Event()
+        answers = []  # (status, certSN or None, DER or None, sent at)
+        problems = []
+        lock = threading.Lock()
+
+        def client():
+            while not stop.is_set():
+                sent = time.monotonic()
+                st, body = s.json("POST", "/pki/v1/certificates",
+                                  {"csr": fresh_csr(), "authority": "ECC", "validDays": 5}, pki)
+                sn = int(body["certSN"]) if st == 201 else None
+                der = base64.b64decode("".join(body["cert"].splitlines()[1:-1])) \
+                    if st == 201 else None
+                if sn is not None and sn % 2:
+                    rst, _ = s.json("POST", f"/pki/v1/certificates/{sn}/revoke", {"reason": 1}, pki)
+                    with lock:
+                        answers.append((rst, None, None, time.monotonic()))
+                with lock:
+                    answers.append((st, sn, der, sent))
+                    if st != 201:
+                        problems.append(body)
+
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(0.5)
+            restored = []
+            for _ in range(2):
+                status, body = s.json("POST", "/lab/v1/snapshots/load/restore", None, auth)
+                self.assertEqual(status, 200, body)
+                restored.append(time.monotonic())  # answered: any request sent later is after it
+                time.sleep(0.5)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        self.assertTrue(answers)
+        bad = [a[0] for a in answers if a[0] not in (200, 201, 404)]
+        self.assertEqual(bad, [], f"requests failed during the restores: {problems[:3]}")
+        stored = {sn: der for sn, der in rows(self.data, "SELECT sn, der FROM certificates")}
+        after = [(sn, der) for st, sn, der, sent in answers
+                 if sn is not None and sent > restored[-1]]
+        self.assertTrue(after, "no certificate was issued after the last restore")
+        for sn, der in after:
+            self.assertEqual(stored.get(sn), der, f"certificate {sn} answered but not stored")
+        s.stop()
+        localca("audit", "verify", "--data-dir", self.data)
 
 
 if __name__ == "__main__":

@@ -218,7 +218,7 @@ int cmd_serve(const arguments& args) {
     routes.add_personality(admin);
     server::emca::admin_routes emca_admin(engine);
     routes.add_personality(emca_admin);
-    lab.add_routes(routes, dir); // /lab/v1 and fault rules only in lab mode
+    lab.add_routes(routes, dir, engine); // /lab/v1 and fault rules only in lab mode
     routes.add_personality(metrics);
 
     server::http_server http(c.server, routes);

@@ -51,7 +51,7 @@ void load_seeded_faults(server::lab::fault_store& faults, const std::filesystem:
 
 // The snapshot API of a running server (server/lab/snapshot_routes.cpp) over the data dir's
 // snapshots, restored through the server's own store.
-server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store,
+server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store, ca::engine& engine,
                                                const std::filesystem::path& dir,
                                                std::shared_ptr<ca::offset_clock> clk) {
     server::lab::snapshot_hooks h;
@@ -67,12 +67,14 @@ server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store,
     h.exists = [dir](const std::string& n) {
         return std::filesystem::exists(database_path(snapshots_dir(dir) / n));
     };
-    h.restore = [&store, dir, clk](const std::string& n, const std::string& actor,
-                                   const std::string& ip) {
+    h.restore = [&store, &engine, dir, clk](const std::string& n, const std::string& actor,
+                                            const std::string& ip) {
         const auto r = restore_snapshot(store, dir, n, ca::audit_context{actor, ip, ""}, *clk);
         // The restored lab time at once, not at the next poll.
         clk->set_offset(
             std::chrono::seconds(storage::read_lab_state(store.reader()).offset_seconds));
+        // Views kept outside the database (the Foundry broker files) follow the restored state.
+        engine.state_replaced();
         return server::lab::snapshot_hooks::restored{r.certificates_before, r.certificates_after,
                                                      r.next_serial};
     };
@@ -141,7 +143,8 @@ std::shared_ptr<const ca::clock> lab_mode::clock() const {
     return ca::real_time();
 }
 
-void lab_mode::add_routes(server::router& routes, const std::filesystem::path& dir) {
+void lab_mode::add_routes(server::router& routes, const std::filesystem::path& dir,
+                          ca::engine& engine) {
     if (!m_clock) {
         return; // lab mode off: /lab/v1 stays an ordinary 404, and no call is ever faulted
     }
@@ -153,7 +156,7 @@ void lab_mode::add_routes(server::router& routes, const std::filesystem::path& d
     load_seeded_faults(*m_faults, dir);
     m_api = std::make_unique<server::lab::personality>(m_store, m_clock, *m_faults,
                                                        lab_authorizer(m_store, *m_clock));
-    auto hooks = snapshot_hooks_for(m_store, dir, m_clock);
+    auto hooks = snapshot_hooks_for(m_store, engine, dir, m_clock);
     if (m_store.opts().backend != storage::backend::sqlite) {
         hooks.unsupported = "lab snapshots are for the SQLite backend only; with PostgreSQL save "
                             "and restore the database with pg_dump / pg_restore";

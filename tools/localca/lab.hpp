@@ -2,6 +2,7 @@
 // Lab mode in the composition root (docs/lab.md): the switch, the server's time travel clock,
 // the lab API's authorizer hook, and `localca lab`.
 #include "ca/clock.hpp"
+#include "ca/engine.hpp"
 #include "server/core/router.hpp"
 #include "server/lab/clock_sync.hpp"
 #include "server/lab/faults.hpp"
@@ -67,7 +68,7 @@ public:
     std::shared_ptr<const ca::clock> clock() const;
     // Adds /lab/v1 (lab mode only), installs the fault rules (the seed's first, from `dir`) and
     // starts following the stored offset.
-    void add_routes(server::router& routes, const std::filesystem::path& dir);
+    void add_routes(server::router& routes, const std::filesystem::path& dir, ca::engine& engine);
     // Stops the poller (before the store goes).
     void stop();
 
