@@ -61,7 +61,7 @@ export function Emca({ params }) {
             ${outcome.sn && html` <a href=${'/console/certificates/' + outcome.sn}>Open certificate ${outcome.sn}</a>`}</p>`}
         ${status_of(pending, pending.data && items.length === 0 && 'No request is waiting for an officer.')}
         ${items.length > 0 &&
-        html`<div class="scroll"><table>
+        html`<div class="scroll"><table aria-label="Pending requests" data-testid="emca-pending">
             <thead><tr><th scope="col">Request</th><th scope="col">User</th><th scope="col">Profile</th><th scope="col">Subject</th>
                 ${operator && html`<th scope="col">Decision</th>`}</tr></thead>
             <tbody>${items.map(

@@ -6,6 +6,9 @@ import { call, session } from '../api.js';
 import { fmt_time, html, status_of, use_data } from '../ui.js';
 
 const BASELINE = '_baseline';
+// docs/lab.md's snapshot names. Interpolated: in the template literal itself '\-' would be cooked
+// to '-', which Chromium's unicode-sets pattern syntax (the `v` flag) refuses in a class.
+const NAME_PATTERN = '[A-Za-z0-9._\\-]{1,64}';
 const restored_text = (r) =>
     `Restored ${r.name}: certificates ${r.certificatesBefore} → ${r.certificatesAfter}, next serial ${r.nextSerial}.`;
 
@@ -85,7 +88,7 @@ function Snapshots({ say }) {
             )}</tbody>
         </table></div>`}
         <form onSubmit=${take}>
-            <label>Snapshot name <input name="name" required pattern="[A-Za-z0-9._\-]{1,64}" placeholder="before-renewal" /></label>
+            <label>Snapshot name <input name="name" required pattern=${NAME_PATTERN} placeholder="before-renewal" /></label>
             <button type="submit">Take snapshot</button>
         </form>
     </section>`;
