@@ -53,8 +53,8 @@ std::vector<admin::browse_source> admin_browse() {
         s.columns = {
             {"deviceKey", "d.device_key", browse_kind::text},
             {"assetId", "d.asset_id", browse_kind::text},
-            // Seeded devices have no enos_devices row (only devices created through the
-            // connect-service device API have a name): null, not "".
+            // LEFT JOIN: a devices row without its enos_devices row (written by a repository
+            // that predates migration 008) still lists, with a null name.
             {"name", "e.name", browse_kind::text},
             {"disabled", "COALESCE(e.disabled, 0)", browse_kind::boolean},
             {"certificates", "(SELECT count(*) FROM certificates c WHERE c.device = d.id)",

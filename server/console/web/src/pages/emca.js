@@ -44,6 +44,8 @@ function Profiles({ params }) {
 export function Emca({ params }) {
     const pending = use_data(() => call('/admin/v1/emca/pending'), []);
     const [outcome, set] = useState(null);
+    // A decision changes the users' counts too: bumped, it remounts (reloads) the users list.
+    const [decided, set_decided] = useState(0);
     const decide = async (id, verb) => {
         try {
             const r = await call(`/admin/v1/emca/requests/${encodeURIComponent(id)}/${verb}`, { method: 'POST', body: {} });
@@ -52,6 +54,7 @@ export function Emca({ params }) {
             set({ ok: false, text: e.message });
         }
         pending.reload();
+        set_decided((n) => n + 1);
     };
     const items = pending.data ? pending.data.items : [];
     const operator = session.role() === 'operator';
@@ -72,6 +75,6 @@ export function Emca({ params }) {
                     </td>`}</tr>`,
             )}</tbody>
         </table></div>`}
-        <${Users} params=${params} />
+        <${Users} params=${params} key=${decided} />
         <${Profiles} params=${params} />`;
 }

@@ -69,7 +69,7 @@ function Snapshots({ say }) {
         <h2>Reset and snapshots</h2>
         <p class="muted">Reset restores <code>${BASELINE}</code>, the state when this lab server first started
             (after init and seed). A restore brings back the admin tokens of its time too.</p>
-        <${Confirmed} label="Reset to baseline" title="Reset the lab to its baseline?" button="Reset" danger
+        <${Confirmed} label="Reset to baseline" title="Reset the lab to its baseline?" button="Reset to baseline" danger
             text="Every certificate, request and audit entry made since the baseline is replaced by the baseline's state."
             run=${() => restore(BASELINE)} />
         ${status_of(list, list.data && snaps.length === 0 && 'No snapshot yet.')}
