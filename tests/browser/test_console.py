@@ -20,10 +20,9 @@ from emca_client import emca_test, py_csr  # noqa: E402
 from enos_client import AK1, O1, SK1, devpk  # noqa: E402
 from enos_client import client as enos_client  # noqa: E402
 from enos_client import py_csr as enos_csr  # noqa: E402
-from enos_client import seed_doc as enos_seed  # noqa: E402
 from foundry_client import ACCOUNT_A, DEVICES_A, TOKEN_A, generated, topics_query  # noqa: E402
-from foundry_client import seed_doc as foundry_seed  # noqa: E402
-from harness import SOURCE_DIR, localca, run, server  # noqa: E402
+from harness import SOURCE_DIR, localca, run  # noqa: E402
+from test_admin_browse import restart_with_every_api  # noqa: E402
 from test_admin_inventory import csr_pem  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,17 +42,7 @@ class console_tests(emca_test):
         super().setUpClass()  # seeded emCA users and profiles (profile 9 needs an officer)
         # Restarted on the same data dir with EnOS orgs and Foundry accounts seeded too, the pki
         # API and lab mode on.
-        cls.srv.stop()
-        cls.srv.log.close()
-        for name, doc in (("enos.json", enos_seed()), ("foundry.json", foundry_seed())):
-            path = os.path.join(cls.tmp, name)
-            with open(path, "w") as f:
-                json.dump(doc, f)
-            localca("seed", path, "--data-dir", cls.data)
-        cfg = os.path.join(cls.tmp, "console.json")
-        with open(cfg, "w") as f:
-            json.dump({"pki": {"token": PKI}, "lab": {"enabled": True}, "foundry": {"keyPoolSize": 2}}, f)
-        cls.srv = server(cls.data, config=cfg)
+        restart_with_every_api(cls, {"pki": {"token": PKI}, "lab": {"enabled": True}})
         cls.c1 = cls.client("app1", "ECB")
         if not os.path.isdir(os.path.join(WEB, "node_modules")):
             run(["npm", "ci", "--no-audit", "--no-fund"], cwd=WEB)

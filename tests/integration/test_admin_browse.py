@@ -18,21 +18,27 @@ from foundry_client import seed_doc as foundry_seed
 from harness import localca, server
 
 
+def restart_with_every_api(cls, config):
+    """An emca_test class's data dir, stopped, seeded with the EnOS orgs and Foundry accounts of
+    the other clients too, and served again with `config` (also used by tests/browser/)."""
+    cls.srv.stop()
+    cls.srv.log.close()
+    for name, doc in (("enos.json", enos_seed()), ("foundry.json", foundry_seed())):
+        path = os.path.join(cls.tmp, name)
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        localca("seed", path, "--data-dir", cls.data)
+    cfg = os.path.join(cls.tmp, "every-api.json")
+    with open(cfg, "w") as f:
+        json.dump({"foundry": {"keyPoolSize": 2}, **config}, f)
+    cls.srv = server(cls.data, config=cfg)
+
+
 class browse_tests(emca_test):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()  # emCA users app1, app2, app3, far; profiles 3, 4, 9
-        cls.srv.stop()
-        cls.srv.log.close()
-        for name, doc in (("enos.json", enos_seed()), ("foundry.json", foundry_seed())):
-            path = os.path.join(cls.tmp, name)
-            with open(path, "w") as f:
-                json.dump(doc, f)
-            localca("seed", path, "--data-dir", cls.data)
-        cfg = os.path.join(cls.tmp, "browse.json")
-        with open(cfg, "w") as f:
-            json.dump({"foundry": {"keyPoolSize": 2}}, f)
-        cls.srv = server(cls.data, config=cfg)
+        restart_with_every_api(cls, {})
         cls.c1 = cls.client("app1", "ECB")
         cls.viewer = localca("admin", "token", "create", "--name", "browse-viewer", "--role", "viewer",
                              "--data-dir", cls.data).stdout.strip()
