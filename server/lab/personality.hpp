@@ -12,6 +12,7 @@
 //  - POST /lab/v1/snapshots/{name}/restore    {"name":…,"certificatesBefore":B,
 //                                              "certificatesAfter":A,"nextSerial":S}; 404 unknown
 //  - POST /lab/v1/reset                       the same for the baseline snapshot
+//  - DELETE /lab/v1/snapshots/{name}          {"name":…,"deleted":true}; the baseline 409
 //    (routed only when the composition root gives snapshot_hooks: snapshot_routes.cpp)
 // Every request passes the authorizer first (it answers a refusal itself: 401/403); every
 // change is audited with the actor it names.
@@ -50,6 +51,8 @@ struct snapshot_hooks {
     std::function<std::int64_t(const std::string&)> take; // -> certificate count
     std::function<std::vector<std::pair<std::string, std::int64_t>>()> list;
     std::function<bool(const std::string&)> exists;
+    // Removes a snapshot's files; false when there was none.
+    std::function<bool(const std::string&)> remove;
     // Restores and audits it as `actor`.
     std::function<restored(const std::string& name, const std::string& actor,
                            const std::string& source_ip)>
@@ -87,6 +90,8 @@ private:
     void list_snapshots(std::shared_ptr<request_context> ctx, responder done);
     void restore_snapshot(std::shared_ptr<request_context> ctx, responder done,
                           std::optional<std::string> name);
+    void delete_snapshot(std::shared_ptr<request_context> ctx, responder done,
+                         const std::string& name);
 
     storage::store& m_store;
     std::shared_ptr<ca::offset_clock> m_clock;

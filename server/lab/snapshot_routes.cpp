@@ -37,6 +37,9 @@ void personality::add_snapshot_routes(router& r) {
     r.add(http::verb::post, "/lab/v1/reset", [this](auto ctx, responder done) {
         restore_snapshot(ctx, std::move(done), std::nullopt);
     });
+    r.add(http::verb::delete_, "/lab/v1/snapshots/{name}", [this](auto ctx, responder done) {
+        delete_snapshot(ctx, std::move(done), ctx->path_params["name"]);
+    });
 }
 
 void personality::take_snapshot(std::shared_ptr<request_context> ctx, responder done) {
@@ -102,6 +105,32 @@ void personality::restore_snapshot(std::shared_ptr<request_context> ctx, respond
                                                     {"certificatesBefore", r.certificates_before},
                                                     {"certificatesAfter", r.certificates_after},
                                                     {"nextSerial", r.next_serial}})));
+}
+
+// The web console's snapshot list needs a way to drop what a lab run no longer needs. The
+// baseline is refused: reset would then have nothing to restore until the next start (replace
+// it by taking a snapshot of that name instead).
+void personality::delete_snapshot(std::shared_ptr<request_context> ctx, responder done,
+                                  const std::string& name) {
+    const auto actor = m_authorize(*ctx, done);
+    if (!actor || refused(*m_snapshots, *ctx, done)) {
+        return;
+    }
+    if (name == m_snapshots->baseline) {
+        return done(json_response(
+            ctx->req, http::status::conflict,
+            json::serialize(json::object{
+                {"message", name + " is what /lab/v1/reset restores: replace it (POST "
+                                   "/lab/v1/snapshots with its name), do not delete it"}})));
+    }
+    if (!m_snapshots->valid_name(name) || !m_snapshots->remove(name)) {
+        return done(
+            json_response(ctx->req, http::status::not_found,
+                          json::serialize(json::object{{"message", "no snapshot " + name}})));
+    }
+    audit(*actor, *ctx, "snapshot " + name + " deleted", "lab-snapshot-delete");
+    done(json_response(ctx->req, http::status::ok,
+                       json::serialize(json::object{{"name", name}, {"deleted", true}})));
 }
 
 } // namespace localca::server::lab

@@ -2,7 +2,10 @@
 // which starts the server and checks the results against it). Environment: BASE, OPERATOR,
 // VIEWER, VICTIM (certSN to revoke), SHORT (certSN that expires within days), PENDING (emCA
 // request id), LISTED_PREFIX / LISTED_COUNT (the CN prefix and count of the listed
-// certificates), SHOTS (screenshot dir), CHROMIUM, WEB (server/console/web, for node_modules).
+// certificates), ENOS_ORG / ENOS_PRODUCT / ENOS_DEVICE / ENOS_SN (an EnOS device and its
+// certificate), FOUNDRY_ACCOUNT / FOUNDRY_DEVICE / FOUNDRY_SN / FOUNDRY_TOPICS (a Foundry
+// certificate and its topic policy, JSON), SHOTS (screenshot dir), CHROMIUM, WEB
+// (server/console/web, for node_modules).
 // Prints one JSON line of results last; exits non-zero on the first failed check.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -153,17 +156,68 @@ await page.getByRole('button', { name: 'Apply filters' }).click();
 await page.locator(`tr[data-sn="${env.VICTIM}"] .badge.revoked`).waitFor();
 check(true, 'revoked certificate shows revoked in the table');
 
-// emCA: approve the pending request and open its certificate.
+// emCA: the users and profiles beside the pending requests; approve one and open its certificate.
 await page.getByRole('link', { name: 'emCA' }).click();
-await page.getByRole('cell', { name: env.PENDING, exact: true }).waitFor();
+await page.getByTestId('emca-pending').getByRole('cell', { name: env.PENDING, exact: true }).waitFor();
+await page.getByTestId('emca-users').getByRole('rowheader', { name: 'app1', exact: true }).waitFor();
+const manual = page.getByTestId('emca-profiles').locator('tr', { has: page.getByRole('rowheader', { name: '9', exact: true }) });
+check((await manual.locator('td').last().textContent()) === 'yes', 'emCA profile 9 is listed as needing an officer');
 await page.getByRole('button', { name: 'Approve ' + env.PENDING }).click();
 const opened = page.getByRole('link', { name: /Open certificate/ });
 await opened.waitFor();
 result.approvedSN = (await opened.textContent()).match(/([0-9]+)/)[1];
+const app1 = page.getByTestId('emca-users').locator('tr', { has: page.getByRole('rowheader', { name: 'app1', exact: true }) });
+await app1.getByRole('link', { name: /^1 certificates of app1$/ }).waitFor();
+check((await app1.locator('td').nth(3).textContent()) === '0', "the approval updates the user's pending and certificate counts");
 await audit_page(page, 'emca');
 await opened.click();
 await page.getByText('console-pending').first().waitFor();
 check(true, 'approved emCA request opens its certificate');
+// The user's certificate count links to the inventory filtered by that user.
+await page.getByRole('link', { name: 'emCA' }).click();
+await page.getByRole('link', { name: /certificates of app1$/ }).click();
+await page.getByTestId('owner-filter').filter({ hasText: 'user app1' }).waitFor();
+await page.locator(`tr[data-sn="${result.approvedSN}"]`).waitFor();
+check(true, "an emCA user's certificates open in the inventory, filtered by the user");
+
+// EnOS: org -> product -> device -> its certificate; every level is a URL, back goes up.
+await page.getByRole('link', { name: 'EnOS', exact: true }).click();
+await page.getByTestId('enos-orgs').waitFor();
+await page.getByRole('link', { name: env.ENOS_ORG, exact: true }).click();
+await page.getByTestId('enos-products').waitFor();
+check(new URL(page.url()).searchParams.get('org') === env.ENOS_ORG, 'the org is in the URL');
+await page.getByRole('link', { name: env.ENOS_PRODUCT, exact: true }).click();
+const enos_devices = page.getByTestId('enos-devices');
+await enos_devices.waitFor();
+const enos_row = enos_devices.locator('tr', { has: page.getByRole('link', { name: env.ENOS_DEVICE, exact: true }) });
+check((await enos_row.locator('td').last().textContent()) === '1', 'the device row counts its certificate');
+await enos_row.getByRole('link', { name: env.ENOS_DEVICE, exact: true }).click();
+const enos_cert = page.getByTestId('enos-certificates').getByRole('link', { name: env.ENOS_SN, exact: true });
+await enos_cert.waitFor();
+await audit_page(page, 'enos');
+await page.goBack();
+await enos_devices.waitFor();
+check(new URL(page.url()).searchParams.get('device') === null, 'back returns from the device to its product');
+await page.goForward();
+await enos_cert.click();
+await page.getByRole('heading', { name: `Certificate ${env.ENOS_SN}` }).waitFor();
+check(true, "an EnOS device's certificate opens its detail");
+
+// Foundry: account -> device -> its certificate with the topic policy, in order.
+await page.getByRole('link', { name: 'Foundry', exact: true }).click();
+await page.getByTestId('foundry-accounts').waitFor();
+await page.getByRole('link', { name: env.FOUNDRY_ACCOUNT, exact: true }).click();
+await page.getByTestId('foundry-devices').getByRole('link', { name: env.FOUNDRY_DEVICE, exact: true }).click();
+await page.waitForURL((u) => new URL(u).searchParams.get('device') === env.FOUNDRY_DEVICE);
+await page.getByRole('heading', { name: `Certificates and topic policies of device ${env.FOUNDRY_DEVICE}` }).waitFor();
+const foundry_row = page.getByTestId('foundry-certificates')
+    .locator('tr', { has: page.getByRole('link', { name: env.FOUNDRY_SN, exact: true }) });
+const topics = await foundry_row.locator('ul.topics code').allTextContents();
+check(JSON.stringify(topics) === JSON.stringify(JSON.parse(env.FOUNDRY_TOPICS)), `the certificate's topic policy is listed in order ${JSON.stringify(topics)}`);
+await audit_page(page, 'foundry');
+await foundry_row.getByRole('link', { name: env.FOUNDRY_SN, exact: true }).click();
+await page.getByRole('heading', { name: `Certificate ${env.FOUNDRY_SN}` }).waitFor();
+check(true, "a Foundry device's certificate opens its detail");
 
 // Audit: the chain is verified.
 await page.getByRole('link', { name: 'Audit' }).click();
@@ -193,6 +247,34 @@ await page.getByRole('button', { name: 'Clear all rules' }).click();
 await page.getByText('No fault rule.').waitFor();
 check(true, 'clock reset and fault rules cleared from the console');
 
+// Snapshots: take one, reset to the baseline (this run's certificates are gone), restore the
+// snapshot (they are back, the revocation too), then delete it. Each asks in a dialog first.
+await page.getByLabel('Snapshot name').fill('before-reset');
+await page.getByRole('button', { name: 'Take snapshot' }).click();
+await page.locator('tr[data-snapshot="before-reset"]').waitFor();
+const ask = async (button, confirm) => {
+    await page.getByRole('button', { name: button, exact: true }).click();
+    await page.getByRole('dialog').waitFor();
+    await page.getByRole('button', { name: confirm }).click();
+};
+await ask('Reset to baseline', 'Confirm reset');
+await page.getByRole('status').filter({ hasText: 'Restored _baseline' }).waitFor();
+await page.goto(`${env.BASE}/console/certificates?q=${env.LISTED_PREFIX}`);
+await page.getByText('No certificate matches these filters.').waitFor();
+check(true, 'reset to the baseline removes the certificates issued since');
+await page.goto(`${env.BASE}/console/lab`);
+await ask('Restore before-reset', 'Confirm restore');
+await page.getByRole('status').filter({ hasText: 'Restored before-reset' }).waitFor();
+await audit_page(page, 'snapshots');
+await page.goto(`${env.BASE}/console/certificates?q=${env.VICTIM}`);
+await page.locator(`tr[data-sn="${env.VICTIM}"] .badge.revoked`).waitFor();
+check(true, 'restoring the snapshot brings back the certificates and the revocation');
+await page.goto(`${env.BASE}/console/lab`);
+await ask('Delete before-reset', 'Confirm delete');
+await page.getByRole('status').filter({ hasText: 'Snapshot before-reset deleted' }).waitFor();
+await page.locator('tr[data-snapshot="before-reset"]').waitFor({ state: 'detached' });
+check(true, 'a deleted snapshot leaves the list');
+
 // 360 px wide: the certificates page still fits.
 await page.setViewportSize({ width: 360, height: 800 });
 await page.goto(`${env.BASE}/console/certificates?q=${env.LISTED_PREFIX}&limit=5`);
@@ -200,6 +282,11 @@ await page.locator('table.certs tbody tr').first().waitFor();
 const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 check(overflow <= 0, `no horizontal page overflow at 360 px (${overflow})`);
 await audit_page(page, 'mobile');
+await page.goto(`${env.BASE}/console/enos?org=${env.ENOS_ORG}&product=${env.ENOS_PRODUCT}`);
+await page.getByTestId('enos-devices').waitFor();
+const enos_overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+check(enos_overflow <= 0, `no horizontal page overflow of the EnOS devices at 360 px (${enos_overflow})`);
+await audit_page(page, 'mobile-enos');
 
 // A viewer sees no Revoke button.
 await page.evaluate(() => sessionStorage.clear());
@@ -210,6 +297,14 @@ await page.goto(`${env.BASE}/console/certificates/${env.SHORT}`);
 await page.getByText('SHA-256').waitFor();
 check(await page.getByRole('button', { name: 'Revoke' }).count() === 0, 'viewer sees no Revoke button');
 await audit_page(page, 'viewer-detail');
+// A viewer browses (read-only lists) but gets no lab action; the API refuses them anyway.
+await page.goto(`${env.BASE}/console/foundry?account=${env.FOUNDRY_ACCOUNT}`);
+await page.getByTestId('foundry-devices').waitFor();
+await page.goto(`${env.BASE}/console/lab`);
+await page.getByText('The lab routes need an operator token').waitFor();
+check(await page.getByRole('button', { name: /Take snapshot|Reset|Restore|Delete/ }).count() === 0,
+    'viewer sees no snapshot, restore or reset action');
+await audit_page(page, 'viewer-lab');
 
 await context.close();
 fs.rmSync(user_data, { recursive: true, force: true });

@@ -148,6 +148,15 @@ class snapshot_tests(localca_test):
         self.assertEqual((status, body.get("field")), (400, "name"))
         status, _ = s.json("POST", "/lab/v1/reset")
         self.assertEqual(status, 401)
+        # Delete (the console's): gone from the list; unknown 404; the baseline refused.
+        self.assertEqual(s.json("POST", "/lab/v1/snapshots", {"name": "scratch"}, auth)[0], 201)
+        self.assertEqual(s.json("DELETE", "/lab/v1/snapshots/scratch", None, auth),
+                         (200, {"name": "scratch", "deleted": True}))
+        names = [x["name"] for x in s.json("GET", "/lab/v1/snapshots", None, auth)[1]["snapshots"]]
+        self.assertNotIn("scratch", names)
+        self.assertEqual(s.json("DELETE", "/lab/v1/snapshots/scratch", None, auth)[0], 404)
+        self.assertEqual(s.json("DELETE", "/lab/v1/snapshots/_baseline", None, auth)[0], 409)
+        self.assertEqual(s.json("DELETE", "/lab/v1/snapshots/api1")[0], 401)
 
         p = self.lab("reset", "--server", f"127.0.0.1:{s.port}", "--token", op)
         self.assertIn('"name":"_baseline"', p.stdout)

@@ -11,6 +11,7 @@ cd "${1:-$(dirname "$0")/../..}" || exit 2
 allowed=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' <<'LIST'
 # Request handlers and route tables: only a running server shows them (tests/integration/).
 server/admin/personality.cpp          integration/test_admin_inventory.py
+server/admin/browse_routes.cpp        integration/test_admin_browse.py
 server/emca/admin_routes.cpp          integration/test_admin_inventory.py
 server/emca/personality.cpp           integration/test_emca_create.py,test_emca_lifecycle.py,test_emca_errors.py
 server/enos/device_routes.cpp         integration/test_enos_devices.py

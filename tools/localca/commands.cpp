@@ -3,24 +3,28 @@
 #include "ca/emca/issuance_service.hpp"
 #include "ca/engine.hpp"
 #include "ca/ocsp_responder.hpp"
+#include "server/admin/browse_routes.hpp"
 #include "server/admin/metrics_routes.hpp"
 #include "server/admin/personality.hpp"
 #include "server/core/http_server.hpp"
 #include "server/core/log.hpp"
 #include "server/emca/admin_routes.hpp"
 #include "server/pki/ocsp_routes.hpp"
+#include "storage/emca/admin_browse.hpp"
 #include "storage/emca/admin_owner.hpp"
+#include "storage/enos/admin_browse.hpp"
 #include "storage/enos/admin_owner.hpp"
+#include "storage/foundry/admin_browse.hpp"
 #include "storage/foundry/admin_owner.hpp"
 #include "storage/store.hpp"
 #include "tools/localca/apis.hpp"
 #include "tools/localca/cli.hpp"
 #include "tools/localca/config.hpp"
 #include "tools/localca/data_dir.hpp"
-#include "tools/localca/shared_keys.hpp"
 #include "tools/localca/lab.hpp"
 #include "tools/localca/revoke.hpp"
 #include "tools/localca/seed.hpp"
+#include "tools/localca/shared_keys.hpp"
 #include "tools/localca/tls_certificate.hpp"
 
 #include <csignal>
@@ -218,6 +222,16 @@ int cmd_serve(const arguments& args) {
     routes.add_personality(admin);
     server::emca::admin_routes emca_admin(engine);
     routes.add_personality(emca_admin);
+    // The browse lists (orgs, accounts, users, …): each vendor module describes its own.
+    std::vector<storage::admin::browse_source> lists;
+    for (auto module : {storage::enos::admin_browse, storage::foundry::admin_browse,
+                        storage::emca::admin_browse}) {
+        for (auto& s : module()) {
+            lists.push_back(std::move(s));
+        }
+    }
+    server::admin::browse_routes browse(engine, std::move(lists));
+    routes.add_personality(browse);
     lab.add_routes(routes, dir, engine); // /lab/v1 and fault rules only in lab mode
     routes.add_personality(metrics);
 

@@ -67,6 +67,7 @@ server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store, ca::engine
     h.exists = [dir](const std::string& n) {
         return std::filesystem::exists(database_path(snapshots_dir(dir) / n));
     };
+    h.remove = [dir](const std::string& n) { return delete_snapshot(dir, n); };
     h.restore = [&store, &engine, dir, clk](const std::string& n, const std::string& actor,
                                             const std::string& ip) {
         const auto r = restore_snapshot(store, dir, n, ca::audit_context{actor, ip, ""}, *clk);

@@ -93,6 +93,18 @@ std::int64_t take_snapshot(const fs::path& dir, const std::string& name) {
     return storage::count_certificates_in(database_path(target));
 }
 
+bool delete_snapshot(const fs::path& dir, const std::string& name) {
+    const auto target = snapshot_path(dir, name);
+    if (!fs::exists(target)) {
+        return false;
+    }
+    const auto gone = snapshots_dir(dir) / ("." + name + ".del-" + std::to_string(::getpid()));
+    fs::remove_all(gone);
+    fs::rename(target, gone);
+    fs::remove_all(gone);
+    return true;
+}
+
 bool ensure_baseline_snapshot(const fs::path& dir) {
     const std::string name(k_baseline_snapshot);
     if (fs::exists(database_path(snapshots_dir(dir) / name))) {

@@ -39,6 +39,10 @@ std::vector<snapshot_info> list_snapshots(const std::filesystem::path& dir);
 // snapshot or the new one.
 std::int64_t take_snapshot(const std::filesystem::path& dir, const std::string& name);
 
+// Removes snapshot `name` of `dir`; false when there is none. Renamed aside first (a name that
+// is not valid, hence never listed), so a crash midway leaves no half snapshot in the list.
+bool delete_snapshot(const std::filesystem::path& dir, const std::string& name);
+
 // Takes the baseline unless `dir` has one; true when it took it.
 bool ensure_baseline_snapshot(const std::filesystem::path& dir);
 

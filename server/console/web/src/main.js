@@ -5,6 +5,8 @@ import { api_error, call, session } from './api.js';
 import { Audit } from './pages/audit.js';
 import { CertificateDetail, Certificates } from './pages/certificates.js';
 import { Emca } from './pages/emca.js';
+import { Enos } from './pages/enos.js';
+import { Foundry } from './pages/foundry.js';
 import { Lab } from './pages/lab.js';
 import { Overview } from './pages/overview.js';
 import { navigate, on_link_click, use_location } from './router.js';
@@ -42,6 +44,8 @@ const PAGES = [
     ['/', 'Overview'],
     ['/certificates', 'Certificates'],
     ['/audit', 'Audit'],
+    ['/enos', 'EnOS'],
+    ['/foundry', 'Foundry'],
     ['/emca', 'emCA'],
     ['/lab', 'Lab', (h) => h.lab],
 ];
@@ -53,7 +57,9 @@ function page_for({ path, params }) {
         case '/': return html`<${Overview} />`;
         case '/certificates': return html`<${Certificates} params=${params} />`;
         case '/audit': return html`<${Audit} params=${params} />`;
-        case '/emca': return html`<${Emca} />`;
+        case '/enos': return html`<${Enos} params=${params} />`;
+        case '/foundry': return html`<${Foundry} params=${params} />`;
+        case '/emca': return html`<${Emca} params=${params} />`;
         case '/lab': return html`<${Lab} />`;
         default: return html`<h1>Not found</h1><p class="state">No console page at ${path}. <a href="/console/">Overview</a></p>`;
     }

@@ -61,6 +61,13 @@ BOOST_AUTO_TEST_CASE(take_list_restore_and_baseline) {
     BOOST_CHECK_THROW(
         tools::restore_snapshot(store, dir.path(), "nope", ca::audit_context{"t", "", ""}, *clk),
         std::runtime_error);
+
+    BOOST_TEST(tools::delete_snapshot(dir.path(), "two"));
+    BOOST_TEST(!tools::delete_snapshot(dir.path(), "two")); // gone
+    BOOST_TEST_REQUIRE(tools::list_snapshots(dir.path()).size() == 1u);
+    BOOST_TEST(std::distance(std::filesystem::directory_iterator(tools::snapshots_dir(dir.path())),
+                             std::filesystem::directory_iterator{}) == 1); // nothing left aside
+    BOOST_CHECK_THROW(tools::delete_snapshot(dir.path(), "../x"), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,6 +6,9 @@ import { navigate } from '../router.js';
 import { badge, fmt_time, html, status_of, use_data } from '../ui.js';
 
 const FILTERS = ['q', 'status', 'api', 'authority', 'sort', 'limit'];
+// Owner filters come from the browse pages' links (an EnOS device, an emCA user): kept as hidden
+// fields, so that changing another filter keeps them, and shown with a link that drops them.
+const OWNER = ['org', 'product', 'device', 'account', 'user'];
 const REASONS = [
     ['unspecified', 0], ['keyCompromise', 1], ['affiliationChanged', 3], ['superseded', 4],
     ['cessationOfOperation', 5], ['certificateHold', 6], ['privilegeWithdrawn', 9],
@@ -14,7 +17,7 @@ const REASONS = [
 // The console's "Search" box is one field for a CN prefix or a serial: digits only is a serial.
 function api_params(params) {
     const p = {};
-    for (const k of FILTERS) if (k !== 'q' && params.get(k)) p[k] = params.get(k);
+    for (const k of [...FILTERS, ...OWNER]) if (k !== 'q' && params.get(k)) p[k] = params.get(k);
     const q = (params.get('q') || '').trim();
     if (/^[0-9]+$/.test(q)) p.serial = q;
     else if (q) p.cn = q;
@@ -38,7 +41,7 @@ export function Certificates({ params }) {
         e.preventDefault();
         const f = new FormData(e.target);
         const p = {};
-        for (const k of FILTERS) p[k] = f.get(k);
+        for (const k of [...FILTERS, ...OWNER]) p[k] = f.get(k);
         navigate('/certificates' + query(p));
     };
     const next = () => {
@@ -46,8 +49,14 @@ export function Certificates({ params }) {
         navigate('/certificates' + query({ ...p, cursor: list.data.nextCursor }));
     };
     const items = list.data ? list.data.items : [];
+    const owner = OWNER.filter((k) => params.get(k));
+    const without_owner = Object.fromEntries([...params].filter(([k]) => !OWNER.includes(k) && k !== 'cursor'));
     return html`<h1>Certificates</h1>
+        ${owner.length > 0 &&
+        html`<p data-testid="owner-filter">Owner: ${owner.map((k) => `${k} ${params.get(k)}`).join(', ')}.
+            <a href=${'/console/certificates' + query(without_owner)}>Show every owner</a></p>`}
         <form class="filters" onSubmit=${submit} role="search" key=${key}>
+            ${owner.map((k) => html`<input type="hidden" name=${k} value=${params.get(k)} />`)}
             <label>Search <input name="q" type="search" placeholder="CN prefix or serial" value=${params.get('q') || ''} /></label>
             ${select('status', 'Status', ['valid', 'revoked', 'expired'], params.get('status'))}
             ${select('api', 'API', ['enos', 'foundry', 'emca', 'pki', 'server'], params.get('api'))}
