@@ -61,18 +61,16 @@ std::vector<std::uint8_t> crl_publisher::current(authority_kind kind) {
             return *s.crl->der;
         }
         // Another process (or an earlier run of this one) may have stored a fresh CRL already.
-        const bool stored_fresh = state.crl_number > 0 &&
-                                  state.crl_revocations >= state.revocations &&
-                                  !expired(state.crl_this_update, now) &&
-                                  (!s.crl || state.crl_number > s.crl->number);
+        const bool stored_fresh =
+            state.crl_number > 0 && state.crl_revocations >= state.revocations &&
+            !expired(state.crl_this_update, now) && (!s.crl || state.crl_number > s.crl->number);
         s.building = true;
         lock.unlock();
         std::optional<cached> fresh;
         std::exception_ptr failure;
         try {
-            if (stored_fresh) {
-                auto der = storage::stored_crl(m_store.reader(), name);
-                fresh = cached{std::make_shared<const std::vector<std::uint8_t>>(std::move(der)),
+            if (auto der = stored_fresh ? stored_der(name, state) : std::nullopt) {
+                fresh = cached{std::make_shared<const std::vector<std::uint8_t>>(std::move(*der)),
                                state.crl_number, state.crl_revocations, state.crl_this_update};
             } else {
                 fresh = build(kind);
@@ -116,18 +114,24 @@ crl_publisher::cached crl_publisher::build(authority_kind kind) {
         const std::int64_t number = state.crl_number + 1;
         auto der = std::make_shared<const std::vector<std::uint8_t>>(
             build_crl(m_signer(kind), entries, number, from_unix(now), m_settings.next_update));
+        // The DER to the archive first, so that once the number is stored its bytes can be
+        // found; the writer's job only moves the number (no blob through the writer).
+        with_archive([&](storage::connection& a) {
+            storage::put_crl_der(a, name, number, now, state.revocations, *der);
+        });
         bool stored = false;
         m_store.writer().run([&](storage::connection& w) {
-            stored = storage::store_next_crl(w, name, number, *der, now, state.revocations);
+            stored = storage::store_next_crl(w, name, number, now, state.revocations);
         });
         if (stored) {
+            with_archive([&](storage::connection& a) { storage::prune_crl_der(a, name, number); });
             ++m_builds;
             m_last_build_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                   std::chrono::steady_clock::now() - t0)
                                   .count();
-            const auto ms = std::chrono::duration<double, std::milli>(
-                                std::chrono::steady_clock::now() - t0)
-                                .count();
+            const auto ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count();
             std::cerr << "localca: CRL " << name << " #" << number << " built with "
                       << entries.size() << " entries in " << static_cast<long long>(ms) << " ms"
                       << std::endl;
@@ -139,14 +143,45 @@ crl_publisher::cached crl_publisher::build(authority_kind kind) {
                              ": its number kept being taken by another process");
 }
 
+void crl_publisher::with_archive(const std::function<void(storage::connection&)>& use) {
+    std::lock_guard lock(m_archive_mutex);
+    try {
+        if (!m_archive) {
+            m_archive = storage::open_crl_archive(m_store.opts());
+        }
+        use(*m_archive);
+    } catch (const std::exception& e) {
+        // Not fatal: without its archived bytes a stored CRL is built again by whoever needs it.
+        std::cerr << "localca: CRL archive: " << e.what() << std::endl;
+        m_archive.reset(); // reopened on next use
+    }
+}
+
+std::optional<std::vector<std::uint8_t>> crl_publisher::stored_der(const std::string& name,
+                                                                   const storage::crl_state& s) {
+    std::optional<std::vector<std::uint8_t>> der;
+    with_archive([&](storage::connection& a) { der = storage::find_crl_der(a, name, s); });
+    if (!der) {
+        // init's first CRL, or one stored before the archive: still in table authorities. Cleared
+        // by every later store, so a non-empty one is the stored number's (unless another
+        // process stored meanwhile, which a later fetch sees from the counter).
+        auto legacy = storage::stored_crl(m_store.reader(), name);
+        if (!legacy.empty() &&
+            storage::read_crl_state(m_store.reader(), name).crl_number == s.crl_number) {
+            der = std::move(legacy);
+        }
+    }
+    return der;
+}
+
 void crl_publisher::revoked() {
     ++m_generation;
     {
         std::lock_guard lock(m_bg_mutex);
         if (!m_due) {
             m_due = std::chrono::steady_clock::now() +
-                    std::max(m_settings.debounce,
-                             std::chrono::milliseconds(m_last_build_ms.load() * m_settings.spacing));
+                    std::max(m_settings.debounce, std::chrono::milliseconds(m_last_build_ms.load() *
+                                                                            m_settings.spacing));
         }
     }
     m_bg_cv.notify_all();

@@ -14,10 +14,12 @@
 //
 // cRLNumber only grows: a build numbers its CRL stored number + 1, and the short writer job that
 // stores it checks that the stored number is still the one before; if another process took it, the
-// build starts over.
+// build starts over. The DER itself goes to the CRL archive (storage/crl_state_repository.hpp),
+// never through the writer: the writer's job only moves the number.
 #include "ca/authority.hpp"
 #include "ca/authority_kind.hpp"
 #include "ca/clock.hpp"
+#include "storage/crl_state_repository.hpp"
 #include "storage/store.hpp"
 
 #include <atomic>
@@ -83,6 +85,12 @@ private:
     bool expired(std::int64_t this_update, std::int64_t now) const;
     cached build(authority_kind kind);
     void background();
+    // Runs `use` on the CRL archive (storage/crl_state_repository.hpp), opened on first use; a
+    // failure is logged and swallowed: the archive only spares rebuilds.
+    void with_archive(const std::function<void(storage::connection&)>& use);
+    // The stored CRL `s` describes, from the archive (or init's, in table authorities), if found.
+    std::optional<std::vector<std::uint8_t>> stored_der(const std::string& name,
+                                                        const storage::crl_state& s);
 
     storage::store& m_store;
     std::shared_ptr<const ca::clock> m_clock;
@@ -93,6 +101,8 @@ private:
     std::atomic<std::uint64_t> m_builds{0};
     std::atomic<std::uint64_t> m_generation{0};
     std::atomic<std::int64_t> m_last_build_ms{0};
+    std::mutex m_archive_mutex; // one archive connection, used by one thread at a time
+    std::unique_ptr<storage::connection> m_archive;
 
     std::mutex m_bg_mutex;
     std::condition_variable m_bg_cv;

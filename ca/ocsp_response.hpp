@@ -48,9 +48,15 @@ public:
     const std::vector<std::uint8_t>& key_hash() const { return m_key_hash; }
     std::chrono::system_clock::time_point not_after() const { return m_not_after; }
 
-    // Signs `tbs` with the calling thread's signer; fills the algorithm identifier.
-    std::vector<std::uint8_t> sign(const std::vector<std::uint8_t>& tbs,
-                                   Botan::AlgorithmIdentifier& algorithm) const;
+    // Signs `tbs` with the calling thread's signer (the algorithm: algorithm_der()).
+    std::vector<std::uint8_t> sign(const std::vector<std::uint8_t>& tbs) const;
+
+    // Encoded once, repeated in every response: responderID ([2] EXPLICIT KeyHash), the
+    // signature's AlgorithmIdentifier (sha256WithRSAEncryption or ecdsa-with-SHA256) and certs
+    // ([0] EXPLICIT SEQUENCE { the responder certificate }).
+    const std::vector<std::uint8_t>& responder_id_der() const { return m_responder_id_der; }
+    const std::vector<std::uint8_t>& algorithm_der() const { return m_algorithm_der; }
+    const std::vector<std::uint8_t>& certs_der() const { return m_certs_der; }
 
 private:
     std::uint64_t m_id;
@@ -58,6 +64,10 @@ private:
     std::vector<std::uint8_t> m_cert_der;
     std::vector<std::uint8_t> m_key_hash;
     std::chrono::system_clock::time_point m_not_after;
+    bool m_rsa = false;
+    std::vector<std::uint8_t> m_responder_id_der;
+    std::vector<std::uint8_t> m_algorithm_der;
+    std::vector<std::uint8_t> m_certs_der;
 };
 
 // An OCSPResponse without responseBytes: malformedRequest, unauthorized, internalError...

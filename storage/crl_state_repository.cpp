@@ -32,20 +32,18 @@ void count_revocations(connection& db, const std::string& authority, std::int64_
 }
 
 bool store_next_crl(connection& db, const std::string& authority, std::int64_t crl_number,
-                    const std::vector<std::uint8_t>& crl_der, std::int64_t this_update,
-                    std::int64_t built_from_revocations) {
-    if (crl_der.empty()) {
-        throw std::invalid_argument("store_next_crl: empty CRL");
+                    std::int64_t this_update, std::int64_t built_from_revocations) {
+    if (crl_number <= 0) {
+        throw std::invalid_argument("store_next_crl: CRL numbers start at 1");
     }
-    statement_handle q(db, "UPDATE authorities SET crl_number = ?, crl_der = ?, "
+    statement_handle q(db, "UPDATE authorities SET crl_number = ?, crl_der = NULL, "
                            "crl_this_update = ?, crl_revocations = ? "
                            "WHERE name = ? AND crl_number = ?");
     q->bind(1, crl_number);
-    q->bind_blob(2, crl_der);
-    q->bind(3, this_update);
-    q->bind(4, built_from_revocations);
-    q->bind(5, authority);
-    q->bind(6, crl_number - 1);
+    q->bind(2, this_update);
+    q->bind(3, built_from_revocations);
+    q->bind(4, authority);
+    q->bind(5, crl_number - 1);
     return q->exec() == 1;
 }
 
@@ -56,6 +54,73 @@ std::vector<std::uint8_t> stored_crl(connection& db, const std::string& authorit
         throw std::logic_error("no authority named '" + authority + "'");
     }
     return q->get_blob(0);
+}
+
+std::unique_ptr<connection> open_crl_archive(const options& opts) {
+    options archive = opts;
+    if (opts.backend == backend::sqlite) {
+        const auto path = opts.path.string();
+        // An in-memory store (tests): a private in-memory archive, like any other memory one.
+        if (path.empty() || path == ":memory:" || path.find("vfs=memdb") != std::string::npos ||
+            path.find("mode=memory") != std::string::npos) {
+            archive.path = ":memory:";
+        } else {
+            archive.path = opts.path.parent_path() / (opts.path.stem().string() + "-crls.db");
+        }
+    }
+    auto db = open_connection(archive);
+    if (db->kind() == backend::sqlite) {
+        // Without an fsync per CRL: a lost entry only costs a rebuild (see the top of the
+        // header), and WAL keeps the file consistent after a crash either way.
+        db->exec_script("PRAGMA synchronous = NORMAL");
+    }
+    // Not a numbered migration: a cache of signed bytes that nothing migrates and any node
+    // rebuilds (the same statement is valid on both backends).
+    db->exec_script("CREATE TABLE IF NOT EXISTS crl_archive ("
+                    "authority TEXT NOT NULL, crl_number BIGINT NOT NULL, "
+                    "this_update BIGINT NOT NULL, built_from BIGINT NOT NULL, "
+                    "der BYTEA NOT NULL, PRIMARY KEY (authority, crl_number))");
+    return db;
+}
+
+void put_crl_der(connection& archive, const std::string& authority, std::int64_t crl_number,
+                 std::int64_t this_update, std::int64_t built_from_revocations,
+                 const std::vector<std::uint8_t>& der) {
+    if (der.empty()) {
+        throw std::invalid_argument("put_crl_der: empty CRL");
+    }
+    statement_handle q(archive,
+                       "INSERT INTO crl_archive (authority, crl_number, this_update, built_from, "
+                       "der) VALUES (?, ?, ?, ?, ?) ON CONFLICT (authority, crl_number) DO UPDATE "
+                       "SET this_update = excluded.this_update, built_from = excluded.built_from, "
+                       "der = excluded.der");
+    q->bind(1, authority);
+    q->bind(2, crl_number);
+    q->bind(3, this_update);
+    q->bind(4, built_from_revocations);
+    q->bind_blob(5, der);
+    q->exec();
+}
+
+std::optional<std::vector<std::uint8_t>>
+find_crl_der(connection& archive, const std::string& authority, const crl_state& s) {
+    statement_handle q(archive, "SELECT der FROM crl_archive WHERE authority = ? AND "
+                                "crl_number = ? AND this_update = ? AND built_from = ?");
+    q->bind(1, authority);
+    q->bind(2, s.crl_number);
+    q->bind(3, s.crl_this_update);
+    q->bind(4, s.crl_revocations);
+    if (!q->step()) {
+        return std::nullopt;
+    }
+    return q->get_blob(0);
+}
+
+void prune_crl_der(connection& archive, const std::string& authority, std::int64_t crl_number) {
+    statement_handle q(archive, "DELETE FROM crl_archive WHERE authority = ? AND crl_number < ?");
+    q->bind(1, authority);
+    q->bind(2, crl_number);
+    q->exec();
 }
 
 } // namespace localca::storage

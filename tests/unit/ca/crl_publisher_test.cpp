@@ -11,6 +11,7 @@
 
 #include <botan/x509_crl.h>
 
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -171,6 +172,33 @@ BOOST_AUTO_TEST_CASE(crl_number_only_grows_with_two_publishers_on_one_database) 
     BOOST_CHECK_GT(resigned, last);
     BOOST_CHECK_EQUAL(parse(other->crl_der(ca::authority_kind::rsa)).number, resigned);
     other.reset();
+}
+
+BOOST_AUTO_TEST_CASE(another_process_serves_the_archived_crl_and_builds_when_it_is_gone) {
+    // The DER is in the archive beside the database, not in the authorities row: a second
+    // publisher (another process) with no cache serves it without building; without the archive
+    // (a crash, a restored backup) it builds a new one, numbered higher.
+    revoke(issue(1).front());
+    const auto der = eng->crl_der(ca::authority_kind::rsa);
+    const auto row = storage::find_authority(store->reader(), "RSA");
+    BOOST_REQUIRE(row);
+    BOOST_TEST(row->crl_der.empty()); // init's CRL cleared by the first store
+    BOOST_TEST(std::filesystem::exists(dir / "localca-crls.db"));
+
+    auto other = std::make_unique<ca::engine>(dir.path(), *store, opts, clk);
+    BOOST_TEST(other->crl_der(ca::authority_kind::rsa) == der);
+    BOOST_TEST(other->crls().builds() == 0u);
+    other.reset();
+
+    std::filesystem::remove(dir / "localca-crls.db");
+    std::filesystem::remove(dir / "localca-crls.db-wal");
+    std::filesystem::remove(dir / "localca-crls.db-shm");
+    auto third = std::make_unique<ca::engine>(dir.path(), *store, opts, clk);
+    const auto rebuilt = parse(third->crl_der(ca::authority_kind::rsa));
+    BOOST_TEST(third->crls().builds() == 1u);
+    BOOST_TEST(rebuilt.number > parse(der).number);
+    BOOST_TEST(rebuilt.serials == parse(der).serials);
+    third.reset();
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include "ca/crl.hpp"
 #include "test_support.hpp"
 
+#include <botan/bigint.h>
 #include <botan/x509_crl.h>
 #include <botan/x509_dn.h>
 
@@ -93,6 +94,35 @@ BOOST_AUTO_TEST_CASE(revoked_entries_with_reasons) {
     const Botan::X509_CRL crl(der);
     BOOST_REQUIRE_EQUAL(crl.get_revoked().size(), 4u);
     BOOST_CHECK(crl.get_revoked()[0].reason_code() == Botan::KEY_COMPROMISE);
+}
+
+BOOST_AUTO_TEST_CASE(entries_after_2049_large_serials_and_many_entries) {
+    // The entries are encoded by hand: GeneralizedTime from 2050 on, a serial whose top bit needs
+    // a leading zero octet, the largest int64 serial, and a long list (multi-octet lengths).
+    temp_dir dir;
+    const auto& a = root(ca::authority_kind::rsa);
+    const auto t2051 = std::chrono::system_clock::from_time_t(2556143999); // 2050-12-31 23:59:59
+    std::vector<ca::crl_entry> entries{{0x80, t2051, 1},
+                                       {INT64_MAX, t2051 - std::chrono::hours(24 * 366), 3}};
+    for (std::int64_t sn = 1000; sn < 3000; ++sn) {
+        entries.push_back({sn, std::chrono::system_clock::from_time_t(1700000000 + sn), 4});
+    }
+    const auto der =
+        ca::build_crl(a, entries, 3, std::chrono::system_clock::now(), std::chrono::hours(1));
+    const auto text = openssl_crl_text(dir, a, der);
+    BOOST_CHECK(has(text, "verify OK"));
+    BOOST_CHECK(has(text, "Serial Number: 80\n        Revocation Date: Dec 31 23:59:59 2050 GMT"));
+    BOOST_CHECK(has(text, "Serial Number: 7FFFFFFFFFFFFFFF\n        Revocation Date: Dec 30 "
+                          "23:59:59 2049 GMT"));
+    const Botan::X509_CRL crl(der);
+    BOOST_REQUIRE_EQUAL(crl.get_revoked().size(), entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& r = crl.get_revoked()[i];
+        BOOST_CHECK(Botan::BigInt::decode(r.serial_number()) ==
+                    Botan::BigInt(static_cast<std::uint64_t>(entries[i].serial)));
+        BOOST_CHECK_EQUAL(static_cast<int>(r.reason_code()), entries[i].reason);
+        BOOST_CHECK(r.expire_time().to_std_timepoint() == entries[i].revoked_at);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(ecc_crl_with_entries) {

@@ -1,5 +1,6 @@
 // The CRL publisher's state in table authorities: the revocation counter, and a stored CRL whose
-// number only grows (store_next_crl refuses a number already taken or skipped).
+// number only grows (store_next_crl refuses a number already taken or skipped); and the CRL
+// archive that keeps the DER out of that row.
 #include "storage/crl_state_repository.hpp"
 
 #include "storage/authority_repository.hpp"
@@ -8,6 +9,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <stdexcept>
 
 using namespace localca;
@@ -48,23 +50,65 @@ BOOST_AUTO_TEST_CASE(revocations_are_counted_per_authority) {
 
 BOOST_AUTO_TEST_CASE(the_crl_number_only_grows) {
     count_revocations(db, "ECC", 3);
-    const std::vector<std::uint8_t> first{0x30, 0x03, 0x01, 0x01, 0xff};
-    BOOST_TEST(!store_next_crl(db, "ECC", 2, first, 100, 3)); // skips number 1
-    BOOST_TEST(store_next_crl(db, "ECC", 1, first, 100, 3));
-    BOOST_TEST(!store_next_crl(db, "ECC", 1, {0x30, 0x00}, 200, 3)); // number taken meanwhile
+    BOOST_TEST(!store_next_crl(db, "ECC", 2, 100, 3)); // skips number 1
+    BOOST_TEST(store_next_crl(db, "ECC", 1, 100, 3));
+    BOOST_TEST(!store_next_crl(db, "ECC", 1, 200, 3)); // number taken meanwhile
     auto s = read_crl_state(db, "ECC");
     BOOST_TEST(s.crl_number == 1);
     BOOST_TEST(s.crl_this_update == 100);
     BOOST_TEST(s.crl_revocations == 3);
-    BOOST_TEST(stored_crl(db, "ECC") == first, boost::test_tools::per_element());
 
     count_revocations(db, "ECC");
-    const std::vector<std::uint8_t> second{0x30, 0x00};
-    BOOST_TEST(store_next_crl(db, "ECC", 2, second, 300, 4));
+    BOOST_TEST(store_next_crl(db, "ECC", 2, 300, 4));
     s = read_crl_state(db, "ECC");
     BOOST_TEST(s.crl_number == 2);
     BOOST_TEST(s.crl_revocations == s.revocations);
-    BOOST_TEST(stored_crl(db, "ECC") == second, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_store_clears_the_der_kept_in_the_authority_row) {
+    // init's CRL (and one stored before the archive) is in the row; the first store clears it,
+    // so that the row a revocation updates stays small.
+    statement_handle legacy(db, "UPDATE authorities SET crl_der = ? WHERE name = 'ECC'");
+    legacy->bind_blob(1, std::vector<std::uint8_t>{0x30, 0x00});
+    legacy->exec();
+    BOOST_TEST(stored_crl(db, "ECC").size() == 2u);
+    BOOST_TEST(store_next_crl(db, "ECC", 1, 100, 0));
+    BOOST_TEST(stored_crl(db, "ECC").empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_archive_is_a_file_of_its_own_and_finds_exactly_the_stored_crl) {
+    options o;
+    o.path = dir / "ca.db";
+    auto archive = open_crl_archive(o);
+    // Beside the database, not in it: writing it takes no lock the writer needs.
+    BOOST_TEST(std::filesystem::exists(dir / "ca-crls.db"));
+    BOOST_TEST(!sql::table_exists(db, "crl_archive"));
+
+    const std::vector<std::uint8_t> first{0x30, 0x03, 0x01, 0x01, 0xff};
+    const std::vector<std::uint8_t> other{0x30, 0x00};
+    put_crl_der(*archive, "ECC", 1, 100, 3, first);
+    crl_state s;
+    s.crl_number = 1;
+    s.crl_this_update = 100;
+    s.crl_revocations = 3;
+    BOOST_TEST(*find_crl_der(*archive, "ECC", s) == first, boost::test_tools::per_element());
+    BOOST_TEST(!find_crl_der(*archive, "RSA", s));
+    // Another build of the same number from another counter is not the stored one.
+    auto later = s;
+    later.crl_revocations = 4;
+    BOOST_TEST(!find_crl_der(*archive, "ECC", later));
+    // The same number archived again (a process that lost the race, a restored backup): replaced.
+    put_crl_der(*archive, "ECC", 1, 100, 4, other);
+    BOOST_TEST(!find_crl_der(*archive, "ECC", s));
+    BOOST_TEST(*find_crl_der(*archive, "ECC", later) == other, boost::test_tools::per_element());
+
+    // A second connection (another process) sees it; pruning drops superseded numbers only.
+    put_crl_der(*archive, "ECC", 2, 200, 5, first);
+    auto second = open_crl_archive(o);
+    prune_crl_der(*second, "ECC", 2);
+    BOOST_TEST(!find_crl_der(*second, "ECC", later));
+    s = crl_state{5, 5, 2, 200};
+    BOOST_TEST(find_crl_der(*second, "ECC", s).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
