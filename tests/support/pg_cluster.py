@@ -13,6 +13,9 @@ socket in that directory), create the database localca_test, run COMMAND with
 then stop the server and remove the directory, also when COMMAND fails or this script is
 interrupted. Exits with COMMAND's status.
 
+For measurements: LOCALCA_PG_FSYNC=on (default off), LOCALCA_PG_OPTIONS (more server settings,
+e.g. '-c log_statement=all') and LOCALCA_PG_KEEP_LOG=FILE (the server's log, kept after the run).
+
 As a module (integration tests): `with pg_cluster.cluster() as c: c.url, c.stop(), c.start()`.
 
 PostgreSQL refuses to run as root, and the tests do run as root here: the cluster then belongs to
