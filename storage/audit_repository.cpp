@@ -85,7 +85,7 @@ void insert_audit(connection& db, const audit_row& row) {
     q.bind(8, row.outcome);
     q.bind(9, row.prev_hash);
     q.bind(10, row.hash);
-    q.exec();
+    q.exec_later(); // nothing reads its count: PostgreSQL sends it with the next statement
 }
 
 std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit) {

@@ -113,7 +113,7 @@ void insert_certificate(connection& db, const certificate_row& row) {
     bind_optional(q, 12, row.revoked_at);
     bind_optional(q, 13, row.revocation_reason);
     q.bind(14, row.api);
-    q.exec();
+    q.exec_later(); // nothing reads its count: PostgreSQL sends it with the next statement
 }
 
 std::optional<certificate_row> find_certificate(connection& db, std::int64_t sn) {

@@ -70,6 +70,11 @@ public:
     // Runs the statement to completion and returns the number of rows it inserted, updated or
     // deleted.
     virtual std::int64_t exec() = 0;
+    // Runs the statement when nothing waits for its outcome (an INSERT whose count nobody reads).
+    // Inside a transaction a backend that pays a round trip per statement (PostgreSQL) sends it
+    // together with the next statement that needs an answer, or at flush() or commit(); an error
+    // of it is thrown there. Elsewhere, and on SQLite, it is exec().
+    virtual void exec_later() { exec(); }
 
     virtual bool is_null(int column) const = 0;
     virtual std::int64_t get_int64(int column) const = 0;
@@ -133,6 +138,10 @@ public:
     virtual void rollback_to(std::string_view name) = 0;
     // true while a transaction is open (false after the backend itself aborted one).
     virtual bool in_transaction() const = 0;
+    // Waits for what exec_later(), savepoint() and release() left unanswered and throws the first
+    // error among them: the writer calls it at the end of each job so that a deferred insert's
+    // error is that job's. No-op where nothing is deferred (SQLite).
+    virtual void flush() {}
 
     // A fresh prepared statement for sql (the dialect above). Prefer statement_handle, which
     // reuses the connection's prepared statement for the same text.

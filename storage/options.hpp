@@ -20,8 +20,8 @@ struct postgres_options {
     // A libpq connection URI ("postgres://user@host:5432/localca"); the password may come from
     // the URI, PGPASSWORD or ~/.pgpass, as for every libpq client. Empty: libpq's defaults.
     std::string url;
-    // Read connections a node should open at most. Not enforced yet: the store opens one per
-    // thread that reads (docs/scale-out.md, "Configuration"). Default 8.
+    // Read connections a store opens at most (the writer has one more): each reading thread
+    // borrows one per statement or read transaction (storage/read_pool.hpp). Default 8.
     std::size_t pool_size = 8;
     // statement_timeout of every connection: a statement running longer fails (the request gets
     // its API's internal error) instead of hanging while the server is unreachable. Default 5 s.

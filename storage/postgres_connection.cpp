@@ -199,6 +199,7 @@ private:
     }
 
     void prepare_on_server() {
+        m_owner.flush(); // PQprepare waits for its answer: not inside a pipeline
         const auto prepare = [&] {
             return result_ptr(PQprepare(m_owner.handle(), m_name.c_str(), m_sql.c_str(),
                                         static_cast<int>(m_params.size()), nullptr));
@@ -217,26 +218,65 @@ private:
         m_session = m_owner.session();
     }
 
-    void execute() {
+    // The bound parameters as libpq takes them (pointers into m_params).
+    struct wire_parameters {
+        std::vector<const char*> values;
+        std::vector<int> lengths;
+        std::vector<int> formats;
+    };
+
+    wire_parameters on_the_wire() const {
+        wire_parameters w{std::vector<const char*>(m_params.size()),
+                          std::vector<int>(m_params.size()), std::vector<int>(m_params.size())};
+        for (std::size_t i = 0; i < m_params.size(); ++i) {
+            const auto& p = m_params[i];
+            w.values[i] = p.value ? p.value->data() : nullptr;
+            w.lengths[i] = p.value ? static_cast<int>(p.value->size()) : 0;
+            w.formats[i] = p.binary ? 1 : 0;
+        }
+        return w;
+    }
+
+    // Results in text format (resultFormat 0): integers and text need no per-type binary
+    // decoding, and bytea comes as hex, decoded by decode_bytea.
+    int send_prepared(PGconn* conn, const wire_parameters& w) const {
+        return PQsendQueryPrepared(conn, m_name.c_str(), static_cast<int>(m_params.size()),
+                                   w.values.data(), w.lengths.data(), w.formats.data(), 0);
+    }
+
+    void ready_on_server() {
         m_owner.handle(); // resets a broken connection once, which bumps the session
         if (m_session != m_owner.session()) {
             prepare_on_server(); // the reset ended the session and its prepared statements
         }
-        std::vector<const char*> values(m_params.size());
-        std::vector<int> lengths(m_params.size());
-        std::vector<int> formats(m_params.size());
-        for (std::size_t i = 0; i < m_params.size(); ++i) {
-            const auto& p = m_params[i];
-            values[i] = p.value ? p.value->data() : nullptr;
-            lengths[i] = p.value ? static_cast<int>(p.value->size()) : 0;
-            formats[i] = p.binary ? 1 : 0;
+    }
+
+    void exec_later() override {
+        if (!m_owner.in_transaction()) {
+            exec(); // autocommit: the caller expects it done when this returns
+            return;
         }
-        // Results in text format (resultFormat 0): integers and text need no per-type binary
-        // decoding, and bytea comes as hex, decoded by decode_bytea.
+        ready_on_server();
+        const wire_parameters w = on_the_wire();
+        m_owner.send_later([&](PGconn* conn) { return send_prepared(conn, w); }, m_sql);
+        reset();
+    }
+
+    void execute() {
+        ready_on_server();
+        const wire_parameters w = on_the_wire();
+        if (m_owner.pipelining()) {
+            // Inside a transaction, after deferred commands: one round trip for all of them.
+            result_ptr r(
+                m_owner.answer([&](PGconn* conn) { return send_prepared(conn, w); }, m_sql));
+            m_owner.check(r.get(), m_sql);
+            m_result = std::move(r);
+            return;
+        }
         const auto run = [&] {
             return result_ptr(PQexecPrepared(m_owner.handle(), m_name.c_str(),
-                                             static_cast<int>(m_params.size()), values.data(),
-                                             lengths.data(), formats.data(), 0));
+                                             static_cast<int>(m_params.size()), w.values.data(),
+                                             w.lengths.data(), w.formats.data(), 0));
         };
         const bool outside_transaction = !m_owner.in_transaction();
         result_ptr r = run();
@@ -417,6 +457,7 @@ bool postgres_connection::session_lost(const PGresult* result) const {
 
 void postgres_connection::reset_session() {
     m_open = false;
+    m_pending.clear();   // unanswered, and gone with the session's transaction
     m_forgotten.clear(); // went with the session
     PQreset(m_conn);
     if (PQstatus(m_conn) != CONNECTION_OK) {
@@ -472,7 +513,102 @@ void postgres_connection::deallocate_forgotten() {
     const result_ptr r(PQexec(m_conn, sql.c_str()));
 }
 
+void postgres_connection::send_later(const sender& send, std::string what) {
+    // Bounded: the server answers each command while we are still sending, and neither side
+    // reads before the sync; with too many answers queued both would block on full socket
+    // buffers (libpq's pipeline deadlock). 128 answers are a few KiB; a bulk insert (the
+    // bench's preload, migrate) still saves 127 round trips of 128.
+    constexpr std::size_t most_unanswered = 128;
+    if (m_pending.size() >= most_unanswered) {
+        settle(true);
+    }
+    PGconn* conn = handle();
+    if (PQpipelineStatus(conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(conn) != 1) {
+        throw database_error(category::other,
+                             std::string("cannot enter pipeline mode: ") + PQerrorMessage(conn));
+    }
+    if (send(conn) != 1) {
+        const std::string message = PQerrorMessage(conn);
+        settle(false);
+        throw database_error(broken() ? category::unavailable : category::other,
+                             message + " in: " + what.substr(0, 200));
+    }
+    m_pending.push_back(std::move(what));
+}
+
+PGresult* postgres_connection::answer(const sender& send, std::string_view what) {
+    if (send(m_conn) != 1) {
+        const std::string message = PQerrorMessage(m_conn);
+        settle(false);
+        throw database_error(broken() ? category::unavailable : category::other,
+                             message + " in: " + std::string(what.substr(0, 200)));
+    }
+    m_pending.emplace_back(what);
+    return settle(true, true);
+}
+
+PGresult* postgres_connection::settle(bool report, bool extra) {
+    if (m_pending.empty() && PQpipelineStatus(m_conn) == PQ_PIPELINE_OFF) {
+        return nullptr;
+    }
+    const std::vector<std::string> what = std::move(m_pending);
+    m_pending.clear();
+    const std::size_t none = what.size();
+    std::size_t failed = none;
+    result_ptr failure;
+    result_ptr last;
+    const bool synced = PQpipelineSync(m_conn) == 1;
+    for (std::size_t i = 0; i < what.size(); ++i) {
+        result_ptr r(PQgetResult(m_conn));
+        if (!r) {
+            failed = std::min(failed, i); // the connection broke: no more answers
+            break;
+        }
+        while (PGresult* end = PQgetResult(m_conn)) { // a command's answer ends with a null
+            PQclear(end);
+        }
+        const auto status = PQresultStatus(r.get());
+        const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        // Commands after a failure are skipped (PGRES_PIPELINE_ABORTED): the first one counts.
+        if (!ok && status != PGRES_PIPELINE_ABORTED && failed == none) {
+            failed = i;
+            failure = std::move(r);
+        } else if (i + 1 == what.size()) {
+            last = std::move(r);
+        }
+    }
+    if (synced && !broken()) {
+        const result_ptr sync(PQgetResult(m_conn)); // PGRES_PIPELINE_SYNC
+    }
+    PQexitPipelineMode(m_conn);
+    if (extra && failed + 1 == what.size()) {
+        return failure.release(); // the caller's own command failed: its caller checks
+    }
+    if (failed != none) {
+        if (report) {
+            check(failure.get(), what[failed]); // throws: failure is not OK (or null)
+        }
+        try {
+            check(failure.get(), what[failed]); // notes the transaction's state
+        } catch (const database_error&) {
+            // Not reported: the caller is rolling back anyway.
+        }
+        return nullptr;
+    }
+    if (!extra) {
+        const auto tx = PQtransactionStatus(m_conn);
+        m_open = tx == PQTRANS_INTRANS || tx == PQTRANS_INERROR;
+        return nullptr;
+    }
+    return last.release();
+}
+
+void postgres_connection::flush() {
+    settle(true);
+}
+
 void postgres_connection::run(std::string_view sql) {
+    settle(true); // PQexec waits for its answer: not inside a pipeline
     const std::string text(sql);
     const result_ptr r(PQexec(handle(), text.c_str()));
     check(r.get(), sql);
@@ -528,6 +664,17 @@ void postgres_connection::commit() {
         rollback();
         throw database_error(category::other, "COMMIT of a failed transaction: rolled back");
     }
+    if (pipelining()) {
+        // The deferred commands and the COMMIT in one round trip. A failure among them skips
+        // the COMMIT and leaves the transaction failed, for the caller's rollback().
+        const result_ptr r(answer(
+            [](PGconn* conn) {
+                return PQsendQueryParams(conn, "COMMIT", 0, nullptr, nullptr, nullptr, nullptr, 0);
+            },
+            "COMMIT"));
+        check(r.get(), "COMMIT");
+        return;
+    }
     run("COMMIT");
 }
 
@@ -536,20 +683,36 @@ void postgres_connection::rollback() {
     m_lost = false;
     m_open = false;
     if (gone) {
+        m_pending.clear();
         return; // the server ended the transaction with the session
     }
+    settle(false); // the rollback takes the deferred commands' writes back, failed or not
     run("ROLLBACK");
 }
 
+void postgres_connection::defer(std::string sql) {
+    if (!in_transaction()) {
+        run(sql); // fails as PostgreSQL says, outside a transaction
+        return;
+    }
+    // Nothing waits for a SAVEPOINT or RELEASE to answer: they go with the next statement.
+    send_later(
+        [&](PGconn* conn) {
+            return PQsendQueryParams(conn, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+        },
+        sql);
+}
+
 void postgres_connection::savepoint(std::string_view name) {
-    run("SAVEPOINT " + quote_identifier(name));
+    defer("SAVEPOINT " + quote_identifier(name));
 }
 
 void postgres_connection::release(std::string_view name) {
-    run("RELEASE SAVEPOINT " + quote_identifier(name));
+    defer("RELEASE SAVEPOINT " + quote_identifier(name));
 }
 
 void postgres_connection::rollback_to(std::string_view name) {
+    settle(false); // the job failed already; its deferred commands are taken back here
     run("ROLLBACK TO SAVEPOINT " + quote_identifier(name));
 }
 

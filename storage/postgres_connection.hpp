@@ -12,10 +12,15 @@
 // - begin_write() takes the cluster-wide writer lock, pg_advisory_xact_lock(writer_lock_key),
 //   released by COMMIT or ROLLBACK (never by hand);
 // - after the connection broke (server restart, network), the next call resets it once; until the
-//   server is back, every call fails with database_error::category::unavailable.
+//   server is back, every call fails with database_error::category::unavailable;
+// - inside a transaction, SAVEPOINT, RELEASE and exec_later() are not waited for: they go out in
+//   libpq's pipeline mode together with the next statement that needs an answer (or flush(),
+//   COMMIT), in one round trip. The writer's round trips per certificate were its bottleneck
+//   (docs/scale-out.md, "Speed").
 #include "storage/connection.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -57,6 +62,7 @@ public:
     void release(std::string_view name) override;
     void rollback_to(std::string_view name) override;
     bool in_transaction() const override;
+    void flush() override;
 
     std::unique_ptr<statement> prepare(std::string_view sql) override;
 
@@ -78,9 +84,22 @@ public:
     // Throws database_error (unavailable) when the server does not answer.
     void reset_session();
 
+    // Pipelining, inside a transaction: send_later() queues a command (send puts it on the wire,
+    // returning libpq's 1 for success) whose answer nobody waits for. answer() sends one more
+    // after the queued ones, waits for all of them in one round trip, throws the first failure
+    // among the queued ones and returns the last one's result (owned by the caller, unchecked).
+    using sender = std::function<int(pg_conn*)>;
+    void send_later(const sender& send, std::string what);
+    pg_result* answer(const sender& send, std::string_view what);
+    bool pipelining() const { return !m_pending.empty(); }
+
 private:
+    // Reads the answers of the queued commands (and of `extra` sent after them) and leaves
+    // pipeline mode; throws the first failure when report is set.
+    pg_result* settle(bool report, bool extra = false);
     void configure_session();
     void run(std::string_view sql);
+    void defer(std::string sql);
     void begin(std::string_view sql);
     void deallocate_forgotten();
 
@@ -96,6 +115,7 @@ private:
     // fresh session that the reset gave.
     bool m_lost = false;
     std::vector<std::string> m_forgotten;
+    std::vector<std::string> m_pending; // the SQL of each command sent and not yet answered
 };
 
 // Opens a connection to opts.postgres.url with statement_timeout and application_name 'localca'.

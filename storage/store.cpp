@@ -2,6 +2,7 @@
 
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
+#include "storage/read_pool.hpp"
 
 #include <unistd.h>
 
@@ -51,6 +52,9 @@ store::store(const options& opts) : m_options(opts), m_id(g_next_store_id.fetch_
         m_keepalive.reset();
     }
     m_writer = std::make_unique<storage::writer>(m_options);
+    if (m_options.backend == backend::postgres) {
+        m_pool = std::make_unique<read_pool>(m_options);
+    }
     std::lock_guard lock(g_live_mutex);
     g_live_ids.insert(m_id);
 }
@@ -64,18 +68,25 @@ store::~store() {
     // The readers close with m_readers, and the in-memory database with m_keepalive, after it.
 }
 
+std::size_t store::pooled_readers() const {
+    return m_pool ? m_pool->opened() : 0;
+}
+
 connection& store::reader() {
     if (auto it = t_readers.find(m_id); it != t_readers.end()) {
         return *it->second;
     }
-    auto db = open_connection(m_options);
-    // Reads only: a write here would bypass the writer's serialisation and group commit, so make
-    // it fail loudly instead of racing the writer for the lock.
-    // (PostgreSQL: the read pool's connections are opened with default_transaction_read_only.)
-    if (db->kind() == backend::sqlite) {
+    std::unique_ptr<connection> db;
+    if (m_pool) {
+        // Not cached here: its statements borrow the pool's connections, which cache theirs.
+        db = std::make_unique<pooled_connection>(*m_pool);
+    } else {
+        db = open_connection(m_options);
+        // Reads only: a write here would bypass the writer's serialisation and group commit, so
+        // make it fail loudly instead of racing the writer for the lock.
         db->exec_script("PRAGMA query_only = ON");
+        db->set_caching(true);
     }
-    db->set_caching(true);
     connection* raw = db.get();
     {
         std::lock_guard lock(m_readers_mutex);

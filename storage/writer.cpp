@@ -183,6 +183,9 @@ void writer::loop() {
 void writer::commit_group(std::deque<item>& group) {
     connection& db = *m_db;
     std::vector<std::exception_ptr> failures(group.size());
+    // A job alone in its group needs no savepoint: if it fails, the whole transaction is its own
+    // to roll back. On PostgreSQL that saves two statements per job when the load is light.
+    const bool alone = group.size() == 1;
     try {
         // Takes the write lock now: if another process (the CLI) holds it, we wait here (busy
         // timeout) rather than failing halfway through a job.
@@ -190,14 +193,23 @@ void writer::commit_group(std::deque<item>& group) {
         bool any_succeeded = false;
         for (std::size_t i = 0; i < group.size(); ++i) {
             // A savepoint per job, so that a failing job takes back its own writes only.
-            db.savepoint("job");
+            if (!alone) {
+                db.savepoint("job");
+            }
             try {
                 group[i].work(db);
+                if (!alone) {
+                    // The job's deferred statements answer now, so that their errors are its
+                    // own (alone, the COMMIT below carries them and fails the job the same).
+                    db.flush();
+                }
             } catch (...) {
                 failures[i] = std::current_exception();
             }
             if (!failures[i]) {
-                db.release("job");
+                if (!alone) {
+                    db.release("job");
+                }
                 any_succeeded = true;
                 continue;
             }
@@ -207,8 +219,10 @@ void writer::commit_group(std::deque<item>& group) {
                 // group fails with this error.
                 std::rethrow_exception(failures[i]);
             }
-            db.rollback_to("job");
-            db.release("job");
+            if (!alone) {
+                db.rollback_to("job");
+                db.release("job");
+            }
         }
         // Nothing to make durable when every job failed: spare the fsync.
         const auto commit_started = std::chrono::steady_clock::now();

@@ -13,6 +13,9 @@ socket in that directory), create the database localca_test, run COMMAND with
 then stop the server and remove the directory, also when COMMAND fails or this script is
 interrupted. Exits with COMMAND's status.
 
+For measurements: LOCALCA_PG_FSYNC=on (default off), LOCALCA_PG_OPTIONS (more server settings,
+e.g. '-c log_statement=all') and LOCALCA_PG_KEEP_LOG=FILE (the server's log, kept after the run).
+
 As a module (integration tests): `with pg_cluster.cluster() as c: c.url, c.stop(), c.start()`.
 
 PostgreSQL refuses to run as root, and the tests do run as root here: the cluster then belongs to
@@ -88,6 +91,11 @@ class cluster:
         fsync = os.environ.get("LOCALCA_PG_FSYNC", "off")
         options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
                    f"-c fsync={fsync}")
+        # More server settings for a measurement, e.g. LOCALCA_PG_OPTIONS='-c log_statement=all'
+        # to count the statements (round trips) of an issuance in server.log.
+        extra = os.environ.get("LOCALCA_PG_OPTIONS", "")
+        if extra:
+            options += " " + extra
         return self._as_owner([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-w", "-s",
                                "-l", os.path.join(self.root, "server.log"), "-o", options,
                                *args])
@@ -157,6 +165,11 @@ def main(argv):
             raise
         if status != 0:
             print("pg_cluster: the server's log:\n" + c.log(), file=sys.stderr)
+        keep_log = os.environ.get("LOCALCA_PG_KEEP_LOG")
+        if keep_log:
+            # The server's log outlives the throw-away cluster (e.g. to count statements).
+            with open(keep_log, "w") as f:
+                f.write(c.log())
         return status
 
 

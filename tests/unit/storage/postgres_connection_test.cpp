@@ -308,6 +308,61 @@ BOOST_AUTO_TEST_CASE(savepoints) {
     BOOST_TEST(scalar(*c, "SELECT sum(id) FROM sp") == 3);
 }
 
+BOOST_AUTO_TEST_CASE(deferred_statements_answer_at_the_next_round_trip) {
+    auto c = open();
+    c->exec_script("DROP TABLE IF EXISTS dq; CREATE TABLE dq (id BIGINT PRIMARY KEY)");
+    c->set_caching(true);
+    const auto insert = [&](std::int64_t id) {
+        statement_handle q(*c, "INSERT INTO dq VALUES (?)");
+        q->bind(1, id);
+        q->exec_later();
+    };
+    // Outside a transaction exec_later() is exec(): done when it returns.
+    insert(1);
+    BOOST_TEST(scalar(*c, "SELECT count(*) FROM dq") == 1);
+
+    // Inside one, deferred inserts and savepoints are answered by the next statement that needs
+    // an answer, which sees their rows (one transaction, in order).
+    c->begin_write();
+    c->savepoint("job");
+    insert(2);
+    insert(3);
+    c->release("job");
+    BOOST_TEST(scalar(*c, "SELECT count(*) FROM dq") == 3);
+
+    // A deferred insert's error is thrown by flush(), classified, and a rollback to the
+    // savepoint before it keeps the rest of the transaction.
+    c->savepoint("job");
+    insert(4);
+    insert(1); // duplicate key
+    insert(5); // skipped: after the failure in the same pipeline
+    BOOST_TEST((category_of([&] { c->flush(); }) == category::constraint));
+    BOOST_TEST(c->in_transaction());
+    c->rollback_to("job");
+    c->release("job");
+    insert(6);
+    c->commit(); // carries the deferred insert
+    BOOST_TEST(!c->in_transaction());
+    BOOST_TEST(scalar(*c, "SELECT count(*) FROM dq") == 4); // 1, 2, 3, 6
+    BOOST_TEST(scalar(*c, "SELECT sum(id) FROM dq") == 12);
+
+    // A COMMIT after a failing deferred insert fails and commits nothing.
+    c->begin_write();
+    insert(7);
+    insert(2);
+    BOOST_TEST((category_of([&] { c->commit(); }) == category::constraint));
+    c->rollback();
+    BOOST_TEST(!c->in_transaction());
+    BOOST_TEST(scalar(*c, "SELECT count(*) FROM dq WHERE id = 7") == 0);
+
+    // A rollback drops what was deferred, failed or not.
+    c->begin_write();
+    insert(8);
+    c->rollback();
+    BOOST_TEST(scalar(*c, "SELECT count(*) FROM dq WHERE id = 8") == 0);
+    c->set_caching(false);
+}
+
 BOOST_AUTO_TEST_CASE(statement_timeout_is_unavailable_within_it) {
     auto c = open(std::chrono::milliseconds(500));
     const auto start = std::chrono::steady_clock::now();
