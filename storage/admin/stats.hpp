@@ -1,5 +1,6 @@
 #pragma once
-// Counts for the operator API's statistics (GET /admin/v1/stats), each one query over an index.
+// Counts for the operator API's statistics (GET /admin/v1/stats), read from the count tables of
+// schema 14 (certificate_counts, issued_hours) plus range counts over one day of expiries each.
 #include "storage/connection.hpp"
 
 #include <cstdint>
