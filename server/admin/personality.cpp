@@ -1,6 +1,7 @@
 #include "server/admin/personality.hpp"
 
 #include "ca/admin/certificate_details.hpp"
+#include "ca/admin/subject_text.hpp"
 #include "ca/audit.hpp"
 #include "server/admin/auth.hpp"
 #include "server/admin/codec.hpp"
@@ -19,9 +20,8 @@ namespace sa = storage::admin;
 namespace {
 
 const std::set<std::string> k_core_filters = {
-    "authority", "status",        "api",           "profile",     "cn",
-    "serial",    "expiresBefore", "expiresAfter",  "issuedAfter", "issuedBefore",
-    "sort",      "limit",         "cursor",        "format"};
+    "authority",    "status",      "api",          "profile", "cn",    "serial", "expiresBefore",
+    "expiresAfter", "issuedAfter", "issuedBefore", "sort",    "limit", "cursor", "format"};
 
 std::string status_of(const sa::inventory_row& r, std::int64_t now) {
     if (r.status == 1) {
@@ -37,7 +37,7 @@ json::object item_json(const sa::inventory_row& r, std::int64_t now) {
     o["api"] = r.api;
     o["profile"] = r.profile;
     o["status"] = status_of(r, now);
-    o["subject"] = ca::subject_text(r.subject_der);
+    o["subject"] = ca::admin::subject_text(r.subject_der);
     o["cn"] = r.cn ? json::value(*r.cn) : json::value(nullptr);
     o["notBefore"] = rfc3339(r.not_before);
     o["notAfter"] = rfc3339(r.not_after);
@@ -86,7 +86,7 @@ std::string csv_line(const sa::inventory_row& r, std::int64_t now) {
                                   r.api,
                                   r.profile,
                                   status_of(r, now),
-                                  ca::subject_text(r.subject_der),
+                                  ca::admin::subject_text(r.subject_der),
                                   r.cn.value_or(""),
                                   rfc3339(r.not_before),
                                   rfc3339(r.not_after),
@@ -219,7 +219,8 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
             }
         }
         if (!ok) {
-            throw bad_parameter("cursor", "cursor is not one this listing returned (with this sort)");
+            throw bad_parameter("cursor",
+                                "cursor is not one this listing returned (with this sort)");
         }
         q.after = std::make_pair(k, sn);
     }
@@ -389,23 +390,25 @@ void personality::revoke(std::shared_ptr<request_context> ctx, responder done) {
     req.sn = sn;
     req.reason = reason;
     req.audit = ca::audit_context{who->actor(), ctx->remote_address, ""};
-    m_engine.revoke(std::move(req), guarded(ctx, done, [this, ctx, done, sn, reason](ca::status st) {
-        if (!st) {
-            const auto code = st.err().code;
-            if (code == ca::errc::internal) {
-                return answer_internal_error(*ctx, done, st.err().detail);
+    m_engine.revoke(
+        std::move(req), guarded(ctx, done, [this, ctx, done, sn, reason](ca::status st) {
+            if (!st) {
+                const auto code = st.err().code;
+                if (code == ca::errc::internal) {
+                    return answer_internal_error(*ctx, done, st.err().detail);
+                }
+                const auto status = code == ca::errc::certificate_not_found
+                                        ? http::status::not_found
+                                        : http::status::conflict;
+                done(error_json(ctx->req, status, st.err().message + ": " + st.err().detail));
+                return;
             }
-            const auto status = code == ca::errc::certificate_not_found ? http::status::not_found
-                                                                         : http::status::conflict;
-            done(error_json(ctx->req, status, st.err().message + ": " + st.err().detail));
-            return;
-        }
-        json::object o;
-        o["certSN"] = std::to_string(sn);
-        o["status"] = "revoked";
-        o["reason"] = reason_name(reason);
-        done(json_response(ctx->req, http::status::ok, json::serialize(o)));
-    }));
+            json::object o;
+            o["certSN"] = std::to_string(sn);
+            o["status"] = "revoked";
+            o["reason"] = reason_name(reason);
+            done(json_response(ctx->req, http::status::ok, json::serialize(o)));
+        }));
 }
 
 void personality::stats(std::shared_ptr<request_context> ctx, responder done) {
@@ -421,10 +424,8 @@ void personality::stats(std::shared_ptr<request_context> ctx, responder done) {
     o["now"] = rfc3339(now);
     json::array counts;
     for (const auto& c : s.counts) {
-        counts.push_back(json::object{{"api", c.api},
-                                      {"authority", c.authority},
-                                      {"status", c.status},
-                                      {"count", c.count}});
+        counts.push_back(json::object{
+            {"api", c.api}, {"authority", c.authority}, {"status", c.status}, {"count", c.count}});
     }
     o["counts"] = std::move(counts);
     auto series = [](const std::map<std::int64_t, std::int64_t>& m) {
@@ -470,8 +471,8 @@ void personality::audit(std::shared_ptr<request_context> ctx, responder done) {
     if (!who) {
         return;
     }
-    check_known(*ctx, {"actor", "action", "certSN", "from", "to", "outcome", "limit", "cursor",
-                       "sort"});
+    check_known(*ctx,
+                {"actor", "action", "certSN", "from", "to", "outcome", "limit", "cursor", "sort"});
     sa::audit_query q;
     q.actor = ctx->query_param("actor");
     q.action = ctx->query_param("action");
@@ -497,7 +498,8 @@ void personality::audit(std::shared_ptr<request_context> ctx, responder done) {
             ok = ec == std::errc() && p == rest.data() + rest.size();
         }
         if (!ok) {
-            throw bad_parameter("cursor", "cursor is not one this listing returned (with this sort)");
+            throw bad_parameter("cursor",
+                                "cursor is not one this listing returned (with this sort)");
         }
         q.after_id = id;
     }
@@ -513,9 +515,9 @@ void personality::audit(std::shared_ptr<request_context> ctx, responder done) {
         items.push_back(audit_json(a));
     }
     o["items"] = std::move(items);
-    o["nextCursor"] = more ? json::value(encode_cursor("audit" + sort + ":" +
-                                                       std::to_string(rows.back().id)))
-                           : json::value(nullptr);
+    o["nextCursor"] =
+        more ? json::value(encode_cursor("audit" + sort + ":" + std::to_string(rows.back().id)))
+             : json::value(nullptr);
     const auto v = ca::verify_audit(db);
     json::object chain;
     chain["ok"] = v.ok;
