@@ -1,10 +1,10 @@
 #include "server/admin/personality.hpp"
 
 #include "ca/admin/certificate_details.hpp"
-#include "ca/admin/subject_text.hpp"
 #include "ca/audit.hpp"
 #include "server/admin/auth.hpp"
 #include "server/admin/codec.hpp"
+#include "server/admin/inventory_rows.hpp"
 #include "server/core/internal_error.hpp"
 #include "storage/admin/audit_search.hpp"
 #include "storage/admin/inventory.hpp"
@@ -22,87 +22,6 @@ namespace {
 const std::set<std::string> k_core_filters = {
     "authority",    "status",      "api",          "profile", "cn",    "serial", "expiresBefore",
     "expiresAfter", "issuedAfter", "issuedBefore", "sort",    "limit", "cursor", "format"};
-
-std::string status_of(const sa::inventory_row& r, std::int64_t now) {
-    if (r.status == 1) {
-        return "revoked";
-    }
-    return r.not_after > now ? "valid" : "expired";
-}
-
-json::object item_json(const sa::inventory_row& r, std::int64_t now) {
-    json::object o;
-    o["certSN"] = std::to_string(r.sn);
-    o["authority"] = r.authority;
-    o["api"] = r.api;
-    o["profile"] = r.profile;
-    o["status"] = status_of(r, now);
-    o["subject"] = ca::admin::subject_text(r.subject_der);
-    o["cn"] = r.cn ? json::value(*r.cn) : json::value(nullptr);
-    o["notBefore"] = rfc3339(r.not_before);
-    o["notAfter"] = rfc3339(r.not_after);
-    o["revokedAt"] = r.revoked_at ? json::value(rfc3339(*r.revoked_at)) : json::value(nullptr);
-    o["reason"] = r.reason ? json::value(reason_name(*r.reason)) : json::value(nullptr);
-    if (r.owner) {
-        json::object owner;
-        for (const auto& [k, v] : *r.owner) {
-            owner[k] = v ? json::value(*v) : json::value(nullptr);
-        }
-        o["owner"] = std::move(owner);
-    } else {
-        o["owner"] = nullptr;
-    }
-    return o;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        return s;
-    }
-    std::string out = "\"";
-    for (const char c : s) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
-}
-
-constexpr const char* k_csv_header = "certSN,authority,api,profile,status,subject,cn,notBefore,"
-                                     "notAfter,revokedAt,reason,owner\r\n";
-
-std::string csv_line(const sa::inventory_row& r, std::int64_t now) {
-    std::string owner;
-    if (r.owner) {
-        for (const auto& [k, v] : *r.owner) {
-            if (v) {
-                owner += (owner.empty() ? "" : ";") + k + "=" + *v;
-            }
-        }
-    }
-    const std::string fields[] = {std::to_string(r.sn),
-                                  r.authority,
-                                  r.api,
-                                  r.profile,
-                                  status_of(r, now),
-                                  ca::admin::subject_text(r.subject_der),
-                                  r.cn.value_or(""),
-                                  rfc3339(r.not_before),
-                                  rfc3339(r.not_after),
-                                  r.revoked_at ? rfc3339(*r.revoked_at) : "",
-                                  r.reason ? reason_name(*r.reason) : "",
-                                  owner};
-    std::string line;
-    for (const auto& f : fields) {
-        // Appended piecewise: `"," + std::string` trips gcc 12's false -Wrestrict.
-        if (!line.empty()) {
-            line += ',';
-        }
-        line += csv_field(f);
-    }
-    return line + "\r\n";
-}
 
 } // namespace
 
@@ -242,7 +161,7 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
             std::string piece;
             if (st->header) {
                 st->header = false;
-                return k_csv_header;
+                return k_inventory_csv_header;
             }
             if (st->finished) {
                 return piece;
@@ -250,10 +169,9 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
             const auto rows = sa::list_certificates(m_engine.store().reader(), m_owners, st->q);
             for (const auto& r : rows) {
                 if (csv) {
-                    piece += csv_line(r, st->q.now);
+                    append_csv_line(piece, r, st->q.now);
                 } else {
-                    piece += json::serialize(item_json(r, st->q.now));
-                    piece += '\n';
+                    append_ndjson_line(piece, r, st->q.now);
                 }
             }
             if (rows.size() < static_cast<std::size_t>(st->q.limit)) {
