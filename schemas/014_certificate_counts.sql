@@ -61,3 +61,11 @@ CREATE TRIGGER certificate_counts_delete AFTER DELETE ON certificates BEGIN
           AND status = OLD.status AND expiry_day = OLD.not_after / 86400;
     UPDATE issued_hours SET n = n - 1 WHERE hour = OLD.not_before / 3600 * 3600;
 END;
+
+-- The covering index certificates_stats (api, authority, status, not_after) served the old count
+-- pass and, as a prefix, the inventory's `api = ?` filter. The counts no longer need it, and for
+-- the filter it was the wrong order: its rows of one api are not in sn order, so a page of
+-- `api=enos` sorted every enos row (474 ms p50 at 1,000,000 rows). (api) is ordered by (api, sn):
+-- one seek and a scan of the page, and a narrower entry for every issuance to write.
+DROP INDEX IF EXISTS certificates_stats;
+CREATE INDEX certificates_api ON certificates(api);

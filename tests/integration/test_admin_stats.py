@@ -61,6 +61,9 @@ def expected_stats(items, now):
 
 
 class admin_stats_tests(localca_test):
+    # Schema 13's index that 014 replaces by certificates_api.
+    STATS_INDEX = "CREATE INDEX certificates_stats ON certificates(api, authority, status, not_after); "
+
     def setUp(self):
         super().setUp()
         self.cfg = self.write_json("c.json", {"pki": {"token": PKI}, "lab": {"enabled": True}})
@@ -151,11 +154,13 @@ class admin_stats_tests(localca_test):
                          "DROP TRIGGER certificate_counts_update ON certificates; "
                          "DROP FUNCTION certificate_counts_track(); "
                          "DROP TABLE certificate_counts; DROP TABLE issued_hours; "
+                         "DROP INDEX certificates_api; " + self.STATS_INDEX +
                          "DELETE FROM schema_version WHERE version = 14")
         else:
             self.db_exec("DROP TRIGGER certificate_counts_insert; DROP TRIGGER certificate_counts_update; "
                          "DROP TRIGGER issued_hours_update; DROP TRIGGER certificate_counts_delete; "
                          "DROP TABLE certificate_counts; DROP TABLE issued_hours; "
+                         "DROP INDEX certificates_api; " + self.STATS_INDEX +
                          "DELETE FROM schema_version WHERE version = 14")
         applied = "SELECT count(*) FROM schema_version WHERE version = 14"
         self.assertEqual(harness.db_scalar(self.data, applied), 0)
