@@ -50,4 +50,4 @@ CREATE TRIGGER certificate_counts_update
 
 -- schemas/014_certificate_counts.sql says why; sn named as on every inventory index here.
 DROP INDEX IF EXISTS certificates_stats;
-CREATE INDEX certificates_api ON certificates(api, sn);
+CREATE INDEX certificates_api ON certificates(api, sn, status, not_after);

@@ -3,19 +3,18 @@
 #include "storage/connection.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 namespace localca::storage::admin {
 
 namespace {
 
-constexpr std::int64_t k_hour = 3600, k_day = 86400, k_week = 7 * k_day;
+constexpr std::int64_t k_hour = 3600, k_day = 86400;
 
 using group_key = std::pair<std::string, std::string>; // api, authority
 
-// Live (status 0) certificates by group and expiry day, from certificate_counts (schema 14),
-// with what a "how many live ones expire at or before t" question needs: whole days before t's
-// day from the table, t's own day by one range count on certificates_not_after.
+// Live (status 0) certificates by group and expiry day, from certificate_counts (schema 14).
 class live_expiry_counts {
 public:
     void add(const group_key& g, std::int64_t day, std::int64_t n) {
@@ -24,25 +23,13 @@ public:
     }
     const std::map<group_key, std::int64_t>& totals() const { return m_total; }
 
-    // Live certificates with not_after <= t, by group.
-    std::map<group_key, std::int64_t> through(connection& db, std::int64_t t) const {
+    // Live certificates whose expiry day is in [from, to), by group.
+    std::map<group_key, std::int64_t> days(std::int64_t from, std::int64_t to) const {
         std::map<group_key, std::int64_t> out;
-        const std::int64_t day = t / k_day;
         for (const auto& [g, days] : m_days) {
-            std::int64_t n = 0;
-            for (auto it = days.begin(); it != days.end() && it->first < day; ++it) {
-                n += it->second;
+            for (auto it = days.lower_bound(from); it != days.end() && it->first < to; ++it) {
+                out[g] += it->second;
             }
-            out[g] = n;
-        }
-        // The rest of t's day: a range on the not_after index, at most one day of expiries.
-        // Grouped here, not in SQL, so that the planner has only the range to choose from.
-        statement_handle q(db, "SELECT coalesce(api, 'pki'), authority FROM certificates "
-                               "WHERE not_after >= ? AND not_after <= ? AND status = 0");
-        q->bind(1, day * k_day);
-        q->bind(2, t);
-        while (q->step()) {
-            ++out[{q->get_string(0), q->get_string(1)}];
         }
         return out;
     }
@@ -51,6 +38,22 @@ private:
     std::map<group_key, std::map<std::int64_t, std::int64_t>> m_days;
     std::map<group_key, std::int64_t> m_total;
 };
+
+// Live certificates with from <= not_after <= to, by group: a range on certificates_not_after
+// over at most one day (the day of `now`), grouped here so that the planner has only the range to
+// choose from.
+std::map<group_key, std::int64_t> live_in_range(connection& db, std::int64_t from,
+                                                std::int64_t to) {
+    std::map<group_key, std::int64_t> out;
+    statement_handle q(db, "SELECT coalesce(api, 'pki'), authority FROM certificates "
+                           "WHERE not_after >= ? AND not_after <= ? AND status = 0");
+    q->bind(1, from);
+    q->bind(2, to);
+    while (q->step()) {
+        ++out[{q->get_string(0), q->get_string(1)}];
+    }
+    return out;
+}
 
 std::int64_t sum_of(const std::map<group_key, std::int64_t>& m) {
     std::int64_t n = 0;
@@ -108,7 +111,14 @@ certificate_stats certificate_statistics(connection& db, std::int64_t now) {
             }
         }
     }
-    const auto expired = live.through(db, now);
+    // Expired = live with not_after <= now: the whole days before today from the table, today's
+    // part up to now by one range count.
+    const std::int64_t today = now / k_day;
+    const auto expired_today = live_in_range(db, today * k_day, now);
+    auto expired = live.days(std::numeric_limits<std::int64_t>::min(), today);
+    for (const auto& [g, n] : expired_today) {
+        expired[g] += n;
+    }
     std::map<std::tuple<std::string, std::string, std::string>, std::int64_t> counts;
     for (const auto& [g, total] : live.totals()) {
         const auto it = expired.find(g);
@@ -145,15 +155,17 @@ certificate_stats certificate_statistics(connection& db, std::int64_t now) {
         }
     }
 
-    // Live certificates expiring in week k = (now + k weeks, now + k + 1 weeks], k < 12: the
-    // difference of two "expire at or before" counts. Every bound has the time of day of `now`.
-    std::int64_t before = sum_of(expired);
+    // Live certificates expiring in week k: expiry days [today + 7k, today + 7k + 7), whole days
+    // from the table; week 0 without today's expired ones.
     for (int k = 0; k < 12; ++k) {
-        const auto upto = sum_of(live.through(db, now + (k + 1) * k_week));
-        if (upto > before) {
-            s.expiring_per_week[now + k * k_week] = upto - before;
+        const auto first = today + 7 * k;
+        auto n = sum_of(live.days(first, first + 7));
+        if (k == 0) {
+            n -= sum_of(expired_today);
         }
-        before = upto;
+        if (n > 0) {
+            s.expiring_per_week[first * k_day] = n;
+        }
     }
     return s;
 }

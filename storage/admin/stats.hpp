@@ -29,7 +29,8 @@ struct authority_crl {
     std::optional<std::int64_t> crl_this_update;
 };
 
-// `now` in unix seconds. Buckets are aligned to the epoch (hours, days) and to `now` (weeks).
+// `now` in unix seconds. Buckets are aligned to the epoch: hours, days, and weeks from the start of
+// now's UTC day (week 0 holds only what is still valid at `now`).
 certificate_stats certificate_statistics(connection& db, std::int64_t now);
 std::vector<authority_crl> authority_crls(connection& db);
 // Entries in the audit log (a scan of its smallest index: callers cache it).

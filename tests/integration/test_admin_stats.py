@@ -54,9 +54,10 @@ def expected_stats(items, now):
             per_hour[iso(hour)] = per_hour.get(iso(hour), 0) + 1
         if (now - 90 * DAY) // DAY * DAY <= hour <= now:
             per_day[iso(nb // DAY * DAY)] = per_day.get(iso(nb // DAY * DAY), 0) + 1
-        if status == "valid" and na <= now + 12 * WEEK:
-            k = (na - now - 1) // WEEK
-            per_week[iso(now + k * WEEK)] = per_week.get(iso(now + k * WEEK), 0) + 1
+        start = now // DAY * DAY  # weeks from the start of today (UTC)
+        if status == "valid" and na < start + 12 * WEEK:
+            k = (na - start) // WEEK
+            per_week[iso(start + k * WEEK)] = per_week.get(iso(start + k * WEEK), 0) + 1
     return counts, per_hour, per_day, per_week
 
 

@@ -47,9 +47,11 @@ admin::certificate_stats expected(const std::vector<known_row>& rows, std::int64
         if (hour <= now && hour >= (now - 90 * k_day) / k_day * k_day) {
             ++s.issued_per_day[r.not_before / k_day * k_day];
         }
+        const auto week_start = now / k_day * k_day;
         for (std::int64_t k = 0; k < 12 && !r.revoked; ++k) {
-            if (r.not_after > now + k * k_week && r.not_after <= now + (k + 1) * k_week) {
-                ++s.expiring_per_week[now + k * k_week];
+            if (r.not_after > now && r.not_after >= week_start + k * k_week &&
+                r.not_after < week_start + (k + 1) * k_week) {
+                ++s.expiring_per_week[week_start + k * k_week];
             }
         }
     }
