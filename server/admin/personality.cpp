@@ -4,6 +4,7 @@
 #include "ca/audit.hpp"
 #include "server/admin/auth.hpp"
 #include "server/admin/codec.hpp"
+#include "server/admin/inventory_rows.hpp"
 #include "server/core/internal_error.hpp"
 #include "storage/admin/audit_search.hpp"
 #include "storage/admin/inventory.hpp"
@@ -19,90 +20,8 @@ namespace sa = storage::admin;
 namespace {
 
 const std::set<std::string> k_core_filters = {
-    "authority", "status",        "api",           "profile",     "cn",
-    "serial",    "expiresBefore", "expiresAfter",  "issuedAfter", "issuedBefore",
-    "sort",      "limit",         "cursor",        "format"};
-
-std::string status_of(const sa::inventory_row& r, std::int64_t now) {
-    if (r.status == 1) {
-        return "revoked";
-    }
-    return r.not_after > now ? "valid" : "expired";
-}
-
-json::object item_json(const sa::inventory_row& r, std::int64_t now) {
-    json::object o;
-    o["certSN"] = std::to_string(r.sn);
-    o["authority"] = r.authority;
-    o["api"] = r.api;
-    o["profile"] = r.profile;
-    o["status"] = status_of(r, now);
-    o["subject"] = ca::subject_text(r.subject_der);
-    o["cn"] = r.cn ? json::value(*r.cn) : json::value(nullptr);
-    o["notBefore"] = rfc3339(r.not_before);
-    o["notAfter"] = rfc3339(r.not_after);
-    o["revokedAt"] = r.revoked_at ? json::value(rfc3339(*r.revoked_at)) : json::value(nullptr);
-    o["reason"] = r.reason ? json::value(reason_name(*r.reason)) : json::value(nullptr);
-    if (r.owner) {
-        json::object owner;
-        for (const auto& [k, v] : *r.owner) {
-            owner[k] = v ? json::value(*v) : json::value(nullptr);
-        }
-        o["owner"] = std::move(owner);
-    } else {
-        o["owner"] = nullptr;
-    }
-    return o;
-}
-
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        return s;
-    }
-    std::string out = "\"";
-    for (const char c : s) {
-        out += c;
-        if (c == '"') {
-            out += '"';
-        }
-    }
-    return out + "\"";
-}
-
-constexpr const char* k_csv_header = "certSN,authority,api,profile,status,subject,cn,notBefore,"
-                                     "notAfter,revokedAt,reason,owner\r\n";
-
-std::string csv_line(const sa::inventory_row& r, std::int64_t now) {
-    std::string owner;
-    if (r.owner) {
-        for (const auto& [k, v] : *r.owner) {
-            if (v) {
-                owner += (owner.empty() ? "" : ";") + k + "=" + *v;
-            }
-        }
-    }
-    const std::string fields[] = {std::to_string(r.sn),
-                                  r.authority,
-                                  r.api,
-                                  r.profile,
-                                  status_of(r, now),
-                                  ca::subject_text(r.subject_der),
-                                  r.cn.value_or(""),
-                                  rfc3339(r.not_before),
-                                  rfc3339(r.not_after),
-                                  r.revoked_at ? rfc3339(*r.revoked_at) : "",
-                                  r.reason ? reason_name(*r.reason) : "",
-                                  owner};
-    std::string line;
-    for (const auto& f : fields) {
-        // Appended piecewise: `"," + std::string` trips gcc 12's false -Wrestrict.
-        if (!line.empty()) {
-            line += ',';
-        }
-        line += csv_field(f);
-    }
-    return line + "\r\n";
-}
+    "authority",    "status",      "api",          "profile", "cn",    "serial", "expiresBefore",
+    "expiresAfter", "issuedAfter", "issuedBefore", "sort",    "limit", "cursor", "format"};
 
 } // namespace
 
@@ -219,7 +138,8 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
             }
         }
         if (!ok) {
-            throw bad_parameter("cursor", "cursor is not one this listing returned (with this sort)");
+            throw bad_parameter("cursor",
+                                "cursor is not one this listing returned (with this sort)");
         }
         q.after = std::make_pair(k, sn);
     }
@@ -241,7 +161,7 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
             std::string piece;
             if (st->header) {
                 st->header = false;
-                return k_csv_header;
+                return k_inventory_csv_header;
             }
             if (st->finished) {
                 return piece;
@@ -249,10 +169,9 @@ void personality::list(std::shared_ptr<request_context> ctx, responder done) {
             const auto rows = sa::list_certificates(m_engine.store().reader(), m_owners, st->q);
             for (const auto& r : rows) {
                 if (csv) {
-                    piece += csv_line(r, st->q.now);
+                    append_csv_line(piece, r, st->q.now);
                 } else {
-                    piece += json::serialize(item_json(r, st->q.now));
-                    piece += '\n';
+                    append_ndjson_line(piece, r, st->q.now);
                 }
             }
             if (rows.size() < static_cast<std::size_t>(st->q.limit)) {
@@ -389,23 +308,25 @@ void personality::revoke(std::shared_ptr<request_context> ctx, responder done) {
     req.sn = sn;
     req.reason = reason;
     req.audit = ca::audit_context{who->actor(), ctx->remote_address, ""};
-    m_engine.revoke(std::move(req), guarded(ctx, done, [this, ctx, done, sn, reason](ca::status st) {
-        if (!st) {
-            const auto code = st.err().code;
-            if (code == ca::errc::internal) {
-                return answer_internal_error(*ctx, done, st.err().detail);
+    m_engine.revoke(
+        std::move(req), guarded(ctx, done, [this, ctx, done, sn, reason](ca::status st) {
+            if (!st) {
+                const auto code = st.err().code;
+                if (code == ca::errc::internal) {
+                    return answer_internal_error(*ctx, done, st.err().detail);
+                }
+                const auto status = code == ca::errc::certificate_not_found
+                                        ? http::status::not_found
+                                        : http::status::conflict;
+                done(error_json(ctx->req, status, st.err().message + ": " + st.err().detail));
+                return;
             }
-            const auto status = code == ca::errc::certificate_not_found ? http::status::not_found
-                                                                         : http::status::conflict;
-            done(error_json(ctx->req, status, st.err().message + ": " + st.err().detail));
-            return;
-        }
-        json::object o;
-        o["certSN"] = std::to_string(sn);
-        o["status"] = "revoked";
-        o["reason"] = reason_name(reason);
-        done(json_response(ctx->req, http::status::ok, json::serialize(o)));
-    }));
+            json::object o;
+            o["certSN"] = std::to_string(sn);
+            o["status"] = "revoked";
+            o["reason"] = reason_name(reason);
+            done(json_response(ctx->req, http::status::ok, json::serialize(o)));
+        }));
 }
 
 void personality::stats(std::shared_ptr<request_context> ctx, responder done) {
@@ -421,10 +342,8 @@ void personality::stats(std::shared_ptr<request_context> ctx, responder done) {
     o["now"] = rfc3339(now);
     json::array counts;
     for (const auto& c : s.counts) {
-        counts.push_back(json::object{{"api", c.api},
-                                      {"authority", c.authority},
-                                      {"status", c.status},
-                                      {"count", c.count}});
+        counts.push_back(json::object{
+            {"api", c.api}, {"authority", c.authority}, {"status", c.status}, {"count", c.count}});
     }
     o["counts"] = std::move(counts);
     auto series = [](const std::map<std::int64_t, std::int64_t>& m) {
@@ -470,8 +389,8 @@ void personality::audit(std::shared_ptr<request_context> ctx, responder done) {
     if (!who) {
         return;
     }
-    check_known(*ctx, {"actor", "action", "certSN", "from", "to", "outcome", "limit", "cursor",
-                       "sort"});
+    check_known(*ctx,
+                {"actor", "action", "certSN", "from", "to", "outcome", "limit", "cursor", "sort"});
     sa::audit_query q;
     q.actor = ctx->query_param("actor");
     q.action = ctx->query_param("action");
@@ -497,7 +416,8 @@ void personality::audit(std::shared_ptr<request_context> ctx, responder done) {
             ok = ec == std::errc() && p == rest.data() + rest.size();
         }
         if (!ok) {
-            throw bad_parameter("cursor", "cursor is not one this listing returned (with this sort)");
+            throw bad_parameter("cursor",
+                                "cursor is not one this listing returned (with this sort)");
         }
         q.after_id = id;
     }
@@ -513,9 +433,9 @@ void personality::audit(std::shared_ptr<request_context> ctx, responder done) {
         items.push_back(audit_json(a));
     }
     o["items"] = std::move(items);
-    o["nextCursor"] = more ? json::value(encode_cursor("audit" + sort + ":" +
-                                                       std::to_string(rows.back().id)))
-                           : json::value(nullptr);
+    o["nextCursor"] =
+        more ? json::value(encode_cursor("audit" + sort + ":" + std::to_string(rows.back().id)))
+             : json::value(nullptr);
     const auto v = ca::verify_audit(db);
     json::object chain;
     chain["ok"] = v.ok;

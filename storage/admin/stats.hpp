@@ -1,5 +1,6 @@
 #pragma once
-// Counts for the operator API's statistics (GET /admin/v1/stats), each one query over an index.
+// Counts for the operator API's statistics (GET /admin/v1/stats), read from the count tables of
+// schema 14 (certificate_counts, issued_hours) plus range counts over one day of expiries each.
 #include "storage/connection.hpp"
 
 #include <cstdint>
@@ -28,7 +29,8 @@ struct authority_crl {
     std::optional<std::int64_t> crl_this_update;
 };
 
-// `now` in unix seconds. Buckets are aligned to the epoch (hours, days) and to `now` (weeks).
+// `now` in unix seconds. Buckets are aligned to the epoch: hours, days, and weeks from the start of
+// now's UTC day (week 0 holds only what is still valid at `now`).
 certificate_stats certificate_statistics(connection& db, std::int64_t now);
 std::vector<authority_crl> authority_crls(connection& db);
 // Entries in the audit log (a scan of its smallest index: callers cache it).

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
+#include <ctime>
 
 using namespace localca::server;
 using namespace localca::server::admin;
@@ -36,6 +37,28 @@ BOOST_AUTO_TEST_CASE(rfc3339_times) {
     BOOST_TEST((parse_rfc3339("2026-01-31t11:30:00.999-00:30") == std::int64_t{1769860800}));
     BOOST_TEST(rfc3339(1769860800) == "2026-01-31T12:00:00Z");
     BOOST_TEST((parse_rfc3339(rfc3339(1234567890)) == std::int64_t{1234567890}));
+    // The hand-written formatter against the C library's, across leap years, centuries (1900 and
+    // 2100 are not leap years, 2000 is), both sides of the epoch and the 4-digit bounds.
+    auto libc = [](std::int64_t t) {
+        const std::time_t tt = static_cast<std::time_t>(t);
+        std::tm tm{};
+        gmtime_r(&tt, &tm);
+        char buf[40];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return std::string(buf);
+    };
+    std::uint64_t x = 16;
+    for (int i = 0; i < 200000; ++i) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        const auto t = static_cast<std::int64_t>(x >> 20) % 40'000'000'000LL - 12'000'000'000LL;
+        BOOST_TEST_REQUIRE(rfc3339(t) == libc(t), t);
+    }
+    for (const std::int64_t t :
+         {std::int64_t{-1}, std::int64_t{0}, std::int64_t{951782400}, std::int64_t{4107456000},
+          std::int64_t{-2203891200}, std::int64_t{-30610224000}, std::int64_t{253402300799},
+          std::int64_t{253402300800}, std::int64_t{-30610224001}}) {
+        BOOST_TEST(rfc3339(t) == libc(t), t);
+    }
     for (const char* bad :
          {"", "2026-01-31", "2026-01-31T12:00:00", "2026-13-01T00:00:00Z", "2026-01-31T24:00:00Z",
           "2026-01-31T12:00:00.Z", "2026-01-31T12:00:00+0200", "2026-01-31T12:00:00Zjunk",
