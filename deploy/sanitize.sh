@@ -22,14 +22,14 @@ if command -v ccache >/dev/null; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
 
-# configure DIR SANITIZERS [cmake args...]: -O1 with assertions on (no NDEBUG), line tables
+# configure DIR SANITIZERS [cmake args...]: -O1 with assertions on (no NDEBUG), line tables, unity batches
 # for the reports (CMakeLists.txt), no benchmark client.
 configure() {
   local dir=$1 sanitize=$2
   shift 2
   cmake -S . -B "$dir" -G Ninja -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1" \
-    -DLOCALCA_SANITIZE="$sanitize" -DLOCALCA_BENCH=OFF "$@" >/dev/null
+    -DLOCALCA_SANITIZE="$sanitize" -DLOCALCA_BENCH=OFF -DLOCALCA_UNITY=ON "$@" >/dev/null
 }
 
 # reports DIR: fails when a sanitizer wrote a report there.

@@ -9,11 +9,11 @@ namespace localca::storage {
 
 namespace {
 
-constexpr const char* k_columns =
+constexpr const char* k_audit_columns =
     "SELECT id, at, actor, action, cert_sn, subject, source_ip, outcome, prev_hash, hash "
     "FROM audit ";
 
-audit_row read_row(statement& q) {
+audit_row read_audit_row(statement& q) {
     audit_row r;
     r.id = q.get_int64(0);
     r.at = q.get_int64(1);
@@ -36,9 +36,9 @@ struct column_type {
 
 // As declared in schemas/007_audit_strict.sql.
 constexpr column_type k_column_types[] = {
-    {"id", "integer", false},      {"at", "integer", false},      {"actor", "text", false},
-    {"action", "text", false},     {"cert_sn", "integer", true},  {"subject", "text", false},
-    {"source_ip", "text", false},  {"outcome", "text", false},    {"prev_hash", "text", false},
+    {"id", "integer", false},     {"at", "integer", false},     {"actor", "text", false},
+    {"action", "text", false},    {"cert_sn", "integer", true}, {"subject", "text", false},
+    {"source_ip", "text", false}, {"outcome", "text", false},   {"prev_hash", "text", false},
     {"hash", "text", false},
 };
 
@@ -62,12 +62,12 @@ std::string mistyped_query() {
 } // namespace
 
 std::optional<audit_row> last_audit_row(connection& db) {
-    statement_handle cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT 1");
+    statement_handle cached(db, std::string(k_audit_columns) + "ORDER BY id DESC LIMIT 1");
     statement& q = *cached;
     if (!q.step()) {
         return std::nullopt;
     }
-    return read_row(q);
+    return read_audit_row(q);
 }
 
 void insert_audit(connection& db, const audit_row& row) {
@@ -89,24 +89,25 @@ void insert_audit(connection& db, const audit_row& row) {
 }
 
 std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit) {
-    statement_handle cached(db, std::string(k_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
+    statement_handle cached(db,
+                            std::string(k_audit_columns) + "WHERE id > ?1 ORDER BY id LIMIT ?2");
     statement& q = *cached;
     q.bind(1, after_id);
     q.bind(2, limit > 0 ? limit : std::int64_t{-1});
     std::vector<audit_row> rows;
     while (q.step()) {
-        rows.push_back(read_row(q));
+        rows.push_back(read_audit_row(q));
     }
     return rows;
 }
 
 std::vector<audit_row> audit_tail(connection& db, std::int64_t n) {
-    statement_handle cached(db, std::string(k_columns) + "ORDER BY id DESC LIMIT ?1");
+    statement_handle cached(db, std::string(k_audit_columns) + "ORDER BY id DESC LIMIT ?1");
     statement& q = *cached;
     q.bind(1, n);
     std::vector<audit_row> rows;
     while (q.step()) {
-        rows.push_back(read_row(q));
+        rows.push_back(read_audit_row(q));
     }
     std::reverse(rows.begin(), rows.end());
     return rows;

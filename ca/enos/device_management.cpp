@@ -1,6 +1,7 @@
 #include "ca/enos/device_management.hpp"
 
 #include "ca/authority.hpp"
+#include "ca/enos/device_errors.hpp"
 #include "storage/enos/tenant_repository.hpp"
 
 #include <boost/json.hpp>
@@ -22,11 +23,6 @@ constexpr std::size_t k_device_key_length = 10;
 constexpr std::size_t k_secret_length = 20;
 // 62^8 ids: a collision is already unlikely; after this many the org is absurdly full.
 constexpr int k_id_attempts = 16;
-
-error device_not_found() {
-    return make_error(errc::device_not_found, "device not found",
-                      "no such device in this organization");
-}
 
 std::string names(const std::string& asset_id, const std::string& product_key,
                   const std::string& device_key) {

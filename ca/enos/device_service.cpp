@@ -1,6 +1,7 @@
 #include "ca/enos/device_service.hpp"
 
 #include "ca/csr.hpp"
+#include "ca/enos/device_errors.hpp"
 #include "ca/unix_time.hpp"
 
 #include <chrono>
@@ -9,11 +10,6 @@
 namespace localca::ca::enos {
 
 namespace {
-
-error device_not_found() {
-    return make_error(errc::device_not_found, "device not found",
-                      "no such device in this organization");
-}
 
 // The product rules every issuance for a device passes: certificate auth enabled, validity a
 // positive number of days within the product's maximum.

@@ -59,13 +59,14 @@ std::optional<std::int64_t> parse_ms(const std::string& s) {
     return v;
 }
 
-token_grant failure(token_status status, std::string message) {
+token_grant failure_token_service(token_status status, std::string message) {
     return token_grant{status, std::move(message), "", 0};
 }
 
 } // namespace
 
-token_service::token_service(ca::enos::registry& registry, const options& opts, const ca::clock& clk)
+token_service::token_service(ca::enos::registry& registry, const options& opts,
+                             const ca::clock& clk)
     : m_registry(registry), m_options(opts), m_clock(clk) {}
 
 std::string token_service::mint(const ca::enos::app_credentials& app,
@@ -83,24 +84,23 @@ std::optional<token_grant> token_service::check_request(const std::string& app_k
                                                         const std::string& timestamp,
                                                         ca::enos::app_credentials* app) {
     if (app_key.empty() || encryption.empty() || timestamp.empty()) {
-        return failure(token_status::parameter_missing, "parameter is empty");
+        return failure_token_service(token_status::parameter_missing, "parameter is empty");
     }
     const auto ts = parse_ms(timestamp);
     if (!ts) {
-        return failure(token_status::parameter_invalid, "timestamp is invalid");
+        return failure_token_service(token_status::parameter_invalid, "timestamp is invalid");
     }
-    const auto skew_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             m_options.max_clock_skew)
-                             .count();
-    const auto real_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             m_clock.real_now().time_since_epoch())
-                             .count();
+    const auto skew_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_options.max_clock_skew).count();
+    const auto real_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.real_now().time_since_epoch())
+            .count();
     if (std::llabs(*ts - real_ms) > skew_ms) {
-        return failure(token_status::parameter_invalid, "timestamp is expired");
+        return failure_token_service(token_status::parameter_invalid, "timestamp is expired");
     }
     auto found = m_registry.find_app(app_key);
     if (!found) {
-        return failure(token_status::app_key_not_found, "appKey does not exist");
+        return failure_token_service(token_status::app_key_not_found, "appKey does not exist");
     }
     const auto expected = ca::sha256_hex(app_key + timestamp + found->app_secret);
     std::string given = encryption;
@@ -108,7 +108,7 @@ std::optional<token_grant> token_service::check_request(const std::string& app_k
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     if (!ca::constant_time_equal(given, expected)) {
-        return failure(token_status::encryption_invalid, "encryption is invalid");
+        return failure_token_service(token_status::encryption_invalid, "encryption is invalid");
     }
     *app = std::move(*found);
     return std::nullopt;
@@ -136,10 +136,9 @@ token_grant token_service::get(const std::string& app_key, const std::string& en
 }
 
 token_grant token_service::refresh(const std::string& app_key, const std::string& encryption,
-                                   const std::string& timestamp,
-                                   const std::string& access_token) {
+                                   const std::string& timestamp, const std::string& access_token) {
     if (access_token.empty()) {
-        return failure(token_status::parameter_missing, "accessToken is empty");
+        return failure_token_service(token_status::parameter_missing, "accessToken is empty");
     }
     ca::enos::app_credentials app;
     if (auto f = check_request(app_key, encryption, timestamp, &app)) {
@@ -147,7 +146,8 @@ token_grant token_service::refresh(const std::string& app_key, const std::string
     }
     const auto owner = verify(access_token);
     if (!owner || owner->app_key != app_key) {
-        return failure(token_status::token_expired, "access token is expired or invalid");
+        return failure_token_service(token_status::token_expired,
+                                     "access token is expired or invalid");
     }
     const auto now = m_clock.now_ms();
     const auto expiry = now + m_options.token_ttl.count() * 1000;
@@ -169,7 +169,8 @@ std::optional<ca::enos::app_credentials> token_service::verify(const std::string
     if (ec != std::errc() || p != first + dot1 || expiry <= m_clock.now_ms()) {
         return std::nullopt;
     }
-    const auto app_key = unbase64url(std::string_view(access_token).substr(dot1 + 1, dot2 - dot1 - 1));
+    const auto app_key =
+        unbase64url(std::string_view(access_token).substr(dot1 + 1, dot2 - dot1 - 1));
     if (!app_key) {
         return std::nullopt;
     }

@@ -191,9 +191,18 @@ class write_failure(localca_test):
             self.assertEqual(managed, {sn for sn, api in self.answered.items() if api == "foundry"})
             revoked = {r[0] for r in con.execute("SELECT sn FROM certificates WHERE status = 1")}
             self.assertEqual(revoked, self.revoked)
-            # The stored CRL is the one that fetch built and stored.
-            crl = x509.load_der_x509_crl(
-                con.execute("SELECT crl_der FROM authorities WHERE name = 'ECC'").fetchone()[0])
+            # The stored CRL is the one that fetch built and stored: its number in the database,
+            # its bytes in the CRL archive beside it (storage/crl_state_repository.hpp).
+            number = con.execute("SELECT crl_number FROM authorities WHERE name = 'ECC'").fetchone()[0]
+            archive = sqlite3.connect(os.path.join(self.data, "localca-crls.db"))
+            try:
+                crl = x509.load_der_x509_crl(archive.execute(
+                    "SELECT der FROM crl_archive WHERE authority = 'ECC' AND crl_number = ?",
+                    (number,)).fetchone()[0])
+            finally:
+                archive.close()
+            self.assertEqual(crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number,
+                             number)
             self.assertEqual({e.serial_number for e in crl}, self.revoked)
             next_free = con.execute("SELECT next_free FROM serial_sequence").fetchone()[0]
             self.assertGreater(next_free, max(self.answered))

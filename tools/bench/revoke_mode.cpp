@@ -36,7 +36,7 @@ double ms_since(steady::time_point t0) {
     return std::chrono::duration<double, std::milli>(steady::now() - t0).count();
 }
 
-double percentile(std::vector<double> v, double p) {
+double percentile_revoke(std::vector<double> v, double p) {
     if (v.empty()) {
         return 0;
     }
@@ -92,7 +92,7 @@ revoke_phase_result revoke_at_rate(std::uint16_t port, double rate, double secon
 void print_revocations(const char* what, const revoke_phase_result& r, double rate) {
     std::printf("revocations %s: %zu at %.0f/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms, %llu "
                 "errors\n",
-                what, r.ms.size(), rate, percentile(r.ms, 50), percentile(r.ms, 99),
+                what, r.ms.size(), rate, percentile_revoke(r.ms, 50), percentile_revoke(r.ms, 99),
                 r.ms.empty() ? 0 : *std::max_element(r.ms.begin(), r.ms.end()),
                 static_cast<unsigned long long>(r.errors));
 }

@@ -23,7 +23,7 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-constexpr const char* k_usage =
+constexpr const char* k_lab_faults_usage =
     "usage: localca lab faults add --rule JSON | list | clear [--server HOST:PORT] [--token T]";
 
 http::response<http::string_body> call(const std::string& server, http::verb method,
@@ -83,7 +83,7 @@ lab_answer call_lab_api(const arguments& args, const std::string& method, const 
 int cmd_lab_faults(const arguments& args) {
     const auto& pos = args.positional;
     if (pos.size() != 2) {
-        throw std::invalid_argument(k_usage);
+        throw std::invalid_argument(k_lab_faults_usage);
     }
     const auto& verb = pos[1];
     lab_answer res;
@@ -98,7 +98,7 @@ int cmd_lab_faults(const arguments& args) {
     } else if (verb == "clear") {
         res = call_lab_api(args, "DELETE", "/lab/v1/faults", "");
     } else {
-        throw std::invalid_argument(k_usage);
+        throw std::invalid_argument(k_lab_faults_usage);
     }
     return print_lab_answer(res, "faults " + verb);
 }

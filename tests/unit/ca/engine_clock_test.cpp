@@ -22,7 +22,7 @@ namespace {
 
 constexpr auto k_day = std::chrono::hours(24);
 // 2030-01-01T00:00:00Z: years away from the machine's time, so nothing passes by accident.
-const ca::clock::time_point k_start{std::chrono::seconds(1'893'456'000)};
+const ca::clock::time_point k_engine_clock_start{std::chrono::seconds(1'893'456'000)};
 
 // As `openssl ... -dateopt iso_8601` prints it: "2030-01-01 00:00:00Z".
 std::string iso(ca::clock::time_point t) {
@@ -34,7 +34,7 @@ std::string iso(ca::clock::time_point t) {
     return buf;
 }
 
-bool has(const std::string& text, const std::string& what) {
+bool has_engine_clock(const std::string& text, const std::string& what) {
     const bool found = text.find(what) != std::string::npos;
     if (!found) {
         BOOST_TEST_MESSAGE("missing \"" << what << "\" in:\n" << text);
@@ -43,7 +43,7 @@ bool has(const std::string& text, const std::string& what) {
 }
 
 struct clock_fixture {
-    clock_fixture() : clk(std::make_shared<ca::settable_clock>(k_start)) {
+    clock_fixture() : clk(std::make_shared<ca::settable_clock>(k_engine_clock_start)) {
         ::unsetenv("LOCALCA_CA_PASSPHRASE"); // the data dir's passphrase file
         sopts.path = dir / "localca.db";
         sopts.durable = false;
@@ -60,7 +60,8 @@ struct clock_fixture {
     std::filesystem::path write(const std::string& name, const std::vector<std::uint8_t>& der) {
         const auto p = dir / name;
         std::ofstream(p, std::ios::binary)
-            .write(reinterpret_cast<const char*>(der.data()), static_cast<std::streamsize>(der.size()));
+            .write(reinterpret_cast<const char*>(der.data()),
+                   static_cast<std::streamsize>(der.size()));
         return p;
     }
     // notBefore/notAfter of a DER certificate, as openssl reads them.
@@ -86,7 +87,8 @@ struct clock_fixture {
         return id;
     }
     ca::issue_request request(const std::string& cn) {
-        auto sk = ca::check_csr(openssl_csr(dir.path(), cn, "p256", "/CN=" + cn), ca::authority_kind::ecc);
+        auto sk = ca::check_csr(openssl_csr(dir.path(), cn, "p256", "/CN=" + cn),
+                                ca::authority_kind::ecc);
         BOOST_REQUIRE_MESSAGE(sk.ok(), (sk.ok() ? "" : sk.err().detail));
         ca::issue_request req;
         req.authority = ca::authority_kind::ecc;
@@ -116,16 +118,17 @@ BOOST_AUTO_TEST_CASE(roots_certificates_and_audit_entries_carry_the_clocks_time)
     BOOST_CHECK(&eng->clock() == clk.get());
     const auto root = must_run("openssl x509 -in " + (dir / "ca" / "ecc.crt.pem").string() +
                                " -noout -startdate -enddate -dateopt iso_8601");
-    BOOST_CHECK(has(root, "notBefore=" + iso(k_start)));
-    BOOST_CHECK(has(root, "notAfter=" + iso(k_start + 3650 * k_day)));
+    BOOST_CHECK(has_engine_clock(root, "notBefore=" + iso(k_engine_clock_start)));
+    BOOST_CHECK(has_engine_clock(root, "notAfter=" + iso(k_engine_clock_start + 3650 * k_day)));
 
     clk->advance(1h + 1500ms); // notBefore is whole seconds
     const auto cert = issue(request("dev-1"));
-    BOOST_CHECK(cert.not_before == k_start + 1h + 1s);
-    BOOST_CHECK(cert.not_after == k_start + 1h + 1s + 30 * k_day);
+    BOOST_CHECK(cert.not_before == k_engine_clock_start + 1h + 1s);
+    BOOST_CHECK(cert.not_after == k_engine_clock_start + 1h + 1s + 30 * k_day);
     const auto dates = cert_dates(cert.der);
-    BOOST_CHECK(has(dates, "notBefore=" + iso(k_start + 1h + 1s)));
-    BOOST_CHECK(has(dates, "notAfter=" + iso(k_start + 1h + 1s + 30 * k_day)));
+    BOOST_CHECK(has_engine_clock(dates, "notBefore=" + iso(k_engine_clock_start + 1h + 1s)));
+    BOOST_CHECK(
+        has_engine_clock(dates, "notAfter=" + iso(k_engine_clock_start + 1h + 1s + 30 * k_day)));
     const auto row = eng->find_certificate(cert.sn);
     BOOST_REQUIRE(row);
     BOOST_CHECK_EQUAL(row->not_before, clk->now_unix());
@@ -134,7 +137,8 @@ BOOST_AUTO_TEST_CASE(roots_certificates_and_audit_entries_carry_the_clocks_time)
     const auto audit = storage::last_audit_row(store->reader());
     BOOST_REQUIRE(audit);
     BOOST_CHECK_EQUAL(audit->action, "issue");
-    BOOST_CHECK_EQUAL(audit->at, ca::unix_seconds(k_start + 1h + 1s)); // when it was written
+    BOOST_CHECK_EQUAL(audit->at,
+                      ca::unix_seconds(k_engine_clock_start + 1h + 1s)); // when it was written
     ca::audit_event start;
     start.actor = "cli";
     start.action = "start";
@@ -146,9 +150,9 @@ BOOST_AUTO_TEST_CASE(roots_certificates_and_audit_entries_carry_the_clocks_time)
 BOOST_AUTO_TEST_CASE(crl_is_resigned_once_half_its_validity_has_passed) {
     // The CRL made at init: thisUpdate is the clock's time, nextUpdate 7 days later.
     const auto first = crl_text();
-    BOOST_CHECK(has(first, "verify OK"));
-    BOOST_CHECK(has(first, "lastUpdate=" + iso(k_start)));
-    BOOST_CHECK(has(first, "nextUpdate=" + iso(k_start + 7 * k_day)));
+    BOOST_CHECK(has_engine_clock(first, "verify OK"));
+    BOOST_CHECK(has_engine_clock(first, "lastUpdate=" + iso(k_engine_clock_start)));
+    BOOST_CHECK(has_engine_clock(first, "nextUpdate=" + iso(k_engine_clock_start + 7 * k_day)));
     const auto first_der = eng->crl_der(ca::authority_kind::rsa);
 
     // Exactly half of its validity: still served as it is.
@@ -157,19 +161,20 @@ BOOST_AUTO_TEST_CASE(crl_is_resigned_once_half_its_validity_has_passed) {
 
     // One second more: re-signed at the clock's time, with the next number.
     clk->advance(1s);
-    const auto now = k_start + 84h + 1s;
+    const auto now = k_engine_clock_start + 84h + 1s;
     const auto second = crl_text();
-    BOOST_CHECK(has(second, "verify OK"));
-    BOOST_CHECK(has(second, "lastUpdate=" + iso(now)));
-    BOOST_CHECK(has(second, "nextUpdate=" + iso(now + 7 * k_day)));
-    BOOST_CHECK(eng->crl_der(ca::authority_kind::rsa) != first_der);
+    BOOST_CHECK(has_engine_clock(second, "verify OK"));
+    BOOST_CHECK(has_engine_clock(second, "lastUpdate=" + iso(now)));
+    BOOST_CHECK(has_engine_clock(second, "nextUpdate=" + iso(now + 7 * k_day)));
+    const auto second_der = eng->crl_der(ca::authority_kind::rsa);
+    BOOST_CHECK(second_der != first_der);
     const auto row = storage::find_authority(store->reader(), "RSA");
     BOOST_REQUIRE(row);
     BOOST_CHECK_EQUAL(row->crl_number, 2);
     BOOST_CHECK_EQUAL(row->crl_this_update, ca::unix_seconds(now));
     // And fresh again until the next half has passed.
     clk->advance(84h);
-    BOOST_CHECK(eng->crl_der(ca::authority_kind::rsa) == row->crl_der);
+    BOOST_CHECK(eng->crl_der(ca::authority_kind::rsa) == second_der);
 }
 
 BOOST_AUTO_TEST_CASE(revocation_date_and_crl_are_the_clocks) {
@@ -185,10 +190,10 @@ BOOST_AUTO_TEST_CASE(revocation_date_and_crl_are_the_clocks) {
     revoke.reason = 1;
     BOOST_REQUIRE(eng->revoke_sync(revoke).ok());
     const auto text = crl_text();
-    BOOST_CHECK(has(text, "verify OK"));
-    BOOST_CHECK(has(text, "Revocation Date: Jan  3 00:00:05 2030 GMT"));
-    BOOST_CHECK(has(text, "lastUpdate=" + iso(clk->now())));
-    BOOST_CHECK(has(text, "nextUpdate=" + iso(clk->now() + 7 * k_day)));
+    BOOST_CHECK(has_engine_clock(text, "verify OK"));
+    BOOST_CHECK(has_engine_clock(text, "Revocation Date: Jan  3 00:00:05 2030 GMT"));
+    BOOST_CHECK(has_engine_clock(text, "lastUpdate=" + iso(clk->now())));
+    BOOST_CHECK(has_engine_clock(text, "nextUpdate=" + iso(clk->now() + 7 * k_day)));
     BOOST_CHECK_EQUAL(eng->find_certificate(cert.sn)->revoked_at.value_or(0), clk->now_unix());
 }
 
@@ -224,17 +229,17 @@ BOOST_AUTO_TEST_CASE(validity_windows_and_the_root_clamp_follow_the_clock) {
     req.validity = 2 * k_day;
     auto cert = issue(req);
     auto dates = cert_dates(cert.der);
-    BOOST_CHECK(has(dates, "notBefore=" + iso(k_start + k_day)));
-    BOOST_CHECK(has(dates, "notAfter=" + iso(k_start + 3 * k_day)));
+    BOOST_CHECK(has_engine_clock(dates, "notBefore=" + iso(k_engine_clock_start + k_day)));
+    BOOST_CHECK(has_engine_clock(dates, "notAfter=" + iso(k_engine_clock_start + 3 * k_day)));
 
     // Ten days before the root ends, 30 days are cut at the root's notAfter.
-    const auto root_end = k_start + 3650 * k_day;
+    const auto root_end = k_engine_clock_start + 3650 * k_day;
     clk->set(root_end - 10 * k_day);
     cert = issue(request("clamped"));
     BOOST_CHECK(cert.not_after == root_end);
     dates = cert_dates(cert.der);
-    BOOST_CHECK(has(dates, "notBefore=" + iso(root_end - 10 * k_day)));
-    BOOST_CHECK(has(dates, "notAfter=" + iso(root_end)));
+    BOOST_CHECK(has_engine_clock(dates, "notBefore=" + iso(root_end - 10 * k_day)));
+    BOOST_CHECK(has_engine_clock(dates, "notAfter=" + iso(root_end)));
 
     // A notBefore at the root's end is refused; once the clock passes it, nothing is issued.
     req = request("late");
@@ -246,7 +251,7 @@ BOOST_AUTO_TEST_CASE(validity_windows_and_the_root_clamp_follow_the_clock) {
     refused = eng->issue_sync(request("after-root"));
     BOOST_REQUIRE(!refused.ok());
     BOOST_CHECK(refused.err().code == ca::errc::internal);
-    BOOST_CHECK(has(refused.err().detail, "root has expired"));
+    BOOST_CHECK(has_engine_clock(refused.err().detail, "root has expired"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

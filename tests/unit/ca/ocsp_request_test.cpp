@@ -19,7 +19,7 @@ using localca::test::temp_dir;
 
 namespace {
 
-const ca::authority& rsa_root() {
+const ca::authority& rsa_root_ocsp_request() {
     return test::shared_root(ca::authority_kind::rsa);
 }
 
@@ -27,7 +27,7 @@ const ca::authority& rsa_root() {
 std::vector<std::uint8_t> openssl_request(const temp_dir& dir, const std::string& flags,
                                           const std::vector<int>& serials) {
     const auto root = dir / "root.pem";
-    std::ofstream(root) << rsa_root().cert_pem();
+    std::ofstream(root) << rsa_root_ocsp_request().cert_pem();
     std::string cmd = "openssl ocsp -issuer " + root.string() + " " + flags;
     for (const int s : serials) {
         cmd += " -serial " + std::to_string(s);
@@ -45,7 +45,7 @@ std::vector<std::uint8_t> hash(const std::string& name, const std::vector<std::u
 // An OCSPRequest for one SHA-1 CertID of serial 7 with a nonce extension whose value is the DER
 // OCTET STRING of `nonce_size` bytes.
 std::vector<std::uint8_t> request_with_nonce(std::size_t nonce_size) {
-    const auto& cert = rsa_root().cert();
+    const auto& cert = rsa_root_ocsp_request().cert();
     std::vector<std::uint8_t> nonce_value;
     Botan::DER_Encoder(nonce_value)
         .encode(std::vector<std::uint8_t>(nonce_size, 0x42), Botan::OCTET_STRING);
@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_SUITE(ocsp_request)
 
 BOOST_AUTO_TEST_CASE(openssl_requests_parse_with_sha1_and_sha256_cert_ids) {
     temp_dir dir;
-    const auto& cert = rsa_root().cert();
+    const auto& cert = rsa_root_ocsp_request().cert();
     for (const std::string h : {"SHA-1", "SHA-256"}) {
         const auto der = openssl_request(dir, h == "SHA-1" ? "-sha1" : "-sha256", {5, 123456789});
         const auto r = ca::parse_ocsp_request(der, 8);
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(serials_we_cannot_have_issued_have_none) {
     temp_dir dir;
     // 2^64: longer than any serial of ours; still a well-formed request (answered unknown).
     const auto root = dir / "root.pem";
-    std::ofstream(root) << rsa_root().cert_pem();
+    std::ofstream(root) << rsa_root_ocsp_request().cert_pem();
     must_run("openssl ocsp -issuer " + root.string() +
              " -no_nonce -serial 0x10000000000000000 -reqout " + (dir / "big.der").string());
     const auto r = ca::parse_ocsp_request(read_bytes(dir / "big.der"), 8);

@@ -26,7 +26,7 @@ using localca::test::write_bytes;
 
 namespace {
 
-const ca::authority& rsa_root() {
+const ca::authority& rsa_root_ocsp_response() {
     return test::shared_root(ca::authority_kind::rsa);
 }
 
@@ -43,13 +43,13 @@ ca::ocsp_signing_key responder(std::chrono::system_clock::time_point now) {
     spec.serial = 42;
     // Inside the root's validity, as the pre-signature lint requires.
     const auto root_not_before = std::chrono::system_clock::time_point(
-        std::chrono::seconds(rsa_root().cert().not_before().time_since_epoch()));
+        std::chrono::seconds(rsa_root_ocsp_response().cert().not_before().time_since_epoch()));
     spec.not_before = std::max(now - std::chrono::hours(1), root_not_before);
     spec.not_after = now + std::chrono::hours(24 * 7);
-    spec.extensions =
-        ca::profile_extensions(rsa_root(), sk, "http://127.0.0.1:1", ca::ocsp_responder_profile());
+    spec.extensions = ca::profile_extensions(rsa_root_ocsp_response(), sk, "http://127.0.0.1:1",
+                                             ca::ocsp_responder_profile());
     spec.profile = ca::ocsp_responder_profile();
-    const auto der = ca::sign_certificate(rsa_root(), sk, spec);
+    const auto der = ca::sign_certificate(rsa_root_ocsp_response(), sk, spec);
     return ca::ocsp_signing_key(key, der, spec.not_after);
 }
 
@@ -60,7 +60,7 @@ BOOST_AUTO_TEST_SUITE(ocsp_response)
 BOOST_AUTO_TEST_CASE(good_revoked_unknown_verified_by_openssl) {
     temp_dir dir;
     const auto root = dir / "root.pem";
-    std::ofstream(root) << rsa_root().cert_pem();
+    std::ofstream(root) << rsa_root_ocsp_response().cert_pem();
     must_run("openssl ocsp -issuer " + root.string() +
              " -serial 10 -serial 11 -serial 12 -reqout " + (dir / "req.der").string());
     const auto parsed = ca::parse_ocsp_request(read_bytes(dir / "req.der"), 8);

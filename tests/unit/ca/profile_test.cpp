@@ -19,7 +19,7 @@ using localca::test::temp_dir;
 
 namespace {
 
-const ca::authority& root(ca::authority_kind kind) {
+const ca::authority& root_profile(ca::authority_kind kind) {
     return test::shared_root(kind);
 }
 
@@ -64,7 +64,7 @@ issued issue(const temp_dir& dir, const std::string& stem, ca::authority_kind ki
              const std::string& keyalg, const std::string& subj, std::int64_t days,
              const std::string& extra = "", std::int64_t serial = 42,
              const ca::certificate_profile& profile = ca::device_profile()) {
-    const auto& a = root(kind);
+    const auto& a = root_profile(kind);
     const auto pem = openssl_csr(dir.path(), stem, keyalg, subj, "sha256", extra);
     auto sk = ca::check_csr(pem, kind);
     BOOST_REQUIRE_MESSAGE(sk.ok(), (sk.ok() ? "" : sk.err().detail));
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_SUITE(ca_profile)
 // must produce the same certificate byte for byte, for both authorities' kinds of subject key.
 BOOST_AUTO_TEST_CASE(same_bytes_as_botan_make_cert) {
     temp_dir dir;
-    const auto& a = root(ca::authority_kind::rsa);
+    const auto& a = root_profile(ca::authority_kind::rsa);
     int n = 0;
     for (const std::string subj : {"/C=CN/O=Acme/CN=dev1", "/CN=x/OU=a+OU=b"}) {
         const auto pem =
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(validity_clamped_to_root) {
     BOOST_CHECK_EQUAL(value("not_before") + value("seconds"), value("root_not_after"));
 
     // Absurd numbers of days do not overflow.
-    const auto& a = root(ca::authority_kind::rsa);
+    const auto& a = root_profile(ca::authority_kind::rsa);
     const auto nb = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const auto root_end = std::chrono::system_clock::time_point(
         std::chrono::seconds(a.cert().not_after().time_since_epoch()));
@@ -307,7 +307,7 @@ BOOST_AUTO_TEST_CASE(crl_urls) {
 // An empty CRL URL (template "") leaves the CRL distribution point out; nothing else changes.
 BOOST_AUTO_TEST_CASE(no_crl_url_no_distribution_point) {
     temp_dir dir;
-    const auto& a = root(ca::authority_kind::rsa);
+    const auto& a = root_profile(ca::authority_kind::rsa);
     const auto pem = openssl_csr(dir.path(), "n", "rsa2048", "/CN=nodp");
     auto sk = ca::check_csr(pem, ca::authority_kind::rsa);
     BOOST_REQUIRE(sk.ok());

@@ -29,7 +29,7 @@ using bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-const ca::authority& root(ca::authority_kind kind) {
+const ca::authority& root_tbs_lint(ca::authority_kind kind) {
     return test::shared_root(kind);
 }
 
@@ -139,7 +139,7 @@ const std::uint8_t k_utf8 = 0x0c, k_printable = 0x13, k_ia5 = 0x16;
 // break one and encode().
 struct tbs_parts {
     explicit tbs_parts(ca::authority_kind kind, ca::authority_kind key_kind)
-        : issuer(root(kind)), key(spki(key_kind)) {
+        : issuer(root_tbs_lint(kind)), key(spki(key_kind)) {
         signature = seq(kind == ca::authority_kind::rsa
                             ? cat({oid_der("1.2.840.113549.1.1.11"), bytes{0x05, 0x00}})
                             : oid_der("1.2.840.10045.4.3.2"));
@@ -295,8 +295,8 @@ BOOST_AUTO_TEST_CASE(serial_positive_at_most_20_octets) {
 }
 
 BOOST_AUTO_TEST_CASE(validity_inside_the_issuers) {
-    const auto nb = root(rsa).cert().not_before().time_since_epoch();
-    const auto na = root(rsa).cert().not_after().time_since_epoch();
+    const auto nb = root_tbs_lint(rsa).cert().not_before().time_since_epoch();
+    const auto na = root_tbs_lint(rsa).cert().not_after().time_since_epoch();
     tbs_parts early(rsa, rsa);
     early.not_before = tbs_parts::time(nb - 1);
     check_refused(early, "notBefore is before the issuer's notBefore", "validity");
@@ -335,7 +335,7 @@ BOOST_AUTO_TEST_CASE(key_identifiers) {
     check_refused(other_method, "not the SHA-1 of the subjectPublicKey", "subjectKeyIdentifier");
     tbs_parts wrong_aki(rsa, rsa);
     wrong_aki.extensions[tbs_parts::aki] =
-        ext("2.5.29.35", false, seq(tlv(0x80, root(ecc).cert().subject_key_id())));
+        ext("2.5.29.35", false, seq(tlv(0x80, root_tbs_lint(ecc).cert().subject_key_id())));
     check_refused(wrong_aki, "not the issuer's subjectKeyIdentifier", "authorityKeyIdentifier");
     tbs_parts no_aki(rsa, rsa);
     no_aki.extensions[tbs_parts::aki].clear();
@@ -516,7 +516,7 @@ BOOST_AUTO_TEST_CASE(issuer_name_and_garbage) {
     t.issuer_name = name({{"2.5.4.3", k_utf8, str("someone else")}});
     check_refused(t, "issuer: not the issuer certificate's subject", "issuer");
     const bytes garbage{0x30, 0x03, 0x02, 0x01};
-    const auto found = ca::lint_tbs(garbage, root(rsa).cert(), ca::device_profile());
+    const auto found = ca::lint_tbs(garbage, root_tbs_lint(rsa).cert(), ca::device_profile());
     BOOST_REQUIRE_EQUAL(found.size(), 1u);
     BOOST_CHECK(found.front().find("not decodable") != std::string::npos);
 }
@@ -524,7 +524,7 @@ BOOST_AUTO_TEST_CASE(issuer_name_and_garbage) {
 // What sign_certificate() signs is what was linted: a certificate around other TBS bytes, or with
 // an outer signatureAlgorithm other than the TBS's, is refused.
 BOOST_AUTO_TEST_CASE(signed_certificate_carries_the_linted_tbs) {
-    const auto& a = root(rsa);
+    const auto& a = root_tbs_lint(rsa);
     auto sk = ca::subject_key_of_key(Botan::RSA_PrivateKey(ca::thread_rng(), 2048),
                                      ca::authority_kind::rsa, "dev");
     ca::certificate_spec spec;

@@ -23,7 +23,7 @@ using namespace localca::storage::enos;
 
 namespace {
 
-constexpr std::int64_t now = 1'700'000'000;
+constexpr std::int64_t now_certificate_repository = 1'700'000'000;
 
 std::vector<std::uint8_t> bytes(std::uint8_t fill, std::size_t n) {
     return std::vector<std::uint8_t>(n, fill);
@@ -57,14 +57,14 @@ struct certificate_fixture {
         r.subject_cn = cn;
         r.spki_sha256 = bytes(key, 32);
         r.device = device;
-        r.not_before = now - 100;
-        r.not_after = now + 1000;
+        r.not_before = now_certificate_repository - 100;
+        r.not_after = now_certificate_repository + 1000;
         r.der = bytes(0x42, 300);
         return r;
     }
 };
 
-void check_equal(const certificate_row& a, const certificate_row& b) {
+void check_equal_certificate_repository(const certificate_row& a, const certificate_row& b) {
     BOOST_TEST(a.sn == b.sn);
     BOOST_TEST(a.authority == b.authority);
     BOOST_TEST(a.profile == b.profile);
@@ -117,12 +117,12 @@ BOOST_AUTO_TEST_SUITE(storage_certificate_repository)
 BOOST_FIXTURE_TEST_CASE(round_trip_with_every_field_set, certificate_fixture) {
     auto row = live(7, "dev1", device1);
     row.status = certificate_status::revoked;
-    row.revoked_at = now;
+    row.revoked_at = now_certificate_repository;
     row.revocation_reason = 1;
     insert_certificate(*db, row);
     const auto found = find_certificate(*db, 7);
     BOOST_REQUIRE(found.has_value());
-    check_equal(*found, row);
+    check_equal_certificate_repository(*found, row);
 }
 
 BOOST_FIXTURE_TEST_CASE(round_trip_with_optional_fields_absent, certificate_fixture) {
@@ -132,7 +132,7 @@ BOOST_FIXTURE_TEST_CASE(round_trip_with_optional_fields_absent, certificate_fixt
     insert_certificate(*db, row);
     const auto found = find_certificate(*db, 8);
     BOOST_REQUIRE(found.has_value());
-    check_equal(*found, row);
+    check_equal_certificate_repository(*found, row);
     BOOST_TEST(!find_certificate(*db, 9).has_value());
 }
 
@@ -159,12 +159,12 @@ BOOST_FIXTURE_TEST_CASE(certificates_of_device_in_ascending_sn, certificate_fixt
 
 BOOST_FIXTURE_TEST_CASE(revoking_twice_keeps_the_first_revocation, certificate_fixture) {
     insert_certificate(*db, live(5, "dev1", device1));
-    BOOST_TEST(revoke_certificate(*db, 5, now, 1));
-    BOOST_TEST(!revoke_certificate(*db, 5, now + 50, 4));
-    BOOST_TEST(!revoke_certificate(*db, 6, now, 1)); // unknown
+    BOOST_TEST(revoke_certificate(*db, 5, now_certificate_repository, 1));
+    BOOST_TEST(!revoke_certificate(*db, 5, now_certificate_repository + 50, 4));
+    BOOST_TEST(!revoke_certificate(*db, 6, now_certificate_repository, 1)); // unknown
     const auto found = find_certificate(*db, 5);
     BOOST_TEST((found->status == certificate_status::revoked));
-    BOOST_TEST((found->revoked_at == std::optional<std::int64_t>(now)));
+    BOOST_TEST((found->revoked_at == std::optional<std::int64_t>(now_certificate_repository)));
     BOOST_TEST((found->revocation_reason == std::optional<int>(1)));
 }
 
@@ -174,16 +174,16 @@ BOOST_FIXTURE_TEST_CASE(revoked_of_authority_lists_only_that_authority, certific
         r.authority = sn % 2 ? "RSA" : "ECC";
         insert_certificate(*db, r);
     }
-    revoke_certificate(*db, 3, now + 3, 5);
-    revoke_certificate(*db, 1, now + 1, 0);
-    revoke_certificate(*db, 2, now + 2, 1); // ECC
+    revoke_certificate(*db, 3, now_certificate_repository + 3, 5);
+    revoke_certificate(*db, 1, now_certificate_repository + 1, 0);
+    revoke_certificate(*db, 2, now_certificate_repository + 2, 1); // ECC
     const auto rsa = revoked_of_authority(*db, "RSA");
     BOOST_REQUIRE(rsa.size() == 2u);
     BOOST_TEST(rsa[0].sn == 1);
-    BOOST_TEST(rsa[0].revoked_at == now + 1);
+    BOOST_TEST(rsa[0].revoked_at == now_certificate_repository + 1);
     BOOST_TEST(rsa[0].reason == 0);
     BOOST_TEST(rsa[1].sn == 3);
-    BOOST_TEST(rsa[1].revoked_at == now + 3);
+    BOOST_TEST(rsa[1].revoked_at == now_certificate_repository + 3);
     BOOST_TEST(rsa[1].reason == 5);
     const auto ecc = revoked_of_authority(*db, "ECC");
     BOOST_REQUIRE(ecc.size() == 1u);
@@ -202,25 +202,28 @@ BOOST_FIXTURE_TEST_CASE(max_certificate_sn_of_empty_and_filled_table, certificat
 BOOST_FIXTURE_TEST_CASE(live_cn_elsewhere_semantics, certificate_fixture) {
     insert_certificate(*db, live(1, "shared", device1));
     // Same device asks: its own certificate is not "elsewhere".
-    BOOST_TEST(!live_cn_elsewhere(*db, "shared", device1, now).has_value());
+    BOOST_TEST(!live_cn_elsewhere(*db, "shared", device1, now_certificate_repository).has_value());
     // Another device, or no device, asks: it is.
-    BOOST_TEST((live_cn_elsewhere(*db, "shared", device2, now) == std::optional<std::int64_t>(1)));
-    BOOST_TEST(
-        (live_cn_elsewhere(*db, "shared", std::nullopt, now) == std::optional<std::int64_t>(1)));
+    BOOST_TEST((live_cn_elsewhere(*db, "shared", device2, now_certificate_repository) ==
+                std::optional<std::int64_t>(1)));
+    BOOST_TEST((live_cn_elsewhere(*db, "shared", std::nullopt, now_certificate_repository) ==
+                std::optional<std::int64_t>(1)));
     // Unrelated CN, and the CN compared exactly.
-    BOOST_TEST(!live_cn_elsewhere(*db, "other", device2, now).has_value());
-    BOOST_TEST(!live_cn_elsewhere(*db, "Shared", device2, now).has_value());
+    BOOST_TEST(!live_cn_elsewhere(*db, "other", device2, now_certificate_repository).has_value());
+    BOOST_TEST(!live_cn_elsewhere(*db, "Shared", device2, now_certificate_repository).has_value());
     // Skipping the certificate being renewed.
-    BOOST_TEST(!live_cn_elsewhere(*db, "shared", device2, now, 1).has_value());
     BOOST_TEST(
-        (live_cn_elsewhere(*db, "shared", device2, now, 2) == std::optional<std::int64_t>(1)));
+        !live_cn_elsewhere(*db, "shared", device2, now_certificate_repository, 1).has_value());
+    BOOST_TEST((live_cn_elsewhere(*db, "shared", device2, now_certificate_repository, 2) ==
+                std::optional<std::int64_t>(1)));
 }
 
 BOOST_FIXTURE_TEST_CASE(live_cn_elsewhere_counts_unbound_certificates, certificate_fixture) {
     insert_certificate(*db, live(2, "loose", std::nullopt));
-    BOOST_TEST((live_cn_elsewhere(*db, "loose", device1, now) == std::optional<std::int64_t>(2)));
-    BOOST_TEST(
-        (live_cn_elsewhere(*db, "loose", std::nullopt, now) == std::optional<std::int64_t>(2)));
+    BOOST_TEST((live_cn_elsewhere(*db, "loose", device1, now_certificate_repository) ==
+                std::optional<std::int64_t>(2)));
+    BOOST_TEST((live_cn_elsewhere(*db, "loose", std::nullopt, now_certificate_repository) ==
+                std::optional<std::int64_t>(2)));
 }
 
 BOOST_FIXTURE_TEST_CASE(live_lookups_find_other_devices_on_either_side, certificate_fixture) {
@@ -235,65 +238,77 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_find_other_devices_on_either_side, certific
     for (std::int64_t sn = 10; sn < 40; ++sn) {
         insert_certificate(*db, live(sn, "mine", device2, 0x22));
     }
-    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now).has_value());
-    BOOST_TEST(!live_key_elsewhere(*db, bytes(0x22, 32), device2, now).has_value());
+    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now_certificate_repository).has_value());
+    BOOST_TEST(
+        !live_key_elsewhere(*db, bytes(0x22, 32), device2, now_certificate_repository).has_value());
 
     insert_certificate(*db, live(50, "mine", device3, 0x22)); // above the asking device
-    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now) == std::optional<std::int64_t>(50)));
-    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now) ==
+    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now_certificate_repository) ==
                 std::optional<std::int64_t>(50)));
-    revoke_certificate(*db, 50, now, 0);
-    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now).has_value());
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now_certificate_repository) ==
+                std::optional<std::int64_t>(50)));
+    revoke_certificate(*db, 50, now_certificate_repository, 0);
+    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now_certificate_repository).has_value());
 
     insert_certificate(*db, live(51, "mine", device1, 0x22)); // below it
-    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now) == std::optional<std::int64_t>(51)));
-    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now) ==
+    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now_certificate_repository) ==
+                std::optional<std::int64_t>(51)));
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now_certificate_repository) ==
                 std::optional<std::int64_t>(51)));
     // Skipping the one being renewed leaves nothing elsewhere.
-    BOOST_TEST(!live_cn_elsewhere(*db, "mine", device2, now, 51).has_value());
-    revoke_certificate(*db, 51, now, 0);
+    BOOST_TEST(
+        !live_cn_elsewhere(*db, "mine", device2, now_certificate_repository, 51).has_value());
+    revoke_certificate(*db, 51, now_certificate_repository, 0);
 
     insert_certificate(*db, live(52, "mine", std::nullopt, 0x22)); // bound to no device
-    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now) == std::optional<std::int64_t>(52)));
-    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now) ==
+    BOOST_TEST((live_cn_elsewhere(*db, "mine", device2, now_certificate_repository) ==
+                std::optional<std::int64_t>(52)));
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0x22, 32), device2, now_certificate_repository) ==
                 std::optional<std::int64_t>(52)));
     // Without a device, any live certificate is a duplicate: the asking "device" owns none.
-    const auto any = live_cn_elsewhere(*db, "mine", std::nullopt, now);
+    const auto any = live_cn_elsewhere(*db, "mine", std::nullopt, now_certificate_repository);
     BOOST_TEST(any.has_value());
 }
 
 BOOST_FIXTURE_TEST_CASE(expired_and_revoked_certificates_are_not_live, certificate_fixture) {
     auto expired = live(3, "old", device1);
-    expired.not_after = now; // not_after must be strictly after now
+    expired.not_after = now_certificate_repository; // not_after must be strictly after now
     insert_certificate(*db, expired);
-    BOOST_TEST(!live_cn_elsewhere(*db, "old", device2, now).has_value());
-    BOOST_TEST((live_cn_elsewhere(*db, "old", device2, now - 1) == std::optional<std::int64_t>(3)));
+    BOOST_TEST(!live_cn_elsewhere(*db, "old", device2, now_certificate_repository).has_value());
+    BOOST_TEST((live_cn_elsewhere(*db, "old", device2, now_certificate_repository - 1) ==
+                std::optional<std::int64_t>(3)));
 
     insert_certificate(*db, live(4, "gone", device1, 0x44));
-    BOOST_TEST(live_cn_elsewhere(*db, "gone", device2, now).has_value());
-    BOOST_TEST(live_key_elsewhere(*db, bytes(0x44, 32), device2, now).has_value());
-    revoke_certificate(*db, 4, now, 0);
-    BOOST_TEST(!live_cn_elsewhere(*db, "gone", device2, now).has_value());
-    BOOST_TEST(!live_key_elsewhere(*db, bytes(0x44, 32), device2, now).has_value());
+    BOOST_TEST(live_cn_elsewhere(*db, "gone", device2, now_certificate_repository).has_value());
+    BOOST_TEST(
+        live_key_elsewhere(*db, bytes(0x44, 32), device2, now_certificate_repository).has_value());
+    revoke_certificate(*db, 4, now_certificate_repository, 0);
+    BOOST_TEST(!live_cn_elsewhere(*db, "gone", device2, now_certificate_repository).has_value());
+    BOOST_TEST(
+        !live_key_elsewhere(*db, bytes(0x44, 32), device2, now_certificate_repository).has_value());
 }
 
 BOOST_FIXTURE_TEST_CASE(live_key_elsewhere_semantics, certificate_fixture) {
     insert_certificate(*db, live(1, "a", device1, 0xaa));
     insert_certificate(*db, live(2, "b", std::nullopt, 0xbb));
     const auto key_a = bytes(0xaa, 32);
-    BOOST_TEST(!live_key_elsewhere(*db, key_a, device1, now).has_value());
-    BOOST_TEST((live_key_elsewhere(*db, key_a, device2, now) == std::optional<std::int64_t>(1)));
+    BOOST_TEST(!live_key_elsewhere(*db, key_a, device1, now_certificate_repository).has_value());
+    BOOST_TEST((live_key_elsewhere(*db, key_a, device2, now_certificate_repository) ==
+                std::optional<std::int64_t>(1)));
+    BOOST_TEST((live_key_elsewhere(*db, key_a, std::nullopt, now_certificate_repository) ==
+                std::optional<std::int64_t>(1)));
+    BOOST_TEST(!live_key_elsewhere(*db, key_a, device2, now_certificate_repository, 1).has_value());
+    BOOST_TEST((live_key_elsewhere(*db, bytes(0xbb, 32), device1, now_certificate_repository) ==
+                std::optional<std::int64_t>(2)));
     BOOST_TEST(
-        (live_key_elsewhere(*db, key_a, std::nullopt, now) == std::optional<std::int64_t>(1)));
-    BOOST_TEST(!live_key_elsewhere(*db, key_a, device2, now, 1).has_value());
+        !live_key_elsewhere(*db, bytes(0xcc, 32), device1, now_certificate_repository).has_value());
     BOOST_TEST(
-        (live_key_elsewhere(*db, bytes(0xbb, 32), device1, now) == std::optional<std::int64_t>(2)));
-    BOOST_TEST(!live_key_elsewhere(*db, bytes(0xcc, 32), device1, now).has_value());
-    BOOST_TEST(!live_key_elsewhere(*db, bytes(0xaa, 31), device2, now).has_value());
+        !live_key_elsewhere(*db, bytes(0xaa, 31), device2, now_certificate_repository).has_value());
     auto expired = live(3, "c", device1, 0xdd);
-    expired.not_after = now - 1;
+    expired.not_after = now_certificate_repository - 1;
     insert_certificate(*db, expired);
-    BOOST_TEST(!live_key_elsewhere(*db, bytes(0xdd, 32), device2, now).has_value());
+    BOOST_TEST(
+        !live_key_elsewhere(*db, bytes(0xdd, 32), device2, now_certificate_repository).has_value());
 }
 
 BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
@@ -302,7 +317,7 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
         auto r = live(sn, "cn" + std::to_string(sn % 50), sn % 3 ? device1 : device2,
                       static_cast<std::uint8_t>(sn % 200));
         if (sn % 7 == 0) {
-            r.not_after = now - 1;
+            r.not_after = now_certificate_repository - 1;
         }
         insert_certificate(*db, r);
     }
@@ -315,13 +330,13 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
     // The duplicate checks must not read the table at all (schemas/006): covering indexes.
     const std::vector<lookup> lookups{
         {"COVERING INDEX certificates_live_cn",
-         [&] { live_cn_elsewhere(*db, "cn7", device1, now); }},
+         [&] { live_cn_elsewhere(*db, "cn7", device1, now_certificate_repository); }},
         {"COVERING INDEX certificates_live_cn",
-         [&] { live_cn_elsewhere(*db, "cn7", std::nullopt, now, 7); }},
+         [&] { live_cn_elsewhere(*db, "cn7", std::nullopt, now_certificate_repository, 7); }},
         {"COVERING INDEX certificates_live_spki",
-         [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now); }},
+         [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now_certificate_repository); }},
         {"COVERING INDEX certificates_live_spki",
-         [&] { live_key_elsewhere(*db, bytes(7, 32), std::nullopt, now); }},
+         [&] { live_key_elsewhere(*db, bytes(7, 32), std::nullopt, now_certificate_repository); }},
         {"INDEX certificates_revoked", [&] { revoked_of_authority(*db, "RSA"); }},
         {"INDEX certificates_device", [&] { certificates_of_device(*db, device1); }},
     };
@@ -344,8 +359,8 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
     // With a device, the duplicate checks seek past that device's own entries instead of
     // reading them: three searches bounded on the device column.
     const std::vector<std::function<void()>> device_lookups{
-        [&] { live_cn_elsewhere(*db, "cn7", device1, now); },
-        [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now); },
+        [&] { live_cn_elsewhere(*db, "cn7", device1, now_certificate_repository); },
+        [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now_certificate_repository); },
     };
     for (const auto& call : device_lookups) {
         std::vector<std::string> statements;

@@ -24,7 +24,7 @@ using namespace localca::storage;
 
 namespace {
 
-options file_options(const test::temp_dir& dir) {
+options file_options_database(const test::temp_dir& dir) {
     options o;
     o.path = dir / "ca.db";
     return o;
@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(known_version_is_the_highest_compiled_migration) {
 
 BOOST_AUTO_TEST_CASE(migrate_applies_and_records_every_migration) {
     test::temp_dir dir;
-    auto db = open_connection(file_options(dir));
+    auto db = open_connection(file_options_database(dir));
     BOOST_TEST(!table_exists(*db, "schema_version"));
 
     BOOST_TEST(migrate(*db) == known_schema_version());
@@ -88,10 +88,10 @@ BOOST_AUTO_TEST_CASE(migrate_applies_and_records_every_migration) {
 BOOST_AUTO_TEST_CASE(migrating_again_writes_nothing) {
     test::temp_dir dir;
     {
-        auto db = open_connection(file_options(dir));
+        auto db = open_connection(file_options_database(dir));
         migrate(*db);
     }
-    auto db = open_connection(file_options(dir));
+    auto db = open_connection(file_options_database(dir));
     const int before = storage::sql::query_int64(*db, "SELECT total_changes()");
     BOOST_TEST(migrate(*db) == known_schema_version());
     BOOST_TEST(storage::sql::query_int64(*db, "SELECT total_changes()") == before);
@@ -102,12 +102,12 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_with_a_clear_message) {
     test::temp_dir dir;
     const int newer = known_schema_version() + 1;
     {
-        auto db = open_connection(file_options(dir));
+        auto db = open_connection(file_options_database(dir));
         migrate(*db);
         db->exec_script("INSERT INTO schema_version (version) VALUES (" + std::to_string(newer) +
                         ")");
     }
-    auto db = open_connection(file_options(dir));
+    auto db = open_connection(file_options_database(dir));
     try {
         migrate(*db);
         BOOST_FAIL("migrate accepted a schema newer than it knows");
@@ -123,7 +123,7 @@ BOOST_AUTO_TEST_CASE(newer_schema_is_refused_with_a_clear_message) {
 
 BOOST_AUTO_TEST_CASE(file_connection_pragmas) {
     test::temp_dir dir;
-    auto opts = file_options(dir);
+    auto opts = file_options_database(dir);
     opts.busy_timeout = std::chrono::milliseconds(1234);
     auto db = open_connection(opts);
     BOOST_TEST(storage::sql::query_string(*db, "PRAGMA journal_mode") == "wal");
@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(sqlite_allocation_statistics_are_off) {
     // allocation statistics (and their process-wide mutex) off before SQLite initialises: with
     // them off SQLite does not count, so after real work the count is still zero.
     test::temp_dir dir;
-    auto db = open_connection(file_options(dir));
+    auto db = open_connection(file_options_database(dir));
     migrate(*db);
     db->exec_script("CREATE TABLE t (x BLOB); INSERT INTO t VALUES (zeroblob(100000))");
     BOOST_TEST(storage::sql::query_int64(*db, "SELECT length(x) FROM t") == 100000);
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(sqlite_allocation_statistics_are_off) {
 
 BOOST_AUTO_TEST_CASE(foreign_keys_are_enforced) {
     test::temp_dir dir;
-    auto db = open_connection(file_options(dir));
+    auto db = open_connection(file_options_database(dir));
     migrate(*db);
     // No org 42: the foreign key must reject the app.
     BOOST_CHECK_THROW(
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(private_memory_database_migrates) {
 BOOST_AUTO_TEST_CASE(concurrent_migrations_apply_each_version_once) {
     // Separate connections lock each other exactly as separate processes do.
     test::temp_dir dir;
-    const auto opts = file_options(dir);
+    const auto opts = file_options_database(dir);
     constexpr int migrators = 4;
     std::latch start(migrators);
     std::vector<std::thread> threads;

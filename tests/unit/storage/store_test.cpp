@@ -22,7 +22,7 @@ using namespace localca::storage::enos;
 
 namespace {
 
-options file_options(const test::temp_dir& dir, const std::string& name = "ca.db") {
+options file_options_store(const test::temp_dir& dir, const std::string& name = "ca.db") {
     options o;
     o.path = dir / name;
     return o;
@@ -38,7 +38,7 @@ int count_orgs(storage::connection& db) {
     return storage::sql::query_int64(db, "SELECT count(*) FROM orgs");
 }
 
-void add_org(store& s, const std::string& org_id) {
+void add_org_store(store& s, const std::string& org_id) {
     s.writer().run([&](storage::connection& db) { upsert_org(db, org_id); });
 }
 
@@ -54,7 +54,7 @@ BOOST_AUTO_TEST_SUITE(storage_store)
 
 BOOST_AUTO_TEST_CASE(opening_creates_and_migrates_the_file) {
     test::temp_dir dir;
-    const auto opts = file_options(dir);
+    const auto opts = file_options_store(dir);
     store s(opts);
     BOOST_TEST(std::filesystem::exists(opts.path));
     auto& db = s.reader();
@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(opening_creates_and_migrates_the_file) {
 
 BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
     test::temp_dir dir;
-    const auto opts = file_options(dir);
+    const auto opts = file_options_store(dir);
     {
         store s(opts);
         s.writer().run([](storage::connection& db) {
@@ -78,7 +78,7 @@ BOOST_AUTO_TEST_CASE(a_newer_database_is_refused) {
 
 BOOST_AUTO_TEST_CASE(one_reader_per_thread) {
     test::temp_dir dir;
-    store s(file_options(dir));
+    store s(file_options_store(dir));
     storage::connection* mine = &s.reader();
     BOOST_TEST(&s.reader() == mine); // cached
     storage::connection* other = reader_of_new_thread(s);
@@ -90,9 +90,9 @@ BOOST_AUTO_TEST_CASE(one_reader_per_thread) {
 
 BOOST_AUTO_TEST_CASE(each_store_has_its_own_readers_on_one_thread) {
     test::temp_dir dir;
-    store a(file_options(dir, "a.db"));
-    store b(file_options(dir, "b.db"));
-    add_org(a, "only-in-a");
+    store a(file_options_store(dir, "a.db"));
+    store b(file_options_store(dir, "b.db"));
+    add_org_store(a, "only-in-a");
     BOOST_TEST(&a.reader() != &b.reader());
     BOOST_TEST(count_orgs(a.reader()) == 1);
     BOOST_TEST(count_orgs(b.reader()) == 0);
@@ -100,17 +100,17 @@ BOOST_AUTO_TEST_CASE(each_store_has_its_own_readers_on_one_thread) {
 
 BOOST_AUTO_TEST_CASE(readers_see_what_the_writer_committed) {
     test::temp_dir dir;
-    store s(file_options(dir));
+    store s(file_options_store(dir));
     auto& db = s.reader();
     BOOST_TEST(count_orgs(db) == 0);
-    add_org(s, "o1");
+    add_org_store(s, "o1");
     BOOST_TEST(count_orgs(db) == 1);
     BOOST_TEST(find_org(db, "o1").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(readers_refuse_writes) {
     test::temp_dir dir;
-    store s(file_options(dir));
+    store s(file_options_store(dir));
     BOOST_CHECK_THROW(upsert_org(s.reader(), "sneaky"), storage::database_error);
     BOOST_TEST(count_orgs(s.reader()) == 0);
 }
@@ -121,9 +121,9 @@ BOOST_AUTO_TEST_CASE(a_destroyed_stores_cached_reader_is_never_reused) {
     test::temp_dir dir;
     std::optional<store> s;
     for (int i = 0; i < 5; ++i) {
-        s.emplace(file_options(dir, "db" + std::to_string(i)));
+        s.emplace(file_options_store(dir, "db" + std::to_string(i)));
         for (int j = 0; j < i; ++j) {
-            add_org(*s, test::numbered("o", j));
+            add_org_store(*s, test::numbered("o", j));
         }
         BOOST_TEST(count_orgs(s->reader()) == i);
         s.reset();
@@ -132,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_destroyed_stores_cached_reader_is_never_reused) {
 
 BOOST_AUTO_TEST_CASE(memory_store_is_shared_by_writer_and_readers) {
     store s(memory_options());
-    add_org(s, "in-memory");
+    add_org_store(s, "in-memory");
     BOOST_TEST(count_orgs(s.reader()) == 1);
     int seen_elsewhere = -1;
     std::thread([&] { seen_elsewhere = count_orgs(s.reader()); }).join();
@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(memory_store_is_shared_by_writer_and_readers) {
 BOOST_AUTO_TEST_CASE(memory_stores_are_separate) {
     store a(memory_options());
     store b(memory_options());
-    add_org(a, "a");
+    add_org_store(a, "a");
     BOOST_TEST(count_orgs(a.reader()) == 1);
     BOOST_TEST(count_orgs(b.reader()) == 0);
 }
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(readers_and_writer_run_concurrently) {
     // On a file (WAL) and in memory (locks, waited out by the busy timeout), readers polling while
     // the writer commits see a count that only grows, and never fail.
     test::temp_dir dir;
-    for (const auto& opts : {file_options(dir), memory_options()}) {
+    for (const auto& opts : {file_options_store(dir), memory_options()}) {
         store s(opts);
         constexpr int writes = 200;
         std::atomic<bool> done{false};
@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(readers_and_writer_run_concurrently) {
         std::string write_failure;
         try {
             for (int i = 0; i < writes; ++i) {
-                add_org(s, test::numbered("w", i));
+                add_org_store(s, test::numbered("w", i));
             }
         } catch (const std::exception& e) {
             write_failure = e.what();

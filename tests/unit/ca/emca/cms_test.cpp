@@ -18,7 +18,7 @@ using localca::test::temp_dir;
 
 namespace {
 
-std::vector<std::uint8_t> bytes(const std::string& s) {
+std::vector<std::uint8_t> bytes_cms(const std::string& s) {
     return {s.begin(), s.end()};
 }
 
@@ -46,7 +46,7 @@ std::vector<std::uint8_t> sign(const temp_dir& dir, const signer_files& s,
     std::ofstream(in, std::ios::binary) << content;
     must_run("openssl cms -sign -binary -nodetach -outform DER -md sha256 -signer " + s.cert +
              " -inkey " + s.key + " -in " + in + " -out " + out + " " + extra);
-    return bytes(read_file(out));
+    return bytes_cms(read_file(out));
 }
 
 struct fixture {
@@ -77,7 +77,7 @@ BOOST_AUTO_TEST_CASE(every_openssl_form_verifies) {
                            (extra.find("-noattr") != std::string::npos));
                 const auto v = ca::emca::verify_signed_data(der, *s->public_key);
                 BOOST_TEST_REQUIRE(v.ok(), (v.ok() ? "" : v.err().detail));
-                BOOST_TEST(v.value() == bytes(content));
+                BOOST_TEST(v.value() == bytes_cms(content));
                 // The other key does not verify it.
                 const auto other =
                     ca::emca::verify_signed_data(der, *(s == &f.rsa ? f.ec : f.rsa).public_key);
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(large_streamed_content_is_joined) {
     const auto der = sign(f.dir, f.rsa, content, "-stream");
     const auto v = ca::emca::verify_signed_data(der, *f.rsa.public_key);
     BOOST_TEST_REQUIRE(v.ok(), (v.ok() ? "" : v.err().detail));
-    BOOST_TEST(v.value() == bytes(content));
+    BOOST_TEST(v.value() == bytes_cms(content));
 }
 
 BOOST_AUTO_TEST_CASE(tampered_content_or_signature_fails) {
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(rejects_what_it_does_not_understand) {
         return !r.ok() && r.err().code == ca::errc::signed_data_malformed;
     };
     BOOST_TEST(malformed({}));
-    BOOST_TEST(malformed(bytes("not der at all")));
+    BOOST_TEST(malformed(bytes_cms("not der at all")));
     BOOST_TEST(malformed({0x30, 0x80, 0x00, 0x00}));
     BOOST_TEST(malformed({0x30, 0x84, 0xff, 0xff, 0xff, 0xff}));
     // SHA-1 digest.
@@ -137,7 +137,7 @@ BOOST_AUTO_TEST_CASE(rejects_what_it_does_not_understand) {
         std::ofstream(in) << "detached";
         must_run("openssl cms -sign -binary -outform DER -md sha256 -signer " + f.rsa.cert +
                  " -inkey " + f.rsa.key + " -in " + in + " -out " + (f.dir / "d.der").string());
-        BOOST_TEST(malformed(bytes(read_file(f.dir / "d.der"))));
+        BOOST_TEST(malformed(bytes_cms(read_file(f.dir / "d.der"))));
     }
     // Trailing data, oversized input.
     auto der = sign(f.dir, f.rsa, "x");

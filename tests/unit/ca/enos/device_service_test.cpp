@@ -16,12 +16,12 @@ using ca::errc;
 
 namespace {
 
-struct service_fixture : test::engine_fixture {
+struct service_fixture_device_service : test::engine_fixture {
     ca::enos::registry registry{*store, engine->secrets()};
     ca::enos::device_service service{*engine, registry};
     std::int64_t meter = 0;
 
-    service_fixture() {
+    service_fixture_device_service() {
         write([&](storage::connection& db) {
             const auto org = storage::enos::upsert_org(db, "o1");
             const auto certified = storage::enos::upsert_product(db, org, "pk1", true, 30);
@@ -67,14 +67,14 @@ struct service_fixture : test::engine_fixture {
     }
 };
 
-template <class R> errc code_of(const R& r) {
+template <class R> errc code_of_device_service(const R& r) {
     BOOST_REQUIRE(!r.ok());
     return r.err().code;
 }
 
 } // namespace
 
-BOOST_FIXTURE_TEST_SUITE(ca_enos_device_service, service_fixture)
+BOOST_FIXTURE_TEST_SUITE(ca_enos_device_service, service_fixture_device_service)
 
 BOOST_AUTO_TEST_CASE(a_device_is_found_by_asset_or_keys_within_its_org) {
     const auto found = service.find_device(asset("meter"));
@@ -87,17 +87,19 @@ BOOST_AUTO_TEST_CASE(a_device_is_found_by_asset_or_keys_within_its_org) {
     by_keys.product_key = "pk1";
     by_keys.device_key = "dk1";
     BOOST_TEST(service.find_device(by_keys)->id == meter);
-    BOOST_TEST((code_of(service.find_device(asset("nosuch"))) == errc::device_not_found));
-    BOOST_TEST((code_of(service.find_device(asset("meter", "o2"))) == errc::device_not_found));
+    BOOST_TEST(
+        (code_of_device_service(service.find_device(asset("nosuch"))) == errc::device_not_found));
+    BOOST_TEST((code_of_device_service(service.find_device(asset("meter", "o2"))) ==
+                errc::device_not_found));
 }
 
 BOOST_AUTO_TEST_CASE(apply_enforces_the_device_rules) {
-    BOOST_TEST((code_of(apply("nosuch", "x")) == errc::device_not_found));
-    BOOST_TEST((code_of(apply("lamp", "lamp")) == errc::device_not_eligible));
-    BOOST_TEST((code_of(apply("meter", "m", 0)) == errc::validity_invalid));
-    BOOST_TEST((code_of(apply("meter", "m", 31)) == errc::validity_exceeds_maximum));
+    BOOST_TEST((code_of_device_service(apply("nosuch", "x")) == errc::device_not_found));
+    BOOST_TEST((code_of_device_service(apply("lamp", "lamp")) == errc::device_not_eligible));
+    BOOST_TEST((code_of_device_service(apply("meter", "m", 0)) == errc::validity_invalid));
+    BOOST_TEST((code_of_device_service(apply("meter", "m", 31)) == errc::validity_exceeds_maximum));
     write([&](storage::connection& db) { test::insert_disabled_details(db, meter); });
-    BOOST_TEST((code_of(apply("meter", "m")) == errc::device_disabled));
+    BOOST_TEST((code_of_device_service(apply("meter", "m")) == errc::device_disabled));
 }
 
 BOOST_AUTO_TEST_CASE(a_certificate_is_bound_to_its_device_and_its_cn_to_one_device) {
@@ -110,18 +112,19 @@ BOOST_AUTO_TEST_CASE(a_certificate_is_bound_to_its_device_and_its_cn_to_one_devi
     BOOST_TEST(listed->front().sn == first->sn);
     BOOST_TEST(service.list(asset("pump"))->empty());
     // The same CN live on another device is refused; on the same device it is not.
-    BOOST_TEST((code_of(apply("pump", "meter-cn")) == errc::duplicate_subject));
+    BOOST_TEST((code_of_device_service(apply("pump", "meter-cn")) == errc::duplicate_subject));
     BOOST_TEST(apply("meter", "meter-cn").ok());
-    BOOST_TEST((code_of(service.list(asset("nosuch"))) == errc::device_not_found));
+    BOOST_TEST((code_of_device_service(service.list(asset("nosuch"))) == errc::device_not_found));
 }
 
 BOOST_AUTO_TEST_CASE(revoke_only_the_devices_own_certificate_once) {
     const auto cert = apply("meter", "meter-cn");
     BOOST_TEST_REQUIRE(cert.ok());
-    BOOST_TEST((code_of(revoke("pump", cert->sn)) == errc::certificate_not_bound));
-    BOOST_TEST((code_of(revoke("meter", cert->sn + 1000)) == errc::certificate_not_found));
+    BOOST_TEST((code_of_device_service(revoke("pump", cert->sn)) == errc::certificate_not_bound));
+    BOOST_TEST(
+        (code_of_device_service(revoke("meter", cert->sn + 1000)) == errc::certificate_not_found));
     BOOST_TEST(revoke("meter", cert->sn).ok());
-    BOOST_TEST((code_of(revoke("meter", cert->sn)) == errc::already_revoked));
+    BOOST_TEST((code_of_device_service(revoke("meter", cert->sn)) == errc::already_revoked));
     BOOST_TEST((service.list(asset("meter"))->front().status == ca::certificate_status::revoked));
     // Once revoked, the CN is free for another device.
     BOOST_TEST(apply("pump", "meter-cn").ok());
@@ -141,9 +144,9 @@ BOOST_AUTO_TEST_CASE(renew_reuses_subject_and_key_and_keeps_the_old_one) {
                boost::test_tools::per_element());
     BOOST_TEST(listed->at(0).spki_sha256 == listed->at(1).spki_sha256,
                boost::test_tools::per_element());
-    BOOST_TEST((code_of(renew("pump", old->sn)) == errc::certificate_not_bound));
+    BOOST_TEST((code_of_device_service(renew("pump", old->sn)) == errc::certificate_not_bound));
     BOOST_TEST(revoke("meter", old->sn).ok());
-    BOOST_TEST((code_of(renew("meter", old->sn)) == errc::certificate_revoked));
+    BOOST_TEST((code_of_device_service(renew("meter", old->sn)) == errc::certificate_revoked));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

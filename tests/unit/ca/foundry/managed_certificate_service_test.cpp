@@ -18,8 +18,9 @@ using localca::test::must_run;
 
 namespace {
 
-struct fixture : test::foundry_fixture {
-    explicit fixture(std::shared_ptr<const ca::clock> clk = ca::real_time())
+struct fixture_managed_certificate_service : test::foundry_fixture {
+    explicit fixture_managed_certificate_service(
+        std::shared_ptr<const ca::clock> clk = ca::real_time())
         : foundry_fixture(std::move(clk)) {}
     ca::foundry::managed_certificate find(std::int64_t account, const std::string& id) {
         auto r = service->find(account, id);
@@ -29,12 +30,12 @@ struct fixture : test::foundry_fixture {
 };
 
 // On a settable clock starting 2030-01-01, for the expiry decisions.
-struct clocked_fixture : fixture {
+struct clocked_fixture : fixture_managed_certificate_service {
     clocked_fixture()
         : clocked_fixture(std::make_shared<ca::settable_clock>(
               ca::clock::time_point(std::chrono::seconds(1'893'456'000)))) {}
     explicit clocked_fixture(std::shared_ptr<ca::settable_clock> c)
-        : fixture(c), clk(std::move(c)) {}
+        : fixture_managed_certificate_service(c), clk(std::move(c)) {}
     std::shared_ptr<ca::settable_clock> clk;
 };
 
@@ -47,7 +48,8 @@ void expect_error(const ca::status& st, ca::errc code) {
 
 BOOST_AUTO_TEST_SUITE(foundry_managed_certificates)
 
-BOOST_FIXTURE_TEST_CASE(id_is_the_sha256_of_the_der_as_openssl_computes_it, fixture) {
+BOOST_FIXTURE_TEST_CASE(id_is_the_sha256_of_the_der_as_openssl_computes_it,
+                        fixture_managed_certificate_service) {
     const auto c = create(acct.a);
     const auto pem = write("c.pem", c.certificate.pem);
     const auto out = must_run("openssl x509 -in " + pem + " -outform DER | sha256sum");
@@ -66,7 +68,7 @@ BOOST_FIXTURE_TEST_CASE(id_is_the_sha256_of_the_der_as_openssl_computes_it, fixt
     BOOST_TEST(hex == c.certificate.id);
 }
 
-BOOST_FIXTURE_TEST_CASE(certificate_profile_and_key, fixture) {
+BOOST_FIXTURE_TEST_CASE(certificate_profile_and_key, fixture_managed_certificate_service) {
     const auto c = create(acct.a);
     const auto pem = write("c.pem", c.certificate.pem);
     const auto key = write("k.pem", c.private_key_pem);
@@ -105,7 +107,7 @@ BOOST_FIXTURE_TEST_CASE(certificate_profile_and_key, fixture) {
     BOOST_TEST(cert2.subject_dn().get_first_attribute("CN") != cn);
 }
 
-BOOST_FIXTURE_TEST_CASE(aws_subject_is_a_utf8_string_cn, fixture) {
+BOOST_FIXTURE_TEST_CASE(aws_subject_is_a_utf8_string_cn, fixture_managed_certificate_service) {
     const auto c = create(acct.a, std::nullopt, std::string("AWS IoT Certificate"));
     const auto pem = write("c.pem", c.certificate.pem);
     const auto parsed =
@@ -113,7 +115,7 @@ BOOST_FIXTURE_TEST_CASE(aws_subject_is_a_utf8_string_cn, fixture) {
     BOOST_TEST(parsed.find("CN=UTF8STRING:AWS IoT Certificate") != std::string::npos, parsed);
 }
 
-BOOST_FIXTURE_TEST_CASE(the_private_key_is_never_stored, fixture) {
+BOOST_FIXTURE_TEST_CASE(the_private_key_is_never_stored, fixture_managed_certificate_service) {
     const auto c = create(acct.a, std::vector<std::string>{"a/#"});
     // Every file of the data dir: the database, its WAL, the CA files.
     std::string bytes;
@@ -137,7 +139,8 @@ BOOST_FIXTURE_TEST_CASE(the_private_key_is_never_stored, fixture) {
     BOOST_TEST(bytes.find(c.certificate.id) != std::string::npos); // what is stored is findable
 }
 
-BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
+BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked,
+                        fixture_managed_certificate_service) {
     const auto c = create(acct.a);
     const auto& id = c.certificate.id;
     BOOST_TEST((c.certificate.status == ca::foundry::managed_status::inactive));
@@ -197,7 +200,8 @@ BOOST_FIXTURE_TEST_CASE(inactive_then_provisioned_then_revoked, fixture) {
     BOOST_TEST(revoked.size() == 1u);
 }
 
-BOOST_FIXTURE_TEST_CASE(created_with_topics_is_active_without_device, fixture) {
+BOOST_FIXTURE_TEST_CASE(created_with_topics_is_active_without_device,
+                        fixture_managed_certificate_service) {
     const auto c = create(acct.a, std::vector<std::string>{"1/2/3", "test/+/+/1"});
     BOOST_TEST((c.certificate.status == ca::foundry::managed_status::active));
     const auto f = find(acct.a, c.certificate.id);
@@ -212,7 +216,7 @@ BOOST_FIXTURE_TEST_CASE(created_with_topics_is_active_without_device, fixture) {
     BOOST_REQUIRE(service->revoke(acct.a, c.certificate.id, "d2", 5).ok());
 }
 
-BOOST_FIXTURE_TEST_CASE(bad_policies_write_nothing, fixture) {
+BOOST_FIXTURE_TEST_CASE(bad_policies_write_nothing, fixture_managed_certificate_service) {
     ca::foundry::managed_create_request req;
     req.account = acct.a;
     req.topics = std::vector<std::string>{"ok", "a/#/b"};
@@ -231,7 +235,7 @@ BOOST_FIXTURE_TEST_CASE(bad_policies_write_nothing, fixture) {
                "INACTIVE");
 }
 
-BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture) {
+BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture_managed_certificate_service) {
     const auto a = create(acct.a);
     const auto b = create(acct.b);
     // Another account's certificate does not exist for you.
@@ -253,7 +257,8 @@ BOOST_FIXTURE_TEST_CASE(accounts_are_isolated, fixture) {
     BOOST_TEST(service->active_grants().size() == 2u);
 }
 
-BOOST_FIXTURE_TEST_CASE(revocation_through_another_api_shows_as_revoked, fixture) {
+BOOST_FIXTURE_TEST_CASE(revocation_through_another_api_shows_as_revoked,
+                        fixture_managed_certificate_service) {
     const auto c = create(acct.a, std::vector<std::string>{"a/#"});
     BOOST_REQUIRE(service->provision(acct.a, c.certificate.id, "d1", {"a/#"}).ok());
     ca::revoke_request r;
@@ -270,7 +275,8 @@ BOOST_FIXTURE_TEST_CASE(revocation_through_another_api_shows_as_revoked, fixture
     expect_error(service->revoke(acct.a, c.certificate.id, "d1", 5), ca::errc::already_revoked);
 }
 
-BOOST_FIXTURE_TEST_CASE(concurrent_provisions_to_two_devices_one_wins, fixture) {
+BOOST_FIXTURE_TEST_CASE(concurrent_provisions_to_two_devices_one_wins,
+                        fixture_managed_certificate_service) {
     const auto c = create(acct.a);
     ca::status s1 = ca::success(), s2 = ca::success();
     std::thread t1([&] { s1 = service->provision(acct.a, c.certificate.id, "d1", {"x"}); });
@@ -282,7 +288,7 @@ BOOST_FIXTURE_TEST_CASE(concurrent_provisions_to_two_devices_one_wins, fixture) 
     BOOST_TEST(ca::to_string(loser.err().code) == std::string("certificate_bound_elsewhere"));
 }
 
-BOOST_FIXTURE_TEST_CASE(tokens_find_their_account, fixture) {
+BOOST_FIXTURE_TEST_CASE(tokens_find_their_account, fixture_managed_certificate_service) {
     ca::foundry::account_registry accounts(*store);
     BOOST_TEST(accounts.any_account());
     const auto a = accounts.find_by_token("token-a");
@@ -301,7 +307,8 @@ BOOST_FIXTURE_TEST_CASE(tokens_find_their_account, fixture) {
     BOOST_TEST(raw.find("token-a") == std::string::npos);
 }
 
-BOOST_FIXTURE_TEST_CASE(device_apis_cannot_reuse_a_managed_certificates_cn, fixture) {
+BOOST_FIXTURE_TEST_CASE(device_apis_cannot_reuse_a_managed_certificates_cn,
+                        fixture_managed_certificate_service) {
     // The broker's ACL names CNs: an EnOS-style issuance (unique subject, bound to a device) with
     // the CN of a live managed certificate must be refused, or it would inherit its topics.
     const auto c = create(acct.a, std::vector<std::string>{"a/#"});

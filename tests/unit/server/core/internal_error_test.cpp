@@ -14,7 +14,7 @@ using namespace localca::server;
 namespace {
 
 // An API whose internal error is recognisable: 503 with its own body.
-class test_api final : public personality {
+class test_api_internal_error final : public personality {
 public:
     const char* name() const override { return "test"; }
     void add_routes(router& r) override {
@@ -41,7 +41,7 @@ std::shared_ptr<request_context> context(const router& r, const std::string& pat
 BOOST_AUTO_TEST_SUITE(internal_error)
 
 BOOST_AUTO_TEST_CASE(a_throwing_handler_is_answered_in_its_apis_format) {
-    test_api api;
+    test_api_internal_error api;
     router r;
     r.add_personality(api);
     r.add(http::verb::get, "/plain", [](auto, responder) { throw 42; });
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(a_throwing_handler_is_answered_in_its_apis_format) {
 }
 
 BOOST_AUTO_TEST_CASE(a_throwing_completion_takes_the_same_path) {
-    test_api api;
+    test_api_internal_error api;
     router r;
     r.add_personality(api);
     auto ctx = context(r, "/test/fails");

@@ -17,7 +17,7 @@ using namespace localca::storage;
 namespace {
 
 constexpr std::int64_t hour = 3600, day = 86400, week = 7 * day;
-constexpr std::int64_t now = 1'800'000'000 / day * day + 12 * hour; // noon
+constexpr std::int64_t now_stats = 1'800'000'000 / day * day + 12 * hour; // noon
 
 std::int64_t count_of(const admin::certificate_stats& s, const std::string& api,
                       const std::string& authority, const std::string& status) {
@@ -34,16 +34,17 @@ std::int64_t count_of(const admin::certificate_stats& s, const std::string& api,
 BOOST_FIXTURE_TEST_SUITE(storage_admin_stats, test::migrated_db)
 
 BOOST_AUTO_TEST_CASE(counts_and_buckets) {
-    add_certificate(1, std::nullopt, now - 2 * hour, now + week + day); // valid, week 1
-    add_certificate(2, std::nullopt, now - 2 * hour + 60, now + day);   // valid, week 0
-    add_certificate(3, std::nullopt, now - 3 * day, now - 1);           // expired
-    add_certificate(4, std::nullopt, now - 3 * day, now + day);         // revoked below
-    add_certificate(5, std::nullopt, now - 100 * day, now + 20 * week); // too old, too far
-    revoke_certificate(db, 4, now, 0);
+    add_certificate(1, std::nullopt, now_stats - 2 * hour, now_stats + week + day); // valid, week 1
+    add_certificate(2, std::nullopt, now_stats - 2 * hour + 60, now_stats + day);   // valid, week 0
+    add_certificate(3, std::nullopt, now_stats - 3 * day, now_stats - 1);           // expired
+    add_certificate(4, std::nullopt, now_stats - 3 * day, now_stats + day);         // revoked below
+    add_certificate(5, std::nullopt, now_stats - 100 * day,
+                    now_stats + 20 * week); // too old, too far
+    revoke_certificate(db, 4, now_stats, 0);
     db.exec_script("UPDATE certificates SET api = 'enos' WHERE sn = 2");
     db.exec_script("UPDATE certificates SET authority = 'ECC' WHERE sn = 3");
 
-    const auto s = admin::certificate_statistics(db, now);
+    const auto s = admin::certificate_statistics(db, now_stats);
     BOOST_TEST(count_of(s, "pki", "RSA", "valid") == 2);
     BOOST_TEST(count_of(s, "enos", "RSA", "valid") == 1);
     BOOST_TEST(count_of(s, "pki", "ECC", "expired") == 1);
@@ -51,16 +52,17 @@ BOOST_AUTO_TEST_CASE(counts_and_buckets) {
     BOOST_TEST(s.counts.size() == 4u);
 
     // Both issued two hours ago fall in one hour bucket; the 100-day-old one in no day bucket.
-    BOOST_TEST(s.issued_per_hour.at(now - 2 * hour) == 2);
+    BOOST_TEST(s.issued_per_hour.at(now_stats - 2 * hour) == 2);
     BOOST_TEST(s.issued_per_hour.size() == 2u);
-    BOOST_TEST(s.issued_per_day.at(now / day * day) == 2);
-    BOOST_TEST(s.issued_per_day.at((now - 3 * day) / day * day) == 2);
+    BOOST_TEST(s.issued_per_day.at(now_stats / day * day) == 2);
+    BOOST_TEST(s.issued_per_day.at((now_stats - 3 * day) / day * day) == 2);
     BOOST_TEST(s.issued_per_day.size() == 2u);
 
     // Live ones only (not the revoked sn 4), within 12 weeks, by week from now.
-    // Weeks from the start of today (UTC): now + 1 day is in week 0, now + 8 days in week 1.
-    BOOST_TEST(s.expiring_per_week.at(now / day * day) == 1);
-    BOOST_TEST(s.expiring_per_week.at(now / day * day + week) == 1);
+    // Weeks from the start of today (UTC): now + 1 day is in week 0, now + 8 days in
+    // week 1.
+    BOOST_TEST(s.expiring_per_week.at(now_stats / day * day) == 1);
+    BOOST_TEST(s.expiring_per_week.at(now_stats / day * day + week) == 1);
     BOOST_TEST(s.expiring_per_week.size() == 2u);
 }
 
@@ -85,7 +87,7 @@ BOOST_AUTO_TEST_CASE(audit_entries_are_counted) {
     for (std::int64_t id = 1; id <= 3; ++id) {
         audit_row r;
         r.id = id;
-        r.at = now;
+        r.at = now_stats;
         r.actor = "cli";
         r.action = "start";
         r.outcome = "ok";

@@ -13,7 +13,7 @@ using namespace localca::storage::emca;
 
 namespace {
 
-constexpr std::int64_t now = 1'800'000'000;
+constexpr std::int64_t now_issuance_request_repository = 1'800'000'000;
 
 std::int64_t add_user(storage::connection& db, const std::string& name) {
     api_user_row u;
@@ -50,20 +50,21 @@ BOOST_FIXTURE_TEST_SUITE(storage_emca_issuance_request_repository, request_fixtu
 
 BOOST_AUTO_TEST_CASE(a_response_is_replayed_per_user_and_application_id) {
     BOOST_TEST(!find_request_response(db, alice, "app-1").has_value());
-    const auto id = insert_request(db, alice, "app-1", now, "{}");
+    const auto id = insert_request(db, alice, "app-1", now_issuance_request_repository, "{}");
     set_request_response(db, id, R"({"status":"Success"})");
     BOOST_TEST(
         (find_request_response(db, alice, "app-1") == std::string(R"({"status":"Success"})")));
     // Another user's identical application id is another request.
     BOOST_TEST(!find_request_response(db, bob, "app-1").has_value());
-    BOOST_CHECK_THROW(insert_request(db, alice, "app-1", now, "{}"), storage::database_error);
-    BOOST_TEST(insert_request(db, bob, "app-1", now, "{}") != id);
+    BOOST_CHECK_THROW(insert_request(db, alice, "app-1", now_issuance_request_repository, "{}"),
+                      storage::database_error);
+    BOOST_TEST(insert_request(db, bob, "app-1", now_issuance_request_repository, "{}") != id);
 }
 
 BOOST_AUTO_TEST_CASE(an_item_round_trips) {
-    const auto request = insert_request(db, alice, "app-2", now, "{}");
+    const auto request = insert_request(db, alice, "app-2", now_issuance_request_repository, "{}");
     auto in = item(request, "csr-1");
-    in.not_before = now + 3600;
+    in.not_before = now_issuance_request_repository + 3600;
     in.csr = {0x30, 0x82, 0x01, 0x00};
     const auto id = insert_item(db, in);
     const auto out = find_item(db, id);
@@ -86,7 +87,7 @@ BOOST_AUTO_TEST_CASE(an_item_round_trips) {
 }
 
 BOOST_AUTO_TEST_CASE(pending_items_in_id_order_and_decided_once) {
-    const auto request = insert_request(db, alice, "app-3", now, "{}");
+    const auto request = insert_request(db, alice, "app-3", now_issuance_request_repository, "{}");
     const auto first = insert_item(db, item(request, "a"));
     const auto second = insert_item(db, item(request, "b"));
     const auto third = insert_item(db, item(request, "c"));
@@ -95,22 +96,23 @@ BOOST_AUTO_TEST_CASE(pending_items_in_id_order_and_decided_once) {
     BOOST_TEST(pending[0].id == first);
     BOOST_TEST(pending[2].id == third);
 
-    add_certificate(42, std::string("dev"), now, now + 1000);
-    BOOST_TEST(mark_item_issued(db, first, 42, now + 5));
-    BOOST_TEST(mark_item_rejected(db, second, now + 6));
+    add_certificate(42, std::string("dev"), now_issuance_request_repository,
+                    now_issuance_request_repository + 1000);
+    BOOST_TEST(mark_item_issued(db, first, 42, now_issuance_request_repository + 5));
+    BOOST_TEST(mark_item_rejected(db, second, now_issuance_request_repository + 6));
     // A decision is final: neither a second issue nor a reject changes it.
-    BOOST_TEST(!mark_item_issued(db, second, 42, now + 7));
-    BOOST_TEST(!mark_item_rejected(db, first, now + 7));
-    BOOST_TEST(!mark_item_rejected(db, third + 100, now + 7));
+    BOOST_TEST(!mark_item_issued(db, second, 42, now_issuance_request_repository + 7));
+    BOOST_TEST(!mark_item_rejected(db, first, now_issuance_request_repository + 7));
+    BOOST_TEST(!mark_item_rejected(db, third + 100, now_issuance_request_repository + 7));
 
     const auto issued = find_item(db, first);
     BOOST_TEST((issued->status == item_status::issued));
     BOOST_TEST((issued->cert_sn == std::int64_t{42}));
-    BOOST_TEST((issued->decided_at == now + 5));
+    BOOST_TEST((issued->decided_at == now_issuance_request_repository + 5));
     const auto rejected = find_item(db, second);
     BOOST_TEST((rejected->status == item_status::rejected));
     BOOST_TEST(!rejected->cert_sn.has_value());
-    BOOST_TEST((rejected->decided_at == now + 6));
+    BOOST_TEST((rejected->decided_at == now_issuance_request_repository + 6));
 
     pending = pending_items(db);
     BOOST_TEST_REQUIRE(pending.size() == 1u);
@@ -118,18 +120,20 @@ BOOST_AUTO_TEST_CASE(pending_items_in_id_order_and_decided_once) {
 }
 
 BOOST_AUTO_TEST_CASE(an_item_is_found_by_its_certificate) {
-    const auto request = insert_request(db, alice, "app-4", now, "{}");
+    const auto request = insert_request(db, alice, "app-4", now_issuance_request_repository, "{}");
     const auto id = insert_item(db, item(request, "a"));
-    add_certificate(43, std::string("dev"), now, now + 1000);
+    add_certificate(43, std::string("dev"), now_issuance_request_repository,
+                    now_issuance_request_repository + 1000);
     BOOST_TEST(!find_item_by_certificate(db, 43).has_value());
-    mark_item_issued(db, id, 43, now);
+    mark_item_issued(db, id, 43, now_issuance_request_repository);
     const auto found = find_item_by_certificate(db, 43);
     BOOST_TEST_REQUIRE(found.has_value());
     BOOST_TEST(found->id == id);
     BOOST_TEST(found->user == alice);
     // One item per certificate (unique index).
     const auto other = insert_item(db, item(request, "b"));
-    BOOST_CHECK_THROW(mark_item_issued(db, other, 43, now), storage::database_error);
+    BOOST_CHECK_THROW(mark_item_issued(db, other, 43, now_issuance_request_repository),
+                      storage::database_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -33,8 +33,9 @@ struct seed_result {
     int changes = 0; // how many upserts said "changed"
 };
 
-// The repository stores whatever bytes it is given (sealed by ca::secret_box in the server).
-std::vector<std::uint8_t> bytes(const std::string& s) {
+// The repository stores whatever bytes it is given (sealed by ca::secret_box in
+// the server).
+std::vector<std::uint8_t> bytes_tenant_repository(const std::string& s) {
     return {s.begin(), s.end()};
 }
 
@@ -45,7 +46,7 @@ seed_result seed(storage::connection& db, const std::string& secret = "s3cret",
     bool changed = false;
     r.org = upsert_org(db, "org-1", &changed);
     r.changes += changed;
-    r.app = upsert_app(db, r.org, "app-key", bytes(secret), &changed);
+    r.app = upsert_app(db, r.org, "app-key", bytes_tenant_repository(secret), &changed);
     r.changes += changed;
     r.product = upsert_product(db, r.org, "prod-1", true, max_valid_day, &changed);
     r.changes += changed;
@@ -77,7 +78,8 @@ BOOST_FIXTURE_TEST_CASE(a_modified_column_is_a_change_keeping_the_id, tenant_fix
     const auto rotated = seed(*db, "new-secret");
     BOOST_TEST(rotated.changes == 1);
     BOOST_TEST(rotated.app == first.app);
-    BOOST_TEST(find_app(*db, "app-key")->app_secret_sealed == bytes("new-secret"));
+    BOOST_TEST(find_app(*db, "app-key")->app_secret_sealed ==
+               bytes_tenant_repository("new-secret"));
 
     const auto longer = seed(*db, "new-secret", 730);
     BOOST_TEST(longer.changes == 1);
@@ -98,7 +100,7 @@ BOOST_FIXTURE_TEST_CASE(a_modified_column_is_a_change_keeping_the_id, tenant_fix
 BOOST_FIXTURE_TEST_CASE(changed_may_be_omitted, tenant_fixture) {
     const auto org = upsert_org(*db, "quiet");
     BOOST_TEST(upsert_org(*db, "quiet") == org);
-    BOOST_TEST(upsert_app(*db, org, "k", bytes("s")) > 0);
+    BOOST_TEST(upsert_app(*db, org, "k", bytes_tenant_repository("s")) > 0);
 }
 
 BOOST_FIXTURE_TEST_CASE(lookups_return_the_stored_rows, tenant_fixture) {
@@ -114,7 +116,7 @@ BOOST_FIXTURE_TEST_CASE(lookups_return_the_stored_rows, tenant_fixture) {
     BOOST_REQUIRE(app.has_value());
     BOOST_TEST(app->id == ids.app);
     BOOST_TEST(app->org == ids.org);
-    BOOST_TEST(app->app_secret_sealed == bytes("s3cret"));
+    BOOST_TEST(app->app_secret_sealed == bytes_tenant_repository("s3cret"));
     BOOST_TEST(find_app_by_id(*db, ids.app)->app_key == "app-key");
     BOOST_TEST(!find_app(*db, "APP-KEY").has_value());
 
@@ -164,7 +166,8 @@ BOOST_FIXTURE_TEST_CASE(contradictory_seed_data_throws, tenant_fixture) {
     // The schema refuses a non-positive validity.
     BOOST_CHECK_THROW(upsert_product(*db, ids.org, "prod-2", false, 0), storage::database_error);
     // An app of an org that does not exist.
-    BOOST_CHECK_THROW(upsert_app(*db, ids.org + 100, "k2", bytes("s")), storage::database_error);
+    BOOST_CHECK_THROW(upsert_app(*db, ids.org + 100, "k2", bytes_tenant_repository("s")),
+                      storage::database_error);
     BOOST_TEST(!find_device_by_key(*db, ids.org, "prod-1", "dev-2").has_value());
 }
 
