@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(concurrent_observers_lose_nothing) {
 }
 
 BOOST_AUTO_TEST_CASE(requests_count_under_their_route_template) {
-    struct api final : personality {
+    struct api final : server::personality {
         const char* name() const override { return "pki"; }
         void add_routes(router& r) override {
             auto h = [](std::shared_ptr<request_context>, responder) {};

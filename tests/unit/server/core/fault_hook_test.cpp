@@ -21,7 +21,7 @@ using namespace localca::server;
 namespace {
 
 // An API named like one with hooks, whose internal error is recognisable: 503, its own body.
-class test_api final : public personality {
+class test_api final : public server::personality {
 public:
     const char* name() const override { return "enos"; }
     void add_routes(router& r) override {

@@ -14,7 +14,7 @@ using namespace localca::server;
 namespace {
 
 // An API whose internal error is recognisable: 503 with its own body.
-class test_api_internal_error final : public personality {
+class test_api_internal_error final : public localca::server::personality {
 public:
     const char* name() const override { return "test"; }
     void add_routes(router& r) override {

@@ -12,7 +12,9 @@ BOOST_AUTO_TEST_SUITE(foundry_errors)
 
 BOOST_AUTO_TEST_CASE(every_errc_has_a_status) {
     using ca::errc;
-    const auto status = [](errc c) { return from_errc(ca::make_error(c, "m", "d")).status; };
+    const auto status = [](errc c) {
+        return server::foundry::from_errc(ca::make_error(c, "m", "d")).status;
+    };
     BOOST_TEST((status(errc::invalid_topic_filter) == http::status::bad_request));
     BOOST_TEST((status(errc::certificate_not_found) == http::status::not_found));
     BOOST_TEST((status(errc::device_not_found) == http::status::not_found));
@@ -22,12 +24,13 @@ BOOST_AUTO_TEST_CASE(every_errc_has_a_status) {
     }
     BOOST_TEST((status(errc::internal) == http::status::internal_server_error));
     // Details are shown, except for internal errors.
-    BOOST_TEST(from_errc(ca::make_error(errc::certificate_not_found, "certificate not found",
-                                        "no certificate x"))
-                   .message == "certificate not found: no certificate x");
     BOOST_TEST(
-        from_errc(ca::make_error(errc::internal, "internal error", "disk I/O error")).message ==
-        "internal error");
+        server::foundry::from_errc(ca::make_error(errc::certificate_not_found,
+                                                  "certificate not found", "no certificate x"))
+            .message == "certificate not found: no certificate x");
+    BOOST_TEST(server::foundry::from_errc(
+                   ca::make_error(errc::internal, "internal error", "disk I/O error"))
+                   .message == "internal error");
     // Every code up to internal maps to some 4xx/5xx status.
     for (int i = 0; i <= static_cast<int>(errc::internal); ++i) {
         const auto s = static_cast<unsigned>(status(static_cast<errc>(i)));

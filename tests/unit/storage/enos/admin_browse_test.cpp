@@ -15,7 +15,7 @@ using namespace localca::storage::enos;
 namespace {
 
 struct enos_browse_fixture : test::migrated_db {
-    const std::vector<storage::admin::browse_source> sources = admin_browse();
+    const std::vector<storage::admin::browse_source> sources = storage::enos::admin_browse();
     std::int64_t o1 = upsert_org(db, "o1");
     std::int64_t o2 = upsert_org(db, "o2");
     std::int64_t p1 = upsert_product(db, o1, "pk1", true, 3650);

@@ -16,7 +16,7 @@ using namespace localca::storage::foundry;
 BOOST_FIXTURE_TEST_SUITE(storage_foundry_admin_browse, test::migrated_db)
 
 BOOST_AUTO_TEST_CASE(accounts_devices_certificates_and_topics) {
-    const auto sources = admin_browse();
+    const auto sources = storage::foundry::admin_browse();
     const auto a = upsert_account(db, "441898714953", std::nullopt);
     const auto b = upsert_account(db, "123456789012", std::string("eu-west-1"));
     const auto dev1 = upsert_account_device(db, a, "dev-1");
