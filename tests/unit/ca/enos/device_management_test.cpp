@@ -181,7 +181,11 @@ BOOST_AUTO_TEST_CASE(delete_revokes_live_certificates_with_the_device) {
 BOOST_AUTO_TEST_CASE(search_filters_and_pages) {
     std::vector<std::string> assets;
     for (int i = 0; i < 5; ++i) {
-        assets.push_back(create("name-" + std::to_string(i), "k" + std::to_string(i)).asset_id);
+        // Not "name-" + std::to_string(i): gcc 12 warns falsely (-Wrestrict, its bug 105329)
+        // about that operator+ when inlined the way a unity build inlines it.
+        const auto n = std::to_string(i);
+        assets.push_back(
+            create(std::string("name-").append(n), std::string("k").append(n)).asset_id);
     }
     devices->set_enabled(by_asset(assets[1]), false, {});
     const auto parse = [](const std::string& e) {
