@@ -5,8 +5,11 @@ did: contents and order, keyset pages followed to the end, scopes (404 for an un
 filters, the viewer role, and bad parameters in the admin API's error format."""
 import json
 import os
+import re
 import unittest
 import urllib.parse
+
+import jsonschema
 
 from emca_client import emca_test, py_csr
 from enos_client import O1, O2, devpk
@@ -16,6 +19,21 @@ from enos_client import seed_doc as enos_seed
 from foundry_client import ACCOUNT_A, ACCOUNT_B, DEVICES_A, DEVICES_B, REGION, TOKEN_A, generated, topics_query
 from foundry_client import seed_doc as foundry_seed
 from harness import localca, server
+
+SOURCE = os.environ.get("LOCALCA_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "..", "..")
+with open(os.path.join(SOURCE, "schemas", "admin-api.openapi.json")) as f:
+    OPENAPI = json.load(f)
+
+
+def page_schema(path):
+    """The OpenAPI page schema of a browse list URL (its route template matched by segments)."""
+    segments = urllib.parse.urlsplit(path).path.split("/")
+    for route, item in OPENAPI["paths"].items():
+        pattern = "^" + re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(route)) + "$"
+        if re.match(pattern, "/".join(segments)):
+            ref = item["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+            return {"$ref": ref, "components": OPENAPI["components"]}
+    raise AssertionError(f"no OpenAPI route for {path}")
 
 
 def restart_with_every_api(cls, config):
@@ -56,6 +74,7 @@ class browse_tests(emca_test):
             st, page = self.get(url)
             self.assertEqual(st, 200, page)
             self.assertEqual(set(page), {"items", "nextCursor"})
+            jsonschema.Draft202012Validator(page_schema(path)).validate(page)
             self.assertLessEqual(len(page["items"]), limit)
             items += page["items"]
             pages += 1
