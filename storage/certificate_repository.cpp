@@ -93,6 +93,25 @@ std::optional<std::int64_t> live_elsewhere(connection& db, const live_elsewhere_
     return first_sn(q);
 }
 
+// The statistics counts of schemas 014/015 for a certificate just inserted: here rather than
+// in a trigger (schemas/015 says why), so every insert must come through insert_certificate.
+void count_inserted_certificate(connection& db, const certificate_row& row) {
+    statement_handle counts(db, "INSERT INTO certificate_counts (api, authority, status, "
+                                "expiry_day, n) VALUES (?, ?, ?, ?, 1) ON CONFLICT (api, "
+                                "authority, status, expiry_day) DO UPDATE SET n = "
+                                "certificate_counts.n + 1");
+    counts->bind(1, row.api); // as stored (never NULL: the triggers' coalesce sees the same)
+    counts->bind(2, row.authority);
+    counts->bind(3, static_cast<int>(row.status));
+    // Truncating like SQL's integer division, which the UPDATE and DELETE triggers use.
+    counts->bind(4, row.not_after / 86400);
+    counts->exec_later();
+    statement_handle hours(db, "INSERT INTO issued_hours (hour, n) VALUES (?, 1) ON CONFLICT "
+                               "(hour) DO UPDATE SET n = issued_hours.n + 1");
+    hours->bind(1, row.not_before / 3600 * 3600);
+    hours->exec_later();
+}
+
 } // namespace
 
 void insert_certificate(connection& db, const certificate_row& row) {
@@ -114,6 +133,7 @@ void insert_certificate(connection& db, const certificate_row& row) {
     bind_optional(q, 13, row.revocation_reason);
     q.bind(14, row.api);
     q.exec_later(); // nothing reads its count: PostgreSQL sends it with the next statement
+    count_inserted_certificate(db, row);
 }
 
 std::optional<certificate_row> find_certificate(connection& db, std::int64_t sn) {
