@@ -10,10 +10,8 @@ import threading
 import time
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
+from enos_client import py_csr
 from harness import localca, localca_test
 
 
@@ -59,11 +57,7 @@ class snapshot_tests(localca_test):
         return number, {r.serial_number for r in crl}
 
     def serials(self):
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            return [r[0] for r in con.execute("SELECT sn FROM certificates ORDER BY sn")]
-        finally:
-            con.close()
+        return [r[0] for r in rows(self.data, "SELECT sn FROM certificates ORDER BY sn")]
 
     def test_snapshot_restore_reset_keep_serials_monotonic(self):
         listed = self.lab("snapshots").stdout
@@ -212,11 +206,7 @@ class snapshot_tests(localca_test):
         counter = iter(range(1_000_000))
 
         def fresh_csr():  # a key and a CN of its own: the pki API refuses a reused key
-            key = ec.generate_private_key(ec.SECP256R1())
-            name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME,
-                                                 f"load-{next(counter)}.test")])
-            return (x509.CertificateSigningRequestBuilder().subject_name(name)
-                    .sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM).decode())
+            return py_csr(f"load-{next(counter)}.test")[0]
         stop = threading.Event()
         answers = []  # (status, certSN or None, DER or None, sent at)
         problems = []

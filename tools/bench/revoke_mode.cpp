@@ -124,6 +124,28 @@ crl_build_log read_crl_builds(const std::filesystem::path& server_log) {
     return out;
 }
 
+// A preloaded row: a valid device certificate of `authority` named `cn`, issued a day before
+// `now` for a year, with random bytes for its key hash and DER (nothing parses them).
+storage::certificate_row preload_row(Botan::RandomNumberGenerator& rng, std::int64_t sn,
+                                     const std::string& authority, const std::string& cn,
+                                     std::int64_t now) {
+    storage::certificate_row row;
+    row.sn = sn;
+    row.authority = authority;
+    row.profile = "device";
+    Botan::X509_DN dn;
+    dn.add_attribute("X520.CommonName", cn);
+    Botan::DER_Encoder(row.subject_der).encode(dn);
+    row.subject_cn = cn;
+    const auto spki = rng.random_vec(32);
+    row.spki_sha256.assign(spki.begin(), spki.end());
+    const auto der = rng.random_vec(880);
+    row.der.assign(der.begin(), der.end());
+    row.not_before = now - 86400;
+    row.not_after = now + 86400 * 365;
+    return row;
+}
+
 } // namespace
 
 void preload_revoked(const std::filesystem::path& db_path, std::int64_t rows) {
@@ -142,21 +164,7 @@ void preload_revoked(const std::filesystem::path& db_path, std::int64_t rows) {
         store.writer().run([&](storage::connection& db) {
             const auto end = std::min(rows, done + batch);
             for (std::int64_t i = done; i < end; ++i) {
-                storage::certificate_row row;
-                row.sn = first + i;
-                row.authority = "RSA";
-                row.profile = "device";
-                const auto cn = "revoked-" + std::to_string(i);
-                Botan::X509_DN dn;
-                dn.add_attribute("X520.CommonName", cn);
-                Botan::DER_Encoder(row.subject_der).encode(dn);
-                row.subject_cn = cn;
-                const auto spki = rng.random_vec(32);
-                row.spki_sha256.assign(spki.begin(), spki.end());
-                const auto der = rng.random_vec(880);
-                row.der.assign(der.begin(), der.end());
-                row.not_before = now - 86400;
-                row.not_after = now + 86400 * 365;
+                auto row = preload_row(rng, first + i, "RSA", "revoked-" + std::to_string(i), now);
                 row.status = storage::certificate_status::revoked;
                 row.revoked_at = now - 3600;
                 row.revocation_reason = i % 3 ? 1 : 4;
@@ -169,21 +177,8 @@ void preload_revoked(const std::filesystem::path& db_path, std::int64_t rows) {
     store.writer().run([&](storage::connection& db) {
         for (std::int64_t i = 0; i < 2 * k_revoke_alone_rows; ++i) {
             const bool rsa = i < k_revoke_alone_rows;
-            storage::certificate_row row;
-            row.sn = first + rows + i;
-            row.authority = rsa ? "RSA" : "ECC";
-            row.profile = "device";
-            const auto cn = "revoke-alone-" + std::to_string(i);
-            Botan::X509_DN dn;
-            dn.add_attribute("X520.CommonName", cn);
-            Botan::DER_Encoder(row.subject_der).encode(dn);
-            row.subject_cn = cn;
-            const auto spki = rng.random_vec(32);
-            row.spki_sha256.assign(spki.begin(), spki.end());
-            const auto der = rng.random_vec(880);
-            row.der.assign(der.begin(), der.end());
-            row.not_before = now - 86400;
-            row.not_after = now + 86400 * 365;
+            const auto row = preload_row(rng, first + rows + i, rsa ? "RSA" : "ECC",
+                                         "revoke-alone-" + std::to_string(i), now);
             storage::insert_certificate(db, row);
             (rsa ? g_revoke_alone_rsa : g_revoke_alone_ecc).push_back(row.sn);
         }
