@@ -284,6 +284,20 @@ int run_ocsp(const bench::options& o, bench::localca_target& localca, unsigned c
         if (nonce) {
             std::printf("ocsp nonce: %.0f responses/s, %.0f%% of the signing limit\n",
                         res.per_second(), 100.0 * res.per_second() / sign_limit);
+            if (res.ok) {
+                // The limit above gives the signatures every core, but this client runs on
+                // the same ones; and on a shared machine the server gets only part of them.
+                // Two figures that do not depend on that: the ceiling once the client's
+                // measured cost is taken out, and the signature's share of the server's own
+                // CPU per response (what an unshared server would reach at most).
+                const double ceiling = cores * 1000.0 / (sign_ms + res.client_ms_per_cert());
+                std::printf("ocsp nonce: ceiling with this client on the same cores %.0f "
+                            "responses/s (%.0f%% of the limit), localca at %.0f%% of it; the "
+                            "signature is %.0f%% of the server's CPU per response\n",
+                            ceiling, 100.0 * ceiling / sign_limit,
+                            100.0 * res.per_second() / ceiling,
+                            100.0 * sign_ms / res.server_ms_per_cert());
+            }
         } else {
             std::printf("ocsp cached GET: %.0f responses/s\n", res.per_second());
         }
