@@ -76,10 +76,35 @@ std::unique_ptr<connection> open_crl_archive(const options& opts) {
     }
     // Not a numbered migration: a cache of signed bytes that nothing migrates and any node
     // rebuilds (the same statement is valid on both backends).
-    db->exec_script("CREATE TABLE IF NOT EXISTS crl_archive ("
-                    "authority TEXT NOT NULL, crl_number BIGINT NOT NULL, "
-                    "this_update BIGINT NOT NULL, built_from BIGINT NOT NULL, "
-                    "der BYTEA NOT NULL, PRIMARY KEY (authority, crl_number))");
+    const char* create = "CREATE TABLE IF NOT EXISTS crl_archive ("
+                         "authority TEXT NOT NULL, crl_number BIGINT NOT NULL, "
+                         "this_update BIGINT NOT NULL, built_from BIGINT NOT NULL, "
+                         "der BYTEA NOT NULL, PRIMARY KEY (authority, crl_number))";
+    if (db->kind() == backend::sqlite) {
+        db->exec_script(create);
+        return db;
+    }
+    // On PostgreSQL, IF NOT EXISTS does not hold against a concurrent create: nodes starting
+    // together both pass the check and one fails on pg_type's unique index. Under the writers'
+    // lock the second waits, then finds the table. Only when it is missing, so that an open
+    // never waits for a writer's transaction on a database that has it.
+    bool present = false;
+    {
+        statement_handle q(*db, "SELECT CASE WHEN to_regclass('crl_archive') IS NULL THEN 0 "
+                                "ELSE 1 END");
+        present = q->step() && q->get_int64(0) == 1;
+    }
+    if (present) {
+        return db;
+    }
+    db->begin_write();
+    try {
+        db->exec_script(create);
+        db->commit();
+    } catch (...) {
+        db->rollback();
+        throw;
+    }
     return db;
 }
 

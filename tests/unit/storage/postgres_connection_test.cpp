@@ -4,6 +4,7 @@
 #include "storage/postgres_connection.hpp"
 
 #include "schemas/migrations.hpp"
+#include "storage/crl_state_repository.hpp"
 #include "test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -570,6 +571,45 @@ BOOST_AUTO_TEST_CASE(schema_applies_to_an_empty_database_and_matches_sqlite) {
     BOOST_TEST(read->get_blob(1) == bytes);
     BOOST_TEST(read->get_int64(2) == 0);
     c->exec_script("DROP SCHEMA fresh CASCADE; SET search_path = DEFAULT");
+}
+
+BOOST_AUTO_TEST_CASE(crl_archives_opened_together_create_one_table) {
+    // Every node opens its CRL archive when it first publishes, so several start together on a
+    // database without the table: PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against
+    // a concurrent create (both pass the check, one fails on pg_type's unique index).
+    auto admin = open();
+    admin->exec_script("DROP SCHEMA IF EXISTS crl_race CASCADE; CREATE SCHEMA crl_race");
+    auto o = pg_options();
+    o.postgres.url += std::string(o.postgres.url.find('?') == std::string::npos ? "?" : "&") +
+                      "options=-csearch_path%3Dcrl_race";
+    constexpr int k_nodes = 8;
+    for (int round = 0; round < 5; ++round) {
+        admin->exec_script("DROP TABLE IF EXISTS crl_race.crl_archive");
+        std::atomic<int> ready{0};
+        std::atomic<int> failures{0};
+        std::vector<std::thread> nodes;
+        for (int i = 0; i < k_nodes; ++i) {
+            nodes.emplace_back([&] {
+                ++ready;
+                while (ready < k_nodes) {
+                    std::this_thread::yield();
+                }
+                try {
+                    auto archive = open_crl_archive(o);
+                    put_crl_der(*archive, "ECC", 1, 1, 0, {0x30, 0x00});
+                } catch (const std::exception& e) {
+                    BOOST_TEST_MESSAGE("open_crl_archive: " << e.what());
+                    ++failures;
+                }
+            });
+        }
+        for (auto& t : nodes) {
+            t.join();
+        }
+        BOOST_TEST(failures == 0);
+        BOOST_TEST(scalar(*admin, "SELECT count(*) FROM crl_race.crl_archive") == 1);
+    }
+    admin->exec_script("DROP SCHEMA crl_race CASCADE");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
