@@ -90,26 +90,16 @@ result<engine::prepared> engine::prepare(issue_request& req) {
     }
 
     const auto now_point = now_seconds(*m_clock);
-    const std::int64_t now = unix_seconds(now_point);
     const auto not_before =
         req.not_before ? std::chrono::floor<std::chrono::seconds>(*req.not_before) : now_point;
 
     prepared p;
     try {
-        // Early refusal without signing or queueing; the writer job checks again atomically.
-        auto& db = m_store.reader();
-        if (req.unique_subject) {
-            if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
-                                                     req.renewing_sn)) {
-                return duplicate_subject(*req.subject.cn, *sn);
-            }
-        }
-        if (req.unique_key) {
-            if (auto sn = storage::live_key_elsewhere(db, req.subject.spki_sha256, req.device, now,
-                                                      req.renewing_sn)) {
-                return key_in_use(*sn);
-            }
-        }
+        // No duplicate-CN or key check here: the writer job makes both inside its transaction,
+        // where they cannot race, and refuses with the same error. An early copy on the read
+        // connection cost two statements per issuance (on PostgreSQL, two round trips and
+        // executor passes) to spare a refused request its signature and a serial, a case the
+        // per-app rate limit already bounds (docs/scale-out.md, "Speed").
 
         const authority& ca = get(req.authority);
         certificate_spec spec;
