@@ -10,6 +10,8 @@
 #include "ca/tbs_lint.hpp"
 #include "ca/unix_time.hpp"
 
+#include "storage/live_duplicates.hpp"
+
 #include <botan/pem.h>
 
 #include <algorithm>
@@ -197,6 +199,20 @@ void engine::issue(issue_request req, issue_callback done) {
                                   subject_text(row.subject_der));
     auto job = [row = std::move(row), refusal, req, now, event,
                 clk = m_clock](storage::connection& db) {
+        if (req.unique_subject && req.unique_key) {
+            // Both in one statement (EnOS asks for both); a duplicate CN is reported first.
+            const auto found = storage::live_cn_and_key_elsewhere(
+                db, *req.subject.cn, req.subject.spki_sha256, req.device, now, req.renewing_sn);
+            if (found.cn_sn) {
+                *refusal = duplicate_subject(*req.subject.cn, *found.cn_sn);
+            } else if (found.key_sn) {
+                *refusal = key_in_use(*found.key_sn);
+            } else {
+                storage::insert_certificate(db, row);
+                append_audit(db, event, *clk);
+            }
+            return;
+        }
         if (req.unique_subject) {
             if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
                                                      req.renewing_sn)) {
