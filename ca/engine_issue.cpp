@@ -200,7 +200,7 @@ void engine::issue(issue_request req, issue_callback done) {
     auto job = [row = std::move(row), refusal, req, now, event,
                 clk = m_clock](storage::connection& db) {
         if (req.unique_subject && req.unique_key) {
-            // Both in one statement (EnOS asks for both); a duplicate CN is reported first.
+            // Both in one statement (a device API asks for both); a duplicate CN is reported first.
             const auto found = storage::live_cn_and_key_elsewhere(
                 db, *req.subject.cn, req.subject.spki_sha256, req.device, now, req.renewing_sn);
             if (found.cn_sn) {

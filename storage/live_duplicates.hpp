@@ -1,7 +1,7 @@
 #pragma once
 // Both live-duplicate lookups of storage/certificate_repository.hpp (live_cn_elsewhere,
 // live_key_elsewhere) in one statement: one round trip and executor pass on PostgreSQL, where the
-// writer makes them for every EnOS issuance. Defined in certificate_repository.cpp, beside them.
+// writer makes them for every issuance that asks for both. Defined in certificate_repository.cpp.
 #include "storage/connection.hpp"
 
 #include <cstdint>
