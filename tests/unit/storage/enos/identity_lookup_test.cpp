@@ -21,9 +21,11 @@ struct identity_lookup_fixture : test::migrated_db {
     std::int64_t product2 = upsert_product(db, org, "pk2", false, 30);
     std::int64_t other_product = upsert_product(db, other_org, "pk1", true, 90);
 
+    // The asset id is unique per org: "asset-<key>", or the one given.
     std::int64_t add_with_details(std::int64_t in_org, std::int64_t in_product,
-                                  const std::string& key) {
-        const auto id = insert_device(db, in_org, in_product, key, "asset-" + key);
+                                  const std::string& key, const std::string& asset = "") {
+        const auto id =
+            insert_device(db, in_org, in_product, key, asset.empty() ? "asset-" + key : asset);
         device_details_row d;
         d.device = id;
         d.name = key;
@@ -72,7 +74,7 @@ BOOST_AUTO_TEST_CASE(an_app_comes_with_its_org_id) {
 
 BOOST_AUTO_TEST_CASE(both_forms_find_the_device_of_the_org_only) {
     const auto a = add_with_details(org, product, "dk1");
-    const auto b = add_with_details(org, product2, "dk1");
+    const auto b = add_with_details(org, product2, "dk1", "asset-b");
     const auto c = add_with_details(other_org, other_product, "dk1");
 
     const auto by_asset = find_device_identity_by_asset(db, "o1", "asset-dk1");
