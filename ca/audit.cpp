@@ -97,20 +97,25 @@ std::string audit_hash(const storage::audit_row& row) {
 }
 
 storage::audit_row append_audit(storage::connection& db, const audit_event& e, const clock& clk) {
-    const auto last = storage::last_audit_row(db);
-    storage::audit_row row;
-    row.id = last ? last->id + 1 : 1;
-    row.at = clk.now_unix();
-    row.actor = e.actor;
-    row.action = e.action;
-    row.cert_sn = e.cert_sn;
-    row.subject = e.subject;
-    row.source_ip = e.source_ip;
-    row.outcome = e.outcome;
-    row.prev_hash = last ? last->hash : k_genesis;
-    row.hash = audit_hash(row);
-    storage::insert_audit(db, row);
-    return row;
+    for (;;) {
+        const auto last = storage::last_audit_row(db);
+        storage::audit_row row;
+        row.id = last ? last->id + 1 : 1;
+        row.at = clk.now_unix();
+        row.actor = e.actor;
+        row.action = e.action;
+        row.cert_sn = e.cert_sn;
+        row.subject = e.subject;
+        row.source_ip = e.source_ip;
+        row.outcome = e.outcome;
+        row.prev_hash = last ? last->hash : k_genesis;
+        row.hash = audit_hash(row);
+        if (storage::insert_audit(db, row)) {
+            return row;
+        }
+        // The writer's cached last row was stale (another node or process appended since): the
+        // next read goes to the table.
+    }
 }
 
 void record_audit(storage::store& store, const audit_event& e, const clock& clk) {

@@ -50,7 +50,8 @@ struct issue_request {
     // certificate for the operator's inventory (schemas/010_admin.sql).
     std::string api = "pki";
     // Refuse when the CN / the key is in a live certificate bound to another device (or to none),
-    // checked again inside the committing transaction so concurrent requests cannot both pass.
+    // checked inside the committing transaction (only there) so concurrent requests cannot both
+    // pass.
     bool unique_subject = false;
     bool unique_key = false;
     // A certificate whose CN and key do not count as duplicates (the one being renewed).

@@ -61,20 +61,16 @@ std::string mistyped_query() {
 
 } // namespace
 
-std::optional<audit_row> last_audit_row(connection& db) {
-    statement_handle cached(db, std::string(k_audit_columns) + "ORDER BY id DESC LIMIT 1");
-    statement& q = *cached;
-    if (!q.step()) {
-        return std::nullopt;
-    }
-    return read_audit_row(q);
-}
+namespace {
 
-void insert_audit(connection& db, const audit_row& row) {
-    statement_handle cached(db, "INSERT INTO audit (id, at, actor, action, cert_sn, subject, "
-                                "source_ip, outcome, prev_hash, hash) "
-                                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    statement& q = *cached;
+// The cache installed on this thread (the writer's), if any.
+thread_local audit_head_cache* t_audit_head_cache = nullptr;
+
+constexpr const char* k_insert_audit_values =
+    "INSERT INTO audit (id, at, actor, action, cert_sn, subject, source_ip, outcome, prev_hash, "
+    "hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+void bind_audit_row(statement& q, const audit_row& row) {
     q.bind(1, row.id);
     q.bind(2, row.at);
     q.bind(3, row.actor);
@@ -85,7 +81,69 @@ void insert_audit(connection& db, const audit_row& row) {
     q.bind(8, row.outcome);
     q.bind(9, row.prev_hash);
     q.bind(10, row.hash);
-    q.exec_later(); // nothing reads its count: PostgreSQL sends it with the next statement
+}
+
+} // namespace
+
+audit_head_cache::audit_head_cache(connection& db) : m_db(db), m_outer(t_audit_head_cache) {
+    t_audit_head_cache = this;
+}
+
+audit_head_cache::~audit_head_cache() {
+    t_audit_head_cache = m_outer;
+}
+
+void audit_head_cache::forget() noexcept {
+    m_known = false;
+    m_head.reset();
+    m_served = false;
+}
+
+std::optional<audit_row> last_audit_row(connection& db) {
+    audit_head_cache* cache =
+        t_audit_head_cache && &t_audit_head_cache->m_db == &db ? t_audit_head_cache : nullptr;
+    if (cache && cache->m_known) {
+        cache->m_served = true;
+        return cache->m_head;
+    }
+    statement_handle cached(db, std::string(k_audit_columns) + "ORDER BY id DESC LIMIT 1");
+    statement& q = *cached;
+    std::optional<audit_row> last;
+    if (q.step()) {
+        last = read_audit_row(q);
+    }
+    if (cache) {
+        cache->m_known = true;
+        cache->m_head = last;
+        cache->m_served = false;
+    }
+    return last;
+}
+
+bool insert_audit(connection& db, const audit_row& row) {
+    audit_head_cache* cache =
+        t_audit_head_cache && &t_audit_head_cache->m_db == &db ? t_audit_head_cache : nullptr;
+    if (cache && cache->m_served) {
+        // Built on the cached last row: the primary key tells whether it still is the last one.
+        // The count is needed now (one wait, where the read it replaces was one too).
+        statement_handle checked(db, std::string(k_insert_audit_values) +
+                                         " ON CONFLICT (id) DO NOTHING");
+        bind_audit_row(*checked, row);
+        if (checked->exec() == 0) {
+            cache->forget();
+            return false;
+        }
+    } else {
+        statement_handle plain(db, k_insert_audit_values);
+        bind_audit_row(*plain, row);
+        plain->exec_later(); // nothing reads its count: PostgreSQL sends it with the next statement
+    }
+    if (cache) {
+        cache->m_known = true;
+        cache->m_head = row;
+        cache->m_served = false;
+    }
+    return true;
 }
 
 std::vector<audit_row> audit_rows_after(connection& db, std::int64_t after_id, std::int64_t limit) {

@@ -1,4 +1,5 @@
 #include "storage/certificate_repository.hpp"
+#include "storage/live_duplicates.hpp"
 
 #include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
@@ -174,6 +175,41 @@ std::optional<std::int64_t> live_key_elsewhere(connection& db,
     static const live_elsewhere_statements sql("spki_sha256");
     return live_elsewhere(
         db, sql, [&](statement& q) { q.bind_blob(1, spki_sha256); }, device, now, except_sn);
+}
+
+live_duplicates live_cn_and_key_elsewhere(connection& db, const std::string& cn,
+                                          const std::vector<std::uint8_t>& spki_sha256,
+                                          std::optional<std::int64_t> device, std::int64_t now,
+                                          std::optional<std::int64_t> except_sn) {
+    // The two lookups above as two scalar subqueries of one statement; the key's value is ?5.
+    // Each subquery can use its own live index only (schemas/postgres/017).
+    struct both_statements {
+        static std::string of(bool device_given) {
+            std::string key = live_elsewhere_sql("spki_sha256", device_given);
+            for (auto at = key.find("?1"); at != std::string::npos; at = key.find("?1", at)) {
+                key.replace(at, 2, "?5");
+            }
+            return "SELECT (" + live_elsewhere_sql("subject_cn", device_given) + "), (" + key + ")";
+        }
+        std::string with_device = of(true);
+        std::string without_device = of(false);
+    };
+    static const both_statements sql;
+    statement_handle cached(db, device ? sql.with_device : sql.without_device);
+    statement& q = *cached;
+    q.bind(1, cn);
+    if (device) {
+        q.bind(2, *device);
+    }
+    q.bind(3, now);
+    bind_optional(q, 4, except_sn);
+    q.bind_blob(5, spki_sha256);
+    live_duplicates found;
+    if (q.step()) {
+        found.cn_sn = q.get_optional_int64(0);
+        found.key_sn = q.get_optional_int64(1);
+    }
+    return found;
 }
 
 bool revoke_certificate(connection& db, std::int64_t sn, std::int64_t revoked_at, int reason) {

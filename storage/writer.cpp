@@ -1,5 +1,6 @@
 #include "storage/writer.hpp"
 
+#include "storage/audit_repository.hpp"
 #include "storage/connection.hpp"
 
 #include "storage/database.hpp"
@@ -104,6 +105,9 @@ void writer::wait_for(job j, bool alone) {
 }
 
 void writer::run_alone_item(item& it) {
+    // Such a job may replace the whole database (a lab restore): the chain's last row is read
+    // again afterwards.
+    m_audit_head->forget();
     std::exception_ptr failure;
     try {
         it.work(*m_db);
@@ -117,6 +121,7 @@ void writer::run_alone_item(item& it) {
             }
         }
     }
+    m_audit_head->forget();
     it.done(failure);
 }
 
@@ -146,6 +151,10 @@ void writer::loop() {
         connection& db;
         ~uncache_at_exit() { db.set_caching(false); }
     } uncache{*m_db};
+    // The audit chain's last row, kept between this writer's appends (audit_repository.hpp says
+    // why that is safe with other appenders). Installed for this thread, as the statements are.
+    audit_head_cache audit_head(*m_db);
+    m_audit_head = &audit_head;
     const std::size_t limit =
         m_options.group_commit ? std::max<std::size_t>(1, m_options.max_batch) : 1;
     for (;;) {
@@ -219,6 +228,8 @@ void writer::commit_group(std::deque<item>& group) {
                 // group fails with this error.
                 std::rethrow_exception(failures[i]);
             }
+            // The job's audit entry, if it appended one, is gone with its writes.
+            m_audit_head->forget();
             if (!alone) {
                 db.rollback_to("job");
                 db.release("job");
@@ -233,6 +244,8 @@ void writer::commit_group(std::deque<item>& group) {
             db.rollback();
         }
     } catch (...) {
+        // Whatever was appended may not be durable (a failed COMMIT included).
+        m_audit_head->forget();
         const auto error = std::current_exception();
         if (db.in_transaction()) {
             try {

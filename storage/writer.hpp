@@ -18,6 +18,8 @@
 
 namespace localca::storage {
 
+class audit_head_cache; // storage/audit_repository.hpp
+
 // What the writer measures, for /metrics: read with relaxed loads from any thread.
 struct writer_stats {
     std::atomic<std::int64_t> queue_depth{0}; // jobs submitted and not yet taken into a group
@@ -78,6 +80,7 @@ private:
 
     options m_options;
     std::unique_ptr<connection> m_db;
+    audit_head_cache* m_audit_head = nullptr; // owned by loop(), on the writer thread
     std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<item> m_queue;

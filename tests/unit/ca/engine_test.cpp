@@ -414,6 +414,37 @@ BOOST_AUTO_TEST_CASE(revoked_certificates_do_not_count_as_duplicates) {
     require_ok(f.eng->issue_sync(req));
 }
 
+BOOST_AUTO_TEST_CASE(both_checks_together_refuse_like_each_alone_cn_first) {
+    // EnOS asks for both checks, which the writer makes in one statement: a duplicate CN wins
+    // over a reused key, a reused key alone is refused as such, and a refusal writes nothing.
+    fixture_engine f;
+    const auto enos_like = [&](const ca::subject_key& sk, std::int64_t device) {
+        auto req = f.request(sk, ca::authority_kind::ecc, device);
+        req.unique_subject = req.unique_key = true;
+        return req;
+    };
+    const auto audited = [&] {
+        storage::statement_handle q(f.store->reader(), "SELECT count(*) FROM audit");
+        q->step();
+        return q->get_int64(0);
+    };
+    const auto a = f.device("a");
+    const auto b = f.device("b");
+    const auto sk = f.csr("k1", "p256", "/CN=both-1");
+    require_ok(f.eng->issue_sync(enos_like(sk, a)));
+    const auto entries = audited();
+
+    require_error_engine(f.eng->issue_sync(enos_like(sk, b)), ca::errc::duplicate_subject);
+    auto same_key = f.csr("k2", "p256", "/CN=both-2");
+    same_key.spki_sha256 = sk.spki_sha256;
+    same_key.spki_der = sk.spki_der;
+    require_error_engine(f.eng->issue_sync(enos_like(same_key, b)), ca::errc::key_in_use);
+    BOOST_TEST(audited() == entries);
+
+    require_ok(f.eng->issue_sync(enos_like(f.csr("k3", "p256", "/CN=both-3"), b)));
+    BOOST_TEST(audited() == entries + 1);
+}
+
 BOOST_AUTO_TEST_CASE(concurrent_issue_gives_unique_serials) {
     fixture_engine f;
     const auto sk = f.csr("k", "p256", "/CN=parallel");

@@ -151,4 +151,101 @@ BOOST_AUTO_TEST_CASE(a_rebuilt_strict_table_with_loose_columns_is_still_checked)
     BOOST_TEST(m->column == "at");
 }
 
+namespace {
+
+// A row after `last` as an appender builds it (the hash here only names the row).
+audit_row next_audit_row(const std::optional<audit_row>& last, const std::string& actor) {
+    audit_row r;
+    r.id = last ? last->id + 1 : 1;
+    r.at = 1796312500;
+    r.actor = actor;
+    r.action = "issue";
+    r.prev_hash = last ? last->hash : std::string(64, '0');
+    r.hash = actor + "#" + std::to_string(r.id);
+    return r;
+}
+
+// Appends as ca::append_audit does: build on the last row, again if insert_audit refuses.
+audit_row append_audit_row(connection& db, const std::string& actor, int* attempts = nullptr) {
+    for (int n = 1;; ++n) {
+        const auto row = next_audit_row(last_audit_row(db), actor);
+        if (insert_audit(db, row)) {
+            if (attempts) {
+                *attempts = n;
+            }
+            return row;
+        }
+    }
+}
+
+// Rows read back in id order, consecutive, each appended one (after the fixture's three, which
+// are not linked) built on the one before it.
+void check_chain_links(connection& db, std::int64_t expected_rows) {
+    const auto rows = audit_rows_after(db, 0, 0);
+    BOOST_REQUIRE(static_cast<std::int64_t>(rows.size()) == expected_rows);
+    for (std::size_t i = 3; i < rows.size(); ++i) {
+        BOOST_TEST(rows[i].id == rows[i - 1].id + 1);
+        BOOST_TEST(rows[i].prev_hash == rows[i - 1].hash, "entry " << rows[i].id);
+    }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(the_head_cache_answers_from_what_its_connection_wrote) {
+    audit_db a;
+    audit_head_cache cache(*a.db);
+    const auto first = append_audit_row(*a.db, "writer"); // reads the table once: id 3
+    BOOST_TEST(first.id == 4);
+    // Edit the stored last row behind the cache's back: the cache still answers with the row
+    // it wrote, which shows the read did not reach the table.
+    a.db->exec_script("UPDATE audit SET actor = 'edited' WHERE id = 4");
+    BOOST_TEST(last_audit_row(*a.db)->actor == "writer");
+    cache.forget();
+    BOOST_TEST(last_audit_row(*a.db)->actor == "edited");
+}
+
+BOOST_AUTO_TEST_CASE(a_stale_head_is_refused_by_the_key_and_read_again) {
+    audit_db a;
+    // Another appender on the same database (a CLI process, another node): its own connection.
+    const auto other = open_connection(a.opts);
+    audit_head_cache cache(*a.db);
+    append_audit_row(*a.db, "writer"); // 4, cached
+    append_audit_row(*other, "other"); // 5, built on the table's real last row
+    int attempts = 0;
+    const auto row = append_audit_row(*a.db, "writer", &attempts);
+    BOOST_TEST(attempts == 2); // the row built on the cached 4 was refused, nothing written
+    BOOST_TEST(row.id == 6);
+    BOOST_TEST(row.prev_hash == "other#5");
+    // And the chain goes on from the refreshed cache.
+    append_audit_row(*a.db, "writer", &attempts);
+    BOOST_TEST(attempts == 1);
+    check_chain_links(*a.db, 7);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_cache_every_append_reads_the_table) {
+    audit_db a;
+    const auto other = open_connection(a.opts);
+    for (int i = 0; i < 3; ++i) {
+        int attempts = 0;
+        append_audit_row(*a.db, "one", &attempts);
+        BOOST_TEST(attempts == 1);
+        append_audit_row(*other, "two", &attempts);
+        BOOST_TEST(attempts == 1);
+    }
+    check_chain_links(*a.db, 9);
+}
+
+BOOST_AUTO_TEST_CASE(a_rolled_back_append_is_forgotten) {
+    audit_db a;
+    audit_head_cache cache(*a.db);
+    a.db->begin_write();
+    append_audit_row(*a.db, "writer"); // 4
+    a.db->rollback();
+    cache.forget(); // as the writer does after any rollback
+    const auto row = append_audit_row(*a.db, "writer");
+    BOOST_TEST(row.id == 4);
+    BOOST_TEST(row.prev_hash == std::string(64, 'a'));
+    check_chain_links(*a.db, 4);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,7 @@
 // Table certificates: round trips, revocation, and the live-duplicate lookups of the issuance
 // policy, including that they search through their index.
 #include "storage/certificate_repository.hpp"
+#include "storage/live_duplicates.hpp"
 
 #include "storage/database.hpp"
 #include "storage/enos/tenant_repository.hpp"
@@ -376,6 +377,65 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
         }
         BOOST_TEST(plan.find("device!=") == std::string::npos, plan);
     }
+
+    // Both lookups in one statement: each subquery through its own covering index.
+    for (const std::optional<std::int64_t> device :
+         {std::optional<std::int64_t>(device1), std::optional<std::int64_t>()}) {
+        std::vector<std::string> statements;
+        {
+            statement_recorder recorder(*db);
+            live_cn_and_key_elsewhere(*db, "cn7", bytes(7, 32), device, now_certificate_repository);
+            statements = recorder.statements();
+        }
+        BOOST_REQUIRE(statements.size() == 1u);
+        const auto plan = query_plan(*db, statements[0]);
+        for (const char* index :
+             {"COVERING INDEX certificates_live_cn", "COVERING INDEX certificates_live_spki"}) {
+            BOOST_TEST(plan.find(std::string("USING ") + index) != std::string::npos,
+                       index << " not in plan:\n"
+                             << plan);
+        }
+        BOOST_TEST(plan.find("SCAN certificates") == std::string::npos, plan);
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(both_lookups_in_one_statement_answer_as_each_alone, certificate_fixture) {
+    const auto org = upsert_org(*db, "org");
+    const auto product = upsert_product(*db, org, "prod", true, 365);
+    const auto device3 = upsert_device(*db, org, product, "dev3", "asset3");
+    insert_certificate(*db, live(1, "a", device1, 0xaa));
+    insert_certificate(*db, live(2, "b", device2, 0xbb));
+    insert_certificate(*db, live(3, "c", std::nullopt, 0xcc));
+    insert_certificate(*db, live(4, "a", device3, 0xdd));
+    auto expired = live(5, "e", device2, 0xee);
+    expired.not_after = now_certificate_repository;
+    insert_certificate(*db, expired);
+    insert_certificate(*db, live(6, "f", device3, 0xff));
+    revoke_certificate(*db, 6, now_certificate_repository, 0);
+
+    int both_found = 0;
+    for (const char* cn : {"a", "b", "c", "e", "f", "none"}) {
+        for (std::uint8_t key : {0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x00}) {
+            for (const auto device :
+                 {std::optional<std::int64_t>(device1), std::optional<std::int64_t>(device2),
+                  std::optional<std::int64_t>(device3), std::optional<std::int64_t>()}) {
+                for (const auto except :
+                     {std::optional<std::int64_t>(), std::optional<std::int64_t>(1),
+                      std::optional<std::int64_t>(4)}) {
+                    const auto got = live_cn_and_key_elsewhere(*db, cn, bytes(key, 32), device,
+                                                               now_certificate_repository, except);
+                    const auto cn_alone =
+                        live_cn_elsewhere(*db, cn, device, now_certificate_repository, except);
+                    const auto key_alone = live_key_elsewhere(*db, bytes(key, 32), device,
+                                                              now_certificate_repository, except);
+                    BOOST_TEST((got.cn_sn == cn_alone), cn << " " << int(key));
+                    BOOST_TEST((got.key_sn == key_alone), cn << " " << int(key));
+                    both_found += got.cn_sn && got.key_sn;
+                }
+            }
+        }
+    }
+    BOOST_TEST(both_found > 0); // the matrix has cases where both are found
 }
 
 BOOST_AUTO_TEST_SUITE_END()
