@@ -52,8 +52,9 @@ struct admin_client {
         int status = 0;
         std::int64_t lines = 0, bytes = 0;
     };
-    stream_result get_streamed(const std::string& target, std::int64_t sample_every,
-                         const std::function<void(std::int64_t, const std::string&)>& sample) {
+    stream_result
+    get_streamed(const std::string& target, std::int64_t sample_every,
+                 const std::function<void(std::int64_t, const std::string&)>& sample) {
         stream.expires_after(std::chrono::seconds(600));
         http::request<http::empty_body> req{http::verb::get, target, 11};
         req.set(http::field::host, "127.0.0.1");
@@ -218,13 +219,14 @@ int run_admin(const options& o, const std::vector<csr_item>& csrs) {
                 }
                 const auto t0 = clock_type::now();
                 const auto [st, body] = c.get(target_path);
-                ms.push_back(std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
+                ms.push_back(
+                    std::chrono::duration<double, std::milli>(clock_type::now() - t0).count());
                 if (st != 200) {
                     std::printf("  %s: HTTP %d %s\n", q, st, body.c_str());
                     status = 1;
                     break;
                 }
-                rows = std::count(body.begin(), body.end(), '{') ; // items (+ owner objects)
+                rows = std::count(body.begin(), body.end(), '{'); // items (+ owner objects)
                 if (i == 0) {
                     const auto at = body.find("\"nextCursor\":\"");
                     if (at != std::string::npos) {
@@ -256,10 +258,9 @@ int run_admin(const options& o, const std::vector<csr_item>& csrs) {
             std::vector<std::pair<std::int64_t, std::string>> samples;
             const auto cpu0 = process_cpu_ms(target.server_pid());
             const auto t0 = clock_type::now();
-            const auto r = c.get_streamed("/admin/v1/certificates?format=" + format, 1000,
-                                    [&](std::int64_t i, const std::string& line) {
-                                        samples.emplace_back(i, line);
-                                    });
+            const auto r = c.get_streamed(
+                "/admin/v1/certificates?format=" + format, 1000,
+                [&](std::int64_t i, const std::string& line) { samples.emplace_back(i, line); });
             const double s = std::chrono::duration<double>(clock_type::now() - t0).count();
             const auto cpu_ms = process_cpu_ms(target.server_pid()) - cpu0;
             const auto rows = format == "csv" ? r.lines - 1 : r.lines;

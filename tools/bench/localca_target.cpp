@@ -109,8 +109,8 @@ localca_target::localca_target(const options& opts, const std::vector<csr_item>&
     if (opts.preload_revoked > 0) {
         preload_revoked(m_dir / "data" / "localca.db", opts.preload_revoked);
     }
-    must_run(bin + " seed " + (m_dir / "seed.json").string() + " --data-dir " + data +
-             config_arg + " > /dev/null");
+    must_run(bin + " seed " + (m_dir / "seed.json").string() + " --data-dir " + data + config_arg +
+             " > /dev/null");
 
     const auto t0 = std::chrono::steady_clock::now();
     m_server = std::make_unique<child>(

@@ -109,10 +109,10 @@ bench::options parse(int argc, char** argv) {
         throw std::invalid_argument("--authority must be RSA or ECC");
     }
     if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit" &&
-        o.mode != "ocsp" && o.mode != "revoke" &&
-        o.mode != "inventory" && o.mode != "export" && o.mode != "admin") {
-        throw std::invalid_argument(
-            "--mode must be localca, cfssl, compare, limit, ocsp, revoke, inventory, export or admin");
+        o.mode != "ocsp" && o.mode != "revoke" && o.mode != "inventory" && o.mode != "export" &&
+        o.mode != "admin") {
+        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit, ocsp, revoke, "
+                                    "inventory, export or admin");
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");
