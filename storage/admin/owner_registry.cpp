@@ -1,5 +1,7 @@
 #include "storage/admin/owner_registry.hpp"
 
+#include <algorithm>
+
 #include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
 
@@ -47,6 +49,49 @@ std::optional<owner_fields> owner_registry::owner_of(connection& db, const std::
         return out;
     }
     return std::nullopt;
+}
+
+std::map<std::int64_t, owner_fields>
+owner_registry::owners_of(connection& db, const std::string& api,
+                          const std::vector<std::int64_t>& sns) const {
+    std::map<std::int64_t, owner_fields> out;
+    const auto s = std::find_if(m_sources.begin(), m_sources.end(),
+                                [&](const owner_source& o) { return o.api == api; });
+    if (s == m_sources.end() || sns.empty()) {
+        return out;
+    }
+    const auto mark = s->lookup_sql.find('?');
+    if (db.kind() != backend::postgres || mark == std::string::npos ||
+        s->lookup_sql.find('?', mark + 1) != std::string::npos) {
+        for (const auto sn : sns) {
+            if (auto o = owner_of(db, api, sn)) {
+                out.emplace(sn, std::move(*o));
+            }
+        }
+        return out;
+    }
+    // The vendor's lookup, its sn taken from the list: one text per source, so the statement is
+    // cached; the list travels as one text parameter.
+    std::string lookup = s->lookup_sql;
+    lookup.replace(mark, 1, "owner_sns.sn");
+    statement_handle cached(db, "SELECT owner_sns.sn, owner_lookup.* FROM "
+                                "unnest(string_to_array(?, ',')::bigint[]) AS owner_sns(sn) "
+                                "CROSS JOIN LATERAL (" +
+                                    lookup + ") AS owner_lookup");
+    statement& q = *cached;
+    std::string list;
+    for (const auto sn : sns) {
+        list += (list.empty() ? "" : ",") + std::to_string(sn);
+    }
+    q.bind(1, list);
+    while (q.step()) {
+        owner_fields f;
+        for (std::size_t i = 0; i < s->fields.size(); ++i) {
+            f.emplace_back(s->fields[i], q.get_optional_string(static_cast<int>(i) + 1));
+        }
+        out.emplace(q.get_int64(0), std::move(f));
+    }
+    return out;
 }
 
 } // namespace localca::storage::admin

@@ -34,6 +34,11 @@ public:
     // no owner.
     std::optional<owner_fields> owner_of(connection& db, const std::string& api,
                                          std::int64_t sn) const;
+    // The owners of many certificates of `api` in one statement (PostgreSQL: one round trip per
+    // page instead of one per row); certificates without an owner are absent. Needs
+    // lookup_sql with exactly one `?` (the sn); otherwise, and on SQLite, one owner_of per sn.
+    std::map<std::int64_t, owner_fields> owners_of(connection& db, const std::string& api,
+                                                   const std::vector<std::int64_t>& sns) const;
 
 private:
     std::vector<owner_source> m_sources;

@@ -1,6 +1,6 @@
 #pragma once
-// --mode inventory | export: the operator API at size (docs/performance.md, "Operator API at
-// size"). Preloads the database, starts the server, then times /admin/v1 queries.
+// --mode inventory | export | admin (both): the operator API at size (docs/performance.md,
+// "Operator API at size"). Preloads the database, starts the server, then times /admin/v1 queries.
 #include "tools/bench/bench.hpp"
 
 namespace localca::bench {

@@ -28,9 +28,10 @@ constexpr const char* k_usage = R"(usage: localca-bench [options]
                                        then cached OCSP GETs and nonce POSTs, docs/ocsp.md)
                                        revoke: revocation latency and issuance under
                                        revocations, CRL build, bulk (docs/performance.md)
-       inventory|export                the operator API at size: p50/p99 of a 100-row page per
+       inventory|export|admin          the operator API at size: p50/p99 of a 100-row page per
                                        filter and of /admin/v1/stats, or the rate of a full
-                                       csv/ndjson export (use with --preload)
+                                       csv/ndjson export, or both on one preload (use with
+                                       --preload)
   --authority RSA|ECC                  key type of the CA and the CSRs (default RSA)
   --connections N                      keep-alive connections (default 16)
   --duration SECONDS                   length of one round (default 10)
@@ -108,10 +109,10 @@ bench::options parse(int argc, char** argv) {
         throw std::invalid_argument("--authority must be RSA or ECC");
     }
     if (o.mode != "localca" && o.mode != "cfssl" && o.mode != "compare" && o.mode != "limit" &&
-        o.mode != "ocsp" && o.mode != "revoke" &&
-        o.mode != "inventory" && o.mode != "export") {
-        throw std::invalid_argument(
-            "--mode must be localca, cfssl, compare, limit, ocsp, revoke, inventory or export");
+        o.mode != "ocsp" && o.mode != "revoke" && o.mode != "inventory" && o.mode != "export" &&
+        o.mode != "admin") {
+        throw std::invalid_argument("--mode must be localca, cfssl, compare, limit, ocsp, revoke, "
+                                    "inventory, export or admin");
     }
     if (o.connections == 0 || o.csrs == 0 || o.duration <= 0) {
         throw std::invalid_argument("--connections, --csrs and --duration must be positive");
@@ -155,7 +156,7 @@ int run(bench::options o) {
     std::printf("made %u %s CSRs in %.1f s\n", o.csrs, o.authority.c_str(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
 
-    if (o.mode == "inventory" || o.mode == "export") {
+    if (o.mode == "inventory" || o.mode == "export" || o.mode == "admin") {
         const int admin_status = bench::run_admin(o, csrs);
         if (own_dir && !o.keep) {
             std::error_code ec;

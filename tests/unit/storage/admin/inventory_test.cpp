@@ -116,4 +116,55 @@ BOOST_AUTO_TEST_CASE(keyset_pages_by_serial_and_by_expiry) {
     BOOST_TEST(list(q) == (serials{5, 4}), boost::test_tools::per_element());
 }
 
+// api=X&sort=notAfter: a small api's rows are sorted, a large one's walked in (not_after, sn, api)
+// order (schemas/016); the api's size comes from certificate_counts, so inflating it there takes
+// the walk on these five rows. Both give the same pages.
+BOOST_AUTO_TEST_CASE(one_api_by_expiry_sorted_or_walked) {
+    add_certificate(6, std::string("late"), now - 5, now + 150); // 2 and 5 tie at now + 100
+    db.exec_script("UPDATE certificates SET api = 'enos' WHERE sn = 6");
+    for (const bool walked : {false, true}) {
+        BOOST_TEST_CONTEXT("walked " << walked) {
+            if (walked) {
+                db.exec_script("UPDATE certificate_counts SET n = n + 100000 WHERE api = 'enos'");
+            }
+            certificate_query q;
+            q.api = "enos";
+            q.sort = sort_key::not_after;
+            BOOST_TEST(list(q) == (serials{2, 5, 6}), boost::test_tools::per_element());
+            q.limit = 1;
+            serials paged;
+            for (int i = 0; i < 4; ++i) {
+                q.now = now;
+                const auto page = list_certificates(db, owners, q);
+                for (const auto& r : page) {
+                    paged.push_back(r.sn);
+                    q.after = std::pair<std::int64_t, std::int64_t>{r.key, r.sn};
+                }
+            }
+            BOOST_TEST(paged == (serials{2, 5, 6}), boost::test_tools::per_element());
+            q = {};
+            q.api = "enos";
+            q.sort = sort_key::not_after;
+            q.descending = true;
+            q.after = std::pair<std::int64_t, std::int64_t>{now + 150, 6};
+            BOOST_TEST(list(q) == (serials{5, 2}), boost::test_tools::per_element());
+        }
+    }
+}
+
+// A filter served by two sources matches a certificate of either (an OR of their conditions).
+BOOST_AUTO_TEST_CASE(a_filter_of_two_sources_matches_either) {
+    owner_source other;
+    other.api = "pki";
+    other.fields = {"device"};
+    other.lookup_sql = "SELECT 'pki-' || sn FROM certificates WHERE sn = ?";
+    other.filters["device"] = "c.sn IN (SELECT sn FROM certificates WHERE 'pki-' || sn = ?)";
+    owners.add(other);
+    certificate_query q;
+    q.owner_filters = {{"device", "dev-5"}};
+    BOOST_TEST(list(q) == (serials{5}), boost::test_tools::per_element());
+    q.owner_filters = {{"device", "pki-3"}};
+    BOOST_TEST(list(q) == (serials{3}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
