@@ -316,7 +316,7 @@ template <class Stream> void basic_session<Stream>::on_read(beast::error_code ec
     }
     auto ctx = std::make_shared<request_context>();
     ctx->req = m_parser->release();
-    ctx->request_id = ca::random_uuid();
+    ctx->request_id = ca::request_uuid();
     ctx->remote_address = m_remote;
     ctx->received = std::chrono::steady_clock::now();
     m_in_flight = true;
@@ -381,7 +381,7 @@ void basic_session<Stream>::reject(http::status status, const char* message) {
         ctx->req = m_parser->release();
         ctx->req.body().clear();
     }
-    ctx->request_id = ca::random_uuid();
+    ctx->request_id = ca::request_uuid();
     ctx->remote_address = m_remote;
     ctx->received = std::chrono::steady_clock::now();
     m_in_flight = true;
@@ -518,8 +518,12 @@ template <class Stream> void basic_session<Stream>::on_write(beast::error_code e
     const auto& ctx = *m_ctx;
     const std::chrono::duration<double, std::milli> latency =
         std::chrono::steady_clock::now() - ctx.received;
-    log::access(ctx.request_id, ctx.req.method_string(), log_safe_path(ctx.req.target()),
-                m_res.result_int(), latency.count());
+    if (log::queue_access(ctx.request_id, ctx.req.method_string(), log_safe_path(ctx.req.target()),
+                          m_res.result_int(), latency.count())) {
+        // The first line of this pass: written once the handlers already ready have run, with
+        // the lines they queue (log.hpp).
+        net::post(m_stream.get_executor(), [] { log::flush_access(); });
+    }
     m_state->routes.metrics().record(ctx, m_res.result_int(), latency.count() / 1000);
     m_in_flight = false;
     m_ctx->admission.reset(); // a streamed body's request ends here

@@ -271,6 +271,8 @@ void http_server::impl::join_all() {
         }
     }
     state->io_finished = true;
+    // Access lines whose posted flush never ran (an io_context stopped with handlers queued).
+    log::flush_access();
     // Handlers still running finish (a handler past the grace period still blocks here: a
     // thread cannot be cancelled); their late answers go nowhere.
     workers->join();
