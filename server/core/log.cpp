@@ -1,4 +1,5 @@
 #include "server/core/log.hpp"
+#include "server/core/json_string.hpp"
 #include "server/core/log_format.hpp"
 
 #include "ca/clock.hpp"
@@ -69,51 +70,9 @@ struct access_exit_flush {
     ~access_exit_flush() { write_pending_access(); }
 } g_access_exit_flush;
 
-// JSON string escaping as Boost.JSON's serializer does it (tests compare the two byte for
-// byte), appended in place instead of through a temporary string per field.
-void append_json_string(std::string& out, std::string_view s) {
-    static constexpr char k_hex[] = "0123456789abcdef";
-    out += '"';
-    for (const char c : s) {
-        const auto b = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (b < 0x20) {
-                out += "\\u00";
-                out += k_hex[b >> 4];
-                out += k_hex[b & 0xf];
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
-
 // format_utc_ms appended in place; the date and time up to the seconds are remembered per
 // thread, since consecutive lines almost always fall in the same second.
-void append_utc_ms(std::string& out, std::chrono::system_clock::time_point t) {
+void append_log_utc_ms(std::string& out, std::chrono::system_clock::time_point t) {
     using namespace std::chrono;
     const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
     std::time_t secs = static_cast<std::time_t>(ms / 1000);
@@ -144,7 +103,7 @@ void append_utc_ms(std::string& out, std::chrono::system_clock::time_point t) {
 
 std::string format_utc_ms(std::chrono::system_clock::time_point t) {
     std::string out;
-    append_utc_ms(out, t);
+    append_log_utc_ms(out, t);
     return out;
 }
 
@@ -156,7 +115,7 @@ void append_access_line(std::string& out, std::chrono::system_clock::time_point 
     const int latency_len =
         std::snprintf(latency, sizeof latency, "%.3f", latency_ms < 0 ? 0.0 : latency_ms);
     out += "{\"time\":\"";
-    append_utc_ms(out, t);
+    append_log_utc_ms(out, t);
     out += "\",\"requestId\":";
     append_json_string(out, request_id);
     out += ",\"method\":";
@@ -179,12 +138,6 @@ std::string access_line(std::chrono::system_clock::time_point t, std::string_vie
     line.reserve(160 + path.size());
     append_access_line(line, t, request_id, method, path, status, latency_ms);
     return line;
-}
-
-std::string json_string_for_log(std::string_view s) {
-    std::string out;
-    append_json_string(out, s);
-    return out;
 }
 
 void set_level(level l) {

@@ -14,7 +14,4 @@ std::string access_line(std::chrono::system_clock::time_point t, std::string_vie
                         std::string_view method, std::string_view path, unsigned status,
                         double latency_ms);
 
-// A string as a JSON string literal, quotes included, escaped as Boost.JSON's serializer does.
-std::string json_string_for_log(std::string_view s);
-
 } // namespace localca::server::log

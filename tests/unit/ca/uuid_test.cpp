@@ -26,14 +26,16 @@ BOOST_AUTO_TEST_CASE(random_uuids_are_version_4_and_distinct) {
     BOOST_TEST(seen.size() == 100u);
 }
 
-BOOST_AUTO_TEST_CASE(threads_draw_distinct_uuids) {
-    // One generator per thread: threads must not repeat each other's values.
+namespace {
+
+// How many distinct values `draw` gives on four threads drawing `per_thread` each.
+std::size_t distinct_across_threads_of_uuid_test(std::string (*draw)(), int per_thread) {
     std::vector<std::vector<std::string>> drawn(4);
     std::vector<std::thread> threads;
     for (auto& out : drawn) {
-        threads.emplace_back([&out] {
-            for (int i = 0; i < 50; ++i) {
-                out.push_back(localca::ca::random_uuid());
+        threads.emplace_back([&out, draw, per_thread] {
+            for (int i = 0; i < per_thread; ++i) {
+                out.push_back(draw());
             }
         });
     }
@@ -44,7 +46,14 @@ BOOST_AUTO_TEST_CASE(threads_draw_distinct_uuids) {
     for (const auto& out : drawn) {
         all.insert(out.begin(), out.end());
     }
-    BOOST_TEST(all.size() == 200u);
+    return all.size();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(threads_draw_distinct_uuids) {
+    // One generator per thread: threads must not repeat each other's values.
+    BOOST_TEST(distinct_across_threads_of_uuid_test(&localca::ca::random_uuid, 50) == 200u);
 }
 
 BOOST_AUTO_TEST_CASE(request_uuids_are_version_4_distinct_and_use_every_digit) {
@@ -77,23 +86,7 @@ BOOST_AUTO_TEST_CASE(request_uuids_are_version_4_distinct_and_use_every_digit) {
 
 BOOST_AUTO_TEST_CASE(threads_draw_distinct_request_uuids) {
     // Each thread seeds its own generator from the OS: no two threads share a sequence.
-    std::vector<std::vector<std::string>> drawn(4);
-    std::vector<std::thread> threads;
-    for (auto& out : drawn) {
-        threads.emplace_back([&out] {
-            for (int i = 0; i < 1000; ++i) {
-                out.push_back(localca::ca::request_uuid());
-            }
-        });
-    }
-    for (auto& t : threads) {
-        t.join();
-    }
-    std::set<std::string> all;
-    for (const auto& out : drawn) {
-        all.insert(out.begin(), out.end());
-    }
-    BOOST_TEST(all.size() == 4000u);
+    BOOST_TEST(distinct_across_threads_of_uuid_test(&localca::ca::request_uuid, 1000) == 4000u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
