@@ -2,6 +2,7 @@
 
 #include "ca/admin/subject_text.hpp"
 #include "server/admin/codec.hpp"
+#include "server/core/json_string.hpp"
 
 namespace localca::server::admin {
 
@@ -41,48 +42,6 @@ json::object item_json(const sa::inventory_row& r, std::int64_t now) {
 }
 
 namespace {
-
-// A JSON string as boost::json::serialize writes it: quotes, backslashes and control characters
-// escaped (\b \f \n \r \t, else \u00xx), every other byte as it is.
-void append_json_string(std::string& out, std::string_view s) {
-    static constexpr char hex[] = "0123456789abcdef";
-    out += '"';
-    for (const char c : s) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (u < 0x20) {
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 15];
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
-}
 
 void append_member(std::string& out, const char* key, std::string_view value) {
     out += ",\"";

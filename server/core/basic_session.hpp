@@ -125,6 +125,7 @@ public:
     void close_when_idle() override;
     void force_close() override;
     void post_response(response res) override;
+    void close_if_past(std::chrono::steady_clock::time_point now) override;
 
 private:
     static Stream make_stream(tcp::socket socket, ssl::context* tls) {
@@ -137,6 +138,23 @@ private:
     // The TCP layer: deadlines, shutdown, close, and the raw bytes drained after an error reply
     // (encrypted or not, they are thrown away).
     beast::tcp_stream& lowest() { return beast::get_lowest_layer(m_stream); }
+    // The connection's one deadline, enforced by the server's sweep (session.hpp), not by
+    // tcp_stream's timers: those arm a wait per read or write, and each arm that becomes the
+    // earliest timer costs a timerfd_settime.
+    void deadline_at(std::chrono::steady_clock::time_point t) {
+        m_deadline.store(t.time_since_epoch().count(), std::memory_order_relaxed);
+    }
+    void deadline_after(std::chrono::steady_clock::duration d) {
+        deadline_at(std::chrono::steady_clock::now() + d);
+    }
+    // While a handler or a streamed body's producer runs: nothing is read or written, so no
+    // deadline (as with tcp_stream's timers, which only run during an operation).
+    void no_deadline() {
+        m_deadline.store(std::numeric_limits<std::int64_t>::max(), std::memory_order_relaxed);
+    }
+    bool past_deadline(std::chrono::steady_clock::time_point now) const {
+        return now.time_since_epoch().count() >= m_deadline.load(std::memory_order_relaxed);
+    }
 
     void start();
     void on_handshake(beast::error_code ec);
@@ -165,6 +183,8 @@ private:
     std::shared_ptr<server_state> m_state;
     std::string m_remote;
     std::chrono::steady_clock::time_point m_read_started; // when the current request's read began
+    // steady_clock ticks; written on the strand, read by the sweep on the control strand.
+    std::atomic<std::int64_t> m_deadline{std::numeric_limits<std::int64_t>::max()};
 
     std::shared_ptr<request_context> m_ctx; // the request being answered (for the access log)
     response m_res;                         // kept alive during async_write
@@ -210,7 +230,7 @@ template <class Stream> void basic_session<Stream>::start() {
         // The handshake counts as part of the first request's header: a client that stalls in
         // it is cut off after header_timeout like a slow header (slow loris over TLS).
         const auto& limit = m_state->opts.limit;
-        lowest().expires_after(std::min(limit.header_timeout, limit.read_timeout));
+        deadline_after(std::min(limit.header_timeout, limit.read_timeout));
         m_stream.async_handshake(
             ssl::stream_base::server,
             beast::bind_front_handler(&basic_session::on_handshake, this->shared_from_this()));
@@ -244,6 +264,21 @@ template <class Stream> void basic_session<Stream>::force_close() {
     net::post(m_stream.get_executor(), [self = this->shared_from_this()] { self->close(); });
 }
 
+template <class Stream>
+void basic_session<Stream>::close_if_past(std::chrono::steady_clock::time_point now) {
+    if (!past_deadline(now)) {
+        return;
+    }
+    net::post(m_stream.get_executor(), [self = this->shared_from_this(), now] {
+        // Checked again on the strand: the connection may have moved on to a new deadline.
+        if (self->m_closed || !self->past_deadline(now)) {
+            return;
+        }
+        log::debug("connection from " + self->m_remote + " closed: timed out");
+        self->close();
+    });
+}
+
 template <class Stream> void basic_session<Stream>::post_response(response res) {
     if (m_state->io_finished) {
         return;
@@ -271,7 +306,7 @@ template <class Stream> void basic_session<Stream>::do_read() {
     // block must arrive within header_timeout (this also bounds an idle keep-alive), and the
     // whole request, header and body, within read_timeout of the same start.
     m_read_started = std::chrono::steady_clock::now();
-    lowest().expires_after(std::min(limit.header_timeout, limit.read_timeout));
+    deadline_at(m_read_started + std::min(limit.header_timeout, limit.read_timeout));
     http::async_read_header(
         m_stream, m_buffer, *m_parser,
         beast::bind_front_handler(&basic_session::on_header, this->shared_from_this()));
@@ -282,7 +317,7 @@ template <class Stream> void basic_session<Stream>::on_header(beast::error_code 
         return on_read_error(ec);
     }
     // The header is in: the body has what is left of the read timeout.
-    lowest().expires_at(m_read_started + m_state->opts.limit.read_timeout);
+    deadline_at(m_read_started + m_state->opts.limit.read_timeout);
     const auto& req = m_parser->get();
     // curl and others wait (1 s for curl) for "100 Continue" before sending a body larger
     // than ~1 KiB; CSRs often are. Body limits were already checked against Content-Length.
@@ -314,9 +349,10 @@ template <class Stream> void basic_session<Stream>::on_read(beast::error_code ec
     if (ec) {
         return on_read_error(ec);
     }
+    no_deadline(); // the handler's time is not the client's
     auto ctx = std::make_shared<request_context>();
     ctx->req = m_parser->release();
-    ctx->request_id = ca::random_uuid();
+    ctx->request_id = ca::request_uuid();
     ctx->remote_address = m_remote;
     ctx->received = std::chrono::steady_clock::now();
     m_in_flight = true;
@@ -381,7 +417,7 @@ void basic_session<Stream>::reject(http::status status, const char* message) {
         ctx->req = m_parser->release();
         ctx->req.body().clear();
     }
-    ctx->request_id = ca::random_uuid();
+    ctx->request_id = ca::request_uuid();
     ctx->remote_address = m_remote;
     ctx->received = std::chrono::steady_clock::now();
     m_in_flight = true;
@@ -439,7 +475,7 @@ template <class Stream> void basic_session<Stream>::write_response(response res)
         m_close_after = true;
     }
     // A client that does not read its response must not pin the connection either.
-    lowest().expires_after(m_state->opts.limit.read_timeout);
+    deadline_after(m_state->opts.limit.read_timeout);
     http::async_write(
         m_stream, m_res,
         beast::bind_front_handler(&basic_session::on_write, this->shared_from_this()));
@@ -458,7 +494,7 @@ template <class Stream> void basic_session<Stream>::write_streamed(response head
     head.body().clear();
     m_res = std::move(head); // for the access log
     m_stream_sr = std::make_unique<http::response_serializer<http::empty_body>>(*m_stream_head);
-    lowest().expires_after(m_state->opts.limit.read_timeout);
+    deadline_after(m_state->opts.limit.read_timeout);
     http::async_write_header(m_stream, *m_stream_sr,
                              [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                                  if (ec) {
@@ -470,6 +506,7 @@ template <class Stream> void basic_session<Stream>::write_streamed(response head
 
 template <class Stream> void basic_session<Stream>::next_piece() {
     // The producer reads the database: on a worker thread, then back to this connection.
+    no_deadline();
     net::post(m_state->workers, [self = this->shared_from_this(), ctx = m_ctx] {
         mark_worker_thread();
         auto piece = std::make_shared<std::string>();
@@ -495,7 +532,7 @@ template <class Stream> void basic_session<Stream>::on_piece(std::shared_ptr<std
     if (m_closed) {
         return;
     }
-    lowest().expires_after(m_state->opts.limit.read_timeout);
+    deadline_after(m_state->opts.limit.read_timeout);
     if (piece->empty()) {
         net::async_write(m_stream, http::make_chunk_last(),
                          [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
@@ -518,8 +555,12 @@ template <class Stream> void basic_session<Stream>::on_write(beast::error_code e
     const auto& ctx = *m_ctx;
     const std::chrono::duration<double, std::milli> latency =
         std::chrono::steady_clock::now() - ctx.received;
-    log::access(ctx.request_id, ctx.req.method_string(), log_safe_path(ctx.req.target()),
-                m_res.result_int(), latency.count());
+    if (log::queue_access(ctx.request_id, ctx.req.method_string(), log_safe_path(ctx.req.target()),
+                          m_res.result_int(), latency.count())) {
+        // The first line of this pass: written once the handlers already ready have run, with
+        // the lines they queue (log.hpp).
+        net::post(m_stream.get_executor(), [] { log::flush_access(); });
+    }
     m_state->routes.metrics().record(ctx, m_res.result_int(), latency.count() / 1000);
     m_in_flight = false;
     m_ctx->admission.reset(); // a streamed body's request ends here
@@ -543,7 +584,7 @@ template <class Stream> void basic_session<Stream>::lingering_close() {
     if (ec) {
         return close();
     }
-    lowest().expires_after(k_linger_time);
+    deadline_after(k_linger_time);
     lowest().async_read_some(
         net::buffer(m_drain_buffer),
         beast::bind_front_handler(&basic_session::on_drain, this->shared_from_this()));

@@ -6,6 +6,7 @@
 #include "server/core/session.hpp"
 #include "server/core/tls_context.hpp"
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -67,6 +68,7 @@ struct http_server::impl {
 
     // On the control strand:
     void begin_stop(std::chrono::seconds grace);
+    void arm_sweep();
     void check_drained();
     void on_grace_expired();
     void finish();
@@ -80,6 +82,8 @@ struct http_server::impl {
     net::io_context ioc{static_cast<int>(std::max(1u, opts.io_threads))};
     listener::strand_type strand{net::make_strand(ioc)};
     net::steady_timer grace_timer{strand};
+    // Closes connections past their deadline (session.hpp), every k_deadline_sweep.
+    net::steady_timer sweep_timer{strand};
     // Keeps run() from returning while a session waits for its handler with no I/O pending.
     std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
     // Destroyed (joined) before ioc: finished handlers post to it.
@@ -163,6 +167,7 @@ void http_server::impl::start() {
     for (const auto& l : listeners) {
         l->run();
     }
+    net::dispatch(strand, [this] { arm_sweep(); });
     const unsigned threads = std::max(1u, opts.io_threads);
     io_threads.reserve(threads);
     for (unsigned i = 0; i < threads; ++i) {
@@ -253,9 +258,26 @@ void http_server::impl::on_grace_expired() {
     finish();
 }
 
+void http_server::impl::arm_sweep() {
+    sweep_timer.expires_after(k_deadline_sweep);
+    sweep_timer.async_wait([this](boost::system::error_code ec) {
+        if (ec || drained) {
+            return;
+        }
+        if (state->live.load() > 0) {
+            const auto now = std::chrono::steady_clock::now();
+            for (const auto& s : state->sessions()) {
+                s->close_if_past(now);
+            }
+        }
+        arm_sweep();
+    });
+}
+
 void http_server::impl::finish() {
     drained = true;
     grace_timer.cancel();
+    sweep_timer.cancel();
     // With no guard, no acceptor and no sessions, the io threads run out of work and return.
     work.reset();
 }
@@ -271,6 +293,8 @@ void http_server::impl::join_all() {
         }
     }
     state->io_finished = true;
+    // Access lines whose posted flush never ran (an io_context stopped with handlers queued).
+    log::flush_access();
     // Handlers still running finish (a handler past the grace period still blocks here: a
     // thread cannot be cancelled); their late answers go nowhere.
     workers->join();

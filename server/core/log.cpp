@@ -1,9 +1,8 @@
 #include "server/core/log.hpp"
+#include "server/core/json_string.hpp"
 #include "server/core/log_format.hpp"
 
 #include "ca/clock.hpp"
-
-#include <boost/json/serialize.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -40,9 +39,40 @@ void emit(std::FILE* stream, const std::string& line) {
     std::fflush(stream);
 }
 
-} // namespace
+// The access lines queued by queue_access() and not yet written, behind their own mutex so that
+// a network thread appending a line never waits for another one's write to stdout.
+std::mutex g_access_mutex;
+std::string g_access_pending;
 
-std::string format_utc_ms(std::chrono::system_clock::time_point t) {
+// Owned by whoever holds g_mutex: the batch being written (swapped with g_access_pending, so both
+// buffers keep their capacity and a steady load allocates nothing).
+std::string g_access_writing;
+
+void write_pending_access() {
+    // g_mutex first, held over the swap and the write: two flushes write their batches in the
+    // order their lines were queued.
+    std::lock_guard lock(g_mutex);
+    {
+        std::lock_guard pending(g_access_mutex);
+        g_access_pending.swap(g_access_writing);
+    }
+    if (g_access_writing.empty()) {
+        return;
+    }
+    std::fwrite(g_access_writing.data(), 1, g_access_writing.size(), stdout);
+    std::fflush(stdout);
+    g_access_writing.clear();
+}
+
+// Lines still queued when the process exits (exit() after main returns, a fatal path) are
+// written by this object's destructor, which runs before stdio's own final flush.
+struct access_exit_flush {
+    ~access_exit_flush() { write_pending_access(); }
+} g_access_exit_flush;
+
+// format_utc_ms appended in place; the date and time up to the seconds are remembered per
+// thread, since consecutive lines almost always fall in the same second.
+void append_log_utc_ms(std::string& out, std::chrono::system_clock::time_point t) {
     using namespace std::chrono;
     const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
     std::time_t secs = static_cast<std::time_t>(ms / 1000);
@@ -51,36 +81,62 @@ std::string format_utc_ms(std::chrono::system_clock::time_point t) {
         millis += 1000;
         --secs;
     }
-    std::tm tm{};
-    ::gmtime_r(&secs, &tm);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
-    return buf;
+    thread_local std::time_t cached_secs = -1;
+    thread_local char cached[32] = {};
+    thread_local int cached_len = 0;
+    if (secs != cached_secs || cached_len <= 0) {
+        std::tm tm{};
+        ::gmtime_r(&secs, &tm);
+        cached_len =
+            std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_secs = secs;
+    }
+    out.append(cached, static_cast<std::size_t>(cached_len));
+    const char tail[] = {'.', static_cast<char>('0' + millis / 100),
+                         static_cast<char>('0' + millis / 10 % 10),
+                         static_cast<char>('0' + millis % 10), 'Z'};
+    out.append(tail, sizeof tail);
+}
+
+} // namespace
+
+std::string format_utc_ms(std::chrono::system_clock::time_point t) {
+    std::string out;
+    append_log_utc_ms(out, t);
+    return out;
+}
+
+void append_access_line(std::string& out, std::chrono::system_clock::time_point t,
+                        std::string_view request_id, std::string_view method, std::string_view path,
+                        unsigned status, double latency_ms) {
+    // The number is formatted by hand because Boost.JSON writes doubles as "1.234E0".
+    char latency[32];
+    const int latency_len =
+        std::snprintf(latency, sizeof latency, "%.3f", latency_ms < 0 ? 0.0 : latency_ms);
+    out += "{\"time\":\"";
+    append_log_utc_ms(out, t);
+    out += "\",\"requestId\":";
+    append_json_string(out, request_id);
+    out += ",\"method\":";
+    append_json_string(out, method);
+    out += ",\"path\":";
+    append_json_string(out, path);
+    out += ",\"status\":";
+    char status_text[16];
+    const int status_len = std::snprintf(status_text, sizeof status_text, "%u", status);
+    out.append(status_text, static_cast<std::size_t>(status_len));
+    out += ",\"latencyMs\":";
+    out.append(latency, static_cast<std::size_t>(latency_len));
+    out += '}';
 }
 
 std::string access_line(std::chrono::system_clock::time_point t, std::string_view request_id,
                         std::string_view method, std::string_view path, unsigned status,
                         double latency_ms) {
-    // Strings go through Boost.JSON so quotes and control characters are escaped; the number is
-    // formatted by hand because Boost.JSON writes doubles as "1.234E0".
-    char latency[32];
-    std::snprintf(latency, sizeof latency, "%.3f", latency_ms < 0 ? 0.0 : latency_ms);
     std::string line;
     line.reserve(160 + path.size());
-    line += "{\"time\":";
-    line += boost::json::serialize(boost::json::string_view(format_utc_ms(t)));
-    line += ",\"requestId\":";
-    line += boost::json::serialize(boost::json::string_view(request_id.data(), request_id.size()));
-    line += ",\"method\":";
-    line += boost::json::serialize(boost::json::string_view(method.data(), method.size()));
-    line += ",\"path\":";
-    line += boost::json::serialize(boost::json::string_view(path.data(), path.size()));
-    line += ",\"status\":";
-    line += std::to_string(status);
-    line += ",\"latencyMs\":";
-    line += latency;
-    line += '}';
+    append_access_line(line, t, request_id, method, path, status, latency_ms);
     return line;
 }
 
@@ -134,12 +190,24 @@ void write(level l, std::string_view message) {
     emit(stderr, line);
 }
 
+bool queue_access(std::string_view request_id, std::string_view method, std::string_view path,
+                  unsigned status, double latency_ms) {
+    const auto t = log_time();
+    std::lock_guard lock(g_access_mutex);
+    const bool was_empty = g_access_pending.empty();
+    append_access_line(g_access_pending, t, request_id, method, path, status, latency_ms);
+    g_access_pending += '\n';
+    return was_empty;
+}
+
+void flush_access() {
+    write_pending_access();
+}
+
 void access(std::string_view request_id, std::string_view method, std::string_view path,
             unsigned status, double latency_ms) {
-    std::string line =
-        access_line(log_time(), request_id, method, path, status, latency_ms);
-    line += '\n';
-    emit(stdout, line);
+    queue_access(request_id, method, path, status, latency_ms);
+    write_pending_access();
 }
 
 } // namespace localca::server::log

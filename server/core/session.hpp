@@ -10,6 +10,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <memory>
 
 namespace boost::asio::ssl {
@@ -17,6 +18,10 @@ class context;
 }
 
 namespace localca::server {
+
+// How often the server looks for connections past their deadline: a timeout fires up to this
+// late. Small against the timeouts (seconds), rare enough to cost nothing idle.
+inline constexpr std::chrono::milliseconds k_deadline_sweep{200};
 
 class session {
 public:
@@ -30,6 +35,10 @@ public:
     virtual void force_close() = 0;
     // The handler's answer to the current request. Any thread; the responder guarantees once.
     virtual void post_response(response res) = 0;
+    // Closes the connection if its current deadline (header, read, write or linger) is past
+    // `now`. Called by the server's sweep every k_deadline_sweep (any thread): one timer for the
+    // whole server instead of one armed per read and write.
+    virtual void close_if_past(std::chrono::steady_clock::time_point now) = 0;
 };
 
 // `socket` must have a strand as its executor.

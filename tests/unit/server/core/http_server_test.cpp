@@ -193,7 +193,7 @@ struct test_server {
                 m_slow_started = true;
             }
             m_cv.notify_all();
-            std::this_thread::sleep_for(slow_time);
+            std::this_thread::sleep_for(slow_time.load());
             respond(make_response(ctx->req, http::status::ok, "slow done", "text/plain"));
         });
         server = std::make_unique<http_server>(opts, routes);
@@ -224,7 +224,8 @@ struct test_server {
     std::unique_ptr<http_server> server;
     std::atomic<bool> handler_saw_network_thread{false};
     std::thread::id handler_thread;
-    std::chrono::milliseconds slow_time{700};
+    // Atomic: a test may change it while the server runs.
+    std::atomic<std::chrono::milliseconds> slow_time{std::chrono::milliseconds(700)};
 
 private:
     std::mutex m_mutex;
@@ -314,7 +315,7 @@ BOOST_AUTO_TEST_CASE(handlers_never_run_on_a_network_thread) {
     const auto start = std::chrono::steady_clock::now();
     BOOST_TEST(client.request(http::verb::get, "/nope").result_int() == 404);
     BOOST_TEST(client.request(http::verb::get, "/hello").result_int() == 200);
-    BOOST_TEST((std::chrono::steady_clock::now() - start < s.slow_time / 2));
+    BOOST_TEST((std::chrono::steady_clock::now() - start < s.slow_time.load() / 2));
     auto res = slow.read_response();
     BOOST_REQUIRE(res);
     BOOST_TEST(res->body() == "slow done");
@@ -445,6 +446,28 @@ BOOST_AUTO_TEST_CASE(silent_and_slow_clients_time_out) {
     const auto elapsed = std::chrono::steady_clock::now() - start;
     BOOST_TEST((elapsed >= 900ms));
     BOOST_TEST((elapsed < 4s));
+}
+
+BOOST_AUTO_TEST_CASE(a_handler_slower_than_the_read_timeout_is_still_answered) {
+    // The deadline covers the client's reading and writing, not the handler's time: the
+    // connection waits without one while its handler runs (session::close_if_past).
+    options opts;
+    opts.limit.read_timeout = 1s;
+    opts.limit.header_timeout = 1s;
+    test_server s(opts);
+    s.slow_time = 1600ms; // longer than the timeouts plus the sweep's period
+    raw_client slow(s.port());
+    BOOST_REQUIRE(slow.send(request_text("GET /slow HTTP/1.1")));
+    auto res = slow.read_response();
+    BOOST_REQUIRE(res);
+    BOOST_TEST(res->result_int() == 200);
+    BOOST_TEST(res->body() == "slow done");
+    // Then the keep-alive wait has its header deadline again.
+    const auto start = std::chrono::steady_clock::now();
+    BOOST_TEST(slow.wait_closed());
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    BOOST_TEST((elapsed >= 900ms));
+    BOOST_TEST((elapsed < 2500ms));
 }
 
 BOOST_AUTO_TEST_CASE(header_timeout_cuts_a_trickled_header_but_not_a_slow_body) {
