@@ -123,6 +123,21 @@ def db_rows(data_dir, sql):
         con.close()
 
 
+def db_execute(data_dir, sql):
+    """Runs `sql` (a change, as someone with access to the database could make) on the data
+    dir's database: the SQLite file, or the test's PostgreSQL database."""
+    if BACKEND == "postgres":
+        _psql(_pg["url"], sql)
+        return
+    import sqlite3
+    con = sqlite3.connect(os.path.join(data_dir, "localca.db"), timeout=10)
+    try:
+        with con:
+            con.execute(sql)
+    finally:
+        con.close()
+
+
 def db_bytes(data_dir):
     """Everything the data dir's database holds, as bytes, for "this value is stored nowhere"
     checks: the SQLite file and its WAL, or the test's PostgreSQL database as pg_dump writes it, each bytea
