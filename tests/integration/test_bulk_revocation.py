@@ -1,7 +1,6 @@
 """Bulk revocation (issue 15, deliverable 3): POST /pki/v1/revocations and `localca revoke`,
 filters of the core and of EnOS, refusals in /pki/v1's format, revocations in the CRL (openssl crl)
 right after the answer, and an interrupted CLI run finished by repeating it."""
-import os
 import re
 import subprocess
 import time
