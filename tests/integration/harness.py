@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -53,6 +54,18 @@ def _database_url(url, name):
     return f"{head}://{authority}/{name}" + (f"?{query}" if query else "")
 
 
+def _running_setup_class():
+    """The class whose setUpClass is on the stack (cls of its frame), or None. A shared database
+    belongs to that class alone: a suite's next class must not inherit its rows, even when the
+    class that made it (emca_test, a plain TestCase) never passes through localca_test.setUp."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "setUpClass" and isinstance(frame.f_locals.get("cls"), type):
+            return frame.f_locals["cls"]
+        frame = frame.f_back
+    return None
+
+
 def _new_database(sticky):
     """Creates a database on the cluster and makes it the active one. sticky: made for a class's
     shared setup (setUpClass), kept for its tests and dropped at exit."""
@@ -62,27 +75,83 @@ def _new_database(sticky):
     _psql(server_url, f"CREATE DATABASE {name}")
     _pg["url"] = _database_url(server_url, name)
     _pg["sticky"] = sticky
-    _pg["owner"] = None
+    _pg["owner"] = _running_setup_class() if sticky else None
     os.environ.setdefault("LOCALCA_CA_PASSPHRASE", "integration-on-postgres")
-    drop = lambda: _psql(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")  # noqa: E731
+    url = _pg["url"]
+
+    def drop():
+        _psql(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        if _pg["url"] == url:
+            _pg["url"] = None  # the next class's setUpClass makes its own, not this dropped one
+
     if sticky:
         atexit.register(drop)
     return drop
 
 
 def db_scalar(data_dir, sql):
-    """One value the data dir's database answers to `sql`: the SQLite file (read-only), or the
-    test's PostgreSQL database."""
+    """One value the data dir's database answers to `sql` (None for no row): see db_rows."""
+    rows = db_rows(data_dir, sql)
+    return rows[0][0] if rows else None
+
+
+def _pg_bytea(value):
+    """bytea comes out of json as the text '\\x0a1b…': bytes, as SQLite gives a BLOB."""
+    if isinstance(value, str) and value.startswith("\\x") and len(value) % 2 == 0:
+        try:
+            return bytes.fromhex(value[2:])
+        except ValueError:
+            pass
+    return value
+
+
+def db_rows(data_dir, sql):
+    """Every row the data dir's database answers to `sql`, a list of tuples with the column types
+    (int, text, bytes for BLOB/bytea): the SQLite file, read-only, or the test's PostgreSQL
+    database. PostgreSQL's rows travel as json (row_to_json keeps the column order and repeated
+    names), so text of digits stays text, unlike psql's plain output."""
     if BACKEND == "postgres":
-        p = run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", _pg["url"], "-c", sql])
-        out = p.stdout.strip()
-        return int(out) if out.lstrip("-").isdigit() else out
+        wrapped = f"SELECT coalesce(json_agg(t), '[]') FROM ({sql}) t"
+        p = run(["psql", "-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", _pg["url"], "-c", wrapped])
+        rows = json.loads(p.stdout, object_pairs_hook=lambda pairs: tuple(_pg_bytea(v) for _, v in pairs))
+        return list(rows)
     import sqlite3
     con = sqlite3.connect(f"file:{os.path.join(data_dir, 'localca.db')}?mode=ro", uri=True)
     try:
-        return con.execute(sql).fetchone()[0]
+        return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def db_execute(data_dir, sql):
+    """Runs `sql` (a change, as someone with access to the database could make) on the data
+    dir's database: the SQLite file, or the test's PostgreSQL database."""
+    if BACKEND == "postgres":
+        _psql(_pg["url"], sql)
+        return
+    import sqlite3
+    con = sqlite3.connect(os.path.join(data_dir, "localca.db"), timeout=10)
+    try:
+        with con:
+            con.execute(sql)
+    finally:
+        con.close()
+
+
+def db_bytes(data_dir):
+    """Everything the data dir's database holds, as bytes, for "this value is stored nowhere"
+    checks: the SQLite file and its WAL, or the test's PostgreSQL database as pg_dump writes it, each bytea
+    value (hex in the dump) decoded and appended so that a clear value in a bytea is found too."""
+    if BACKEND == "postgres":
+        import re
+        dump = run(["pg_dump", "--data-only", _pg["url"]], text=False).stdout
+        return dump + b"".join(bytes.fromhex(h.decode()) for h in re.findall(rb"\\\\x((?:[0-9a-f]{2})+)", dump))
+    raw = b""
+    for name in ("localca.db", "localca.db-wal"):  # the WAL holds the latest pages while open
+        if os.path.exists(os.path.join(data_dir, name)):
+            with open(os.path.join(data_dir, name), "rb") as f:
+                raw += f.read()
+    return raw
 
 
 def with_backend(config_path, directory):
@@ -94,13 +163,16 @@ def with_backend(config_path, directory):
     if config_path:
         with open(config_path) as f:
             cfg = json.load(f)
-    if _pg["url"] is None:
+    setup_class = _running_setup_class()
+    if _pg["url"] is None or (setup_class is not None and _pg.get("owner") is not setup_class):
         _new_database(sticky=True)  # a suite's setUpClass, before any test's own
     storage = cfg.setdefault("storage", {})
     storage["backend"] = "postgres"
     storage.setdefault("postgres", {})["url"] = _pg["url"]
     _pg["n"] += 1
-    out = os.path.join(directory, f".backend-config-{_pg['n']}.json")
+    # The pid too: suites run side by side (ctest -j) share the temporary directory, and one
+    # suite's config must never name another suite's database.
+    out = os.path.join(directory, f".backend-config-{os.getpid()}-{_pg['n']}.json")
     with open(out, "w") as f:
         json.dump(cfg, f)
     return out

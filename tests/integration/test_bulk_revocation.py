@@ -1,9 +1,7 @@
 """Bulk revocation (issue 15, deliverable 3): POST /pki/v1/revocations and `localca revoke`,
 filters of the core and of EnOS, refusals in /pki/v1's format, revocations in the CRL (openssl crl)
 right after the answer, and an interrupted CLI run finished by repeating it."""
-import os
 import re
-import sqlite3
 import subprocess
 import time
 import unittest
@@ -11,7 +9,7 @@ import unittest
 from cryptography import x509
 
 from enos_client import AK1, SK1, client, dev, enos_test, py_csr
-from harness import BIN, localca
+from harness import BIN, db_scalar, localca
 
 TOKEN = "pki-bulk-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -120,11 +118,9 @@ class bulk_revocation_tests(enos_test):
         time.sleep(0.6)
         proc.kill()
         proc.wait()
-        db = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        first = db.execute("SELECT count(*) FROM certificates WHERE status = 1 AND sn BETWEEN ? AND ?",
-                           (sns[0], sns[-1])).fetchone()[0]
-        audited = db.execute("SELECT count(*) FROM audit WHERE action = 'revoke' AND actor = 'cli'").fetchone()[0]
-        db.close()
+        first = db_scalar(self.data, "SELECT count(*) FROM certificates WHERE status = 1 AND sn BETWEEN "
+                          f"{int(sns[0])} AND {int(sns[-1])}")
+        audited = db_scalar(self.data, "SELECT count(*) FROM audit WHERE action = 'revoke' AND actor = 'cli'")
         self.assertEqual(audited, first)  # each committed revocation has its audit entry
         p = localca("revoke", "--data-dir", self.data, "--serial-from", str(sns[0]),
                     "--serial-to", str(sns[-1]), "--reason", "keyCompromise")

@@ -1,13 +1,11 @@
 """Serials and certificates survive restarts and kill -9; SIGTERM finishes in-flight requests."""
 import concurrent.futures
 import signal
-import sqlite3
-import os
 import unittest
 
 from cryptography import x509
 
-from harness import localca_test
+from harness import db_rows, localca_test
 
 TOKEN = "durability-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -29,8 +27,7 @@ class durability_tests(localca_test):
         return int(body["certSN"]), body["cert"]
 
     def stored(self):
-        with sqlite3.connect(os.path.join(self.data, "localca.db")) as c:
-            return {sn: der for sn, der in c.execute("SELECT sn, der FROM certificates")}
+        return dict(db_rows(self.data, "SELECT sn, der FROM certificates"))
 
     def test_serials_survive_restart_and_kill9(self):
         seen = []

@@ -3,16 +3,14 @@ byte for byte, the device lifecycle (create, get, search, update, disable/enable
 delete revoking into the CRL), and bad input on every action answered in EnOS's envelope with
 nothing written. Field names and codes from EnOS's Connection Service API docs (docs/enos.md)."""
 import json
-import os
 import re
-import sqlite3
 import unittest
 
 from cryptography import x509
 
 from enos_client import (MSG_ACTION_INVALID, MSG_ACTION_MISSING, MSG_DEVICE_ID, MSG_DEVICE_NOT_FOUND,
                          MSG_ORG_MISSING, O1, O2, enos_test, py_csr, seed_doc)
-from harness import localca
+from harness import db_bytes, db_rows, db_scalar, localca
 
 DEVICES = "/connect-service/v2.1/devices"
 ALNUM8 = re.compile(r"^[A-Za-z0-9]{8}$")
@@ -26,20 +24,11 @@ class device_tests(enos_test):
 
     def db_counts(self):
         """Rows that any device call may write: a refused call must leave them all unchanged."""
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                    for t in ("devices", "enos_devices", "audit", "certificates")}
-        finally:
-            con.close()
+        return {t: db_scalar(self.data, f"SELECT count(*) FROM {t}")
+                for t in ("devices", "enos_devices", "audit", "certificates")}
 
     def audit_actions(self):
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            return [(a, sn, s) for a, sn, s in
-                    con.execute("SELECT action, cert_sn, subject FROM audit ORDER BY id")]
-        finally:
-            con.close()
+        return db_rows(self.data, "SELECT action, cert_sn, subject FROM audit ORDER BY id")
 
     def crl_serials(self, authority):
         """{serial: reason} of the published CRL, verified against the root by openssl."""
@@ -200,9 +189,8 @@ class device_tests(enos_test):
         after = self.ok(self.devices("GET", "get", {"orgId": O1, "assetId": "asset1"}))["deviceSecret"]
         self.assertNotEqual(before, "seeded-secret-1")
         self.assertEqual(after, "seeded-secret-1")
-        # Sealed at rest: the clear value is not in the database file.
-        with open(os.path.join(self.data, "localca.db"), "rb") as f:
-            self.assertNotIn(b"seeded-secret-1", f.read())
+        # Sealed at rest: the clear value is not in the database.
+        self.assertNotIn(b"seeded-secret-1", db_bytes(self.data))
         # Seeding again without a secret keeps it.
         self.s.stop()
         localca("seed", self.write_json("seed3.json", seed_doc()), "--data-dir", self.data)

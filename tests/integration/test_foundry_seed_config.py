@@ -3,26 +3,19 @@ and write nothing, seeding twice changes nothing, tokens are stored hashed and b
 account, and seed sections of other personalities still combine in one transaction."""
 import copy
 import hashlib
-import os
-import sqlite3
 import unittest
 
 from foundry_client import ACCOUNT_A, ACCOUNT_B, TOKEN_A, TOKEN_B, seed_doc
-from harness import localca, localca_test
+from harness import db_bytes, db_rows, db_scalar, localca, localca_test
 
 ENOS = {"orgs": [{"orgId": "o1", "apps": [{"appKey": "ak-1", "appSecret": "sk-1"}],
                   "products": [{"productKey": "pk1", "biDirectionalAuth": True, "maxValidDay": 30,
                                 "devices": [{"deviceKey": "dk1", "assetId": "asset1"}]}]}]}
 
 
-def count(db, table):
-    with sqlite3.connect(db) as c:
-        return c.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-
-
 class seed_tests(localca_test):
-    def db(self):
-        return os.path.join(self.data, "localca.db")
+    def count(self, table):
+        return db_scalar(self.data, f"SELECT count(*) FROM {table}")
 
     def test_seed_twice_changes_nothing_and_hashes_tokens(self):
         doc = seed_doc()
@@ -30,23 +23,17 @@ class seed_tests(localca_test):
         seed = self.write_json("seed.json", doc)
         p = localca("seed", seed, "--data-dir", self.data)
         self.assertIn("rows written", p.stdout)
-        self.assertEqual(count(self.db(), "accounts"), 2)
-        self.assertEqual(count(self.db(), "account_tokens"), 3)
-        self.assertEqual(count(self.db(), "account_devices"), 5)
-        self.assertEqual(count(self.db(), "orgs"), 1)  # the enos section in the same run
+        self.assertEqual(self.count("accounts"), 2)
+        self.assertEqual(self.count("account_tokens"), 3)
+        self.assertEqual(self.count("account_devices"), 5)
+        self.assertEqual(self.count("orgs"), 1)  # the enos section in the same run
         p = localca("seed", seed, "--data-dir", self.data)
         self.assertIn("nothing changed", p.stdout)
-        with sqlite3.connect(self.db()) as c:
-            rows = dict(c.execute("SELECT account_id, region FROM accounts"))
-            self.assertEqual(rows, {ACCOUNT_A: "us-west-2", ACCOUNT_B: "us-west-2"})
-            digests = {r[0] for r in c.execute("SELECT token_sha256 FROM account_tokens")}
+        rows = dict(db_rows(self.data, "SELECT account_id, region FROM accounts"))
+        self.assertEqual(rows, {ACCOUNT_A: "us-west-2", ACCOUNT_B: "us-west-2"})
+        digests = {r[0] for r in db_rows(self.data, "SELECT token_sha256 FROM account_tokens")}
         self.assertIn(hashlib.sha256(TOKEN_A.encode()).digest(), digests)
-        with open(self.db(), "rb") as f:
-            raw = f.read()
-        wal = self.db() + "-wal"
-        if os.path.exists(wal):
-            with open(wal, "rb") as f:
-                raw += f.read()
+        raw = db_bytes(self.data)
         for token in (TOKEN_A, TOKEN_B):
             self.assertNotIn(token.encode(), raw)
         # A new device and a region change are written; nothing is ever deleted.
@@ -54,10 +41,9 @@ class seed_tests(localca_test):
         doc2["foundry"]["accounts"][0]["devices"] = ["new-device"]
         doc2["foundry"]["accounts"][0]["tokens"] = []
         localca("seed", self.write_json("seed2.json", doc2), "--data-dir", self.data)
-        self.assertEqual(count(self.db(), "account_devices"), 6)
-        self.assertEqual(count(self.db(), "account_tokens"), 3)
-        with sqlite3.connect(self.db()) as c:
-            self.assertEqual({r[0] for r in c.execute("SELECT region FROM accounts")}, {"eu-west-1"})
+        self.assertEqual(self.count("account_devices"), 6)
+        self.assertEqual(self.count("account_tokens"), 3)
+        self.assertEqual({r[0] for r in db_rows(self.data, "SELECT region FROM accounts")}, {"eu-west-1"})
 
     def test_seed_errors_name_the_path_and_write_nothing(self):
         localca("init", "--data-dir", self.data)
@@ -93,7 +79,7 @@ class seed_tests(localca_test):
                 p = localca("seed", self.write_json(f"bad{i}.json", doc), "--data-dir", self.data, check=False)
                 self.assertNotEqual(p.returncode, 0)
                 self.assertIn(message, p.stderr)
-                self.assertEqual(count(self.db(), "accounts"), 0)
+                self.assertEqual(self.count("accounts"), 0)
                 self.assertNotIn(TOKEN_A, p.stderr)  # a token is never printed
         # A token already held by another account in the database: refused, nothing written.
         localca("seed", self.write_json("ok.json", seed_doc()), "--data-dir", self.data)
@@ -103,8 +89,8 @@ class seed_tests(localca_test):
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("already belongs to another account", p.stderr)
         self.assertNotIn(TOKEN_A, p.stderr)
-        self.assertEqual(count(self.db(), "accounts"), 2)
-        self.assertEqual(count(self.db(), "account_devices"), 5)
+        self.assertEqual(self.count("accounts"), 2)
+        self.assertEqual(self.count("account_devices"), 5)
 
     def test_config_errors_name_the_key(self):
         for doc, message in [

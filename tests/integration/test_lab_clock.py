@@ -10,7 +10,7 @@ import unittest
 from cryptography import x509
 
 from enos_client import O1, client, dev, enos_test, seed_doc, AK1, SK1
-from harness import localca, localca_test
+from harness import BACKEND, localca, localca_test
 
 DAY = 86400
 
@@ -70,6 +70,14 @@ class lab_tests(enos_test):
         self.auth = {"Authorization": f"Bearer {operator}"}
         self.config = self.write_json("config.json", {"lab": {"enabled": True}})
         self.restart(first=True)
+
+    def lab_clock_cli(self, *args, check=True):
+        """`localca lab clock ARGS`. On PostgreSQL every command takes a config (the harness's
+        names the database), and a config without "lab" means lab mode off, overriding the
+        state the last server start stored (tools/localca/lab.cpp, lab_mode_on): the server's
+        config then, with lab on. On SQLite the stored state is what turns it on."""
+        extra = ("--config", self.config) if BACKEND == "postgres" else ()
+        return localca("lab", "clock", *args, "--data-dir", self.data, *extra, check=check)
 
     def clock(self):
         status, body = self.s.json("GET", "/lab/v1/clock", None, self.auth)
@@ -168,25 +176,25 @@ class lab_tests(enos_test):
         self.assertEqual(self.clock()["offsetSeconds"], 0)
 
     def test_cli_advance_reaches_running_server_within_a_second(self):
-        p = localca("lab", "clock", "advance", "12h", "--data-dir", self.data)
+        p = self.lab_clock_cli("advance", "12h")
         done = time.monotonic()
         self.assertEqual(json.loads(p.stdout)["offsetSeconds"], 12 * 3600)
         while self.clock()["offsetSeconds"] != 12 * 3600:
             self.assertLess(time.monotonic() - done, 1.0, "the server did not follow the CLI")
             time.sleep(0.05)
-        self.assertEqual(json.loads(localca("lab", "clock", "show", "--data-dir", self.data).stdout)
+        self.assertEqual(json.loads(self.lab_clock_cli("show").stdout)
                          ["offsetSeconds"], 12 * 3600)
-        localca("lab", "clock", "set", "2030-06-01T00:00:00Z", "--data-dir", self.data)
+        self.lab_clock_cli("set", "2030-06-01T00:00:00Z")
         deadline = time.monotonic() + 1.0
         while parse_time(self.clock()["now"]).year != 2030:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.05)
-        localca("lab", "clock", "reset", "--data-dir", self.data)
+        self.lab_clock_cli("reset")
         deadline = time.monotonic() + 1.0
         while self.clock()["offsetSeconds"] != 0:
             self.assertLess(time.monotonic(), deadline)
             time.sleep(0.05)
-        p = localca("lab", "clock", "advance", "soon", "--data-dir", self.data, check=False)
+        p = self.lab_clock_cli("advance", "soon", check=False)
         self.assertNotEqual(p.returncode, 0)
         self.assertIn("advance: 'soon' is not a duration", p.stderr)
 
@@ -206,7 +214,7 @@ class lab_tests(enos_test):
 
     def test_lab_actions_are_audited_with_actor_and_real_time(self):
         self.move({"advance": "30d"})
-        localca("lab", "clock", "advance", "1d", "--data-dir", self.data)
+        self.lab_clock_cli("advance", "1d")
         entries = [e for e in self.audit_tail() if e["action"] == "lab-clock"]
         self.assertEqual(len(entries), 2, entries)
         api, cli = entries

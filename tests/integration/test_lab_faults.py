@@ -8,7 +8,6 @@ import json
 import os
 import re
 import signal
-import sqlite3
 import time
 import unittest
 
@@ -17,7 +16,7 @@ from cryptography.x509 import ocsp
 from emca_client import emca_test, py_csr as emca_csr
 from enos_client import O1, devpk, enos_test, py_csr, seed_doc
 from foundry_client import ACCOUNT_A, TOKEN_B, foundry_test
-from harness import localca, localca_test, server
+from harness import db_scalar, localca, localca_test, server
 
 ENOS_FAULT = {"api": "enos", "operation": "apply", "match": {"orgId": O1, "deviceKey": "dk1"},
               "effect": {"vendorError": {"code": 99500, "msg": "Internal error"}}, "times": 2}
@@ -29,11 +28,7 @@ def operator_token(data, name="lab-op", role="operator"):
 
 
 def db_count(data, table="certificates"):
-    con = sqlite3.connect(f"file:{os.path.join(data, 'localca.db')}?mode=ro", uri=True)
-    try:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-    finally:
-        con.close()
+    return db_scalar(data, f"SELECT count(*) FROM {table}")
 
 
 def audit_lines(data, action, n=400):

@@ -6,16 +6,14 @@ user's. The expired one is expired per `openssl x509 -checkend`, the revoked one
 (`openssl crl`) and OCSP says revoked (`openssl ocsp`)."""
 import base64
 import json
-import os
 import re
-import sqlite3
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from emca_client import CREATE, GET_CERT, decode_result, emca_client, gen_aes_key, signer
 from foundry_client import der_sha256
-from harness import localca, localca_test, run
+from harness import db_rows, localca, localca_test, run
 
 ACCOUNT = "441898714953"
 TOKEN = "tok-lab-fixtures"
@@ -48,12 +46,8 @@ class fixture_api_tests(localca_test):
         self.assertEqual(status, 200, body)
         return body
 
-    def db(self, sql, *args):
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            return con.execute(sql, args).fetchall()
-        finally:
-            con.close()
+    def db(self, sql):
+        return db_rows(self.data, sql)
 
     def pem_of(self, der):
         return run(["openssl", "x509", "-inform", "DER"], input=der, text=False).stdout.decode()

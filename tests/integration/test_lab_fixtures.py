@@ -4,15 +4,13 @@ EnOS list and the operator inventory show the expired one as expired, the CRL an
 revoked one as revoked; seeding again issues nothing new."""
 import datetime
 import json
-import os
-import sqlite3
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
 
 from enos_client import O1, devpk, enos_test, seed_doc
-from harness import localca, localca_test
+from harness import db_rows, localca, localca_test
 
 FIXTURES = [{"authority": "RSA", "validDays": 365, "issuedDaysAgo": 400},
             {"authority": "ECC", "validDays": 30, "issuedDaysAgo": 25},
@@ -42,11 +40,7 @@ class fixture_tests(enos_test):
         self.restart(first=True)
 
     def rows(self):
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            return con.execute("SELECT sn, profile FROM certificates ORDER BY sn").fetchall()
-        finally:
-            con.close()
+        return db_rows(self.data, "SELECT sn, profile FROM certificates ORDER BY sn")
 
     def test_fixtures_issued_dated_in_the_past_and_visible(self):
         self.assertIn("3 fixture certificate(s) issued, 1 revoked", self.seeded)
@@ -106,11 +100,7 @@ class fixture_tests(enos_test):
         self.assertGreater(int(data["certSN"]), int(soon["certSN"]))
 
     def db_pem(self, sn):
-        con = sqlite3.connect(f"file:{os.path.join(self.data, 'localca.db')}?mode=ro", uri=True)
-        try:
-            der = con.execute("SELECT der FROM certificates WHERE sn = ?", (int(sn),)).fetchone()[0]
-        finally:
-            con.close()
+        der = db_rows(self.data, f"SELECT der FROM certificates WHERE sn = {int(sn)}")[0][0]
         return x509.load_der_x509_certificate(der).public_bytes(serialization.Encoding.PEM)
 
     def test_bad_fixture_names_its_path(self):

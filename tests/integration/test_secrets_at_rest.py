@@ -13,7 +13,7 @@ import unittest
 
 from emca_client import CREATE, decode_result, emca_client, payload_of, py_csr, signer
 from enos_client import client, dev, py_csr as enos_csr
-from harness import SOURCE_DIR, localca, localca_test
+from harness import BACKEND, SOURCE_DIR, db_bytes, db_execute, db_rows, db_scalar, localca, localca_test
 
 ORG, AK, PK = "o-rest", "ak-rest", "pk-rest"
 PROFILE = {"profileId": "3", "authority": "RSA", "keyTypes": ["RSA-2048"], "defaultValidity": "30:0:0:0",
@@ -78,14 +78,19 @@ class secrets_at_rest(localca_test):
         localca("seed", self.write_json("seed.json", self.w.seed_doc()), "--data-dir", self.data, env=env)
 
     def found(self, directory):
-        """(file, secret) pairs of every seeded secret found in any encoding under directory."""
+        """(file, secret) pairs of every seeded secret found in any encoding under directory, and
+        on PostgreSQL in the test's database too (file "postgres")."""
         hits = []
+        contents = []
         for path in files_under(directory):
             with open(path, "rb") as f:
-                content = f.read()
+                contents.append((os.path.relpath(path, directory), f.read()))
+        if BACKEND == "postgres":
+            contents.append(("postgres", db_bytes(directory)))
+        for name, content in contents:
             for s in self.w.secrets():
                 if any(form in content for form in encodings(s)):
-                    hits.append((os.path.relpath(path, directory), s))
+                    hits.append((name, s))
         return hits
 
     def use_secrets(self, srv, asset):
@@ -106,30 +111,30 @@ class secrets_at_rest(localca_test):
         self.assertEqual(body["status"], "Success", body)
         self.assertIn("ID1", decode_result(body["result"]))
 
-    def db(self):
-        return sqlite3.connect(os.path.join(self.data, "localca.db"))
-
     def test_seeded_secrets_are_nowhere_in_the_data_dir(self):
         self.seed()
         s = self.start()
         self.use_secrets(s, "asset0")
         # While the server runs the WAL holds the latest pages; after a stop, the database does.
-        self.assertTrue(os.path.exists(os.path.join(self.data, "localca.db-wal")))
+        if BACKEND == "sqlite":
+            self.assertTrue(os.path.exists(os.path.join(self.data, "localca.db-wal")))
         self.assertEqual(self.found(self.data), [])
         self.assertEqual(s.stop(), 0)
         self.assertEqual(self.found(self.data), [])
+        self.assertIn(AK.encode(), db_bytes(self.data))  # the search does see the database's rows
         # Nor in what the server printed.
         printed = s.output().encode()
         self.assertFalse([x for x in self.w.secrets() if any(f in printed for f in encodings(x))])
-        con = self.db()
-        try:
-            columns = {r[1] for r in con.execute("PRAGMA table_info(apps)")} | \
-                      {r[1] for r in con.execute("PRAGMA table_info(api_users)")}
-            self.assertFalse({"app_secret", "aes_key"} & columns)
-            sealed = [r[0] for r in con.execute("SELECT app_secret_sealed FROM apps")] + \
-                     [r[0] for r in con.execute("SELECT aes_key_sealed FROM api_users")]
-        finally:
-            con.close()
+        if BACKEND == "sqlite":
+            columns = "SELECT name FROM pragma_table_info('apps') UNION SELECT name FROM pragma_table_info('api_users')"
+        else:
+            columns = ("SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+                       "AND table_name IN ('apps', 'api_users')")
+        columns = {r[0] for r in db_rows(self.data, columns)}
+        self.assertIn("app_secret_sealed", columns)  # the query sees the tables
+        self.assertFalse({"app_secret", "aes_key"} & columns)
+        sealed = [r[0] for r in db_rows(self.data, "SELECT app_secret_sealed FROM apps")] + \
+                 [r[0] for r in db_rows(self.data, "SELECT aes_key_sealed FROM api_users")]
         self.assertEqual(len(sealed), 3)
         # version || 12-byte nonce || ciphertext || 16-byte tag
         self.assertTrue(all(v[0] == 1 and len(v) >= 1 + 12 + 16 + 16 for v in sealed), sealed)
@@ -139,6 +144,7 @@ class secrets_at_rest(localca_test):
         p = localca("seed", os.path.join(self.tmp, "seed.json"), "--data-dir", self.data)
         self.assertIn("nothing changed", p.stdout)
 
+    @unittest.skipIf(BACKEND != "sqlite", "an SQLite file of schema 4: no PostgreSQL database predates sealing")
     def test_a_database_with_clear_secrets_is_sealed_at_start(self):
         # Today's binary makes the keys, roots and the password hashes (Argon2id, not at stake).
         self.seed()
@@ -183,27 +189,17 @@ class secrets_at_rest(localca_test):
         self.assertEqual(self.found(self.data), [])
         self.assertEqual(s.stop(), 0)
         self.assertEqual(self.found(self.data), [])
-        con = self.db()
-        try:
-            self.assertEqual(con.execute("SELECT max(version) FROM schema_version").fetchone()[0],
-                             max(migrations()))
-            self.assertEqual(con.execute("SELECT count(*) FROM unsealed_secrets").fetchone()[0], 0)
-            self.assertEqual(con.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-        finally:
-            con.close()
+        self.assertEqual(db_scalar(self.data, "SELECT max(version) FROM schema_version"), max(migrations()))
+        self.assertEqual(db_scalar(self.data, "SELECT count(*) FROM unsealed_secrets"), 0)
+        self.assertEqual(db_scalar(self.data, "PRAGMA integrity_check"), "ok")
         # A second start has nothing left to seal and still works.
         s = self.start()
         self.use_secrets(s, "asset2")
 
     def test_a_sealed_value_copied_to_another_row_does_not_open(self):
         self.seed()
-        con = self.db()
-        try:
-            con.execute("UPDATE api_users SET aes_key_sealed = "
-                        "(SELECT aes_key_sealed FROM api_users WHERE user_name = 'u-gcm') WHERE user_name = 'u-ecb'")
-            con.commit()
-        finally:
-            con.close()
+        db_execute(self.data, "UPDATE api_users SET aes_key_sealed = "
+                   "(SELECT aes_key_sealed FROM api_users WHERE user_name = 'u-gcm') WHERE user_name = 'u-ecb'")
         s = self.start()
         # u-ecb now holds u-gcm's sealed key: it does not open (the associated data names the row),
         # which is the unexpected (an edited database): an exception naming the row, logged, and
@@ -218,6 +214,7 @@ class secrets_at_rest(localca_test):
         # The row it came from still opens.
         self.use_secrets_of(s, "u-gcm")
 
+    @unittest.skipIf(BACKEND != "sqlite", "developer mode's passphrase file: PostgreSQL takes LOCALCA_CA_PASSPHRASE only")
     def test_rotate_passphrase(self):
         self.seed()  # developer mode: the passphrase is DATA/ca/passphrase
         ca_dir = os.path.join(self.data, "ca")

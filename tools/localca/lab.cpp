@@ -86,8 +86,7 @@ server::lab::snapshot_hooks snapshot_hooks_for(storage::store& store, ca::engine
 } // namespace
 
 std::shared_ptr<const ca::clock> stored_lab_clock(const std::filesystem::path& dir) {
-    const auto db_path = database_path(dir);
-    if (!std::filesystem::exists(db_path)) {
+    if (!database_initialised(dir)) {
         return ca::real_time();
     }
     storage::lab_state s;
@@ -181,7 +180,7 @@ void lab_mode::stop() {
 }
 
 bool lab_mode_on(const arguments& args, const std::filesystem::path& dir) {
-    if (!std::filesystem::exists(database_path(dir))) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     // On when the config says so, else when the data dir's last server start had it on.
@@ -219,7 +218,7 @@ int cmd_lab(const arguments& args) {
         throw std::invalid_argument("--data-dir DIR is required");
     }
     const std::filesystem::path dir = *dir_arg;
-    if (!std::filesystem::exists(database_path(dir))) {
+    if (!database_initialised(dir)) {
         throw std::runtime_error(dir.string() + " is not an initialised data dir");
     }
     if (!lab_mode_on(args, dir)) {
