@@ -38,15 +38,17 @@ struct bind_value {
 };
 
 // The WHERE clause of a search (starting with the org) and its parameters in order.
-std::string where_clause(std::int64_t org, const device_filter& f, std::vector<bind_value>* binds) {
+std::string where_clause(backend dialect, std::int64_t org, const device_filter& f,
+                         std::vector<bind_value>* binds) {
+    const bool pg = dialect == backend::postgres;
     std::string w = "WHERE d.org = ?";
     binds->push_back(org);
     if (f.match_nothing) {
-        w += " AND 0";
+        w += " AND 1 = 0";
     }
     const auto in_list = [&](const char* column, const std::vector<std::string>& values) {
         if (values.empty()) {
-            w += " AND 0";
+            w += " AND 1 = 0";
             return;
         }
         w += std::string(" AND ") + column + " IN (";
@@ -68,19 +70,27 @@ std::string where_clause(std::int64_t org, const device_filter& f, std::vector<b
     if (f.name_locale) {
         // A device without a details row is named by its deviceKey (as the device API shows it).
         const std::string def = "coalesce(e.name, d.device_key)";
+        // The two dialects differ in the substring test and the JSON functions (name_i18n is
+        // JSON text in both): SQLite's instr/json_each/json_extract, PostgreSQL's
+        // strpos/json_each_text/->>.
+        const std::string find = pg ? "strpos" : "instr";
         const auto contains = [&](const std::string& expr) {
             binds->push_back(f.name_contains);
-            return "instr(lower(" + expr + "), lower(?)) > 0";
+            return find + "(lower(" + expr + "), lower(?)) > 0";
         };
         if (f.name_locale->empty()) {
-            w += " AND (" + contains(def) + " OR EXISTS (SELECT 1 FROM json_each(coalesce(" +
-                 "e.name_i18n, '{}')) j WHERE instr(lower(j.value), lower(?)) > 0))";
+            const std::string each = pg ? "json_each_text(coalesce(e.name_i18n, '{}')::json)"
+                                        : "json_each(coalesce(e.name_i18n, '{}'))";
+            w += " AND (" + contains(def) + " OR EXISTS (SELECT 1 FROM " + each + " j WHERE " +
+                 find + "(lower(j.value), lower(?)) > 0))";
             binds->push_back(f.name_contains);
         } else if (*f.name_locale == "default") {
             w += " AND " + contains(def);
         } else {
-            binds->push_back(std::string("$.\"") + *f.name_locale + "\"");
-            w += " AND " + contains("coalesce(json_extract(e.name_i18n, ?), " + def + ")");
+            binds->push_back(pg ? *f.name_locale : std::string("$.\"") + *f.name_locale + "\"");
+            const std::string localized =
+                pg ? "(e.name_i18n::json ->> CAST(? AS TEXT))" : "json_extract(e.name_i18n, ?)";
+            w += " AND " + contains("coalesce(" + localized + ", " + def + ")");
         }
     }
     if (f.disabled) {
@@ -206,7 +216,7 @@ void delete_device(connection& db, std::int64_t device) {
 std::vector<device_listing> search_devices(connection& db, std::int64_t org, const device_filter& f,
                                            std::int64_t offset, std::int64_t limit) {
     std::vector<bind_value> binds;
-    const auto where = where_clause(org, f, &binds);
+    const auto where = where_clause(db.kind(), org, f, &binds);
     statement_handle q(db, "SELECT d.id, d.org, d.product, d.device_key, d.asset_id, "
                            "p.product_key, e.device, e.name, e.name_i18n, e.timezone, "
                            "e.description, e.attributes, e.tags, e.secret_sealed, e.disabled, "
@@ -232,7 +242,7 @@ std::vector<device_listing> search_devices(connection& db, std::int64_t org, con
 
 std::int64_t count_devices(connection& db, std::int64_t org, const device_filter& f) {
     std::vector<bind_value> binds;
-    const auto where = where_clause(org, f, &binds);
+    const auto where = where_clause(db.kind(), org, f, &binds);
     statement_handle q(db, "SELECT count(*) " + std::string(k_search_from) + where);
     bind_all(*q, binds);
     q->step();
