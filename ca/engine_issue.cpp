@@ -199,33 +199,26 @@ void engine::issue(issue_request req, issue_callback done) {
                                   subject_text(row.subject_der));
     auto job = [row = std::move(row), refusal, req, now, event,
                 clk = m_clock](storage::connection& db) {
+        // A device API asks for both checks: then one statement makes them. Either way a
+        // duplicate CN is reported before key reuse.
+        storage::live_duplicates found;
         if (req.unique_subject && req.unique_key) {
-            // Both in one statement (a device API asks for both); a duplicate CN is reported first.
-            const auto found = storage::live_cn_and_key_elsewhere(
-                db, *req.subject.cn, req.subject.spki_sha256, req.device, now, req.renewing_sn);
-            if (found.cn_sn) {
-                *refusal = duplicate_subject(*req.subject.cn, *found.cn_sn);
-            } else if (found.key_sn) {
-                *refusal = key_in_use(*found.key_sn);
-            } else {
-                storage::insert_certificate(db, row);
-                append_audit(db, event, *clk);
-            }
+            found = storage::live_cn_and_key_elsewhere(db, *req.subject.cn, req.subject.spki_sha256,
+                                                       req.device, now, req.renewing_sn);
+        } else if (req.unique_subject) {
+            found.cn_sn =
+                storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now, req.renewing_sn);
+        } else if (req.unique_key) {
+            found.key_sn = storage::live_key_elsewhere(db, req.subject.spki_sha256, req.device, now,
+                                                       req.renewing_sn);
+        }
+        if (found.cn_sn) {
+            *refusal = duplicate_subject(*req.subject.cn, *found.cn_sn);
             return;
         }
-        if (req.unique_subject) {
-            if (auto sn = storage::live_cn_elsewhere(db, *req.subject.cn, req.device, now,
-                                                     req.renewing_sn)) {
-                *refusal = duplicate_subject(*req.subject.cn, *sn);
-                return;
-            }
-        }
-        if (req.unique_key) {
-            if (auto sn = storage::live_key_elsewhere(db, req.subject.spki_sha256, req.device, now,
-                                                      req.renewing_sn)) {
-                *refusal = key_in_use(*sn);
-                return;
-            }
+        if (found.key_sn) {
+            *refusal = key_in_use(*found.key_sn);
+            return;
         }
         storage::insert_certificate(db, row);
         append_audit(db, event, *clk);

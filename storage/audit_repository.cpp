@@ -93,6 +93,10 @@ audit_head_cache::~audit_head_cache() {
     t_audit_head_cache = m_outer;
 }
 
+audit_head_cache* audit_head_cache::installed_for(const connection& db) {
+    return t_audit_head_cache && &t_audit_head_cache->m_db == &db ? t_audit_head_cache : nullptr;
+}
+
 void audit_head_cache::forget() noexcept {
     m_known = false;
     m_head.reset();
@@ -100,8 +104,7 @@ void audit_head_cache::forget() noexcept {
 }
 
 std::optional<audit_row> last_audit_row(connection& db) {
-    audit_head_cache* cache =
-        t_audit_head_cache && &t_audit_head_cache->m_db == &db ? t_audit_head_cache : nullptr;
+    audit_head_cache* cache = audit_head_cache::installed_for(db);
     if (cache && cache->m_known) {
         cache->m_served = true;
         return cache->m_head;
@@ -121,8 +124,7 @@ std::optional<audit_row> last_audit_row(connection& db) {
 }
 
 bool insert_audit(connection& db, const audit_row& row) {
-    audit_head_cache* cache =
-        t_audit_head_cache && &t_audit_head_cache->m_db == &db ? t_audit_head_cache : nullptr;
+    audit_head_cache* cache = audit_head_cache::installed_for(db);
     if (cache && cache->m_served) {
         // Built on the cached last row: the primary key tells whether it still is the last one.
         // The count is needed now (one wait, where the read it replaces was one too).

@@ -59,6 +59,9 @@ private:
     friend std::optional<audit_row> last_audit_row(connection& db);
     friend bool insert_audit(connection& db, const audit_row& row);
 
+    // The cache installed on this thread if it is db's, else nullptr.
+    static audit_head_cache* installed_for(const connection& db);
+
     connection& m_db;
     audit_head_cache* m_outer; // the cache this one hides while installed
     bool m_known = false;      // m_head is the chain's last row (nullopt: the log is empty)

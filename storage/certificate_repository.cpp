@@ -4,6 +4,7 @@
 #include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
 
+#include <concepts>
 #include <string>
 
 namespace localca::storage {
@@ -52,8 +53,11 @@ certificate_row read_row(statement& q) {
 constexpr const char* k_live_rest =
     " AND not_after > ?3 AND (CAST(?4 AS BIGINT) IS NULL OR sn != ?4)";
 
-std::string live_elsewhere_sql(const std::string& column, bool device_given) {
-    const std::string head = "SELECT sn FROM certificates WHERE " + column + " = ?1 AND status = 0";
+// `value` names the indexed value's parameter: ?1 alone, ?5 for the key in the combined check.
+std::string live_elsewhere_sql(const std::string& column, bool device_given,
+                               const std::string& value = "?1") {
+    const std::string head =
+        "SELECT sn FROM certificates WHERE " + column + " = " + value + " AND status = 0";
     if (!device_given) {
         return head + k_live_rest + " LIMIT 1";
     }
@@ -68,11 +72,19 @@ std::optional<std::int64_t> first_sn(statement& q) {
     return std::nullopt;
 }
 
-// The two statements of one lookup column, built once per process.
+// The two statements of one lookup (with and without a device), built once per process from
+// make(device_given).
 struct live_elsewhere_statements {
+    template <class Make>
+    requires std::invocable<Make, bool>
+    explicit live_elsewhere_statements(Make make)
+        : with_device(make(true)), without_device(make(false)) {}
     explicit live_elsewhere_statements(const std::string& column)
-        : with_device(live_elsewhere_sql(column, true)),
-          without_device(live_elsewhere_sql(column, false)) {}
+        : live_elsewhere_statements(
+              [&](bool device_given) { return live_elsewhere_sql(column, device_given); }) {}
+    const std::string& of(bool device_given) const {
+        return device_given ? with_device : without_device;
+    }
     std::string with_device;
     std::string without_device;
 };
@@ -83,7 +95,7 @@ std::optional<std::int64_t> live_elsewhere(connection& db, const live_elsewhere_
                                            BindValue bind_value, std::optional<std::int64_t> device,
                                            std::int64_t now,
                                            std::optional<std::int64_t> except_sn) {
-    statement_handle cached(db, device ? sql.with_device : sql.without_device);
+    statement_handle cached(db, sql.of(device.has_value()));
     statement& q = *cached;
     bind_value(q);
     if (device) {
@@ -183,19 +195,11 @@ live_duplicates live_cn_and_key_elsewhere(connection& db, const std::string& cn,
                                           std::optional<std::int64_t> except_sn) {
     // The two lookups above as two scalar subqueries of one statement; the key's value is ?5.
     // Each subquery can use its own live index only (schemas/postgres/017).
-    struct both_statements {
-        static std::string of(bool device_given) {
-            std::string key = live_elsewhere_sql("spki_sha256", device_given);
-            for (auto at = key.find("?1"); at != std::string::npos; at = key.find("?1", at)) {
-                key.replace(at, 2, "?5");
-            }
-            return "SELECT (" + live_elsewhere_sql("subject_cn", device_given) + "), (" + key + ")";
-        }
-        std::string with_device = of(true);
-        std::string without_device = of(false);
-    };
-    static const both_statements sql;
-    statement_handle cached(db, device ? sql.with_device : sql.without_device);
+    static const live_elsewhere_statements sql([](bool device_given) {
+        return "SELECT (" + live_elsewhere_sql("subject_cn", device_given) + "), (" +
+               live_elsewhere_sql("spki_sha256", device_given, "?5") + ")";
+    });
+    statement_handle cached(db, sql.of(device.has_value()));
     statement& q = *cached;
     q.bind(1, cn);
     if (device) {
