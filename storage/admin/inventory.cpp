@@ -114,10 +114,12 @@ std::vector<inventory_row> list_certificates(connection& db, const owner_registr
     std::vector<param> params;
     auto cond = [&](const std::string& c) { where += (where.empty() ? " WHERE " : " AND ") + c; };
     if (q.authority) {
-        // Two values, each about half of the table: on SQLite, whose planner has no statistics
-        // here, the unary + keeps it from taking certificates_revoked (authority, status), whose
-        // rows are not in the page order (a sort of half the table per page); the page order's
-        // own walk finds a page of matches at once. PostgreSQL's planner has statistics.
+        // Two values, each about half of the table: the page order's own walk finds a page of
+        // matches at once. On SQLite, whose planner has no statistics here, the unary + keeps it
+        // from seeking into an index led by authority and sorting what it finds: with
+        // `status=revoked&sort=notAfter`, certificates_revoked (authority, sn) would sort half
+        // of the revoked rows per page, where certificates_revoked_not_after walks them in page
+        // order (schemas/018). PostgreSQL's planner has statistics.
         cond(db.kind() == backend::sqlite ? "+c.authority = ?" : "c.authority = ?");
         params.emplace_back(*q.authority);
     }
@@ -126,9 +128,12 @@ std::vector<inventory_row> list_certificates(connection& db, const owner_registr
         // (schemas/016). SQLite's planner has no statistics to choose between walking notAfter
         // and sorting the api's rows, so the api's size chooses (the unary + keeps the walk off
         // certificates_api); PostgreSQL's planner has them and sees `api = ?` as a condition on
-        // the index's second column.
+        // the index's third column. Revoked rows always walk: certificates_revoked_not_after
+        // holds them alone and names the api in its entries (schemas/018), where a seek into
+        // certificates_revoked_api would sort every revoked row of the api per page.
+        const bool revoked = q.status && *q.status == status_filter::revoked;
         const bool walk = db.kind() == backend::sqlite && q.sort == sort_key::not_after &&
-                          inventory_api_rows(db, *q.api) > k_inventory_sort_max_rows;
+                          (revoked || inventory_api_rows(db, *q.api) > k_inventory_sort_max_rows);
         cond(walk ? "+c.api = ?" : "c.api = ?");
         params.emplace_back(*q.api);
     }

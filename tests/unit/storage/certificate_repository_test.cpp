@@ -6,12 +6,9 @@
 #include "storage/database.hpp"
 #include "storage/enos/tenant_repository.hpp"
 
-#include "test_support.hpp"
-
 // The query plans checked here are SQLite's (EXPLAIN QUERY PLAN), read through its trace hook.
-#include "storage/sqlite_connection.hpp"
-
-#include <sqlite3.h>
+#include "query_plan.hpp"
+#include "test_support.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -21,6 +18,8 @@
 using namespace localca;
 using namespace localca::storage;
 using namespace localca::storage::enos;
+using localca::test::query_plan;
+using localca::test::statement_recorder;
 
 namespace {
 
@@ -79,36 +78,6 @@ void check_equal_certificate_repository(const certificate_row& a, const certific
     BOOST_TEST(a.der == b.der, boost::test_tools::per_element());
     BOOST_TEST((a.revoked_at == b.revoked_at));
     BOOST_TEST((a.revocation_reason == b.revocation_reason));
-}
-
-// Captures the SQL text of every statement the connection runs, to EXPLAIN the very queries a
-// repository function prepared rather than a copy of them.
-class statement_recorder {
-public:
-    explicit statement_recorder(storage::connection& db)
-        : m_db(dynamic_cast<storage::sqlite_connection&>(db).native_handle()) {
-        sqlite3_trace_v2(m_db, SQLITE_TRACE_STMT, &statement_recorder::on_trace, this);
-    }
-    ~statement_recorder() { sqlite3_trace_v2(m_db, 0, nullptr, nullptr); }
-    const std::vector<std::string>& statements() const { return m_statements; }
-
-private:
-    static int on_trace(unsigned, void* self, void* stmt, void*) {
-        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
-        static_cast<statement_recorder*>(self)->m_statements.emplace_back(sql ? sql : "");
-        return 0;
-    }
-    sqlite3* m_db;
-    std::vector<std::string> m_statements;
-};
-
-std::string query_plan(storage::connection& db, const std::string& sql) {
-    statement_handle q(db, "EXPLAIN QUERY PLAN " + sql);
-    std::string plan;
-    while (q->step()) {
-        plan += q->get_string(3) + "\n";
-    }
-    return plan;
 }
 
 } // namespace
@@ -338,7 +307,7 @@ BOOST_FIXTURE_TEST_CASE(live_lookups_search_their_index, certificate_fixture) {
          [&] { live_key_elsewhere(*db, bytes(7, 32), device1, now_certificate_repository); }},
         {"COVERING INDEX certificates_live_spki",
          [&] { live_key_elsewhere(*db, bytes(7, 32), std::nullopt, now_certificate_repository); }},
-        {"INDEX certificates_revoked", [&] { revoked_of_authority(*db, "RSA"); }},
+        {"INDEX certificates_revoked (", [&] { revoked_of_authority(*db, "RSA"); }},
         {"INDEX certificates_device", [&] { certificates_of_device(*db, device1); }},
     };
     for (const auto& l : lookups) {

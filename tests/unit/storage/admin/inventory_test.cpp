@@ -2,9 +2,12 @@
 // `now`, dates, owner filters through the registry), both sort keys and keyset pages.
 #include "storage/admin/inventory.hpp"
 
+#include "query_plan.hpp"
 #include "storage_fixture.hpp"
 
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
 
 using namespace localca;
 using namespace localca::storage;
@@ -165,6 +168,78 @@ BOOST_AUTO_TEST_CASE(a_filter_of_two_sources_matches_either) {
     BOOST_TEST(list(q) == (serials{5}), boost::test_tools::per_element());
     q.owner_filters = {{"device", "pki-3"}};
     BOOST_TEST(list(q) == (serials{3}), boost::test_tools::per_element());
+}
+
+// status=revoked, alone and with each filter that has an index, in both orders: SQLite's plan
+// reads one of schema 18's partial indexes over the revoked rows, in page order (no sort), and
+// never walks live rows. Revocations are rare in a real store; before schema 18 a page of
+// `status=revoked` walked the whole table in sn order (573 ms at 1,000,000 rows with 20 revoked)
+// and `sort=-notAfter` walked certificates_not_after (4.1 s). No ANALYZE, as in the server: the
+// planner decides without statistics.
+BOOST_AUTO_TEST_CASE(revoked_pages_read_the_revoked_indexes) {
+    for (std::int64_t sn = 10; sn < 400; ++sn) {
+        add_certificate(sn, "bulk-" + std::to_string(sn), now - 1000 + sn, now + 1000 + sn);
+    }
+    revoke_certificate(db, 77, now, 1);
+    // notAfter before 4's (now + 200): the notAfter order of the two differs from their sn order.
+    db.exec_script("UPDATE certificates SET not_after = " + std::to_string(now + 150) +
+                   " WHERE sn = 77");
+    db.exec_script("UPDATE certificates SET api = 'enos' WHERE sn % 2 = 1");
+    struct expected_plan {
+        const char* name;
+        certificate_query q;
+        const char* index; // as EXPLAIN QUERY PLAN names it after "USING "
+        serials result;
+    };
+    const auto revoked = [](sort_key sort, bool descending) {
+        certificate_query q;
+        q.status = status_filter::revoked;
+        q.sort = sort;
+        q.descending = descending;
+        return q;
+    };
+    std::vector<expected_plan> cases;
+    for (const bool desc : {false, true}) {
+        cases.push_back({"status=revoked", revoked(sort_key::issued, desc),
+                         "INDEX certificates_revoked_sn", desc ? serials{77, 4} : serials{4, 77}});
+        cases.push_back({"status=revoked&sort=notAfter", revoked(sort_key::not_after, desc),
+                         "INDEX certificates_revoked_not_after",
+                         desc ? serials{4, 77} : serials{77, 4}});
+        auto api = revoked(sort_key::issued, desc);
+        api.api = "enos";
+        cases.push_back({"api=enos&status=revoked", api, "INDEX certificates_revoked_api",
+                         serials{77}});
+        api.sort = sort_key::not_after;
+        cases.push_back({"api=enos&status=revoked&sort=notAfter", api,
+                         "INDEX certificates_revoked_not_after", serials{77}});
+        auto authority = revoked(sort_key::issued, desc);
+        authority.authority = "RSA";
+        cases.push_back({"authority=RSA&status=revoked", authority,
+                         "INDEX certificates_revoked_sn", desc ? serials{77, 4} : serials{4, 77}});
+        authority.sort = sort_key::not_after;
+        cases.push_back({"authority=RSA&status=revoked&sort=notAfter", authority,
+                         "INDEX certificates_revoked_not_after",
+                         desc ? serials{4, 77} : serials{77, 4}});
+    }
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.name << (c.q.descending ? " descending" : "")) {
+            std::vector<std::string> statements;
+            serials got;
+            {
+                test::statement_recorder recorder(db);
+                got = list(c.q);
+                statements = recorder.statements();
+            }
+            BOOST_TEST(got == c.result, boost::test_tools::per_element());
+            const auto select = std::find_if(statements.begin(), statements.end(),
+                [](const std::string& s) { return s.find("FROM certificates c") != s.npos; });
+            BOOST_TEST_REQUIRE((select != statements.end()));
+            const auto plan = test::query_plan(db, *select);
+            BOOST_TEST(plan.find(std::string("USING ") + c.index) != std::string::npos,
+                       *select << "\nplan:\n" << plan);
+            BOOST_TEST(plan.find("TEMP B-TREE") == std::string::npos, plan);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
