@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <string>
 
 namespace localca::bench {
 
@@ -207,13 +208,13 @@ void localca_target::preload(std::int64_t rows) {
         // here, the first measured rounds write out the preload's gigabyte of dirty buffers
         // (and, at the default max_wal_size, a checkpoint the preload's WAL triggered falls into
         // them). Needs superuser or pg_checkpoint; without, the rounds run as they are.
-        const char* checkpoint = "CHECKPOINT";
+        std::string checkpoint = "CHECKPOINT";
         try {
             db->exec_script(checkpoint);
-        } catch (const std::exception&) {
-            checkpoint = "no CHECKPOINT (not allowed)";
+        } catch (const std::exception& e) {
+            checkpoint = std::string("no CHECKPOINT (") + e.what() + ")";
         }
-        std::printf("VACUUM (ANALYZE), %s in %.1f s\n", checkpoint,
+        std::printf("VACUUM (ANALYZE), %s in %.1f s\n", checkpoint.c_str(),
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - v0).count());
     }
 }
