@@ -48,7 +48,9 @@ std::string g_access_pending;
 // buffers keep their capacity and a steady load allocates nothing).
 std::string g_access_writing;
 
-void write_pending_access() {
+} // namespace
+
+void flush_access() {
     // g_mutex first, held over the swap and the write: two flushes write their batches in the
     // order their lines were queued.
     std::lock_guard lock(g_mutex);
@@ -64,10 +66,12 @@ void write_pending_access() {
     g_access_writing.clear();
 }
 
+namespace {
+
 // Lines still queued when the process exits (exit() after main returns, a fatal path) are
 // written by this object's destructor, which runs before stdio's own final flush.
 struct access_exit_flush {
-    ~access_exit_flush() { write_pending_access(); }
+    ~access_exit_flush() { flush_access(); }
 } g_access_exit_flush;
 
 // format_utc_ms appended in place; the date and time up to the seconds are remembered per
@@ -200,14 +204,10 @@ bool queue_access(std::string_view request_id, std::string_view method, std::str
     return was_empty;
 }
 
-void flush_access() {
-    write_pending_access();
-}
-
 void access(std::string_view request_id, std::string_view method, std::string_view path,
             unsigned status, double latency_ms) {
     queue_access(request_id, method, path, status, latency_ms);
-    write_pending_access();
+    flush_access();
 }
 
 } // namespace localca::server::log

@@ -1,9 +1,9 @@
 #include "storage/admin/owner_registry.hpp"
 
-#include <algorithm>
-
 #include "storage/connection.hpp"
 #include "storage/sql_helpers.hpp"
+
+#include <algorithm>
 
 namespace localca::storage::admin {
 
@@ -30,34 +30,37 @@ std::vector<std::string> owner_registry::conditions(const std::string& filter) c
     return out;
 }
 
+const owner_source* owner_registry::source_of(const std::string& api) const {
+    const auto s = std::find_if(m_sources.begin(), m_sources.end(),
+                                [&](const owner_source& o) { return o.api == api; });
+    return s == m_sources.end() ? nullptr : &*s;
+}
+
 std::optional<owner_fields> owner_registry::owner_of(connection& db, const std::string& api,
                                                      std::int64_t sn) const {
-    for (const auto& s : m_sources) {
-        if (s.api != api) {
-            continue;
-        }
-        statement_handle cached(db, s.lookup_sql);
-        statement& q = *cached;
-        q.bind(1, sn);
-        if (!q.step()) {
-            return std::nullopt;
-        }
-        owner_fields out;
-        for (std::size_t i = 0; i < s.fields.size(); ++i) {
-            out.emplace_back(s.fields[i], q.get_optional_string(static_cast<int>(i)));
-        }
-        return out;
+    const owner_source* s = source_of(api);
+    if (!s) {
+        return std::nullopt;
     }
-    return std::nullopt;
+    statement_handle cached(db, s->lookup_sql);
+    statement& q = *cached;
+    q.bind(1, sn);
+    if (!q.step()) {
+        return std::nullopt;
+    }
+    owner_fields out;
+    for (std::size_t i = 0; i < s->fields.size(); ++i) {
+        out.emplace_back(s->fields[i], q.get_optional_string(static_cast<int>(i)));
+    }
+    return out;
 }
 
 std::map<std::int64_t, owner_fields>
 owner_registry::owners_of(connection& db, const std::string& api,
                           const std::vector<std::int64_t>& sns) const {
     std::map<std::int64_t, owner_fields> out;
-    const auto s = std::find_if(m_sources.begin(), m_sources.end(),
-                                [&](const owner_source& o) { return o.api == api; });
-    if (s == m_sources.end() || sns.empty()) {
+    const owner_source* s = source_of(api);
+    if (!s || sns.empty()) {
         return out;
     }
     const auto mark = s->lookup_sql.find('?');

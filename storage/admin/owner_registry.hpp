@@ -41,6 +41,9 @@ public:
                                                    const std::vector<std::int64_t>& sns) const;
 
 private:
+    // The source registered for `api`, or nullptr.
+    const owner_source* source_of(const std::string& api) const;
+
     std::vector<owner_source> m_sources;
 };
 

@@ -3,6 +3,7 @@
 #include "storage/sql_helpers.hpp"
 
 #include "storage/connection.hpp"
+#include "storage/enos/row_readers.hpp"
 
 namespace localca::storage::enos {
 
@@ -186,8 +187,7 @@ std::optional<product_row> find_product(connection& db, std::int64_t org,
     if (!q->step()) {
         return std::nullopt;
     }
-    return product_row{q->get_int64(0), q->get_int64(1), q->get_string(2), q->get_int64(3) != 0,
-                       q->get_int64(4)};
+    return read_product_row(*q, 0);
 }
 
 std::int64_t insert_device(connection& db, std::int64_t org, std::int64_t product,
@@ -229,8 +229,7 @@ std::vector<device_listing> search_devices(connection& db, std::int64_t org, con
     std::vector<device_listing> out;
     while (q->step()) {
         device_listing l;
-        l.device = device_row{q->get_int64(0), q->get_int64(1), q->get_int64(2), q->get_string(3),
-                              q->get_string(4)};
+        l.device = read_device_row(*q, 0);
         l.product_key = q->get_string(5);
         if (!q->is_null(6)) {
             l.details = read_details(*q, 6);

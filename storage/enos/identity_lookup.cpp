@@ -1,6 +1,7 @@
 #include "storage/enos/identity_lookup.hpp"
 
 #include "storage/connection.hpp"
+#include "storage/enos/row_readers.hpp"
 
 namespace localca::storage::enos {
 
@@ -18,11 +19,9 @@ std::optional<device_identity> read_identity_row(statement& q) {
         return std::nullopt;
     }
     device_identity r;
-    r.device = device_row{q.get_int64(0), q.get_int64(1), q.get_int64(2), q.get_string(3),
-                          q.get_string(4)};
+    r.device = read_device_row(q, 0);
     r.org_id = q.get_string(5);
-    r.product = product_row{q.get_int64(6), q.get_int64(7), q.get_string(8), q.get_int64(9) != 0,
-                            q.get_int64(10)};
+    r.product = read_product_row(q, 6);
     r.disabled = q.get_int64(11) != 0;
     return r;
 }

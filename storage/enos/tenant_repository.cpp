@@ -1,6 +1,7 @@
 #include "storage/enos/tenant_repository.hpp"
 
 #include "storage/connection.hpp"
+#include "storage/enos/row_readers.hpp"
 #include "storage/sql_helpers.hpp"
 
 namespace localca::storage::enos {
@@ -23,8 +24,7 @@ std::optional<device_row> read_device(statement& q) {
     if (!q.step()) {
         return std::nullopt;
     }
-    return device_row{q.get_int64(0), q.get_int64(1), q.get_int64(2), q.get_string(3),
-                      q.get_string(4)};
+    return read_device_row(q, 0);
 }
 
 constexpr const char* k_app_columns = "SELECT id, org, app_key, app_secret_sealed FROM apps ";
@@ -145,8 +145,7 @@ std::optional<product_row> find_product_by_id(connection& db, std::int64_t id) {
     if (!q.step()) {
         return std::nullopt;
     }
-    return product_row{q.get_int64(0), q.get_int64(1), q.get_string(2), q.get_int64(3) != 0,
-                       q.get_int64(4)};
+    return read_product_row(q, 0);
 }
 
 std::optional<device_row> find_device_by_asset(connection& db, std::int64_t org,
